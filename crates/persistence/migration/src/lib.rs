@@ -1,0 +1,21 @@
+//! Guestroom's schema history.
+//!
+//! One migration set serves SQLite and PostgreSQL: every table is described with
+//! sea-query's schema builder, never in backend-specific SQL. Migrations are history:
+//! never edit one that has been applied anywhere; add a new one instead, and split a
+//! risky change into steps (add a nullable column, backfill, then constrain).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_core_tables;
+
+/// Every migration, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_core_tables::Migration)]
+    }
+}

@@ -1,0 +1,6 @@
+//! SeaORM entities: the tables as the migrations create them. Private to the crate:
+//! callers see the domain types in [`crate::domain`] and the store API instead.
+
+pub mod avatar;
+pub mod member;
+pub mod owner;

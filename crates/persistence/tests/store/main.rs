@@ -1,0 +1,55 @@
+//! The store's conformance suite: every test runs once on SQLite and once on PostgreSQL,
+//! each in a database of its own, so both backends are held to the same behaviour.
+
+mod conformance;
+mod support;
+
+/// Generates, for each conformance test, a `sqlite::<name>` and a `postgres::<name>` test.
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    crate::conformance::$test(crate::support::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    if let Some(db) = crate::support::TestDb::postgres().await {
+                        crate::conformance::$test(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    a_guest_without_writes_has_no_owner_row,
+    the_first_write_creates_the_guest_owner_row,
+    another_owner_cannot_see_update_or_delete_an_avatar,
+    avatars_are_listed_in_creation_order,
+    reorder_puts_the_roster_in_the_given_order,
+    a_reorder_that_is_not_a_permutation_changes_nothing,
+    a_partial_update_changes_only_the_given_fields,
+    delete_removes_only_that_avatar,
+    invalid_input_is_rejected_before_anything_is_stored,
+    the_avatar_cap_is_enforced_and_stores_nothing_more,
+    the_avatar_cap_holds_under_concurrent_creates,
+    a_member_is_found_by_normalised_email,
+    a_second_member_with_the_same_email_is_rejected,
+    merge_moves_every_avatar_to_the_end_of_the_members_roster,
+    merge_is_idempotent,
+    merging_a_guest_that_never_wrote_retires_its_id,
+    a_merged_guest_cannot_be_merged_into_another_member,
+    merge_into_an_unknown_member_changes_nothing,
+    merge_that_fails_midway_leaves_both_sides_unchanged,
+    deleting_an_owner_cascades_to_its_avatars,
+    stale_guests_are_deleted_with_their_avatars,
+    touch_last_seen_updates_an_existing_owner_only,
+    migrations_go_up_down_and_up_again,
+);

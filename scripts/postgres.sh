@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes sure the local PostgreSQL 15 cluster is running and that the role the tests use
+# exists and may create databases. Idempotent; needs root (it runs psql as `postgres`).
+set -euo pipefail
+
+PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
+PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
+
+if ! command -v pg_ctlcluster >/dev/null; then
+  echo "PostgreSQL is not installed: apt-get install -y postgresql" >&2
+  exit 1
+fi
+
+status=$(pg_lsclusters --no-header | awk -v v="$PG_CLUSTER_VERSION" -v n="$PG_CLUSTER_NAME" '$1 == v && $2 == n { print $4 }')
+if [ "$status" != "online" ]; then
+  echo "==> starting PostgreSQL $PG_CLUSTER_VERSION/$PG_CLUSTER_NAME"
+  pg_ctlcluster "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" start
+fi
+
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p 5432 && break
+  sleep 1
+done
+pg_isready -h 127.0.0.1 -p 5432
+
+# The test role: a password login over TCP (what the tests' URL uses), allowed to create
+# and drop its own databases, nothing more.
+runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'guestroom') THEN
+    CREATE ROLE guestroom LOGIN CREATEDB PASSWORD 'guestroom';
+  END IF;
+END
+$$;
+SELECT 'CREATE DATABASE guestroom OWNER guestroom'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'guestroom')\gexec
+SQL
