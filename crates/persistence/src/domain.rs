@@ -92,7 +92,9 @@ impl Field {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
@@ -256,7 +258,11 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed { Ok(Self(email)) } else { Err(malformed) }
+        if well_formed {
+            Ok(Self(email))
+        } else {
+            Err(malformed)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -307,7 +313,11 @@ pub struct NewAvatar {
 impl NewAvatar {
     /// Validates raw form input. The first invalid field is reported.
     pub fn parse(emoji: &str, name: &str, is_active: bool) -> Result<Self, ValidationError> {
-        Ok(Self { emoji: Emoji::parse(emoji)?, name: AvatarName::parse(name)?, is_active })
+        Ok(Self {
+            emoji: Emoji::parse(emoji)?,
+            name: AvatarName::parse(name)?,
+            is_active,
+        })
     }
 }
 
@@ -399,13 +409,19 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed() {
-        assert_eq!(AvatarName::parse("  Ada  ").map(|n| n.0), Ok("Ada".to_owned()));
+        assert_eq!(
+            AvatarName::parse("  Ada  ").map(|n| n.0),
+            Ok("Ada".to_owned())
+        );
     }
 
     #[test]
     fn a_name_is_normalised_to_nfc() {
         let decomposed = "Zoe\u{0301}";
-        assert_eq!(AvatarName::parse(decomposed).map(|n| n.0), Ok("Zo\u{00E9}".to_owned()));
+        assert_eq!(
+            AvatarName::parse(decomposed).map(|n| n.0),
+            Ok("Zo\u{00E9}".to_owned())
+        );
     }
 
     #[test]
@@ -421,34 +437,59 @@ mod tests {
 
     #[test]
     fn a_name_of_41_graphemes_is_rejected() {
-        assert_eq!(problem(AvatarName::parse(&"a".repeat(41))), Problem::TooLong { max: 40 });
+        assert_eq!(
+            problem(AvatarName::parse(&"a".repeat(41))),
+            Problem::TooLong { max: 40 }
+        );
     }
 
     #[test]
     fn a_name_stuffed_with_combining_marks_is_rejected() {
         let zalgo = format!("a{}", "\u{0301}".repeat(400));
-        assert_eq!(problem(AvatarName::parse(&zalgo)), Problem::TooLong { max: 40 });
+        assert_eq!(
+            problem(AvatarName::parse(&zalgo)),
+            Problem::TooLong { max: 40 }
+        );
     }
 
     #[test]
     fn a_name_with_a_control_character_is_rejected() {
-        assert_eq!(problem(AvatarName::parse("Ada\u{0007}")), Problem::ControlCharacter);
-        assert_eq!(problem(AvatarName::parse("Ada\nLovelace")), Problem::ControlCharacter);
+        assert_eq!(
+            problem(AvatarName::parse("Ada\u{0007}")),
+            Problem::ControlCharacter
+        );
+        assert_eq!(
+            problem(AvatarName::parse("Ada\nLovelace")),
+            Problem::ControlCharacter
+        );
     }
 
     #[test]
     fn a_name_with_a_bidi_override_is_rejected() {
-        assert_eq!(problem(AvatarName::parse("abc\u{202E}fed")), Problem::ControlCharacter);
+        assert_eq!(
+            problem(AvatarName::parse("abc\u{202E}fed")),
+            Problem::ControlCharacter
+        );
     }
 
     #[test]
     fn an_email_is_normalised_to_lower_case() {
-        assert_eq!(Email::parse(" Ada@Example.COM ").map(|e| e.0), Ok("ada@example.com".into()));
+        assert_eq!(
+            Email::parse(" Ada@Example.COM ").map(|e| e.0),
+            Ok("ada@example.com".into())
+        );
     }
 
     #[test]
     fn malformed_emails_are_rejected() {
-        for bad in ["ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a b@c.de"] {
+        for bad in [
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@example",
+            "ada@@example.com",
+            "a b@c.de",
+        ] {
             assert_eq!(problem(Email::parse(bad)), Problem::Malformed, "{bad}");
         }
     }

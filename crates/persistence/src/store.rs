@@ -2,8 +2,9 @@ use std::{collections::HashSet, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 
@@ -37,7 +38,11 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Store {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, avatar_limit: DEFAULT_AVATAR_LIMIT }
+        Self {
+            db,
+            clock,
+            avatar_limit: DEFAULT_AVATAR_LIMIT,
+        }
     }
 
     /// Overrides the per-owner avatar cap.
@@ -91,9 +96,14 @@ impl Store {
             return Err(StoreError::GuestMerged);
         }
         let scope = avatar::Column::OwnerId.eq(owner.as_uuid());
-        let count = avatar::Entity::find().filter(scope.clone()).count(&txn).await?;
+        let count = avatar::Entity::find()
+            .filter(scope.clone())
+            .count(&txn)
+            .await?;
         if count >= self.avatar_limit {
-            return Err(StoreError::AvatarLimitReached { limit: self.avatar_limit });
+            return Err(StoreError::AvatarLimitReached {
+                limit: self.avatar_limit,
+            });
         }
         let position = next_position(&txn, owner).await?;
         let row = avatar::Entity::insert(avatar::ActiveModel {
@@ -133,7 +143,11 @@ impl Store {
         if let Some(is_active) = patch.is_active {
             update = update.col_expr(avatar::Column::IsActive, Expr::value(is_active));
         }
-        let row = update.exec_with_returning(&self.db).await?.into_iter().next();
+        let row = update
+            .exec_with_returning(&self.db)
+            .await?
+            .into_iter()
+            .next();
         row.ok_or(StoreError::NotFound).and_then(Avatar::try_from)
     }
 
@@ -144,7 +158,11 @@ impl Store {
             .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
             .exec(&self.db)
             .await?;
-        if deleted.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if deleted.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Puts the roster in the given order. `order` must list each of the owner's avatars
@@ -170,7 +188,10 @@ impl Store {
         }
         for (position, id) in order.iter().enumerate() {
             avatar::Entity::update_many()
-                .col_expr(avatar::Column::Position, Expr::value(position_from(position)?))
+                .col_expr(
+                    avatar::Column::Position,
+                    Expr::value(position_from(position)?),
+                )
                 .filter(avatar::Column::Id.eq(id.as_uuid()))
                 .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
                 .exec(&txn)
@@ -241,18 +262,28 @@ impl Store {
         }
         match guest_row.merged_into {
             Some(into) if into == member.as_uuid() => {
-                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+                return Ok(MergeReport {
+                    moved_avatars: 0,
+                    already_merged: true,
+                });
             }
             Some(_) => return Err(StoreError::GuestMerged),
             None => {}
         }
-        if member::Entity::find_by_id(member.as_uuid()).one(&txn).await?.is_none() {
+        if member::Entity::find_by_id(member.as_uuid())
+            .one(&txn)
+            .await?
+            .is_none()
+        {
             return Err(StoreError::NotFound);
         }
         let offset = next_position(&txn, member).await?;
         let moved = avatar::Entity::update_many()
             .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
-            .col_expr(avatar::Column::Position, Expr::col(avatar::Column::Position).add(offset))
+            .col_expr(
+                avatar::Column::Position,
+                Expr::col(avatar::Column::Position).add(offset),
+            )
             .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
             .filter(avatar::Column::OwnerId.eq(guest.as_uuid()))
             .exec(&txn)
@@ -264,7 +295,10 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        Ok(MergeReport { moved_avatars: moved, already_merged: false })
+        Ok(MergeReport {
+            moved_avatars: moved,
+            already_merged: false,
+        })
     }
 
     /// Records that the owner was active now. An owner without a row (a guest that has
@@ -306,7 +340,9 @@ async fn claim_owner(
         merged_into: Set(None),
     })
     .on_conflict(
-        OnConflict::column(owner::Column::Id).update_column(owner::Column::LastSeenAt).to_owned(),
+        OnConflict::column(owner::Column::Id)
+            .update_column(owner::Column::LastSeenAt)
+            .to_owned(),
     )
     .exec_with_returning(txn)
     .await?)
@@ -377,5 +413,7 @@ impl TryFrom<member::Model> for Member {
 }
 
 fn corrupt(error: ValidationError) -> StoreError {
-    StoreError::Database(sea_orm::DbErr::Custom(format!("stored row fails validation: {error:?}")))
+    StoreError::Database(sea_orm::DbErr::Custom(format!(
+        "stored row fails validation: {error:?}"
+    )))
 }

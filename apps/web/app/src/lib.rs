@@ -1,0 +1,96 @@
+//! Guestroom's Leptos application: the HTML shell, the routes and their pages.
+//!
+//! Compiled twice: with `ssr` into the server (which renders every page) and with
+//! `hydrate` into the browser bundle (which takes the server's HTML over).
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
+pub const OUTPUT_NAME: &str = "guestroom";
+
+const FAVICON: &str = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' \
+    viewBox='0 0 100 100'><text y='.9em' font-size='90'>🛋️</text></svg>";
+
+/// The document around the app: rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                // Inline, so the browser's favicon request costs no round trip (and no 404).
+                <link rel="icon" href=FAVICON />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="guestroom" href=format!("/pkg/{OUTPUT_NAME}.css") />
+        <Title text="Guestroom" />
+        <Router>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The landing page. Its wave button only counts once the wasm has hydrated the page,
+/// which is how the browser test tells a live page from a static one.
+#[component]
+fn HomePage() -> impl IntoView {
+    let waves = RwSignal::new(0_u32);
+    // Effects run in the browser only: the marker says hydration has finished.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    view! {
+        <section class="hero" data-hydrated=move || hydrated.get().to_string()>
+            <h1>"Guestroom"</h1>
+            <p class="lede">
+                "Welcome, guest. There is nothing to sign up for: your room is ready."
+            </p>
+            <button type="button" class="wave" on:click=move |_| waves.update(|n| *n += 1)>
+                "👋 Wave"
+            </button>
+            <p class="waves" aria-live="polite">
+                {move || match waves.get() {
+                    0 => "No waves yet.".to_owned(),
+                    1 => "You waved once.".to_owned(),
+                    n => format!("You waved {n} times."),
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="hero">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Back to your room"</a></p>
+        </section>
+    }
+}

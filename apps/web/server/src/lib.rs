@@ -1,0 +1,13 @@
+//! Guestroom's server: configuration, start-up and the axum router.
+//!
+//! `main` only reads the configuration and calls [`startup::Application::build`]; the
+//! integration tests build the very same application on port 0.
+
+/// `guestroom migrate …`: the migration command line.
+pub mod cli;
+/// Settings from environment variables.
+pub mod config;
+/// The application builder, the router and the health endpoints.
+pub mod startup;
+/// Structured logging.
+pub mod telemetry;

@@ -1,1 +1,61 @@
-fn main(){}
+use std::process::ExitCode;
+
+use server::{cli, config::Config, startup::Application, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("guestroom: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(&config);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.split_first() {
+        None => serve(&config).await,
+        Some((command, rest)) if command == "migrate" => cli::migrate(&config, rest).await,
+        Some(_) => Err(format!(
+            "usage: guestroom [migrate …]\n\n{}",
+            cli::MIGRATE_USAGE
+        )),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("guestroom: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &Config) -> Result<(), String> {
+    let app = Application::build(config)
+        .await
+        .map_err(|error| error_chain(&error))?;
+    tracing::info!(
+        database = %config.database_url.redacted(),
+        "Guestroom is serving {}",
+        app.url()
+    );
+    app.run_until_stopped()
+        .await
+        .map_err(|error| format!("server failed: {error}"))
+}
+
+/// An error and its causes on one line: "a: b: c". Causes whose text an outer error
+/// already repeats (database drivers tend to) are left out.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}

@@ -15,7 +15,10 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Owners::Table)
                     .col(pk_uuid(Owners::Id))
-                    .col(string_len(Owners::Kind, 16).check(Expr::col(Owners::Kind).is_in(["guest", "member"])))
+                    .col(
+                        string_len(Owners::Kind, 16)
+                            .check(Expr::col(Owners::Kind).is_in(["guest", "member"])),
+                    )
                     .col(timestamp_with_time_zone(Owners::CreatedAt))
                     .col(timestamp_with_time_zone(Owners::LastSeenAt))
                     // Set once a guest's roster has moved to a member: the guest is then
@@ -143,7 +146,9 @@ impl MigrationTrait for Migration {
             Members::Table.into_iden(),
             Owners::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

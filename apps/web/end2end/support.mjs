@@ -1,0 +1,73 @@
+// What every browser test needs: a fresh Guestroom server (its own SQLite file, a free
+// port) and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const SERVER = process.env.GUESTROOM_BIN;
+const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Starts the server binary on port 0 and resolves once it prints the URL it serves. */
+export async function startServer() {
+  if (!SERVER || !SITE_ROOT) {
+    throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set (scripts/test.sh sets them)');
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'guestroom-e2e-'));
+  const child = spawn(SERVER, [], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
+      LEPTOS_SITE_ROOT: SITE_ROOT,
+      RUST_LOG: 'warn,guestroom=info',
+    },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  child.stderr.resume();
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Resolves once the wasm bundle has hydrated the page. */
+export async function waitForHydration(page) {
+  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
+}

@@ -1,0 +1,158 @@
+use std::{net::IpAddr, path::PathBuf};
+
+/// Where the server takes its settings from: environment variables, each with a default
+/// that runs the app on a fresh machine (see `.env.example`).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (default, a file under `./data/`) or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// `BIND_ADDRESS`: the interface to listen on (default `127.0.0.1`).
+    pub bind_address: IpAddr,
+    /// `PORT`: default 3000; 0 picks a free port (what the tests do).
+    pub port: u16,
+    /// `LEPTOS_SITE_ROOT`: the folder with `pkg/` (the wasm bundle, its JS and the CSS).
+    pub site_root: PathBuf,
+    /// `RUST_LOG`: a tracing filter (default `info`).
+    pub log_filter: String,
+    /// `LOG_FORMAT`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+}
+
+/// A database URL. Its `Debug` hides the password: this value ends up in logs.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced, safe to print.
+    pub fn redacted(&self) -> String {
+        let url = &self.0;
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.clone();
+        };
+        match rest.split_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                format!("{scheme}://{user}:[redacted]@{host}")
+            }
+            None => url.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name} is invalid ({value:?}): {expected}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+impl Config {
+    pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/guestroom.db?mode=rwc";
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str, default: &str| lookup(name).unwrap_or_else(|| default.to_owned());
+        fn parse<T: std::str::FromStr>(
+            value: String,
+            name: &'static str,
+            expected: &'static str,
+        ) -> Result<T, ConfigError> {
+            value.parse().map_err(|_| ConfigError {
+                name,
+                value,
+                expected,
+            })
+        }
+        Ok(Config {
+            database_url: DatabaseUrl::new(get("DATABASE_URL", Self::DEFAULT_DATABASE_URL)),
+            bind_address: parse(
+                get("BIND_ADDRESS", "127.0.0.1"),
+                "BIND_ADDRESS",
+                "an IP address",
+            )?,
+            port: parse(get("PORT", "3000"), "PORT", "a port number (0–65535)")?,
+            site_root: PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")),
+            log_filter: get("RUST_LOG", "info"),
+            log_format: match get("LOG_FORMAT", "pretty").as_str() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(ConfigError {
+                        name: "LOG_FORMAT",
+                        value: other.to_owned(),
+                        expected: "pretty or json",
+                    });
+                }
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_run_on_a_sqlite_file_on_port_3000() {
+        let config = config(&[]).expect("defaults are valid");
+        assert_eq!(config.database_url.expose(), Config::DEFAULT_DATABASE_URL);
+        assert_eq!(config.port, 3000);
+        assert_eq!(config.bind_address.to_string(), "127.0.0.1");
+        assert_eq!(config.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn a_port_that_is_not_a_number_is_rejected_by_name() {
+        let error = config(&[("PORT", "eighty")]).expect_err("invalid");
+        assert!(error.to_string().starts_with("PORT is invalid"), "{error}");
+    }
+
+    #[test]
+    fn an_unknown_log_format_is_rejected() {
+        assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
+    }
+
+    #[test]
+    fn a_database_password_never_prints() {
+        let url = DatabaseUrl::new("postgres://app:hunter2@db.internal:5432/guestroom");
+        assert_eq!(
+            format!("{url:?}"),
+            "postgres://app:[redacted]@db.internal:5432/guestroom"
+        );
+        let config = config(&[("DATABASE_URL", url.expose())]).expect("valid");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

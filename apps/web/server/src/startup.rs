@@ -1,0 +1,188 @@
+use std::{io, net::SocketAddr, sync::Arc};
+
+use app::{App, OUTPUT_NAME, shell};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRef, State},
+    http::StatusCode,
+    routing::get,
+    serve::ListenerExt,
+};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use persistence::{Store, StoreError, SystemClock, db};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// Requests larger than this are refused with 413 before any handler runs: nothing in
+/// Guestroom needs more than a few kilobytes.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler and server function can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Why the server did not start. `main` prints it and exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database {url}")]
+    Database {
+        url: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error("refusing to start: the database schema could not be brought up to date")]
+    Migration(#[source] StoreError),
+    #[error("cannot listen on {address}")]
+    Bind {
+        address: SocketAddr,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The whole application as one router: pages, server functions, static files and the
+/// health endpoints. Tests build it around their own state.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the database answers.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match db::ping(state.store.connection()).await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::error!(error = ?error, "readiness check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// A started (bound, migrated) server that has not begun serving yet.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    address: SocketAddr,
+}
+
+impl Application {
+    /// Opens the database, applies pending migrations and binds the listening socket.
+    /// Any failure stops here, before a single request is served.
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let connection = db::connect(config.database_url.expose())
+            .await
+            .map_err(|source| StartupError::Database {
+                url: config.database_url.redacted(),
+                source,
+            })?;
+        db::migrate(&connection)
+            .await
+            .map_err(StartupError::Migration)?;
+        let store = Store::new(connection, Arc::new(SystemClock));
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .build();
+        let state = AppState {
+            leptos_options,
+            store,
+        };
+
+        let requested = SocketAddr::new(config.bind_address, config.port);
+        let listener = TcpListener::bind(requested)
+            .await
+            .map_err(|source| StartupError::Bind {
+                address: requested,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartupError::Bind {
+            address: requested,
+            source,
+        })?;
+        Ok(Self {
+            listener,
+            state,
+            address,
+        })
+    }
+
+    /// The address actually bound (with the real port when 0 was asked for).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The store the application serves from (tests use it to arrange and inspect data).
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Serves until the process receives Ctrl-C or SIGTERM, then finishes open requests.
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold back the last
+        // chunk of a streamed page for ~40 ms.
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::warn!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, router(self.state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

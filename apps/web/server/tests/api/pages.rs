@@ -1,0 +1,35 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let html = response.text().await.expect("body");
+    assert!(html.contains("<h1>Guestroom</h1>"), "{html}");
+    assert!(html.contains("your room is ready"), "{html}");
+    assert!(html.contains("No waves yet."), "{html}");
+    // The page loads the bundle that hydrates it.
+    assert!(html.contains("/pkg/guestroom.js"), "{html}");
+    assert!(html.contains("/pkg/guestroom_bg.wasm"), "{html}");
+    assert!(html.contains("/pkg/guestroom.css"), "{html}");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_page() {
+    let app = spawn_app().await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Page not found")
+    );
+}

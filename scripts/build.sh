@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the browser bundle (wasm + JS + CSS into target/site/pkg) and the server.
+#   scripts/build.sh            debug build
+#   scripts/build.sh --release  release build: size-optimised wasm, wasm-opt, optimised server
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+mode=debug
+[ "${1:-}" = "--release" ] && mode=release
+
+cd "$ROOT"
+install_build_tools
+
+# A cargo profile and the folder it builds into ("dev" builds into "debug").
+if [ "$mode" = release ]; then
+  wasm_profile=wasm-release; wasm_dir=wasm-release; server_flags=(--release)
+else
+  wasm_profile=dev; wasm_dir=debug; server_flags=()
+fi
+
+step "building the browser bundle ($mode)"
+cargo build -p guestroom-frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/guestroom_frontend.wasm"
+
+rm -rf "$SITE_ROOT/pkg"
+mkdir -p "$SITE_ROOT/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT/pkg" --out-name guestroom "$wasm"
+if [ "$mode" = release ]; then
+  # binaryen from npm: Debian's older wasm-opt silently breaks the release bundle.
+  "$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    -o "$SITE_ROOT/pkg/guestroom_bg.wasm" "$SITE_ROOT/pkg/guestroom_bg.wasm"
+fi
+cp "$ROOT/apps/web/style/main.css" "$SITE_ROOT/pkg/guestroom.css"
+
+step "building the server ($mode)"
+cargo build -p guestroom-server --bin guestroom "${server_flags[@]}"
+
+echo "built: $CARGO_TARGET_DIR/$mode/guestroom, site in $SITE_ROOT"

@@ -1,0 +1,40 @@
+# Shared by the scripts in this folder: paths, and installing the build tools a fresh
+# machine lacks. Source it; do not run it.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Outside the clone by default, so a fresh clone on the same machine reuses the
+# dependency build (minutes on 2 cores). Override to build elsewhere.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/guestroom/target}"
+# Where the browser bundle is assembled; the server serves it (LEPTOS_SITE_ROOT).
+SITE_ROOT="$ROOT/target/site"
+WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen` pin in Cargo.toml
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Rust's wasm target, the matching wasm-bindgen CLI and the npm tools (wasm-opt).
+install_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+    # Not --locked: the CLI's lock file names a yanked crate version.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+  if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    step "installing npm packages (wasm-opt, Playwright)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# Debian's Chromium for the browser tests (never a test tool's own browser download).
+install_chromium() {
+  if ! command -v chromium >/dev/null; then
+    step "installing Chromium from Debian"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test Guestroom has, after preparing what they need on this kind of machine:
+# the build tools, PostgreSQL (started, with the test role), and Debian's Chromium.
+#   1. Rust: unit tests and one integration-test binary per crate; the store's
+#      conformance suite runs on SQLite and on PostgreSQL.
+#   2. Browser: Playwright drives Chromium against the release build.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+install_build_tools
+install_chromium
+step "preparing PostgreSQL"
+"$ROOT/scripts/postgres.sh"
+export GUESTROOM_TEST_POSTGRES_URL="${GUESTROOM_TEST_POSTGRES_URL:-postgres://guestroom:guestroom@127.0.0.1:5432/postgres}"
+
+log_dir="$(mktemp -d)"
+trap 'rm -rf "$log_dir"' EXIT
+
+step "Rust tests (unit, integration, store on SQLite and PostgreSQL)"
+cargo test --workspace --exclude guestroom-frontend 2>&1 | tee "$log_dir/cargo.log"
+sqlite_tests=$(grep -cE '^test sqlite::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
+postgres_tests=$(grep -cE '^test postgres::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
+rust_passed=$(grep -E '^test result: ok\.' "$log_dir/cargo.log" | awk '{ n += $4 } END { print n + 0 }')
+
+step "release build for the browser tests"
+"$ROOT/scripts/build.sh" --release
+
+step "browser tests (Playwright, Debian's Chromium, release build)"
+GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
+  node --test --test-concurrency=1 apps/web/end2end/tests/ 2>&1 | tee "$log_dir/e2e.log"
+browser_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e.log")
+
+step "summary"
+echo "store conformance tests: $sqlite_tests passed on SQLite, $postgres_tests passed on PostgreSQL"
+echo "rust tests: $rust_passed passed; browser tests: $browser_passed passed"
+if [ "$sqlite_tests" -eq 0 ] || [ "$postgres_tests" -ne "$sqlite_tests" ]; then
+  echo "the store suite must run in full on both backends" >&2
+  exit 1
+fi
+# Every failure above has already stopped the script.
+echo "all: $((rust_passed + browser_passed)) passed, 0 failed"
