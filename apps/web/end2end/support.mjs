@@ -22,6 +22,7 @@ export async function startServer() {
       PORT: '0',
       DATABASE_URL: `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
       LEPTOS_SITE_ROOT: SITE_ROOT,
+      AUTH_SECRET: 'end-to-end-test-secret-0123456789abcdef',
       RUST_LOG: 'warn,guestroom=info',
     },
     stdio: ['ignore', 'inherit', 'pipe'],

@@ -26,10 +26,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
             && !folder.as_os_str().is_empty()
         {
             std::fs::create_dir_all(folder).map_err(|e| {
-                StoreError::Open(format!(
-                    "cannot create the folder {}: {e}",
-                    folder.display()
-                ))
+                StoreError::Open(format!("cannot create the folder {}: {e}", folder.display()))
             })?;
         }
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {

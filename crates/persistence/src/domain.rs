@@ -10,34 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use uuid::Uuid;
 
-/// The identity that owns data: a guest's sid or a member's id.
-///
-/// It is never parsed from client input: the web layer obtains it from the request's
-/// verified identity, which is what makes every store call owner-scoped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OwnerId(Uuid);
-
-impl OwnerId {
-    /// A fresh random id (a new guest's sid, a new member's id).
-    pub fn random() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Wraps an id that the caller has already verified (e.g. from a signed token).
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for OwnerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use identity::OwnerId;
 
 /// An avatar's id. Unlike [`OwnerId`] it may come from a client: every query that uses
 /// it is also filtered by the owner, so another owner's id simply finds nothing.
@@ -258,11 +231,7 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed {
-            Ok(Self(email))
-        } else {
-            Err(malformed)
-        }
+        if well_formed { Ok(Self(email)) } else { Err(malformed) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -313,11 +282,7 @@ pub struct NewAvatar {
 impl NewAvatar {
     /// Validates raw form input. The first invalid field is reported.
     pub fn parse(emoji: &str, name: &str, is_active: bool) -> Result<Self, ValidationError> {
-        Ok(Self {
-            emoji: Emoji::parse(emoji)?,
-            name: AvatarName::parse(name)?,
-            is_active,
-        })
+        Ok(Self { emoji: Emoji::parse(emoji)?, name: AvatarName::parse(name)?, is_active })
     }
 }
 
@@ -409,19 +374,13 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed() {
-        assert_eq!(
-            AvatarName::parse("  Ada  ").map(|n| n.0),
-            Ok("Ada".to_owned())
-        );
+        assert_eq!(AvatarName::parse("  Ada  ").map(|n| n.0), Ok("Ada".to_owned()));
     }
 
     #[test]
     fn a_name_is_normalised_to_nfc() {
         let decomposed = "Zoe\u{0301}";
-        assert_eq!(
-            AvatarName::parse(decomposed).map(|n| n.0),
-            Ok("Zo\u{00E9}".to_owned())
-        );
+        assert_eq!(AvatarName::parse(decomposed).map(|n| n.0), Ok("Zo\u{00E9}".to_owned()));
     }
 
     #[test]
@@ -437,59 +396,34 @@ mod tests {
 
     #[test]
     fn a_name_of_41_graphemes_is_rejected() {
-        assert_eq!(
-            problem(AvatarName::parse(&"a".repeat(41))),
-            Problem::TooLong { max: 40 }
-        );
+        assert_eq!(problem(AvatarName::parse(&"a".repeat(41))), Problem::TooLong { max: 40 });
     }
 
     #[test]
     fn a_name_stuffed_with_combining_marks_is_rejected() {
         let zalgo = format!("a{}", "\u{0301}".repeat(400));
-        assert_eq!(
-            problem(AvatarName::parse(&zalgo)),
-            Problem::TooLong { max: 40 }
-        );
+        assert_eq!(problem(AvatarName::parse(&zalgo)), Problem::TooLong { max: 40 });
     }
 
     #[test]
     fn a_name_with_a_control_character_is_rejected() {
-        assert_eq!(
-            problem(AvatarName::parse("Ada\u{0007}")),
-            Problem::ControlCharacter
-        );
-        assert_eq!(
-            problem(AvatarName::parse("Ada\nLovelace")),
-            Problem::ControlCharacter
-        );
+        assert_eq!(problem(AvatarName::parse("Ada\u{0007}")), Problem::ControlCharacter);
+        assert_eq!(problem(AvatarName::parse("Ada\nLovelace")), Problem::ControlCharacter);
     }
 
     #[test]
     fn a_name_with_a_bidi_override_is_rejected() {
-        assert_eq!(
-            problem(AvatarName::parse("abc\u{202E}fed")),
-            Problem::ControlCharacter
-        );
+        assert_eq!(problem(AvatarName::parse("abc\u{202E}fed")), Problem::ControlCharacter);
     }
 
     #[test]
     fn an_email_is_normalised_to_lower_case() {
-        assert_eq!(
-            Email::parse(" Ada@Example.COM ").map(|e| e.0),
-            Ok("ada@example.com".into())
-        );
+        assert_eq!(Email::parse(" Ada@Example.COM ").map(|e| e.0), Ok("ada@example.com".into()));
     }
 
     #[test]
     fn malformed_emails_are_rejected() {
-        for bad in [
-            "ada",
-            "@example.com",
-            "ada@",
-            "ada@example",
-            "ada@@example.com",
-            "a b@c.de",
-        ] {
+        for bad in ["ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a b@c.de"] {
             assert_eq!(problem(Email::parse(bad)), Problem::Malformed, "{bad}");
         }
     }

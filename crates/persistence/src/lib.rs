@@ -3,8 +3,6 @@
 //! Callers speak in [`domain`] types (which cannot hold invalid input) and [`OwnerId`]s
 //! obtained from a verified identity; SeaORM entities stay inside this crate.
 
-/// Time as the store sees it: injected, so tests can move it.
-mod clock;
 /// Opening the database, applying migrations, health checks.
 pub mod db;
 /// Validated domain types: emoji, names, emails, ids, and the records the store returns.
@@ -16,7 +14,7 @@ mod error;
 /// The owner-scoped store API.
 mod store;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use domain::{AvatarId, OwnerId};
 pub use error::StoreError;
+pub use identity::{Clock, ManualClock, SystemClock};
 pub use store::{DEFAULT_AVATAR_LIMIT, Store};

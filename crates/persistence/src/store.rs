@@ -38,11 +38,7 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Store {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            db,
-            clock,
-            avatar_limit: DEFAULT_AVATAR_LIMIT,
-        }
+        Self { db, clock, avatar_limit: DEFAULT_AVATAR_LIMIT }
     }
 
     /// Overrides the per-owner avatar cap.
@@ -96,14 +92,9 @@ impl Store {
             return Err(StoreError::GuestMerged);
         }
         let scope = avatar::Column::OwnerId.eq(owner.as_uuid());
-        let count = avatar::Entity::find()
-            .filter(scope.clone())
-            .count(&txn)
-            .await?;
+        let count = avatar::Entity::find().filter(scope.clone()).count(&txn).await?;
         if count >= self.avatar_limit {
-            return Err(StoreError::AvatarLimitReached {
-                limit: self.avatar_limit,
-            });
+            return Err(StoreError::AvatarLimitReached { limit: self.avatar_limit });
         }
         let position = next_position(&txn, owner).await?;
         let row = avatar::Entity::insert(avatar::ActiveModel {
@@ -143,11 +134,7 @@ impl Store {
         if let Some(is_active) = patch.is_active {
             update = update.col_expr(avatar::Column::IsActive, Expr::value(is_active));
         }
-        let row = update
-            .exec_with_returning(&self.db)
-            .await?
-            .into_iter()
-            .next();
+        let row = update.exec_with_returning(&self.db).await?.into_iter().next();
         row.ok_or(StoreError::NotFound).and_then(Avatar::try_from)
     }
 
@@ -158,11 +145,7 @@ impl Store {
             .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
             .exec(&self.db)
             .await?;
-        if deleted.rows_affected == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        if deleted.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     /// Puts the roster in the given order. `order` must list each of the owner's avatars
@@ -188,10 +171,7 @@ impl Store {
         }
         for (position, id) in order.iter().enumerate() {
             avatar::Entity::update_many()
-                .col_expr(
-                    avatar::Column::Position,
-                    Expr::value(position_from(position)?),
-                )
+                .col_expr(avatar::Column::Position, Expr::value(position_from(position)?))
                 .filter(avatar::Column::Id.eq(id.as_uuid()))
                 .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
                 .exec(&txn)
@@ -242,6 +222,34 @@ impl Store {
             .transpose()
     }
 
+    /// The member's current `session_version`, or `None` when there is no such member.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
+        Ok(member::Entity::find_by_id(member.as_uuid())
+            .select_only()
+            .column(member::Column::SessionVersion)
+            .into_tuple::<i32>()
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Ends every session the member holds ("sign out everywhere", password change):
+    /// sessions carry the version they were issued with, and older ones are refused.
+    /// Returns the new version.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        let rows = member::Entity::update_many()
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+
     /// Moves every avatar of `guest` to the end of `member`'s roster and marks the guest
     /// merged, in one transaction: either all of it happens or none of it does.
     ///
@@ -262,28 +270,18 @@ impl Store {
         }
         match guest_row.merged_into {
             Some(into) if into == member.as_uuid() => {
-                return Ok(MergeReport {
-                    moved_avatars: 0,
-                    already_merged: true,
-                });
+                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
             }
             Some(_) => return Err(StoreError::GuestMerged),
             None => {}
         }
-        if member::Entity::find_by_id(member.as_uuid())
-            .one(&txn)
-            .await?
-            .is_none()
-        {
+        if member::Entity::find_by_id(member.as_uuid()).one(&txn).await?.is_none() {
             return Err(StoreError::NotFound);
         }
         let offset = next_position(&txn, member).await?;
         let moved = avatar::Entity::update_many()
             .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
-            .col_expr(
-                avatar::Column::Position,
-                Expr::col(avatar::Column::Position).add(offset),
-            )
+            .col_expr(avatar::Column::Position, Expr::col(avatar::Column::Position).add(offset))
             .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
             .filter(avatar::Column::OwnerId.eq(guest.as_uuid()))
             .exec(&txn)
@@ -295,10 +293,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        Ok(MergeReport {
-            moved_avatars: moved,
-            already_merged: false,
-        })
+        Ok(MergeReport { moved_avatars: moved, already_merged: false })
     }
 
     /// Records that the owner was active now. An owner without a row (a guest that has
@@ -340,9 +335,7 @@ async fn claim_owner(
         merged_into: Set(None),
     })
     .on_conflict(
-        OnConflict::column(owner::Column::Id)
-            .update_column(owner::Column::LastSeenAt)
-            .to_owned(),
+        OnConflict::column(owner::Column::Id).update_column(owner::Column::LastSeenAt).to_owned(),
     )
     .exec_with_returning(txn)
     .await?)
@@ -413,7 +406,14 @@ impl TryFrom<member::Model> for Member {
 }
 
 fn corrupt(error: ValidationError) -> StoreError {
-    StoreError::Database(sea_orm::DbErr::Custom(format!(
-        "stored row fails validation: {error:?}"
-    )))
+    StoreError::Database(sea_orm::DbErr::Custom(format!("stored row fails validation: {error:?}")))
+}
+
+/// The identity layer consults the store only for revocation.
+impl identity::IdentityStore for Store {
+    type Error = StoreError;
+
+    async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
+        Store::session_version(self, member).await
+    }
 }

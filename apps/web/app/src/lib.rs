@@ -61,12 +61,18 @@ fn HomePage() -> impl IntoView {
     // Effects run in the browser only: the marker says hydration has finished.
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));
+    // Rendered on the server from the request's identity, then carried to the browser in
+    // the page: hydration does not fetch it again.
+    let who = Resource::new(|| (), |()| who_am_i());
     view! {
         <section class="hero" data-hydrated=move || hydrated.get().to_string()>
             <h1>"Guestroom"</h1>
             <p class="lede">
                 "Welcome, guest. There is nothing to sign up for: your room is ready."
             </p>
+            <Suspense fallback=|| view! { <p class="identity">"\u{00A0}"</p> }>
+                {move || who.get().map(|who| view! { <p class="identity">{identity_line(who)}</p> })}
+            </Suspense>
             <button type="button" class="wave" on:click=move |_| waves.update(|n| *n += 1)>
                 "👋 Wave"
             </button>
@@ -79,6 +85,36 @@ fn HomePage() -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// Who the request belongs to, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Visitor {
+    /// A guest, by the first characters of its sid (enough to tell two apart).
+    Guest {
+        short_id: String,
+    },
+    Member,
+}
+
+fn identity_line(who: Result<Visitor, ServerFnError>) -> String {
+    match who {
+        Ok(Visitor::Guest { short_id }) => format!("You are guest {short_id}."),
+        Ok(Visitor::Member) => "You are signed in.".to_owned(),
+        Err(_) => "We could not tell who you are just now.".to_owned(),
+    }
+}
+
+/// The viewer of the current request.
+#[server(endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Visitor, ServerFnError> {
+    let viewer: identity::Viewer = leptos_axum::extract().await?;
+    Ok(match viewer {
+        identity::Viewer::Guest { sid } => {
+            Visitor::Guest { short_id: sid.to_string().chars().take(8).collect() }
+        }
+        identity::Viewer::Member { .. } => Visitor::Member,
+    })
 }
 
 #[component]

@@ -14,9 +14,7 @@ pub async fn migrate(config: &Config, args: &[String]) -> Result<(), String> {
         [command] if command == "up" => Migrator::up(&connection, None).await,
         [command] if command == "down" => Migrator::down(&connection, Some(1)).await,
         [command, steps] if command == "down" => {
-            let steps = steps
-                .parse()
-                .map_err(|_| format!("not a number of steps: {steps}"))?;
+            let steps = steps.parse().map_err(|_| format!("not a number of steps: {steps}"))?;
             Migrator::down(&connection, Some(steps)).await
         }
         [command] if command == "fresh" => Migrator::fresh(&connection).await,
@@ -25,11 +23,7 @@ pub async fn migrate(config: &Config, args: &[String]) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot read the migration table: {e}"))?;
             for migration in migrations {
-                println!(
-                    "{:<9} {}",
-                    format!("{:?}", migration.status()),
-                    migration.name()
-                );
+                println!("{:<9} {}", format!("{:?}", migration.status()), migration.name());
             }
             Ok(())
         }

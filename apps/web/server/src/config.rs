@@ -16,6 +16,35 @@ pub struct Config {
     pub log_filter: String,
     /// `LOG_FORMAT`: `pretty` (default) or `json`.
     pub log_format: LogFormat,
+    /// `APP_ENV`: `development` (default) or `production`, which requires `AUTH_SECRET`.
+    pub environment: Environment,
+    /// `AUTH_SECRET`: one secret, or several separated by commas, newest first.
+    pub auth_secret: Option<AuthSecret>,
+    /// `PUBLIC_ORIGIN`: the origin users type (`https://guestroom.example`), for the
+    /// cross-site write guard behind a proxy that rewrites `Host`. Optional.
+    pub public_origin: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// The raw `AUTH_SECRET`. Never printed.
+#[derive(Clone)]
+pub struct AuthSecret(String);
+
+impl AuthSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AuthSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthSecret([redacted])")
+    }
 }
 
 /// A database URL. Its `Debug` hides the password: this value ends up in logs.
@@ -82,33 +111,42 @@ impl Config {
             name: &'static str,
             expected: &'static str,
         ) -> Result<T, ConfigError> {
-            value.parse().map_err(|_| ConfigError {
-                name,
-                value,
-                expected,
-            })
+            value.parse().map_err(|_| ConfigError { name, value, expected })
+        }
+        fn choose<T: Copy>(
+            value: String,
+            name: &'static str,
+            options: &[(&str, T)],
+            expected: &'static str,
+        ) -> Result<T, ConfigError> {
+            match options.iter().find(|(option, _)| *option == value) {
+                Some((_, chosen)) => Ok(*chosen),
+                None => Err(ConfigError { name, value, expected }),
+            }
         }
         Ok(Config {
             database_url: DatabaseUrl::new(get("DATABASE_URL", Self::DEFAULT_DATABASE_URL)),
-            bind_address: parse(
-                get("BIND_ADDRESS", "127.0.0.1"),
-                "BIND_ADDRESS",
-                "an IP address",
-            )?,
+            bind_address: parse(get("BIND_ADDRESS", "127.0.0.1"), "BIND_ADDRESS", "an IP address")?,
             port: parse(get("PORT", "3000"), "PORT", "a port number (0–65535)")?,
             site_root: PathBuf::from(get("LEPTOS_SITE_ROOT", "target/site")),
             log_filter: get("RUST_LOG", "info"),
-            log_format: match get("LOG_FORMAT", "pretty").as_str() {
-                "pretty" => LogFormat::Pretty,
-                "json" => LogFormat::Json,
-                other => {
-                    return Err(ConfigError {
-                        name: "LOG_FORMAT",
-                        value: other.to_owned(),
-                        expected: "pretty or json",
-                    });
-                }
-            },
+            environment: choose(
+                get("APP_ENV", "development"),
+                "APP_ENV",
+                &[
+                    ("development", Environment::Development),
+                    ("production", Environment::Production),
+                ],
+                "development or production",
+            )?,
+            auth_secret: lookup("AUTH_SECRET").filter(|s| !s.trim().is_empty()).map(AuthSecret),
+            public_origin: lookup("PUBLIC_ORIGIN").filter(|s| !s.trim().is_empty()),
+            log_format: choose(
+                get("LOG_FORMAT", "pretty"),
+                "LOG_FORMAT",
+                &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
+                "pretty or json",
+            )?,
         })
     }
 }
@@ -119,9 +157,7 @@ mod tests {
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         Config::from_lookup(|name| {
-            vars.iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
+            vars.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned())
         })
     }
 
@@ -146,12 +182,21 @@ mod tests {
     }
 
     #[test]
+    fn the_auth_secret_never_prints() {
+        let config =
+            config(&[("AUTH_SECRET", "correct-horse-battery-staple-0123456789")]).expect("valid");
+        assert!(!format!("{config:?}").contains("correct-horse"));
+    }
+
+    #[test]
+    fn an_unknown_environment_is_rejected() {
+        assert!(config(&[("APP_ENV", "staging")]).is_err());
+    }
+
+    #[test]
     fn a_database_password_never_prints() {
         let url = DatabaseUrl::new("postgres://app:hunter2@db.internal:5432/guestroom");
-        assert_eq!(
-            format!("{url:?}"),
-            "postgres://app:[redacted]@db.internal:5432/guestroom"
-        );
+        assert_eq!(format!("{url:?}"), "postgres://app:[redacted]@db.internal:5432/guestroom");
         let config = config(&[("DATABASE_URL", url.expose())]).expect("valid");
         assert!(!format!("{config:?}").contains("hunter2"));
     }

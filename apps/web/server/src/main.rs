@@ -16,10 +16,7 @@ async fn main() -> ExitCode {
     let outcome = match args.split_first() {
         None => serve(&config).await,
         Some((command, rest)) if command == "migrate" => cli::migrate(&config, rest).await,
-        Some(_) => Err(format!(
-            "usage: guestroom [migrate …]\n\n{}",
-            cli::MIGRATE_USAGE
-        )),
+        Some(_) => Err(format!("usage: guestroom [migrate …]\n\n{}", cli::MIGRATE_USAGE)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,17 +28,13 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(config: &Config) -> Result<(), String> {
-    let app = Application::build(config)
-        .await
-        .map_err(|error| error_chain(&error))?;
+    let app = Application::build(config).await.map_err(|error| error_chain(&error))?;
     tracing::info!(
         database = %config.database_url.redacted(),
         "Guestroom is serving {}",
         app.url()
     );
-    app.run_until_stopped()
-        .await
-        .map_err(|error| format!("server failed: {error}"))
+    app.run_until_stopped().await.map_err(|error| format!("server failed: {error}"))
 }
 
 /// An error and its causes on one line: "a: b: c". Causes whose text an outer error

@@ -5,8 +5,13 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef, State},
     http::StatusCode,
+    middleware::from_fn_with_state,
     routing::get,
     serve::ListenerExt,
+};
+use identity::{
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, identify,
+    refuse_cross_site,
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -14,17 +19,25 @@ use persistence::{Store, StoreError, SystemClock, db};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Config;
+use crate::config::{Config, Environment};
 
 /// Requests larger than this are refused with 413 before any handler runs: nothing in
 /// Guestroom needs more than a few kilobytes.
 pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
+pub const DEV_SECRET_PATH: &str = "data/auth_secret";
+
+/// Paths that carry no identity: static files and health checks get no cookie.
+const ANONYMOUS_PATHS: [&str; 3] = ["/pkg/", "/healthz", "/readyz"];
 
 /// What every handler and server function can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    pub identity: Identity<Store>,
+    pub cross_site_guard: CrossSiteGuard,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -44,6 +57,8 @@ pub enum StartupError {
     },
     #[error("refusing to start: the database schema could not be brought up to date")]
     Migration(#[source] StoreError),
+    #[error("refusing to start: no usable AUTH_SECRET")]
+    Keys(#[source] KeyError),
     #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -54,6 +69,10 @@ pub enum StartupError {
 
 /// The whole application as one router: pages, server functions, static files and the
 /// health endpoints. Tests build it around their own state.
+///
+/// Layers, outermost first: tracing, the body limit, the cross-site write guard (so a
+/// refused request mints nothing), then the identity middleware (every page and server
+/// function sees a `Viewer`).
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -62,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
+        .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -92,46 +113,49 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the database, applies pending migrations and binds the listening socket.
-    /// Any failure stops here, before a single request is served.
+    /// Loads the keys, opens the database, applies pending migrations and binds the
+    /// listening socket. Any failure stops here, before a single request is served.
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let connection = db::connect(config.database_url.expose())
-            .await
-            .map_err(|source| StartupError::Database {
-                url: config.database_url.redacted(),
-                source,
-            })?;
-        db::migrate(&connection)
-            .await
-            .map_err(StartupError::Migration)?;
-        let store = Store::new(connection, Arc::new(SystemClock));
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] with a clock of the caller's (tests move time with it).
+    pub async fn build_with_clock(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let keys = load_keys(config).map_err(StartupError::Keys)?;
+        let connection = db::connect(config.database_url.expose()).await.map_err(|source| {
+            StartupError::Database { url: config.database_url.redacted(), source }
+        })?;
+        db::migrate(&connection).await.map_err(StartupError::Migration)?;
+        let store = Store::new(connection, Arc::clone(&clock));
+        let identity = Identity::new(
+            keys,
+            store.clone(),
+            clock,
+            IdentityOptions {
+                skip_prefixes: ANONYMOUS_PATHS.map(str::to_owned).to_vec(),
+                ..IdentityOptions::default()
+            },
+        );
+        let cross_site_guard = CrossSiteGuard::new(config.public_origin.clone());
 
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        let state = AppState {
-            leptos_options,
-            store,
-        };
+        let state = AppState { leptos_options, store, identity, cross_site_guard };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
         let listener = TcpListener::bind(requested)
             .await
-            .map_err(|source| StartupError::Bind {
-                address: requested,
-                source,
-            })?;
-        let address = listener.local_addr().map_err(|source| StartupError::Bind {
-            address: requested,
-            source,
-        })?;
-        Ok(Self {
-            listener,
-            state,
-            address,
-        })
+            .map_err(|source| StartupError::Bind { address: requested, source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { address: requested, source })?;
+        Ok(Self { listener, state, address })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -157,9 +181,24 @@ impl Application {
                 tracing::warn!(%error, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, router(self.state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(listener, router(self.state)).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// `AUTH_SECRET` when set. Without it, production refuses to start and development uses
+/// a random secret kept in [`DEV_SECRET_PATH`] (so sessions survive restarts).
+fn load_keys(config: &Config) -> Result<Keyring, KeyError> {
+    match (&config.auth_secret, config.environment) {
+        (Some(secret), _) => Keyring::from_secrets(secret.expose()),
+        (None, Environment::Production) => Err(KeyError::MissingInProduction),
+        (None, Environment::Development) => {
+            tracing::warn!(
+                path = DEV_SECRET_PATH,
+                "AUTH_SECRET is not set: using a development secret stored on disk; \
+                 set AUTH_SECRET (openssl rand -base64 32) for any real deployment"
+            );
+            Keyring::load_or_create_dev_secret(std::path::Path::new(DEV_SECRET_PATH))
+        }
     }
 }
 

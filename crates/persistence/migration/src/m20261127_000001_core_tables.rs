@@ -79,9 +79,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(LinkedAccounts::OwnerId))
                     .col(timestamp_with_time_zone(LinkedAccounts::CreatedAt))
                     .primary_key(
-                        Index::create()
-                            .col(LinkedAccounts::Provider)
-                            .col(LinkedAccounts::Subject),
+                        Index::create().col(LinkedAccounts::Provider).col(LinkedAccounts::Subject),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -146,9 +144,7 @@ impl MigrationTrait for Migration {
             Members::Table.into_iden(),
             Owners::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -21,10 +21,7 @@ impl std::fmt::Debug for Model {
             .field("owner_id", &self.owner_id)
             .field("email", &self.email)
             .field("display_name", &self.display_name)
-            .field(
-                "password_hash",
-                &self.password_hash.as_ref().map(|_| "[redacted]"),
-            )
+            .field("password_hash", &self.password_hash.as_ref().map(|_| "[redacted]"))
             .field("session_version", &self.session_version)
             .finish_non_exhaustive()
     }

@@ -49,14 +49,8 @@ pub async fn a_guest_without_writes_has_no_owner_row(db: TestDb) {
 
 pub async fn the_first_write_creates_the_guest_owner_row(db: TestDb) {
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Tom"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐶", "Rex"))
-        .await
-        .expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Tom")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "Rex")).await.expect("create");
     assert_eq!(owner_rows(&db).await, 1);
     let kind = format!(
         "SELECT COUNT(*) AS n FROM owners WHERE kind = 'guest' AND id = {}",
@@ -67,20 +61,10 @@ pub async fn the_first_write_creates_the_guest_owner_row(db: TestDb) {
 
 pub async fn another_owner_cannot_see_update_or_delete_an_avatar(db: TestDb) {
     let (alice, mallory) = (OwnerId::random(), OwnerId::random());
-    let kept = db
-        .store
-        .create_avatar(alice, avatar("🦊", "Fox"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(mallory, avatar("🐍", "Snake"))
-        .await
-        .expect("create");
+    let kept = db.store.create_avatar(alice, avatar("🦊", "Fox")).await.expect("create");
+    db.store.create_avatar(mallory, avatar("🐍", "Snake")).await.expect("create");
 
-    assert_eq!(
-        names(&db.store.list_avatars(mallory).await.expect("list")),
-        ["Snake"]
-    );
+    assert_eq!(names(&db.store.list_avatars(mallory).await.expect("list")), ["Snake"]);
     let rename = AvatarPatch {
         name: Some(AvatarName::parse("Stolen").expect("valid")),
         ..AvatarPatch::default()
@@ -94,107 +78,55 @@ pub async fn another_owner_cannot_see_update_or_delete_an_avatar(db: TestDb) {
         matches!(reorder, Err(StoreError::Invalid(e)) if e.problem == Problem::NotAPermutation)
     );
 
-    assert_eq!(
-        db.store.list_avatars(alice).await.expect("list"),
-        vec![kept]
-    );
+    assert_eq!(db.store.list_avatars(alice).await.expect("list"), vec![kept]);
 }
 
 pub async fn avatars_are_listed_in_creation_order(db: TestDb) {
     let guest = OwnerId::random();
     for (emoji, name) in [("🐱", "One"), ("🐶", "Two"), ("🐭", "Three")] {
-        db.store
-            .create_avatar(guest, avatar(emoji, name))
-            .await
-            .expect("create");
+        db.store.create_avatar(guest, avatar(emoji, name)).await.expect("create");
     }
     let listed = db.store.list_avatars(guest).await.expect("list");
     assert_eq!(names(&listed), ["One", "Two", "Three"]);
-    assert_eq!(
-        listed.iter().map(|a| a.position).collect::<Vec<_>>(),
-        [0, 1, 2]
-    );
+    assert_eq!(listed.iter().map(|a| a.position).collect::<Vec<_>>(), [0, 1, 2]);
 }
 
 pub async fn reorder_puts_the_roster_in_the_given_order(db: TestDb) {
     let guest = OwnerId::random();
     let mut ids = Vec::new();
     for name in ["A", "B", "C"] {
-        ids.push(
-            db.store
-                .create_avatar(guest, avatar("🐱", name))
-                .await
-                .expect("create")
-                .id,
-        );
+        ids.push(db.store.create_avatar(guest, avatar("🐱", name)).await.expect("create").id);
     }
-    let reordered = db
-        .store
-        .reorder_avatars(guest, &[ids[2], ids[0], ids[1]])
-        .await
-        .expect("reorder");
+    let reordered =
+        db.store.reorder_avatars(guest, &[ids[2], ids[0], ids[1]]).await.expect("reorder");
     assert_eq!(names(&reordered), ["C", "A", "B"]);
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["C", "A", "B"]
-    );
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["C", "A", "B"]);
     // New avatars still go to the end.
-    db.store
-        .create_avatar(guest, avatar("🐶", "D"))
-        .await
-        .expect("create");
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["C", "A", "B", "D"]
-    );
+    db.store.create_avatar(guest, avatar("🐶", "D")).await.expect("create");
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["C", "A", "B", "D"]);
 }
 
 pub async fn a_reorder_that_is_not_a_permutation_changes_nothing(db: TestDb) {
     let guest = OwnerId::random();
-    let a = db
-        .store
-        .create_avatar(guest, avatar("🐱", "A"))
-        .await
-        .expect("create")
-        .id;
-    let b = db
-        .store
-        .create_avatar(guest, avatar("🐶", "B"))
-        .await
-        .expect("create")
-        .id;
-    let foreign = db
-        .store
-        .create_avatar(OwnerId::random(), avatar("🐍", "X"))
-        .await
-        .expect("create")
-        .id;
-    for bad in [
-        vec![b],
-        vec![b, a, a],
-        vec![b, b],
-        vec![b, foreign],
-        vec![b, a, AvatarId::random()],
-    ] {
+    let a = db.store.create_avatar(guest, avatar("🐱", "A")).await.expect("create").id;
+    let b = db.store.create_avatar(guest, avatar("🐶", "B")).await.expect("create").id;
+    let foreign =
+        db.store.create_avatar(OwnerId::random(), avatar("🐍", "X")).await.expect("create").id;
+    for bad in
+        [vec![b], vec![b, a, a], vec![b, b], vec![b, foreign], vec![b, a, AvatarId::random()]]
+    {
         let result = db.store.reorder_avatars(guest, &bad).await;
         assert!(
             matches!(&result, Err(StoreError::Invalid(e)) if e.field == Field::Order),
             "{bad:?} gave {result:?}"
         );
     }
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["A", "B"]
-    );
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["A", "B"]);
 }
 
 pub async fn a_partial_update_changes_only_the_given_fields(db: TestDb) {
     let guest = OwnerId::random();
-    let created = db
-        .store
-        .create_avatar(guest, avatar("🐱", "Tom"))
-        .await
-        .expect("create");
+    let created = db.store.create_avatar(guest, avatar("🐱", "Tom")).await.expect("create");
     db.clock.advance(Duration::minutes(5));
 
     let renamed = db
@@ -212,20 +144,14 @@ pub async fn a_partial_update_changes_only_the_given_fields(db: TestDb) {
     assert_eq!(renamed.name.as_str(), "Thomas");
     assert_eq!(renamed.emoji, created.emoji);
     assert!(renamed.is_active);
-    assert_eq!(
-        renamed.updated_at,
-        created.updated_at + Duration::minutes(5)
-    );
+    assert_eq!(renamed.updated_at, created.updated_at + Duration::minutes(5));
 
     let toggled = db
         .store
         .update_avatar(
             guest,
             created.id,
-            AvatarPatch {
-                is_active: Some(false),
-                ..Default::default()
-            },
+            AvatarPatch { is_active: Some(false), ..Default::default() },
         )
         .await
         .expect("toggle");
@@ -237,54 +163,30 @@ pub async fn a_partial_update_changes_only_the_given_fields(db: TestDb) {
         .update_avatar(
             guest,
             created.id,
-            AvatarPatch {
-                emoji: Some(Emoji::parse("🦁").expect("valid")),
-                ..Default::default()
-            },
+            AvatarPatch { emoji: Some(Emoji::parse("🦁").expect("valid")), ..Default::default() },
         )
         .await
         .expect("new emoji");
     assert_eq!(
-        (
-            re_emojied.emoji.as_str(),
-            re_emojied.name.as_str(),
-            re_emojied.is_active
-        ),
+        (re_emojied.emoji.as_str(), re_emojied.name.as_str(), re_emojied.is_active),
         ("🦁", "Thomas", false)
     );
-    assert_eq!(
-        db.store.list_avatars(guest).await.expect("list"),
-        vec![re_emojied]
-    );
+    assert_eq!(db.store.list_avatars(guest).await.expect("list"), vec![re_emojied]);
 }
 
 pub async fn delete_removes_only_that_avatar(db: TestDb) {
     let guest = OwnerId::random();
-    let a = db
-        .store
-        .create_avatar(guest, avatar("🐱", "A"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐶", "B"))
-        .await
-        .expect("create");
+    let a = db.store.create_avatar(guest, avatar("🐱", "A")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "B")).await.expect("create");
     db.store.delete_avatar(guest, a.id).await.expect("delete");
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["B"]
-    );
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["B"]);
     let again = db.store.delete_avatar(guest, a.id).await;
     assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
 }
 
 pub async fn invalid_input_is_rejected_before_anything_is_stored(db: TestDb) {
     let guest = OwnerId::random();
-    let kept = db
-        .store
-        .create_avatar(guest, avatar("🐱", "Tom"))
-        .await
-        .expect("create");
+    let kept = db.store.create_avatar(guest, avatar("🐱", "Tom")).await.expect("create");
     for (emoji, name, field) in [
         ("cat", "Tom", Field::Emoji),
         ("🐱🐶", "Tom", Field::Emoji),
@@ -296,10 +198,7 @@ pub async fn invalid_input_is_rejected_before_anything_is_stored(db: TestDb) {
         assert_eq!(error.field, field, "{emoji:?} {name:?}");
     }
     assert!(AvatarName::parse("\u{202E}").is_err());
-    assert_eq!(
-        db.store.list_avatars(guest).await.expect("list"),
-        vec![kept]
-    );
+    assert_eq!(db.store.list_avatars(guest).await.expect("list"), vec![kept]);
     assert_eq!(avatar_rows(&db).await, 1);
 }
 
@@ -307,25 +206,13 @@ pub async fn the_avatar_cap_is_enforced_and_stores_nothing_more(db: TestDb) {
     let store = db.store.clone().with_avatar_limit(3);
     let guest = OwnerId::random();
     for name in ["A", "B", "C"] {
-        store
-            .create_avatar(guest, avatar("🐱", name))
-            .await
-            .expect("create");
+        store.create_avatar(guest, avatar("🐱", name)).await.expect("create");
     }
     let over = store.create_avatar(guest, avatar("🐶", "D")).await;
-    assert!(
-        matches!(over, Err(StoreError::AvatarLimitReached { limit: 3 })),
-        "{over:?}"
-    );
-    assert_eq!(
-        names(&store.list_avatars(guest).await.expect("list")),
-        ["A", "B", "C"]
-    );
+    assert!(matches!(over, Err(StoreError::AvatarLimitReached { limit: 3 })), "{over:?}");
+    assert_eq!(names(&store.list_avatars(guest).await.expect("list")), ["A", "B", "C"]);
     // The cap is per owner.
-    store
-        .create_avatar(OwnerId::random(), avatar("🐶", "D"))
-        .await
-        .expect("other owner");
+    store.create_avatar(OwnerId::random(), avatar("🐶", "D")).await.expect("other owner");
 }
 
 pub async fn the_avatar_cap_holds_under_concurrent_creates(db: TestDb) {
@@ -333,11 +220,9 @@ pub async fn the_avatar_cap_holds_under_concurrent_creates(db: TestDb) {
     let guest = OwnerId::random();
     let attempts = (0..12).map(|i| {
         let store = store.clone();
-        tokio::spawn(async move {
-            store
-                .create_avatar(guest, avatar("🐱", &format!("N{i}")))
-                .await
-        })
+        tokio::spawn(
+            async move { store.create_avatar(guest, avatar("🐱", &format!("N{i}"))).await },
+        )
     });
     let mut created = 0;
     for attempt in attempts {
@@ -362,10 +247,8 @@ pub async fn a_member_is_found_by_normalised_email(db: TestDb) {
     assert_eq!(found.id, member.id);
     assert_eq!(found.email.as_str(), "ada@example.com");
     assert_eq!(found.session_version, 1);
-    let nobody = db
-        .store
-        .find_member_by_email(&Email::parse("bob@example.com").expect("valid"))
-        .await;
+    let nobody =
+        db.store.find_member_by_email(&Email::parse("bob@example.com").expect("valid")).await;
     assert!(matches!(nobody, Ok(None)));
 }
 
@@ -385,27 +268,25 @@ pub async fn a_second_member_with_the_same_email_is_rejected(db: TestDb) {
     assert_eq!(owner_rows(&db).await, 1);
 }
 
+pub async fn bumping_the_session_version_revokes_older_sessions(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    assert_eq!(db.store.session_version(member.id).await.expect("read"), Some(1));
+    assert_eq!(db.store.bump_session_version(member.id).await.expect("bump"), 2);
+    assert_eq!(db.store.session_version(member.id).await.expect("read"), Some(2));
+    let stranger = OwnerId::random();
+    assert_eq!(db.store.session_version(stranger).await.expect("read"), None);
+    let bump = db.store.bump_session_version(stranger).await;
+    assert!(matches!(bump, Err(StoreError::NotFound)), "{bump:?}");
+}
+
 pub async fn merge_moves_every_avatar_to_the_end_of_the_members_roster(db: TestDb) {
     let member = new_member(&db, "ada@example.com").await;
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(member.id, avatar("🦉", "Owl"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐶", "Dog"))
-        .await
-        .expect("create");
+    db.store.create_avatar(member.id, avatar("🦉", "Owl")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create");
 
-    let report = db
-        .store
-        .merge_guest_into_member(guest, member.id)
-        .await
-        .expect("merge");
+    let report = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
     assert_eq!(report.moved_avatars, 2);
     assert!(!report.already_merged);
     assert_eq!(
@@ -423,37 +304,20 @@ pub async fn merge_moves_every_avatar_to_the_end_of_the_members_roster(db: TestD
 pub async fn merge_is_idempotent(db: TestDb) {
     let member = new_member(&db, "ada@example.com").await;
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    db.store
-        .merge_guest_into_member(guest, member.id)
-        .await
-        .expect("merge");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
     let before = db.store.list_avatars(member.id).await.expect("list");
 
-    let replay = db
-        .store
-        .merge_guest_into_member(guest, member.id)
-        .await
-        .expect("replay");
+    let replay = db.store.merge_guest_into_member(guest, member.id).await.expect("replay");
     assert_eq!(replay.moved_avatars, 0);
     assert!(replay.already_merged);
-    assert_eq!(
-        db.store.list_avatars(member.id).await.expect("list"),
-        before
-    );
+    assert_eq!(db.store.list_avatars(member.id).await.expect("list"), before);
 }
 
 pub async fn merging_a_guest_that_never_wrote_retires_its_id(db: TestDb) {
     let member = new_member(&db, "ada@example.com").await;
     let guest = OwnerId::random();
-    let report = db
-        .store
-        .merge_guest_into_member(guest, member.id)
-        .await
-        .expect("merge");
+    let report = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
     assert_eq!(report.moved_avatars, 0);
     let late = db.store.create_avatar(guest, avatar("🐭", "Mouse")).await;
     assert!(matches!(late, Err(StoreError::GuestMerged)), "{late:?}");
@@ -463,75 +327,33 @@ pub async fn a_merged_guest_cannot_be_merged_into_another_member(db: TestDb) {
     let ada = new_member(&db, "ada@example.com").await;
     let bob = new_member(&db, "bob@example.com").await;
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    db.store
-        .merge_guest_into_member(guest, ada.id)
-        .await
-        .expect("merge");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.merge_guest_into_member(guest, ada.id).await.expect("merge");
     let second = db.store.merge_guest_into_member(guest, bob.id).await;
     assert!(matches!(second, Err(StoreError::GuestMerged)), "{second:?}");
-    assert_eq!(
-        names(&db.store.list_avatars(ada.id).await.expect("list")),
-        ["Cat"]
-    );
-    assert!(
-        db.store
-            .list_avatars(bob.id)
-            .await
-            .expect("list")
-            .is_empty()
-    );
+    assert_eq!(names(&db.store.list_avatars(ada.id).await.expect("list")), ["Cat"]);
+    assert!(db.store.list_avatars(bob.id).await.expect("list").is_empty());
     // A member is not a guest: it cannot be merged into anyone.
     let member_as_guest = db.store.merge_guest_into_member(ada.id, bob.id).await;
-    assert!(
-        matches!(member_as_guest, Err(StoreError::NotFound)),
-        "{member_as_guest:?}"
-    );
-    assert_eq!(
-        names(&db.store.list_avatars(ada.id).await.expect("list")),
-        ["Cat"]
-    );
+    assert!(matches!(member_as_guest, Err(StoreError::NotFound)), "{member_as_guest:?}");
+    assert_eq!(names(&db.store.list_avatars(ada.id).await.expect("list")), ["Cat"]);
 }
 
 pub async fn merge_into_an_unknown_member_changes_nothing(db: TestDb) {
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    let result = db
-        .store
-        .merge_guest_into_member(guest, OwnerId::random())
-        .await;
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    let result = db.store.merge_guest_into_member(guest, OwnerId::random()).await;
     assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["Cat"]
-    );
-    db.store
-        .create_avatar(guest, avatar("🐶", "Dog"))
-        .await
-        .expect("guest still writes");
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["Cat"]);
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("guest still writes");
 }
 
 pub async fn merge_that_fails_midway_leaves_both_sides_unchanged(db: TestDb) {
     let member = new_member(&db, "ada@example.com").await;
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(member.id, avatar("🦉", "Owl"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(guest, avatar("🐶", "Dog"))
-        .await
-        .expect("create");
+    db.store.create_avatar(member.id, avatar("🦉", "Owl")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create");
 
     // A real database failure after the avatars have moved: marking the guest merged is
     // the merge's last statement, and this trigger makes it fail.
@@ -558,24 +380,14 @@ pub async fn merge_that_fails_midway_leaves_both_sides_unchanged(db: TestDb) {
     }
     let failed = db.store.merge_guest_into_member(guest, member.id).await;
     assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
-    assert_eq!(
-        names(&db.store.list_avatars(guest).await.expect("list")),
-        ["Cat", "Dog"]
-    );
-    assert_eq!(
-        names(&db.store.list_avatars(member.id).await.expect("list")),
-        ["Owl"]
-    );
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["Cat", "Dog"]);
+    assert_eq!(names(&db.store.list_avatars(member.id).await.expect("list")), ["Owl"]);
 
     match db.backend() {
         DbBackend::Sqlite => db.execute("DROP TRIGGER fail_merge").await,
         _ => db.execute("DROP TRIGGER fail_merge ON owners").await,
     }
-    let retried = db
-        .store
-        .merge_guest_into_member(guest, member.id)
-        .await
-        .expect("merge");
+    let retried = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
     assert_eq!(retried.moved_avatars, 2);
     assert_eq!(
         names(&db.store.list_avatars(member.id).await.expect("list")),
@@ -585,119 +397,53 @@ pub async fn merge_that_fails_midway_leaves_both_sides_unchanged(db: TestDb) {
 
 pub async fn deleting_an_owner_cascades_to_its_avatars(db: TestDb) {
     let (gone, kept) = (OwnerId::random(), OwnerId::random());
-    db.store
-        .create_avatar(gone, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(gone, avatar("🐶", "Dog"))
-        .await
-        .expect("create");
-    db.store
-        .create_avatar(kept, avatar("🦉", "Owl"))
-        .await
-        .expect("create");
-    db.execute(&format!(
-        "DELETE FROM owners WHERE id = {}",
-        uuid_literal(&db, gone)
-    ))
-    .await;
+    db.store.create_avatar(gone, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(gone, avatar("🐶", "Dog")).await.expect("create");
+    db.store.create_avatar(kept, avatar("🦉", "Owl")).await.expect("create");
+    db.execute(&format!("DELETE FROM owners WHERE id = {}", uuid_literal(&db, gone))).await;
     assert_eq!(avatar_rows(&db).await, 1);
-    assert_eq!(
-        names(&db.store.list_avatars(kept).await.expect("list")),
-        ["Owl"]
-    );
+    assert_eq!(names(&db.store.list_avatars(kept).await.expect("list")), ["Owl"]);
 }
 
 pub async fn stale_guests_are_deleted_with_their_avatars(db: TestDb) {
     let stale = OwnerId::random();
-    db.store
-        .create_avatar(stale, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
+    db.store.create_avatar(stale, avatar("🐱", "Cat")).await.expect("create");
     let old_member = new_member(&db, "ada@example.com").await;
-    db.store
-        .create_avatar(old_member.id, avatar("🦉", "Owl"))
-        .await
-        .expect("create");
+    db.store.create_avatar(old_member.id, avatar("🦉", "Owl")).await.expect("create");
     db.clock.advance(Duration::days(31));
     let fresh = OwnerId::random();
-    db.store
-        .create_avatar(fresh, avatar("🐶", "Dog"))
-        .await
-        .expect("create");
+    db.store.create_avatar(fresh, avatar("🐶", "Dog")).await.expect("create");
 
-    let deleted = db
-        .store
-        .delete_stale_guests(Duration::days(30))
-        .await
-        .expect("sweep");
+    let deleted = db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep");
     assert_eq!(deleted, 1);
     assert!(db.store.list_avatars(stale).await.expect("list").is_empty());
-    assert_eq!(
-        names(&db.store.list_avatars(fresh).await.expect("list")),
-        ["Dog"]
-    );
-    assert_eq!(
-        names(&db.store.list_avatars(old_member.id).await.expect("list")),
-        ["Owl"]
-    );
+    assert_eq!(names(&db.store.list_avatars(fresh).await.expect("list")), ["Dog"]);
+    assert_eq!(names(&db.store.list_avatars(old_member.id).await.expect("list")), ["Owl"]);
     assert_eq!(avatar_rows(&db).await, 2);
 }
 
 pub async fn touch_last_seen_updates_an_existing_owner_only(db: TestDb) {
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
     db.clock.advance(Duration::days(29));
     db.store.touch_last_seen(guest).await.expect("touch");
     db.clock.advance(Duration::days(2));
     // Seen 2 days ago, created 31 days ago: not stale.
-    assert_eq!(
-        db.store
-            .delete_stale_guests(Duration::days(30))
-            .await
-            .expect("sweep"),
-        0
-    );
-    db.store
-        .touch_last_seen(OwnerId::random())
-        .await
-        .expect("touch unknown");
+    assert_eq!(db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep"), 0);
+    db.store.touch_last_seen(OwnerId::random()).await.expect("touch unknown");
     assert_eq!(owner_rows(&db).await, 1);
 }
 
 pub async fn migrations_go_up_down_and_up_again(db: TestDb) {
     let guest = OwnerId::random();
-    db.store
-        .create_avatar(guest, avatar("🐱", "Cat"))
-        .await
-        .expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
     Migrator::down(db.db(), None).await.expect("down");
-    assert!(
-        Migrator::get_applied_migrations(db.db())
-            .await
-            .expect("status")
-            .is_empty()
-    );
-    assert!(
-        db.store.list_avatars(guest).await.is_err(),
-        "tables are gone"
-    );
+    assert!(Migrator::get_applied_migrations(db.db()).await.expect("status").is_empty());
+    assert!(db.store.list_avatars(guest).await.is_err(), "tables are gone");
     Migrator::up(db.db(), None).await.expect("up again");
-    assert!(
-        Migrator::get_pending_migrations(db.db())
-            .await
-            .expect("status")
-            .is_empty()
-    );
+    assert!(Migrator::get_pending_migrations(db.db()).await.expect("status").is_empty());
     assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
-    db.store
-        .create_avatar(guest, avatar("🐶", "Dog"))
-        .await
-        .expect("create after up");
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create after up");
 }
 
 /// A uuid as a literal of the backend's column type (SQLite stores uuids as blobs).

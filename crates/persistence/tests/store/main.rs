@@ -42,6 +42,7 @@ on_every_backend!(
     the_avatar_cap_holds_under_concurrent_creates,
     a_member_is_found_by_normalised_email,
     a_second_member_with_the_same_email_is_rejected,
+    bumping_the_session_version_revokes_older_sessions,
     merge_moves_every_avatar_to_the_end_of_the_members_roster,
     merge_is_idempotent,
     merging_a_guest_that_never_wrote_retires_its_id,

@@ -24,10 +24,7 @@ enum Cleanup {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("store.db").display()
-        );
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("store.db").display());
         Self::open(&url, Cleanup::Sqlite(dir)).await
     }
 
@@ -59,16 +56,10 @@ impl TestDb {
 
     async fn open(url: &str, cleanup: Cleanup) -> TestDb {
         let connection = db::connect(url).await.expect("connect to test database");
-        db::migrate(&connection)
-            .await
-            .expect("migrate test database");
+        db::migrate(&connection).await.expect("migrate test database");
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
         let store = Store::new(connection, Arc::new(clock.clone()));
-        TestDb {
-            store,
-            clock,
-            cleanup,
-        }
+        TestDb { store, clock, cleanup }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -95,8 +86,7 @@ impl TestDb {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .expect("one row");
-        row.try_get::<i64>("", "n")
-            .expect("an integer column named n")
+        row.try_get::<i64>("", "n").expect("an integer column named n")
     }
 }
 
@@ -109,13 +99,9 @@ impl Drop for TestDb {
         // Drop cannot await; a short-lived runtime on its own thread drops the database
         // even when the test panicked. FORCE ends the store's pooled connections.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async {
-                let admin = db::connect(&admin_url)
-                    .await
-                    .map_err(std::io::Error::other)?;
+                let admin = db::connect(&admin_url).await.map_err(std::io::Error::other)?;
                 admin
                     .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .await

@@ -19,11 +19,7 @@ async fn readyz_answers_ready_when_the_database_answers() {
 #[tokio::test]
 async fn readyz_answers_503_when_the_database_is_gone() {
     let app = spawn_app().await;
-    app.store
-        .connection()
-        .close_by_ref()
-        .await
-        .expect("close the pool");
+    app.store.connection().close_by_ref().await.expect("close the pool");
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     assert_eq!(response.text().await.expect("body"), "database unavailable");

@@ -1,24 +1,33 @@
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use identity::{GuestTokens, Keyring, ManualClock, SessionPolicy, SessionTokens};
 use persistence::Store;
+use reqwest::header::{HeaderMap, SET_COOKIE};
 use server::{config::Config, startup::Application};
 
-/// A running instance of the app on its own port and its own SQLite file.
+/// The secret every test instance runs with, so tests can mint tokens the app accepts.
+pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
+
+/// A running instance of the app on its own port, SQLite file and clock.
 pub struct TestApp {
     pub address: String,
     /// Keeps cookies between requests, as a browser would.
     pub client: reqwest::Client,
+    /// Sends only the cookies a test gives it.
+    pub bare_client: reqwest::Client,
     pub store: Store,
+    pub clock: ManualClock,
     _database_dir: tempfile::TempDir,
 }
 
 /// Settings for a test instance: a fresh SQLite database in a temporary folder, port 0.
 pub fn test_config(database_dir: &tempfile::TempDir) -> Config {
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        database_dir.path().join("app.db").display()
-    );
+    let url = format!("sqlite://{}?mode=rwc", database_dir.path().join("app.db").display());
     Config::from_lookup(|name| match name {
         "DATABASE_URL" => Some(url.clone()),
         "PORT" => Some("0".to_owned()),
+        "AUTH_SECRET" => Some(TEST_SECRET.to_owned()),
         _ => None,
     })
     .expect("test configuration is valid")
@@ -26,31 +35,65 @@ pub fn test_config(database_dir: &tempfile::TempDir) -> Config {
 
 pub async fn spawn_app() -> TestApp {
     let database_dir = tempfile::tempdir().expect("temporary folder");
-    let app = Application::build(&test_config(&database_dir))
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("date"));
+    let app = Application::build_with_clock(&test_config(&database_dir), Arc::new(clock.clone()))
         .await
         .expect("app starts");
     let address = app.url();
     let store = app.store().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client");
+    let builder = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
     TestApp {
         address,
-        client,
+        client: builder().cookie_store(true).build().expect("http client"),
+        bare_client: builder().build().expect("http client"),
         store,
+        clock,
         _database_dir: database_dir,
     }
 }
 
 impl TestApp {
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request")
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
     }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// A GET that sends exactly the given `Cookie` header (or none).
+    pub async fn get_with_cookie(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self.bare_client.get(self.url(path));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub fn guest_tokens(&self) -> GuestTokens {
+        GuestTokens::new(keys(), identity::DEFAULT_GUEST_LIFETIME)
+    }
+
+    pub fn session_tokens(&self) -> SessionTokens {
+        SessionTokens::new(keys(), SessionPolicy::default())
+    }
+}
+
+fn keys() -> Keyring {
+    Keyring::from_secrets(TEST_SECRET).expect("valid secret")
+}
+
+/// Every `Set-Cookie` header of a response.
+pub fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().expect("ascii").to_owned())
+        .collect()
+}
+
+/// The value a `Set-Cookie` header gives its cookie.
+pub fn cookie_value(set_cookie: &str) -> &str {
+    set_cookie.split(';').next().and_then(|pair| pair.split_once('=')).map_or("", |(_, v)| v)
 }

@@ -1,6 +1,9 @@
 //! The server's integration tests: the real application on port 0, driven over HTTP.
 
+mod cross_site;
 mod health;
 mod helpers;
+mod identity_cookies;
+mod member_sessions;
 mod pages;
 mod startup;

@@ -5,10 +5,7 @@ async fn the_home_page_is_rendered_on_the_server() {
     let app = spawn_app().await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let html = response.text().await.expect("body");
     assert!(html.contains("<h1>Guestroom</h1>"), "{html}");
@@ -25,11 +22,5 @@ async fn an_unknown_page_is_a_404_page() {
     let app = spawn_app().await;
     let response = app.get("/no/such/page").await;
     assert_eq!(response.status(), 404);
-    assert!(
-        response
-            .text()
-            .await
-            .expect("body")
-            .contains("Page not found")
-    );
+    assert!(response.text().await.expect("body").contains("Page not found"));
 }

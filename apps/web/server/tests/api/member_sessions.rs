@@ -1,0 +1,122 @@
+use chrono::Duration;
+use identity::Clock;
+use persistence::domain::{DisplayName, Email, Member, NewMember};
+
+use crate::helpers::{TestApp, cookie_value, set_cookies, spawn_app};
+
+async fn member(app: &TestApp) -> Member {
+    app.store
+        .create_member(NewMember {
+            email: Email::parse("ada@example.com").expect("valid"),
+            display_name: DisplayName::parse("Ada").expect("valid"),
+            password_hash: None,
+        })
+        .await
+        .expect("create member")
+}
+
+fn session_cookie(app: &TestApp, member: &Member) -> String {
+    let now = app.clock.now();
+    format!(
+        "__Host-session={}",
+        app.session_tokens().issue(member.id, member.session_version, now, now)
+    )
+}
+
+async fn post_who_am_i(app: &TestApp, cookie: &str) -> reqwest::Response {
+    app.bare_client
+        .post(app.url("/api/who_am_i"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_valid_session_makes_the_member_the_viewer() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let response = app.get_with_cookie("/", Some(&session_cookie(&app, &member))).await;
+    assert!(set_cookies(response.headers()).is_empty(), "no guest is minted for a member");
+    assert!(response.text().await.expect("body").contains("You are signed in."));
+}
+
+#[tokio::test]
+async fn a_session_older_than_a_day_is_reissued_with_the_same_sign_in_time() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    let signed_in = app.clock.now();
+    app.clock.advance(Duration::days(2));
+    let response = app.get_with_cookie("/", Some(&cookie)).await;
+    let cookies = set_cookies(response.headers());
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("__Host-session="));
+    assert!(
+        cookies[0].ends_with("; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Lax"),
+        "{}",
+        cookies[0]
+    );
+    let renewed =
+        app.session_tokens().verify(cookie_value(&cookies[0]), app.clock.now()).expect("valid");
+    assert_eq!(renewed.auth_time, signed_in);
+    assert_eq!(renewed.issued_at, app.clock.now());
+}
+
+#[tokio::test]
+async fn a_revoked_session_ends_at_its_next_refresh_and_a_fresh_guest_begins() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    app.clock.advance(Duration::days(2));
+    let response = app.get_with_cookie("/", Some(&cookie)).await;
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=ey")), "{cookies:?}");
+    assert!(response.text().await.expect("body").contains("You are guest"));
+}
+
+#[tokio::test]
+async fn a_write_with_a_revoked_session_is_refused_at_once() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    let response = post_who_am_i(&app, &cookie).await;
+    assert_eq!(response.status(), 401);
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+}
+
+#[tokio::test]
+async fn a_write_with_a_current_session_is_the_members() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let response = post_who_am_i(&app, &session_cookie(&app, &member)).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.expect("body").contains("Member"));
+}
+
+#[tokio::test]
+async fn an_idle_session_is_cleared_and_the_visitor_becomes_a_guest() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    app.clock.advance(Duration::days(8));
+    let response = app.get_with_cookie("/", Some(&cookie)).await;
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(response.text().await.expect("body").contains("You are guest"));
+}
+
+#[tokio::test]
+async fn a_forged_session_cookie_is_cleared() {
+    let app = spawn_app().await;
+    let response = app.get_with_cookie("/", Some("__Host-session=a.b.c.d.e")).await;
+    assert_eq!(response.status(), 200);
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+}

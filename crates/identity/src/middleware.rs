@@ -1,0 +1,219 @@
+use std::sync::Arc;
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Duration, Utc};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use crate::{
+    Clock, GuestTokens, IdentityStore, Keyring, OwnerId, Session, SessionPolicy, SessionTokens,
+    Viewer,
+    cookies::{GUEST_COOKIE, SESSION_COOKIE, clear_cookie, cookie_values, set_cookie},
+    guest::DEFAULT_GUEST_LIFETIME,
+};
+
+/// A guest token older than this is re-issued with the same sid, so a guest who keeps
+/// coming back keeps their roster instead of losing it when the token expires.
+pub const DEFAULT_GUEST_REFRESH_AFTER: Duration = Duration::days(1);
+
+/// The identity layer's state: token codecs, the clock, the store, and which paths it
+/// leaves alone. Cheap to clone.
+#[derive(Debug)]
+pub struct Identity<S> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for Identity<S> {
+    fn clone(&self) -> Self {
+        Self { inner: Arc::clone(&self.inner) }
+    }
+}
+
+#[derive(Debug)]
+struct Inner<S> {
+    guests: GuestTokens,
+    guest_refresh_after: Duration,
+    sessions: SessionTokens,
+    clock: Arc<dyn Clock>,
+    store: S,
+    static_prefixes: Vec<String>,
+}
+
+/// How the identity layer behaves; `Default` is what DESIGN.md specifies.
+#[derive(Clone, Debug)]
+pub struct IdentityOptions {
+    pub guest_lifetime: Duration,
+    pub session_policy: SessionPolicy,
+    /// Path prefixes the middleware passes through untouched: static assets and health
+    /// checks get no identity and no cookie.
+    pub skip_prefixes: Vec<String>,
+}
+
+impl Default for IdentityOptions {
+    fn default() -> Self {
+        Self {
+            guest_lifetime: DEFAULT_GUEST_LIFETIME,
+            session_policy: SessionPolicy::default(),
+            skip_prefixes: Vec::new(),
+        }
+    }
+}
+
+impl<S: IdentityStore> Identity<S> {
+    pub fn new(keys: Keyring, store: S, clock: Arc<dyn Clock>, options: IdentityOptions) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                guests: GuestTokens::new(keys.clone(), options.guest_lifetime),
+                guest_refresh_after: DEFAULT_GUEST_REFRESH_AFTER.min(options.guest_lifetime),
+                sessions: SessionTokens::new(keys, options.session_policy),
+                clock,
+                store,
+                static_prefixes: options.skip_prefixes,
+            }),
+        }
+    }
+
+    pub fn guests(&self) -> &GuestTokens {
+        &self.inner.guests
+    }
+
+    pub fn sessions(&self) -> &SessionTokens {
+        &self.inner.sessions
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    fn is_skipped(&self, path: &str) -> bool {
+        self.inner.static_prefixes.iter().any(|prefix| path.starts_with(prefix.as_str()))
+    }
+
+    /// The member the request's session cookie names, if the session is valid. A cookie
+    /// that does not verify, or whose session was revoked, is cleared and the request
+    /// goes on as a guest; a *write* with a revoked session is refused instead, rather
+    /// than silently made as someone else.
+    async fn member(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        now: DateTime<Utc>,
+        cookies: &mut Vec<HeaderValue>,
+    ) -> Result<Option<Viewer>, Response> {
+        let sessions = &self.inner.sessions;
+        let mut tokens = cookie_values(headers, SESSION_COOKIE).peekable();
+        if tokens.peek().is_none() {
+            return Ok(None);
+        }
+        let Some(session) = tokens.find_map(|token| sessions.verify(token, now).ok()) else {
+            cookies.push(clear_cookie(SESSION_COOKIE));
+            return Ok(None);
+        };
+        let refreshed = sessions.refresh(&session, now);
+        let is_write = !is_safe(method);
+        if (is_write || refreshed.is_some()) && !self.is_current(&session).await? {
+            if is_write {
+                return Err(session_ended());
+            }
+            cookies.push(clear_cookie(SESSION_COOKIE));
+            return Ok(None);
+        }
+        if let Some(token) = refreshed {
+            let max_age = sessions.policy().expiry(session.auth_time, now) - now;
+            cookies.push(set_cookie(SESSION_COOKIE, &token, max_age));
+        }
+        Ok(Some(Viewer::Member { user_id: session.member, auth_time: session.auth_time }))
+    }
+
+    /// Whether the session is still current: its member exists and has not bumped its
+    /// `session_version` since. A store failure is a 503, never a silent pass.
+    async fn is_current(&self, session: &Session) -> Result<bool, Response> {
+        let current = self.inner.store.session_version(session.member).await.map_err(|error| {
+            tracing::error!(error = &error as &dyn std::error::Error, "session check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "Please try again in a moment.").into_response()
+        })?;
+        Ok(current.is_some_and(|current| session.check_version(current).is_ok()))
+    }
+
+    /// The guest the request carries, re-issued when due; or a brand-new guest.
+    fn guest(
+        &self,
+        headers: &HeaderMap,
+        now: DateTime<Utc>,
+        cookies: &mut Vec<HeaderValue>,
+    ) -> Viewer {
+        let guests = &self.inner.guests;
+        let verified =
+            cookie_values(headers, GUEST_COOKIE).find_map(|token| guests.verify(token, now).ok());
+        let sid = match verified {
+            Some(token) if now - token.issued_at < self.inner.guest_refresh_after => token.sid,
+            Some(token) => {
+                cookies.push(set_cookie(
+                    GUEST_COOKIE,
+                    &guests.issue(token.sid, now),
+                    guests.lifetime(),
+                ));
+                token.sid
+            }
+            None => {
+                let sid = OwnerId::random();
+                cookies.push(set_cookie(GUEST_COOKIE, &guests.issue(sid, now), guests.lifetime()));
+                sid
+            }
+        };
+        Viewer::Guest { sid }
+    }
+}
+
+fn session_ended() -> Response {
+    let mut response =
+        (StatusCode::UNAUTHORIZED, "Your session has ended. Please sign in again.").into_response();
+    response.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+    response
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The identity middleware. For every request it does not skip, it works out the
+/// [`Viewer`] — the member session if valid, else the guest token if valid, else a new
+/// guest — puts it in the request's extensions (so even the first render of a new guest
+/// is that guest's), and adds any cookie changes to the response. It never touches the
+/// database except to check revocation on writes and session refreshes.
+///
+/// ```text
+/// router.layer(axum::middleware::from_fn_with_state(identity, identity::identify::<MyStore>))
+/// ```
+pub async fn identify<S: IdentityStore>(
+    State(identity): State<Identity<S>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if identity.is_skipped(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let now = identity.now();
+    let mut cookies = Vec::new();
+    let (method, headers) = (request.method(), request.headers());
+    let viewer = match identity.member(method, headers, now, &mut cookies).await {
+        Ok(Some(member)) => member,
+        Ok(None) => identity.guest(headers, now, &mut cookies),
+        Err(response) => return response,
+    };
+    request.extensions_mut().insert(viewer);
+    let mut response = next.run(request).await;
+    if !cookies.is_empty() {
+        let headers = response.headers_mut();
+        for cookie in cookies {
+            headers.append(header::SET_COOKIE, cookie);
+        }
+        // A response that sets an identity must never be stored by a shared cache and
+        // handed to someone else.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

@@ -1,0 +1,155 @@
+use chrono::{DateTime, Duration, Utc};
+use josekit::jwe::{self, Dir, JweHeader};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    Keyring, OwnerId,
+    token::{LEEWAY, TokenError, check_header, check_times, from_timestamp, timestamp},
+};
+
+/// How long member sessions last and when they are re-issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// From sign-in; no amount of activity extends a session past it.
+    pub absolute_lifetime: Duration,
+    /// A session unused for this long is over.
+    pub idle_timeout: Duration,
+    /// A session older than this is re-issued (rolling), within the absolute lifetime.
+    pub refresh_after: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            absolute_lifetime: Duration::days(30),
+            idle_timeout: Duration::days(7),
+            refresh_after: Duration::days(1),
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// When a session issued `now` to a member who signed in at `auth_time` expires: at
+    /// the idle timeout or the absolute lifetime, whichever comes first.
+    pub fn expiry(&self, auth_time: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        (now + self.idle_timeout).min(auth_time + self.absolute_lifetime)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct SessionClaims {
+    sub: Uuid,
+    ver: i32,
+    iat: i64,
+    exp: i64,
+    auth_time: i64,
+}
+
+/// A decrypted, unexpired member session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub member: OwnerId,
+    /// The member's `session_version` when this session was issued.
+    pub version: i32,
+    /// When the member signed in; the absolute lifetime counts from here.
+    pub auth_time: DateTime<Utc>,
+    /// When this token was issued (sign-in or the last refresh).
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues and opens member sessions: JWE compact, `dir` + `A256GCM`, so the claims are
+/// both secret and tamper-evident, and no server-side state is needed to read them.
+#[derive(Clone, Debug)]
+pub struct SessionTokens {
+    keys: Keyring,
+    policy: SessionPolicy,
+}
+
+const JWE_HEADER: [(&str, &str); 2] = [("alg", "dir"), ("enc", "A256GCM")];
+
+impl SessionTokens {
+    pub fn new(keys: Keyring, policy: SessionPolicy) -> Self {
+        Self { keys, policy }
+    }
+
+    pub fn policy(&self) -> SessionPolicy {
+        self.policy
+    }
+
+    /// A session for a member who signed in at `auth_time`, issued `now`. It expires at
+    /// the idle timeout or the absolute lifetime, whichever comes first.
+    pub fn issue(
+        &self,
+        member: OwnerId,
+        version: i32,
+        auth_time: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> String {
+        let expires_at = self.policy.expiry(auth_time, now);
+        let claims = SessionClaims {
+            sub: member.as_uuid(),
+            ver: version,
+            iat: timestamp(now),
+            exp: timestamp(expires_at),
+            auth_time: timestamp(auth_time),
+        };
+        let mut header = JweHeader::new();
+        header.set_content_encryption("A256GCM");
+        let payload = serde_json::to_vec(&claims).expect("a struct of numbers serialises");
+        let encrypter =
+            Dir.encrypter_from_bytes(self.keys.session[0].expose()).expect("a 32-byte key");
+        jwe::serialize_compact(&payload, &header, &encrypter)
+            .expect("AES-256-GCM with a 32-byte key and a fresh random IV cannot fail")
+    }
+
+    /// The same session, issued again `now` (its idle timer restarts); `None` when it is
+    /// not yet due for a refresh.
+    pub fn refresh(&self, session: &Session, now: DateTime<Utc>) -> Option<String> {
+        (now - session.issued_at >= self.policy.refresh_after)
+            .then(|| self.issue(session.member, session.version, session.auth_time, now))
+    }
+
+    /// Checks the header (`dir` + `A256GCM` only), decrypts with each key newest first,
+    /// then enforces expiry, the idle timeout and the absolute lifetime. The member's
+    /// current `session_version` is checked by the caller where the store is consulted
+    /// ([`Session::check_version`]).
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Session, TokenError> {
+        check_header(token, 5, &JWE_HEADER)?;
+        let payload = self
+            .keys
+            .session
+            .iter()
+            .find_map(|key| {
+                let decrypter = Dir.decrypter_from_bytes(key.expose()).ok()?;
+                jwe::deserialize_compact(token, &decrypter).ok().map(|(payload, _)| payload)
+            })
+            .ok_or(TokenError::BadSignature)?;
+        let claims: SessionClaims =
+            serde_json::from_slice(&payload).map_err(|_| TokenError::Malformed)?;
+        let session = Session {
+            member: OwnerId::from_uuid(claims.sub),
+            version: claims.ver,
+            auth_time: from_timestamp(claims.auth_time)?,
+            issued_at: from_timestamp(claims.iat)?,
+            expires_at: from_timestamp(claims.exp)?,
+        };
+        if session.auth_time + self.policy.absolute_lifetime + LEEWAY <= now {
+            return Err(TokenError::AbsoluteLifetimeExceeded);
+        }
+        if session.issued_at + self.policy.idle_timeout + LEEWAY <= now {
+            return Err(TokenError::IdleTimeout);
+        }
+        check_times(session.issued_at, session.expires_at, now)?;
+        Ok(session)
+    }
+}
+
+impl Session {
+    /// Revocation: a session issued before the member's `session_version` was bumped
+    /// (sign out everywhere, password change) is refused.
+    pub fn check_version(&self, current: i32) -> Result<(), TokenError> {
+        if self.version < current { Err(TokenError::Revoked) } else { Ok(()) }
+    }
+}

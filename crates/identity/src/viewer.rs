@@ -1,0 +1,66 @@
+use chrono::{DateTime, Utc};
+
+use crate::OwnerId;
+
+/// Who is asking: the only way handlers and server functions learn it.
+///
+/// The identity middleware puts one in every request it handles (minting a guest when
+/// the request carries no valid identity), so by the time a handler runs there is always
+/// a viewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    Guest { sid: OwnerId },
+    Member { user_id: OwnerId, auth_time: DateTime<Utc> },
+}
+
+impl Viewer {
+    /// The id every owned row is scoped by.
+    pub fn owner_id(&self) -> OwnerId {
+        match self {
+            Viewer::Guest { sid } => *sid,
+            Viewer::Member { user_id, .. } => *user_id,
+        }
+    }
+
+    pub fn is_member(&self) -> bool {
+        matches!(self, Viewer::Member { .. })
+    }
+}
+
+#[cfg(feature = "axum")]
+mod extractor {
+    use axum::{
+        extract::FromRequestParts,
+        response::{IntoResponse, Response},
+    };
+    use http::{StatusCode, request::Parts};
+
+    use super::Viewer;
+
+    /// The request reached a handler without passing the identity middleware: a wiring
+    /// mistake, so a 500.
+    #[derive(Debug, thiserror::Error)]
+    #[error("no Viewer in the request: is the identity middleware installed on this route?")]
+    pub struct MissingViewer;
+
+    impl IntoResponse for MissingViewer {
+        fn into_response(self) -> Response {
+            tracing::error!("{self}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+        }
+    }
+
+    impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+        type Rejection = MissingViewer;
+
+        async fn from_request_parts(
+            parts: &mut Parts,
+            _state: &S,
+        ) -> Result<Self, Self::Rejection> {
+            parts.extensions.get::<Viewer>().copied().ok_or(MissingViewer)
+        }
+    }
+}
+
+#[cfg(feature = "axum")]
+pub use extractor::MissingViewer;

@@ -1,0 +1,58 @@
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, TimeZone, Utc};
+use identity::Keyring;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+
+pub const SECRET: &str = "test-secret-0123456789abcdef0123456789";
+pub const OLD_SECRET: &str = "old-secret-0123456789abcdef0123456789ab";
+pub const FOREIGN_SECRET: &str = "foreign-secret-0123456789abcdef01234567";
+
+pub fn keys(secrets: &str) -> Keyring {
+    Keyring::from_secrets(secrets).expect("valid test secrets")
+}
+
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("valid date")
+}
+
+/// The token's segments, base64url-decoded where they are JSON.
+pub fn segments(token: &str) -> Vec<String> {
+    token.split('.').map(str::to_owned).collect()
+}
+
+pub fn encode_json(json: &str) -> String {
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+pub fn decode_json(segment: &str) -> String {
+    String::from_utf8(URL_SAFE_NO_PAD.decode(segment).expect("base64url")).expect("utf-8")
+}
+
+/// Replaces one segment of a compact token.
+pub fn with_segment(token: &str, index: usize, segment: &str) -> String {
+    let mut parts = segments(token);
+    parts[index] = segment.to_owned();
+    parts.join(".")
+}
+
+/// Flips one character in the middle of a segment (keeping it valid base64url).
+pub fn flip(segment: &str) -> String {
+    let mut chars: Vec<char> = segment.chars().collect();
+    let middle = chars.len() / 2;
+    chars[middle] = if chars[middle] == 'A' { 'B' } else { 'A' };
+    chars.into_iter().collect()
+}
+
+/// The guest-token key the crate derives from [`SECRET`], derived here the way the crate
+/// documents it (HKDF-SHA256), so tests can sign tokens that differ from genuine ones in
+/// one respect only.
+pub fn sign_with_guest_key(algorithm: Algorithm, claims: &serde_json::Value) -> String {
+    use hkdf::Hkdf;
+    use sha2::Sha256;
+    let mut key = [0_u8; 32];
+    Hkdf::<Sha256>::new(Some(b"guestroom/identity/v1"), SECRET.as_bytes())
+        .expand(b"guest-token/HS256", &mut key)
+        .expect("32 bytes");
+    jsonwebtoken::encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(&key))
+        .expect("sign")
+}

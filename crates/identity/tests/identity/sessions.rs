@@ -1,0 +1,208 @@
+use chrono::Duration;
+use identity::{MAX_TOKEN_LEN, OwnerId, SessionPolicy, SessionTokens, TokenError};
+
+use crate::helpers::*;
+
+fn policy() -> SessionPolicy {
+    SessionPolicy {
+        absolute_lifetime: Duration::days(30),
+        idle_timeout: Duration::days(7),
+        refresh_after: Duration::days(1),
+    }
+}
+
+fn tokens() -> SessionTokens {
+    SessionTokens::new(keys(SECRET), policy())
+}
+
+fn issued() -> (OwnerId, String) {
+    let member = OwnerId::random();
+    (member, tokens().issue(member, 3, start(), start()))
+}
+
+#[test]
+fn a_valid_session_decrypts_to_its_claims() {
+    let (member, token) = issued();
+    let session = tokens().verify(&token, start() + Duration::days(6)).expect("valid");
+    assert_eq!(session.member, member);
+    assert_eq!(session.version, 3);
+    assert_eq!(session.auth_time, start());
+    assert_eq!(session.expires_at, start() + Duration::days(7));
+}
+
+#[test]
+fn the_header_is_dir_a256gcm_and_the_claims_are_not_readable() {
+    let (member, token) = issued();
+    let parts = segments(&token);
+    assert_eq!(parts.len(), 5);
+    assert!(parts[1].is_empty(), "dir has no encrypted key");
+    let header: serde_json::Value = serde_json::from_str(&decode_json(&parts[0])).expect("json");
+    assert_eq!((header["alg"].as_str(), header["enc"].as_str()), (Some("dir"), Some("A256GCM")));
+    assert!(!token.contains(&member.to_string()));
+}
+
+#[test]
+fn an_expired_session_is_rejected() {
+    let (member, _) = issued();
+    // Issued late in its absolute lifetime: exp is capped there, before the idle timeout.
+    let late = tokens().issue(member, 3, start(), start() + Duration::days(28));
+    let result = tokens().verify(&late, start() + Duration::days(30) + Duration::minutes(2));
+    assert!(
+        matches!(result, Err(TokenError::Expired | TokenError::AbsoluteLifetimeExceeded)),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn a_session_issued_in_the_future_is_not_yet_valid() {
+    let (_, token) = issued();
+    assert_eq!(
+        tokens().verify(&token, start() - Duration::minutes(2)),
+        Err(TokenError::NotYetValid)
+    );
+}
+
+#[test]
+fn an_idle_session_times_out() {
+    let (_, token) = issued();
+    let result = tokens().verify(&token, start() + Duration::days(7) + Duration::minutes(2));
+    assert_eq!(result, Err(TokenError::IdleTimeout));
+}
+
+#[test]
+fn an_active_session_still_ends_at_its_absolute_lifetime() {
+    let tokens = tokens();
+    let member = OwnerId::random();
+    let mut token = tokens.issue(member, 1, start(), start());
+    // Used every day: refreshed daily, never idle.
+    for day in 1..=29 {
+        let now = start() + Duration::days(day);
+        let session = tokens.verify(&token, now).expect("still valid");
+        token = tokens.refresh(&session, now).expect("due for refresh");
+    }
+    let session = tokens.verify(&token, start() + Duration::days(29)).expect("valid");
+    assert_eq!(
+        session.expires_at,
+        start() + Duration::days(30),
+        "never past the absolute lifetime"
+    );
+    let result = tokens.verify(&token, start() + Duration::days(30) + Duration::minutes(2));
+    assert_eq!(result, Err(TokenError::AbsoluteLifetimeExceeded));
+}
+
+#[test]
+fn a_session_is_refreshed_only_after_the_refresh_age() {
+    let (_, token) = issued();
+    let session = tokens().verify(&token, start()).expect("valid");
+    assert!(tokens().refresh(&session, start() + Duration::hours(23)).is_none());
+    let refreshed = tokens().refresh(&session, start() + Duration::days(1)).expect("due");
+    let renewed = tokens().verify(&refreshed, start() + Duration::days(1)).expect("valid");
+    assert_eq!(renewed.issued_at, start() + Duration::days(1));
+    assert_eq!(renewed.auth_time, start(), "sign-in time is kept");
+}
+
+#[test]
+fn a_session_with_an_older_version_is_revoked() {
+    let (_, token) = issued();
+    let session = tokens().verify(&token, start()).expect("valid");
+    assert_eq!(session.check_version(3), Ok(()));
+    assert_eq!(session.check_version(4), Err(TokenError::Revoked));
+}
+
+#[test]
+fn a_tampered_ciphertext_is_rejected() {
+    let (_, token) = issued();
+    let forged = with_segment(&token, 3, &flip(&segments(&token)[3]));
+    assert_eq!(tokens().verify(&forged, start()), Err(TokenError::BadSignature));
+}
+
+#[test]
+fn a_tampered_tag_is_rejected() {
+    let (_, token) = issued();
+    let forged = with_segment(&token, 4, &flip(&segments(&token)[4]));
+    assert_eq!(tokens().verify(&forged, start()), Err(TokenError::BadSignature));
+}
+
+#[test]
+fn a_tampered_header_is_rejected() {
+    let (_, token) = issued();
+    // Still dir + A256GCM, but the header is authenticated data: any change breaks the tag.
+    let header = encode_json(r#"{"enc":"A256GCM","alg":"dir","typ":"JWT"}"#);
+    let forged = with_segment(&token, 0, &header);
+    assert_eq!(tokens().verify(&forged, start()), Err(TokenError::BadSignature));
+}
+
+#[test]
+fn alg_none_is_rejected() {
+    let (_, token) = issued();
+    let forged = with_segment(&token, 0, &encode_json(r#"{"alg":"none","enc":"A256GCM"}"#));
+    assert_eq!(tokens().verify(&forged, start()), Err(TokenError::WrongAlgorithm));
+}
+
+#[test]
+fn a_switched_algorithm_is_rejected() {
+    let (_, token) = issued();
+    for header in [
+        r#"{"alg":"A256KW","enc":"A256GCM"}"#,
+        r#"{"alg":"dir","enc":"A128CBC-HS256"}"#,
+        r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#,
+        r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#,
+        r#"{"alg":"HS256"}"#,
+    ] {
+        let forged = with_segment(&token, 0, &encode_json(header));
+        assert_eq!(tokens().verify(&forged, start()), Err(TokenError::WrongAlgorithm), "{header}");
+    }
+}
+
+#[test]
+fn a_guest_token_is_not_a_session() {
+    let guest = identity::GuestTokens::new(keys(SECRET), Duration::days(30));
+    let token = guest.issue(OwnerId::random(), start());
+    assert_eq!(tokens().verify(&token, start()), Err(TokenError::Malformed));
+}
+
+#[test]
+fn a_session_encrypted_with_a_foreign_secret_is_rejected() {
+    let foreign = SessionTokens::new(keys(FOREIGN_SECRET), policy());
+    let token = foreign.issue(OwnerId::random(), 1, start(), start());
+    assert_eq!(tokens().verify(&token, start()), Err(TokenError::BadSignature));
+}
+
+#[test]
+fn a_session_from_the_old_secret_opens_after_rotation() {
+    let old = SessionTokens::new(keys(OLD_SECRET), policy());
+    let member = OwnerId::random();
+    let token = old.issue(member, 1, start(), start());
+    let rotated = SessionTokens::new(keys(&format!("{SECRET},{OLD_SECRET}")), policy());
+    assert_eq!(rotated.verify(&token, start()).map(|s| s.member), Ok(member));
+}
+
+#[test]
+fn a_session_from_a_dropped_secret_is_rejected() {
+    let old = SessionTokens::new(keys(OLD_SECRET), policy());
+    let token = old.issue(OwnerId::random(), 1, start(), start());
+    assert_eq!(tokens().verify(&token, start()), Err(TokenError::BadSignature));
+}
+
+#[test]
+fn an_oversized_session_cookie_is_rejected_unread() {
+    let (_, token) = issued();
+    let huge = format!("{token}{}", "A".repeat(MAX_TOKEN_LEN));
+    assert_eq!(tokens().verify(&huge, start()), Err(TokenError::Oversized));
+}
+
+#[test]
+fn garbage_is_malformed() {
+    for garbage in
+        ["", "....", "a.b.c.d.e", "!!!.@@@.###.$$$.%%%", "e30....", "e30.e30.e30.e30.e30"]
+    {
+        let result = tokens().verify(garbage, start());
+        assert!(
+            matches!(
+                result,
+                Err(TokenError::Malformed | TokenError::WrongAlgorithm | TokenError::BadSignature)
+            ),
+            "{garbage:?}: {result:?}"
+        );
+    }
+}
