@@ -31,6 +31,15 @@ impl AvatarId {
     }
 }
 
+/// Parses the id a client sent back (the text form of a uuid).
+impl std::str::FromStr for AvatarId {
+    type Err = uuid::Error;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Self)
+    }
+}
+
 impl fmt::Display for AvatarId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

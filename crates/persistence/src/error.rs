@@ -1,4 +1,4 @@
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::DbErr;
 
 use crate::domain::ValidationError;
 
@@ -28,11 +28,10 @@ pub enum StoreError {
     Database(#[source] DbErr),
 }
 
+/// A database failure the caller cannot act on. Constraint violations that mean
+/// something (a taken email) are translated where they can occur, not here.
 impl From<DbErr> for StoreError {
     fn from(error: DbErr) -> Self {
-        match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
-            _ => StoreError::Database(error),
-        }
+        StoreError::Database(error)
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect, SqlErr, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 
@@ -85,6 +85,27 @@ impl Store {
     /// creates the guest's owner row, in the same transaction.
     #[tracing::instrument(skip_all, fields(%owner))]
     pub async fn create_avatar(&self, owner: OwnerId, new: NewAvatar) -> Result<Avatar> {
+        self.insert_avatar(owner, new, None).await
+    }
+
+    /// Puts a deleted avatar back where it was (undo): same fields, same position, so it
+    /// reappears between the same neighbours. It gets a new id; the cap applies as usual.
+    #[tracing::instrument(skip_all, fields(%owner, position))]
+    pub async fn restore_avatar(
+        &self,
+        owner: OwnerId,
+        new: NewAvatar,
+        position: i32,
+    ) -> Result<Avatar> {
+        self.insert_avatar(owner, new, Some(position)).await
+    }
+
+    async fn insert_avatar(
+        &self,
+        owner: OwnerId,
+        new: NewAvatar,
+        position: Option<i32>,
+    ) -> Result<Avatar> {
         let now = self.now();
         let txn = self.db.begin().await?;
         let owner_row = claim_owner(&txn, owner, now).await?;
@@ -96,7 +117,10 @@ impl Store {
         if count >= self.avatar_limit {
             return Err(StoreError::AvatarLimitReached { limit: self.avatar_limit });
         }
-        let position = next_position(&txn, owner).await?;
+        let position = match position {
+            Some(position) => position,
+            None => next_position(&txn, owner).await?,
+        };
         let row = avatar::Entity::insert(avatar::ActiveModel {
             id: Set(AvatarId::random().as_uuid()),
             owner_id: Set(owner.as_uuid()),
@@ -206,7 +230,11 @@ impl Store {
             updated_at: Set(now),
         })
         .exec_with_returning(&txn)
-        .await?;
+        .await
+        .map_err(|error| match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
+            _ => StoreError::Database(error),
+        })?;
         txn.commit().await?;
         Member::try_from(row)
     }

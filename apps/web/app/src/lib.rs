@@ -6,9 +6,19 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+
+/// The roster's server functions and the types they exchange.
+pub mod api;
+/// The roster page.
+mod roster;
+/// Server-only glue for the server functions.
+#[cfg(feature = "ssr")]
+mod ssr;
+
+use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
 pub const OUTPUT_NAME: &str = "guestroom";
@@ -44,46 +54,31 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="guestroom" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Title text="Guestroom" />
         <Router>
+            <header class="top">
+                <a class="brand" href="/">"Guestroom"</a>
+                <IdentityLine />
+            </header>
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    // In order, not out of order: the roster is in the HTML where it
+                    // belongs, so the first paint is complete and the page works without
+                    // JavaScript (out-of-order streaming needs a script to place it).
+                    <Route path=StaticSegment("") view=RosterPage ssr=SsrMode::InOrder />
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// The landing page. Its wave button only counts once the wasm has hydrated the page,
-/// which is how the browser test tells a live page from a static one.
+/// Who the page belongs to. Rendered on the server from the request's identity and
+/// carried to the browser in the page: hydration does not fetch it again.
 #[component]
-fn HomePage() -> impl IntoView {
-    let waves = RwSignal::new(0_u32);
-    // Effects run in the browser only: the marker says hydration has finished.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
-    // Rendered on the server from the request's identity, then carried to the browser in
-    // the page: hydration does not fetch it again.
+fn IdentityLine() -> impl IntoView {
     let who = Resource::new(|| (), |()| who_am_i());
     view! {
-        <section class="hero" data-hydrated=move || hydrated.get().to_string()>
-            <h1>"Guestroom"</h1>
-            <p class="lede">
-                "Welcome, guest. There is nothing to sign up for: your room is ready."
-            </p>
-            <Suspense fallback=|| view! { <p class="identity">"\u{00A0}"</p> }>
-                {move || who.get().map(|who| view! { <p class="identity">{identity_line(who)}</p> })}
-            </Suspense>
-            <button type="button" class="wave" on:click=move |_| waves.update(|n| *n += 1)>
-                "👋 Wave"
-            </button>
-            <p class="waves" aria-live="polite">
-                {move || match waves.get() {
-                    0 => "No waves yet.".to_owned(),
-                    1 => "You waved once.".to_owned(),
-                    n => format!("You waved {n} times."),
-                }}
-            </p>
-        </section>
+        <Suspense fallback=|| view! { <p class="identity">"\u{00A0}"</p> }>
+            {move || who.get().map(|who| view! { <p class="identity">{identity_line(who)}</p> })}
+        </Suspense>
     }
 }
 
@@ -124,7 +119,7 @@ fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <section class="hero">
+        <section>
             <h1>"Page not found"</h1>
             <p><a href="/">"Back to your room"</a></p>
         </section>

@@ -15,7 +15,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('the home page arrives rendered and becomes interactive once hydrated', async () => {
+test('the page arrives rendered and hydrates without errors', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -23,26 +23,29 @@ test('the home page arrives rendered and becomes interactive once hydrated', asy
 
   const response = await page.goto(server.url);
   assert.equal(response.status(), 200);
-  // Server-rendered: the heading is in the HTML before any script runs.
-  assert.match(await response.text(), /<h1>Guestroom<\/h1>/);
+  // Server-rendered: the heading and the form are in the HTML before any script runs.
+  const html = await response.text();
+  assert.match(html, /Your avatars<\/h1>/);
+  assert.match(html, /No avatars yet/);
 
   await waitForHydration(page);
-  const wave = page.getByRole('button', { name: /wave/i });
-  await wave.click();
-  await wave.click();
-  await page.getByText('You waved 2 times.').waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('the wave button works from the keyboard', async () => {
+test('the add form is reachable from the keyboard', async () => {
   const page = await browser.newPage();
   await page.goto(server.url);
   await waitForHydration(page);
+  // Brand link first, then the emoji field.
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), '👋 Wave');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-emoji');
+  await page.keyboard.type('🐱');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Keyboard cat');
   await page.keyboard.press('Enter');
-  await page.getByText('You waved once.').waitFor();
+  await page.getByText('Keyboard cat').waitFor();
   await page.close();
 });
 

@@ -13,7 +13,7 @@ use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, identify,
     refuse_cross_site,
 };
-use leptos::config::LeptosOptions;
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use persistence::{Store, StoreError, SystemClock, db};
 use tokio::net::TcpListener;
@@ -76,10 +76,17 @@ pub enum StartupError {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let store = state.store.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            // What pages and server functions reach through Leptos's context.
+            move || provide_context(store.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))

@@ -184,6 +184,28 @@ pub async fn delete_removes_only_that_avatar(db: TestDb) {
     assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
 }
 
+pub async fn a_restored_avatar_returns_to_its_place(db: TestDb) {
+    let guest = OwnerId::random();
+    for name in ["A", "B", "C"] {
+        db.store.create_avatar(guest, avatar("🐱", name)).await.expect("create");
+    }
+    let listed = db.store.list_avatars(guest).await.expect("list");
+    let b = listed[1].clone();
+    db.store.delete_avatar(guest, b.id).await.expect("delete");
+    let restored = db
+        .store
+        .restore_avatar(
+            guest,
+            NewAvatar { emoji: b.emoji, name: b.name, is_active: false },
+            b.position,
+        )
+        .await
+        .expect("restore");
+    assert_ne!(restored.id, b.id);
+    assert!(!restored.is_active);
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["A", "B", "C"]);
+}
+
 pub async fn invalid_input_is_rejected_before_anything_is_stored(db: TestDb) {
     let guest = OwnerId::random();
     let kept = db.store.create_avatar(guest, avatar("🐱", "Tom")).await.expect("create");

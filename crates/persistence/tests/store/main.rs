@@ -37,6 +37,7 @@ on_every_backend!(
     a_reorder_that_is_not_a_permutation_changes_nothing,
     a_partial_update_changes_only_the_given_fields,
     delete_removes_only_that_avatar,
+    a_restored_avatar_returns_to_its_place,
     invalid_input_is_rejected_before_anything_is_stored,
     the_avatar_cap_is_enforced_and_stores_nothing_more,
     the_avatar_cap_holds_under_concurrent_creates,

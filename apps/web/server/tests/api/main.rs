@@ -6,4 +6,5 @@ mod helpers;
 mod identity_cookies;
 mod member_sessions;
 mod pages;
+mod roster;
 mod startup;

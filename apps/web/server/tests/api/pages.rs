@@ -8,9 +8,8 @@ async fn the_home_page_is_rendered_on_the_server() {
     let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let html = response.text().await.expect("body");
-    assert!(html.contains("<h1>Guestroom</h1>"), "{html}");
-    assert!(html.contains("your room is ready"), "{html}");
-    assert!(html.contains("No waves yet."), "{html}");
+    assert!(html.contains("Your avatars</h1>"), "{html}");
+    assert!(html.contains(r#"<label for="new-name">Name</label>"#), "{html}");
     // The page loads the bundle that hydrates it.
     assert!(html.contains("/pkg/guestroom.js"), "{html}");
     assert!(html.contains("/pkg/guestroom_bg.wasm"), "{html}");
