@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const SERVER = process.env.GUESTROOM_BIN;
@@ -71,4 +72,21 @@ export function launchBrowser() {
 /** Resolves once the wasm bundle has hydrated the page. */
 export async function waitForHydration(page) {
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
+}
+
+/**
+ * For a test file: a server and a browser started before its tests and stopped after.
+ * Returns an object whose `server` and `browser` are set once `before` has run.
+ */
+export function useServerAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -127,9 +127,9 @@ fn ActionError(errors: Signal<Option<AppError>>) -> impl IntoView {
 fn AddAvatarForm(action: ServerAction<CreateAvatar>) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let error = move |field: &'static str| {
-        move || {
-            action.value().get().and_then(|result| result.err()).and_then(|e| e.for_field(field))
-        }
+        Signal::derive(move || {
+            action.value().get().and_then(Result::err).and_then(|error| error.for_field(field))
+        })
     };
     let other_error = move || {
         action
@@ -148,30 +148,8 @@ fn AddAvatarForm(action: ServerAction<CreateAvatar>) -> impl IntoView {
     });
     view! {
         <ActionForm action node_ref=form attr:class="add" attr:aria-label="Add an avatar">
-            <div class="field emoji-field">
-                <label for="new-emoji">"Emoji"</label>
-                <input
-                    id="new-emoji"
-                    name="emoji"
-                    autocomplete="off"
-                    placeholder="🐱"
-                    aria-invalid=move || error("emoji")().is_some().to_string()
-                    aria-describedby="new-emoji-error"
-                />
-                <p id="new-emoji-error" class="field-error">{error("emoji")}</p>
-            </div>
-            <div class="field name-field">
-                <label for="new-name">"Name"</label>
-                <input
-                    id="new-name"
-                    name="name"
-                    autocomplete="off"
-                    placeholder="Whiskers"
-                    aria-invalid=move || error("name")().is_some().to_string()
-                    aria-describedby="new-name-error"
-                />
-                <p id="new-name-error" class="field-error">{error("name")}</p>
-            </div>
+            <Field label="Emoji" id="new-emoji" name="emoji" placeholder="🐱" error=error("emoji") />
+            <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error("name") />
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "Add avatar"
             </button>
@@ -187,11 +165,11 @@ fn AvatarRow(avatar: AvatarView, first: bool, last: bool, actions: RowActions) -
     // Form children are re-runnable closures: they read these copyable handles.
     let (id, emoji, name) = (StoredValue::new(id), StoredValue::new(emoji), StoredValue::new(name));
     let edit_error = move |field: &'static str| {
-        move || {
+        Signal::derive(move || {
             let mine = updating.get() == Some(id.get_value());
             let error = update.value().get().and_then(Result::err);
             error.filter(|_| mine).and_then(|error| error.for_field(field))
-        }
+        })
     };
     let label = move |verb: &str| format!("{verb} {}", name.get_value());
     view! {
@@ -205,20 +183,8 @@ fn AvatarRow(avatar: AvatarView, first: bool, last: bool, actions: RowActions) -
                     "Active"
                 </button>
             </ActionForm>
-            <ActionForm action=reorder attr:class="inline">
-                <input type="hidden" name="id" value=id.get_value() />
-                <input type="hidden" name="up" value="true" />
-                <button type="submit" disabled=first aria-label=format!("{} up", label("Move"))>
-                    "↑"
-                </button>
-            </ActionForm>
-            <ActionForm action=reorder attr:class="inline">
-                <input type="hidden" name="id" value=id.get_value() />
-                <input type="hidden" name="up" value="false" />
-                <button type="submit" disabled=last aria-label=format!("{} down", label("Move"))>
-                    "↓"
-                </button>
-            </ActionForm>
+            <MoveButton action=reorder id up=true disabled=first label=format!("{} up", label("Move")) />
+            <MoveButton action=reorder id up=false disabled=last label=format!("{} down", label("Move")) />
             <ActionForm action=delete attr:class="inline">
                 <input type="hidden" name="id" value=id.get_value() />
                 <button type="submit" class="danger" aria-label=label("Delete")>
@@ -229,30 +195,73 @@ fn AvatarRow(avatar: AvatarView, first: bool, last: bool, actions: RowActions) -
                 <summary aria-label=label("Edit")>"Edit"</summary>
                 <ActionForm action=update attr:class="edit-form">
                     <input type="hidden" name="id" value=id.get_value() />
-                    <div class="field">
-                        <label for=format!("emoji-{}", id.get_value())>"Emoji"</label>
-                        <input
-                            id=format!("emoji-{}", id.get_value())
-                            name="emoji"
-                            value=emoji.get_value()
-                            autocomplete="off"
-                        />
-                        <p class="field-error">{edit_error("emoji")}</p>
-                    </div>
-                    <div class="field">
-                        <label for=format!("name-{}", id.get_value())>"Name"</label>
-                        <input
-                            id=format!("name-{}", id.get_value())
-                            name="name"
-                            value=name.get_value()
-                            autocomplete="off"
-                        />
-                        <p class="field-error">{edit_error("name")}</p>
-                    </div>
+                    <Field
+                        label="Emoji"
+                        id=format!("emoji-{}", id.get_value())
+                        name="emoji"
+                        value=emoji.get_value()
+                        error=edit_error("emoji")
+                    />
+                    <Field
+                        label="Name"
+                        id=format!("name-{}", id.get_value())
+                        name="name"
+                        value=name.get_value()
+                        error=edit_error("name")
+                    />
                     <button type="submit" class="primary">"Save"</button>
                 </ActionForm>
             </details>
         </li>
+    }
+}
+
+/// Moves an avatar one place up or down; disabled at the end it cannot move past.
+#[component]
+fn MoveButton(
+    action: ServerAction<MoveAvatar>,
+    id: StoredValue<String>,
+    up: bool,
+    disabled: bool,
+    label: String,
+) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline">
+            <input type="hidden" name="id" value=id.get_value() />
+            <input type="hidden" name="up" value=up.to_string() />
+            <button type="submit" disabled=disabled aria-label=label.clone()>
+                {if up { "↑" } else { "↓" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// A labelled text input with its error message underneath, tied together for screen
+/// readers (`aria-invalid`, `aria-describedby`).
+#[component]
+fn Field(
+    label: &'static str,
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] placeholder: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                value=value
+                placeholder=placeholder
+                autocomplete="off"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
     }
 }
 

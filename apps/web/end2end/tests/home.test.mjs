@@ -1,27 +1,16 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, waitForHydration } from '../support.mjs';
+import { useServerAndBrowser, waitForHydration } from '../support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('the page arrives rendered and hydrates without errors', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
 
-  const response = await page.goto(server.url);
+  const response = await page.goto(env.server.url);
   assert.equal(response.status(), 200);
   // Server-rendered: the heading and the form are in the HTML before any script runs.
   const html = await response.text();
@@ -34,8 +23,8 @@ test('the page arrives rendered and hydrates without errors', async () => {
 });
 
 test('the add form is reachable from the keyboard', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await env.browser.newPage();
+  await page.goto(env.server.url);
   await waitForHydration(page);
   // Brand link first, then the emoji field.
   await page.keyboard.press('Tab');
@@ -52,9 +41,9 @@ test('the add form is reachable from the keyboard', async () => {
 test('the page follows the system colour scheme', async () => {
   const colours = {};
   for (const colorScheme of ['light', 'dark']) {
-    const context = await browser.newContext({ colorScheme });
+    const context = await env.browser.newContext({ colorScheme });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     colours[colorScheme] = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await context.close();
   }

@@ -1,26 +1,15 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, waitForHydration } from '../support.mjs';
+import { useServerAndBrowser, waitForHydration } from '../support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const guestLine = (page) => page.locator('.identity').textContent();
 
 test('a first visit makes the visitor a guest with an HttpOnly __Host- cookie and nothing in web storage', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForHydration(page);
 
   const cookies = await context.cookies();
@@ -43,21 +32,21 @@ test('a first visit makes the visitor a guest with an HttpOnly __Host- cookie an
 });
 
 test('the guest survives a reload and a new tab, and another browser is another guest', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const first = await guestLine(page);
 
   await page.reload();
   assert.equal(await guestLine(page), first);
 
   const tab = await context.newPage();
-  await tab.goto(server.url);
+  await tab.goto(env.server.url);
   assert.equal(await guestLine(tab), first);
 
-  const stranger = await browser.newContext();
+  const stranger = await env.browser.newContext();
   const other = await stranger.newPage();
-  await other.goto(server.url);
+  await other.goto(env.server.url);
   assert.notEqual(await guestLine(other), first);
 
   await stranger.close();
@@ -65,13 +54,13 @@ test('the guest survives a reload and a new tab, and another browser is another 
 });
 
 test('a forged guest cookie is replaced by a new guest, not an error page', async () => {
-  const context = await browser.newContext();
-  const url = new URL(server.url);
+  const context = await env.browser.newContext();
+  const url = new URL(env.server.url);
   await context.addCookies([
     { name: '__Host-guest', value: 'forged.token.value', domain: url.hostname, path: '/', secure: true, httpOnly: true },
   ]);
   const page = await context.newPage();
-  const response = await page.goto(server.url);
+  const response = await page.goto(env.server.url);
   assert.equal(response.status(), 200);
   assert.match(await guestLine(page), /^You are guest [0-9a-f]{8}\.$/);
   const [cookie] = await context.cookies();

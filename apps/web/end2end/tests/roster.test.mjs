@@ -1,19 +1,8 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, waitForHydration } from '../support.mjs';
+import { useServerAndBrowser, waitForHydration } from '../support.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const names = (page) => page.locator('.avatar-name').allTextContents();
 const row = (page, name) => page.locator('.avatar', { has: page.locator('.avatar-name', { hasText: name }) });
@@ -32,9 +21,9 @@ async function namesAfterReload(page) {
 }
 
 test('add, edit, toggle, reorder, delete and undo each survive a reload and show in a second tab', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForHydration(page);
 
   await add(page, '🐱', 'Tom');
@@ -77,13 +66,13 @@ test('add, edit, toggle, reorder, delete and undo each survive a reload and show
 
   // A second tab of the same browser sees the same roster.
   const tab = await context.newPage();
-  await tab.goto(server.url);
+  await tab.goto(env.server.url);
   assert.deepEqual(await names(tab), ['Rex', 'Thomas']);
 
   // Another browser is another guest, and sees none of it.
-  const stranger = await browser.newContext();
+  const stranger = await env.browser.newContext();
   const other = await stranger.newPage();
-  await other.goto(server.url);
+  await other.goto(env.server.url);
   assert.deepEqual(await names(other), []);
   await other.getByText('No avatars yet').waitFor();
 
@@ -92,9 +81,9 @@ test('add, edit, toggle, reorder, delete and undo each survive a reload and show
 });
 
 test('an invalid name shows the error next to the field, keeps the input and stores nothing', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await waitForHydration(page);
   await page.getByLabel('Emoji', { exact: true }).fill('🐱');
   await page.getByLabel('Name', { exact: true }).fill('x'.repeat(41));
@@ -107,13 +96,13 @@ test('an invalid name shows the error next to the field, keeps the input and sto
 });
 
 test('with JavaScript off, adding, toggling and deleting work as plain form posts', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
 
   await page.getByLabel('Emoji', { exact: true }).fill('🦉');
   await page.getByLabel('Name', { exact: true }).fill('Hedwig');
-  await Promise.all([page.waitForURL(server.url + '/'), page.getByRole('button', { name: 'Add avatar' }).click()]);
+  await Promise.all([page.waitForURL(env.server.url + '/'), page.getByRole('button', { name: 'Add avatar' }).click()]);
   assert.deepEqual(await names(page), ['Hedwig']);
 
   await Promise.all([page.waitForLoadState(), row(page, 'Hedwig').getByRole('button', { name: 'Active' }).click()]);

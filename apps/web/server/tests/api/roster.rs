@@ -179,19 +179,23 @@ async fn a_cross_site_post_cannot_add_an_avatar() {
     assert!(names(&app, &app.client).await.is_empty());
 }
 
-#[tokio::test]
-async fn a_plain_form_post_redirects_back_and_the_page_shows_the_result() {
-    let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/api/roster/create"))
+/// Posts a form as a browser without JavaScript does: it asks for HTML.
+async fn post_form(app: &TestApp, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/roster/{function}")))
         .header("accept", "text/html")
         .header("referer", app.url("/"))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("emoji", "🦉"), ("name", "Hedwig")])
+        .form(form)
         .send()
         .await
-        .expect("request");
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_plain_form_post_redirects_back_and_the_page_shows_the_result() {
+    let app = spawn_app().await;
+    let response = post_form(&app, "create", &[("emoji", "🦉"), ("name", "Hedwig")]).await;
     assert!(response.status().is_redirection(), "{}", response.status());
     let location = response.headers()["location"].to_str().expect("ascii");
     assert_eq!(location.trim_end_matches('?'), app.url("/"));
@@ -201,16 +205,7 @@ async fn a_plain_form_post_redirects_back_and_the_page_shows_the_result() {
 #[tokio::test]
 async fn a_plain_form_post_with_a_bad_name_shows_the_error_on_the_page() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/api/roster/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("emoji", "🦉"), ("name", "   ")])
-        .send()
-        .await
-        .expect("request");
+    let response = post_form(&app, "create", &[("emoji", "🦉"), ("name", "   ")]).await;
     assert!(response.status().is_redirection(), "{}", response.status());
     let location = response.headers()["location"].to_str().expect("ascii").to_owned();
     let html = app.client.get(&location).send().await.expect("request").text().await.expect("body");
