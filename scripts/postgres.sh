@@ -7,8 +7,9 @@ PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
 
 if ! command -v pg_ctlcluster >/dev/null; then
-  echo "PostgreSQL is not installed: apt-get install -y postgresql" >&2
-  exit 1
+  echo "==> installing PostgreSQL from Debian"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
 status=$(pg_lsclusters --no-header | awk -v v="$PG_CLUSTER_VERSION" -v n="$PG_CLUSTER_NAME" '$1 == v && $2 == n { print $4 }')

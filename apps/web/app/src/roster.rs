@@ -274,8 +274,15 @@ fn UndoDelete(
     let offer = RwSignal::new(None::<AvatarView>);
     Effect::new(move || {
         if let Some(Ok(deleted)) = delete.value().get() {
+            let id = deleted.id.clone();
             offer.set(Some(deleted));
-            set_timeout(move || offer.set(None), std::time::Duration::from_millis(UNDO_WINDOW_MS));
+            // Withdraw this offer only: a later delete has an offer (and a timer) of its own.
+            let withdraw = move || {
+                if offer.with_untracked(|o| o.as_ref().is_some_and(|d| d.id == id)) {
+                    offer.set(None);
+                }
+            };
+            set_timeout(withdraw, std::time::Duration::from_millis(UNDO_WINDOW_MS));
         }
     });
     move || {
