@@ -1,23 +1,33 @@
 //! Guestroom's Leptos application: the HTML shell, the routes and their pages.
 //!
 //! Compiled twice: with `ssr` into the server (which renders every page) and with
-//! `hydrate` into the browser bundle (which takes the server's HTML over).
+//! `hydrate` into the browser bundle. The app runs in islands mode: the page is plain
+//! server-rendered HTML, and only the roster (`roster::Roster`) is an island that the
+//! wasm hydrates. The router, the header and everything static never reach the browser
+//! as code, which is what keeps the first load inside its weight budget.
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    StaticSegment,
     components::{Route, Router, Routes},
 };
 
 /// The roster's server functions and the types they exchange.
 pub mod api;
-/// The roster page.
+/// The optimistic mutation helper: what every roster change goes through in the browser.
+mod mutation;
+/// The client cache's queries and their keys, in one place.
+mod queries;
+/// The roster page and its island.
 mod roster;
+/// Keeping open tabs current: refetch on focus and reconnect, news from other tabs.
+mod sync;
 /// Server-only glue for the server functions.
 #[cfg(feature = "ssr")]
-mod ssr;
+pub mod ssr;
 
+pub use roster::PageData;
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -37,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 // Inline, so the browser's favicon request costs no round trip (and no 404).
                 <link rel="icon" href=FAVICON />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -60,56 +70,31 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=NotFound>
-                    // In order, not out of order: the roster is in the HTML where it
-                    // belongs, so the first paint is complete and the page works without
-                    // JavaScript (out-of-order streaming needs a script to place it).
-                    <Route path=StaticSegment("") view=RosterPage ssr=SsrMode::InOrder />
+                    // The page's data is loaded before rendering starts (see
+                    // `ssr::load_page`), so nothing on it suspends: the first paint is
+                    // complete and the page works without JavaScript.
+                    <Route path=StaticSegment("") view=RosterPage />
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// Who the page belongs to. Rendered on the server from the request's identity and
-/// carried to the browser in the page: hydration does not fetch it again.
+/// Who the page belongs to, rendered on the server from the request's identity. It is not
+/// an island: it never changes while the page is open, so it costs the bundle nothing.
 #[component]
 fn IdentityLine() -> impl IntoView {
-    let who = Resource::new(|| (), |()| who_am_i());
-    view! {
-        <Suspense fallback=|| view! { <p class="identity">"\u{00A0}"</p> }>
-            {move || who.get().map(|who| view! { <p class="identity">{identity_line(who)}</p> })}
-        </Suspense>
-    }
-}
-
-/// Who the request belongs to, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Visitor {
-    /// A guest, by the first characters of its sid (enough to tell two apart).
-    Guest {
-        short_id: String,
-    },
-    Member,
-}
-
-fn identity_line(who: Result<Visitor, ServerFnError>) -> String {
-    match who {
-        Ok(Visitor::Guest { short_id }) => format!("You are guest {short_id}."),
-        Ok(Visitor::Member) => "You are signed in.".to_owned(),
-        Err(_) => "We could not tell who you are just now.".to_owned(),
-    }
-}
-
-/// The viewer of the current request.
-#[server(endpoint = "who_am_i")]
-pub async fn who_am_i() -> Result<Visitor, ServerFnError> {
-    let viewer: identity::Viewer = leptos_axum::extract().await?;
-    Ok(match viewer {
-        identity::Viewer::Guest { sid } => {
-            Visitor::Guest { short_id: sid.to_string().chars().take(8).collect() }
+    #[cfg(feature = "ssr")]
+    let line = match ssr::viewer() {
+        Some(identity::Viewer::Guest { sid }) => {
+            format!("You are guest {}.", sid.to_string().chars().take(8).collect::<String>())
         }
-        identity::Viewer::Member { .. } => Visitor::Member,
-    })
+        Some(identity::Viewer::Member { .. }) => "You are signed in.".to_owned(),
+        None => String::new(),
+    };
+    #[cfg(not(feature = "ssr"))]
+    let line = String::new();
+    view! { <p class="identity">{line}</p> }
 }
 
 #[component]

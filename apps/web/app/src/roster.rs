@@ -1,238 +1,475 @@
-//! The roster page: the viewer's avatars, rendered on the server from the database and
-//! kept current in the browser. Every change is a server function behind an
-//! `ActionForm`, so it also works as a plain form post without JavaScript.
+//! The roster page: the viewer's avatars, rendered on the server from data loaded before
+//! rendering starts, and one island ([`Roster`]) that the browser hydrates.
+//!
+//! In the browser the list lives in the query cache (`queries::roster`), seeded from the
+//! server's data (no fetch on hydrate). Every change goes through `Mutation::run`, which
+//! updates the cache at once, calls the server function, rolls back on failure and fetches
+//! the list again when it settles. Every control is also a plain `<form>` posting to the
+//! same server function, so the page works without JavaScript.
 
-use leptos::{html, prelude::*};
+use leptos::{
+    prelude::*,
+    server_fn::ServerFn,
+    wasm_bindgen::JsCast,
+    web_sys::{HtmlFormElement, SubmitEvent},
+};
+use leptos_fetch::QueryClient;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use crate::api::{
-    AppError, AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, RestoreAvatar, SetAvatarActive,
-    UpdateAvatar, list_avatars,
+use crate::{
+    api::{
+        AppError, AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, RestoreAvatar,
+        SetAvatarActive, UpdateAvatar, create_avatar, delete_avatar, move_avatar, restore_avatar,
+        set_avatar_active, update_avatar,
+    },
+    mutation::Mutation,
+    queries::{self, Roster as RosterData},
+    sync,
 };
 
 /// How long the "Undo" offer stays after a delete.
 const UNDO_WINDOW_MS: u64 = 6_000;
 
+/// Marks an avatar that exists in the cache only, until the server has created it.
+const PENDING_ID: &str = "pending";
+
+/// What the page needs before it renders; loaded by the server (`ssr::load_page`) so
+/// that nothing on the page suspends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageData {
+    /// Whose data the page holds, as an opaque tag (`ssr::cache_owner`): tabs compare it
+    /// to tell whether a message from another tab is about their cache.
+    pub cache_owner: String,
+    pub roster: RosterData,
+}
+
+/// A plain form post (JavaScript off) that failed: the server redirected back to the page
+/// with the error in the URL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormFailure {
+    /// The server function's path: says which form it came from.
+    pub action: String,
+    pub error: AppError,
+}
+
 #[component]
 pub fn RosterPage() -> impl IntoView {
-    let create = ServerAction::<CreateAvatar>::new();
-    let update = ServerAction::<UpdateAvatar>::new();
-    let activate = ServerAction::<SetAvatarActive>::new();
-    let delete = ServerAction::<DeleteAvatar>::new();
-    let restore = ServerAction::<RestoreAvatar>::new();
-    let reorder = ServerAction::<MoveAvatar>::new();
-    // Every completed change invalidates the list; on the server it renders once.
-    let avatars = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                activate.version().get(),
-                delete.version().get(),
-                restore.version().get(),
-                reorder.version().get(),
-            )
-        },
-        |_| list_avatars(),
+    #[cfg(feature = "ssr")]
+    let (data, failure) = (crate::ssr::page_data(), crate::ssr::form_failure());
+    #[cfg(not(feature = "ssr"))]
+    let (data, failure) = (
+        PageData { cache_owner: String::new(), roster: Err(AppError::Unavailable) },
+        None::<FormFailure>,
     );
-    // Effects run in the browser only: the marker says hydration has finished.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
-    // Which avatar the latest update was about, so its row can show that update's error.
-    let updating = RwSignal::new(None::<String>);
-    Effect::new(move || {
-        if let Some(input) = update.input().get() {
-            updating.set(Some(input.id));
-        }
-    });
-    let actions = RowActions { update, activate, delete, reorder, updating: updating.read_only() };
-
     view! {
-        <section class="roster" aria-labelledby="roster-title" data-hydrated=move || hydrated.get().to_string()>
+        <section class="roster" aria-labelledby="roster-title">
             <h1 id="roster-title">"Your avatars"</h1>
-            <AddAvatarForm action=create />
-            <ActionError errors=Signal::derive(move || {
-                // The latest failure of a row action that belongs to no single field.
-                [
-                    update.value().get().and_then(Result::err),
-                    activate.value().get().and_then(Result::err),
-                    delete.value().get().and_then(Result::err),
-                    restore.value().get().and_then(Result::err),
-                    reorder.value().get().and_then(Result::err),
-                ]
-                .into_iter()
-                .flatten()
-                .find(|error| !matches!(error, AppError::Invalid { .. }))
-            }) />
-            <Transition fallback=|| view! { <p class="empty">"Loading your avatars…"</p> }>
-                {move || {
-                    avatars
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) if list.is_empty() => view! {
-                                <p class="empty">
-                                    "No avatars yet. Pick an emoji and a name above to add your first."
-                                </p>
-                            }
-                            .into_any(),
-                            Ok(list) => {
-                                let count = list.len();
-                                view! {
-                                    <ol class="avatars" aria-label="Avatars">
-                                        {list
-                                            .into_iter()
-                                            .enumerate()
-                                            .map(|(index, avatar)| {
-                                                view! {
-                                                    <AvatarRow
-                                                        avatar
-                                                        first=index == 0
-                                                        last=index + 1 == count
-                                                        actions
-                                                    />
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ol>
-                                }
-                                .into_any()
-                            }
-                            Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                        })
-                }}
-            </Transition>
-            <UndoDelete delete restore />
+            <Roster data failure />
         </section>
     }
 }
 
-/// The actions a row's controls dispatch.
-#[derive(Clone, Copy)]
-struct RowActions {
-    update: ServerAction<UpdateAvatar>,
-    activate: ServerAction<SetAvatarActive>,
-    delete: ServerAction<DeleteAvatar>,
-    reorder: ServerAction<MoveAvatar>,
-    updating: ReadSignal<Option<String>>,
+/// The interactive roster: the only part of the page compiled to wasm.
+#[island]
+fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
+    let client = QueryClient::new().provide();
+    client.set_query(queries::roster(), (), data.roster);
+    let avatars = client.subscribe_value(queries::roster(), || ());
+    let ui = Ui::new(client, avatars);
+    if let Some(FormFailure { action, error }) = failure {
+        if action == CreateAvatar::PATH { ui.add_error.set(Some(error)) } else { ui.banner.set(Some(error)) }
+    }
+    provide_context(ui);
+    // Effects run in the browser only, once the island is live.
+    let hydrated = RwSignal::new(false);
+    let cache_owner = data.cache_owner;
+    Effect::new(move |_| {
+        sync::start(client, cache_owner.clone());
+        hydrated.set(true);
+    });
+
+    view! {
+        <div class="roster-body" data-hydrated=move || hydrated.get().to_string()>
+            <AddAvatarForm />
+            {move || ui.banner.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
+            {move || match avatars.get() {
+                Some(Err(error)) => view! {
+                    <div class="error" role="alert">
+                        <p>{error.to_string()}</p>
+                        <button type="button" on:click=move |_| leptos::task::spawn_local(sync::refresh(client))>
+                            "Try again"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+                _ if ui.list.with(Vec::is_empty) => view! {
+                    <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
+                }
+                .into_any(),
+                _ => view! {
+                    <ol class="avatars" aria-label="Avatars">
+                        <For each=move || ui.list.get() key=|avatar| avatar.id.clone() let(avatar)>
+                            <AvatarRow id=avatar.id />
+                        </For>
+                    </ol>
+                }
+                .into_any(),
+            }}
+            <UndoDelete />
+        </div>
+    }
+    // Erased here, so the page's view type stays shallow enough for the compiler.
+    .into_any()
 }
 
-/// A form-level error that belongs to no single field.
-#[component]
-fn ActionError(errors: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        errors.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })
+/// The island's state, shared by its parts: the cache and what the forms show.
+#[derive(Clone, Copy)]
+struct Ui {
+    client: QueryClient,
+    /// The cached roster (empty while it is an error).
+    list: Memo<Vec<AvatarView>>,
+    /// The add form's latest failure.
+    add_error: RwSignal<Option<AppError>>,
+    /// The latest failed edit, and of which avatar.
+    edit_error: RwSignal<Option<(String, AppError)>>,
+    /// A failure that belongs to no form field.
+    banner: RwSignal<Option<AppError>>,
+    /// The avatar just deleted, while it can still be put back.
+    undo: RwSignal<Option<AvatarView>>,
+}
+
+impl Ui {
+    fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
+        Ui {
+            client,
+            list: Memo::new(move |_| avatars.get().and_then(Result::ok).unwrap_or_default()),
+            add_error: RwSignal::new(None),
+            edit_error: RwSignal::new(None),
+            banner: RwSignal::new(None),
+            undo: RwSignal::new(None),
+        }
+    }
+
+    /// Starts a change of the roster: `optimistic` edits the cached list at once.
+    fn change<T: 'static, Call>(
+        self,
+        optimistic: impl FnOnce(&mut Vec<AvatarView>),
+        call: impl Fn() -> Call + 'static,
+        settled: impl FnOnce(Result<T, AppError>) + 'static,
+    ) where
+        Call: std::future::Future<Output = Result<T, AppError>> + 'static,
+    {
+        self.banner.set(None);
+        Mutation::new(self.client, queries::roster(), ()).run(
+            |roster| {
+                if let Ok(list) = roster {
+                    optimistic(list);
+                }
+            },
+            call,
+            settled,
+        );
+    }
+
+    /// Shows a failure that is not about a form field.
+    fn report<T>(self) -> impl FnOnce(Result<T, AppError>) {
+        move |outcome| {
+            if let Err(error) = outcome {
+                self.banner.set(Some(error));
+            }
+        }
+    }
+
+    fn add(self, CreateAvatar { emoji, name }: CreateAvatar, form: HtmlFormElement) {
+        self.add_error.set(None);
+        let pending = AvatarView {
+            id: format!("{PENDING_ID}-{}", self.list.with_untracked(Vec::len)),
+            emoji: emoji.clone(),
+            name: name.trim().to_owned(),
+            is_active: true,
+            position: i32::MAX,
+        };
+        self.change(
+            move |list| list.push(pending),
+            move || create_avatar(emoji.clone(), name.clone()),
+            move |outcome| match outcome {
+                Ok(_) => form.reset(),
+                Err(error) => self.add_error.set(Some(error)),
+            },
+        );
+    }
+
+    fn edit(self, UpdateAvatar { id, emoji, name }: UpdateAvatar, form: HtmlFormElement) {
+        self.edit_error.set(None);
+        let (target, new_emoji, new_name) = (id.clone(), emoji.clone(), name.trim().to_owned());
+        self.change(
+            move |list| {
+                if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
+                    avatar.emoji = new_emoji;
+                    avatar.name = new_name;
+                }
+            },
+            {
+                let id = id.clone();
+                move || update_avatar(id.clone(), emoji.clone(), name.clone())
+            },
+            move |outcome| match outcome {
+                // Saved: fold the editor away.
+                Ok(_) => {
+                    if let Some(details) = form.parent_element() {
+                        let _ = details.remove_attribute("open");
+                    }
+                }
+                Err(error) => self.edit_error.set(Some((id, error))),
+            },
+        );
+    }
+
+    fn set_active(self, SetAvatarActive { id, is_active }: SetAvatarActive) {
+        let target = id.clone();
+        self.change(
+            move |list| {
+                if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
+                    avatar.is_active = is_active;
+                }
+            },
+            move || set_avatar_active(id.clone(), is_active),
+            self.report(),
+        );
+    }
+
+    fn delete(self, DeleteAvatar { id }: DeleteAvatar) {
+        let target = id.clone();
+        self.change(
+            move |list| list.retain(|a| a.id != target),
+            move || delete_avatar(id.clone()),
+            move |outcome| match outcome {
+                Ok(deleted) => self.offer_undo(deleted),
+                Err(error) => self.banner.set(Some(error)),
+            },
+        );
+    }
+
+    fn restore(self, args: RestoreAvatar) {
+        self.undo.set(None);
+        let RestoreAvatar { emoji, name, is_active, position } = args;
+        let back = AvatarView {
+            id: format!("{PENDING_ID}-restore"),
+            emoji: emoji.clone(),
+            name: name.clone(),
+            is_active,
+            position,
+        };
+        self.change(
+            move |list| {
+                let at = list.iter().position(|a| a.position > position).unwrap_or(list.len());
+                list.insert(at, back);
+            },
+            move || restore_avatar(emoji.clone(), name.clone(), is_active, position),
+            self.report(),
+        );
+    }
+
+    fn reorder(self, MoveAvatar { id, up }: MoveAvatar) {
+        let target = id.clone();
+        self.change(
+            move |list| {
+                if let Some(from) = list.iter().position(|a| a.id == target) {
+                    let to = if up { from.saturating_sub(1) } else { (from + 1).min(list.len() - 1) };
+                    list.swap(from, to);
+                }
+            },
+            move || move_avatar(id.clone(), up),
+            self.report(),
+        );
+    }
+
+    /// Offers to put `deleted` back; the offer is withdrawn after a while, or replaced by
+    /// the next delete's (which has a timer of its own).
+    fn offer_undo(self, deleted: AvatarView) {
+        let id = deleted.id.clone();
+        self.undo.set(Some(deleted));
+        set_timeout(
+            move || {
+                if self.undo.with_untracked(|o| o.as_ref().is_some_and(|d| d.id == id)) {
+                    self.undo.set(None);
+                }
+            },
+            std::time::Duration::from_millis(UNDO_WINDOW_MS),
+        );
+    }
+}
+
+/// A form that posts to the server function `S`. Without JavaScript that post is the whole
+/// story; with it, the submit is taken over and `on_submit` makes the change instead.
+fn form<S>(
+    class: &'static str,
+    label: Option<&'static str>,
+    on_submit: impl Fn(S, HtmlFormElement) + 'static,
+    children: impl IntoView,
+) -> impl IntoView
+where
+    S: ServerFn + DeserializeOwned + 'static,
+{
+    let banner = expect_context::<Ui>().banner;
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let Some(form) = event.current_target().and_then(|form| form.dyn_into().ok()) else {
+            return;
+        };
+        match S::from_event(&event) {
+            Ok(args) => on_submit(args, form),
+            // Only a tampered page can send fields the function cannot read.
+            Err(_) => banner.set(Some(AppError::Invalid {
+                field: String::new(),
+                message: "That form could not be read. Reload the page and try again.".into(),
+            })),
+        }
+    };
+    view! {
+        <form method="post" action=S::url() class=class aria-label=label on:submit=submit>
+            {children}
+        </form>
     }
 }
 
 #[component]
-fn AddAvatarForm(action: ServerAction<CreateAvatar>) -> impl IntoView {
-    let form = NodeRef::<html::Form>::new();
+fn AddAvatarForm() -> impl IntoView {
+    let ui = expect_context::<Ui>();
     let error = move |field: &'static str| {
-        Signal::derive(move || {
-            action.value().get().and_then(Result::err).and_then(|error| error.for_field(field))
-        })
+        Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
     };
     let other_error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .filter(|error| !matches!(error, AppError::Invalid { .. }))
+        ui.add_error.get().filter(|error| !matches!(error, AppError::Invalid { .. }))
     };
-    // A successful add clears the form for the next one; a failed one keeps what was typed.
-    Effect::new(move || {
-        if matches!(action.value().get(), Some(Ok(_)))
-            && let Some(form) = form.get()
-        {
-            form.reset();
-        }
-    });
     view! {
-        <ActionForm action node_ref=form attr:class="add" attr:aria-label="Add an avatar">
+        {form(
+"add",
+Some("Add an avatar"),
+move |args, form| ui.add(args, form),
+view! {
             <Field label="Emoji" id="new-emoji" name="emoji" placeholder="🐱" error=error("emoji") />
             <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error("name") />
-            <button type="submit" class="primary" disabled=move || action.pending().get()>
-                "Add avatar"
-            </button>
+            <button type="submit" class="primary">"Add avatar"</button>
             {move || other_error().map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
-        </ActionForm>
+        },
+)}
     }
 }
 
+/// One avatar of the list. Keyed by id in the list, and reading its own fields from the
+/// cache, so a change re-renders the row in place (and keeps keyboard focus).
 #[component]
-fn AvatarRow(avatar: AvatarView, first: bool, last: bool, actions: RowActions) -> impl IntoView {
-    let RowActions { update, activate, delete, reorder, updating } = actions;
-    let AvatarView { id, emoji, name, is_active, .. } = avatar;
-    // Form children are re-runnable closures: they read these copyable handles.
-    let (id, emoji, name) = (StoredValue::new(id), StoredValue::new(emoji), StoredValue::new(name));
+fn AvatarRow(id: String) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let id = StoredValue::new(id);
+    let row = Memo::new(move |_| {
+        ui.list.with(|list| {
+            let index = list.iter().position(|a| a.id == id.get_value())?;
+            Some((list[index].clone(), index == 0, index + 1 == list.len()))
+        })
+    });
+    let avatar = move || row.get().map(|(avatar, ..)| avatar).unwrap_or_else(placeholder);
+    let first = move || row.get().is_none_or(|(_, first, _)| first);
+    let last = move || row.get().is_none_or(|(.., last)| last);
+    let pending = id.get_value().starts_with(PENDING_ID);
+    let label = move |verb: &str| format!("{verb} {}", avatar().name);
     let edit_error = move |field: &'static str| {
         Signal::derive(move || {
-            let mine = updating.get() == Some(id.get_value());
-            let error = update.value().get().and_then(Result::err);
-            error.filter(|_| mine).and_then(|error| error.for_field(field))
+            ui.edit_error
+                .get()
+                .filter(|(of, _)| *of == id.get_value())
+                .and_then(|(_, error)| error.for_field(field))
         })
     };
-    let label = move |verb: &str| format!("{verb} {}", name.get_value());
     view! {
-        <li class="avatar" class:inactive=!is_active>
-            <span class="avatar-emoji" aria-hidden="true">{emoji.get_value()}</span>
-            <span class="avatar-name">{name.get_value()}</span>
-            <ActionForm action=activate attr:class="inline toggle">
+        <li class="avatar" class:inactive=move || !avatar().is_active class:pending=pending>
+            <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
+            <span class="avatar-name">{move || avatar().name}</span>
+            {form(
+"inline toggle",
+None,
+move |args, _| ui.set_active(args),
+view! {
                 <input type="hidden" name="id" value=id.get_value() />
-                <input type="hidden" name="is_active" value=(!is_active).to_string() />
-                <button type="submit" class="toggle" aria-pressed=is_active.to_string()>
+                <input type="hidden" name="is_active" value=move || (!avatar().is_active).to_string() />
+                <button type="submit" class="toggle" disabled=pending aria-pressed=move || avatar().is_active.to_string()>
                     "Active"
                 </button>
-            </ActionForm>
-            <MoveButton action=reorder id up=true disabled=first label=format!("{} up", label("Move")) />
-            <MoveButton action=reorder id up=false disabled=last label=format!("{} down", label("Move")) />
-            <ActionForm action=delete attr:class="inline">
+            },
+)}
+            <MoveButton id up=true disabled=Signal::derive(move || pending || first()) label=Signal::derive(move || label("Move") + " up") />
+            <MoveButton id up=false disabled=Signal::derive(move || pending || last()) label=Signal::derive(move || label("Move") + " down") />
+            {form(
+"inline",
+None,
+move |args, _| ui.delete(args),
+view! {
                 <input type="hidden" name="id" value=id.get_value() />
-                <button type="submit" class="danger" aria-label=label("Delete")>
+                <button type="submit" class="danger" disabled=pending aria-label=move || label("Delete")>
                     "Delete"
                 </button>
-            </ActionForm>
+            },
+)}
             <details class="edit">
-                <summary aria-label=label("Edit")>"Edit"</summary>
-                <ActionForm action=update attr:class="edit-form">
+                <summary aria-label=move || label("Edit")>"Edit"</summary>
+                {form(
+"edit-form",
+None,
+move |args, form| ui.edit(args, form),
+view! {
                     <input type="hidden" name="id" value=id.get_value() />
                     <Field
                         label="Emoji"
                         id=format!("emoji-{}", id.get_value())
                         name="emoji"
-                        value=emoji.get_value()
+                        value=avatar().emoji
                         error=edit_error("emoji")
                     />
                     <Field
                         label="Name"
                         id=format!("name-{}", id.get_value())
                         name="name"
-                        value=name.get_value()
+                        value=avatar().name
                         error=edit_error("name")
                     />
-                    <button type="submit" class="primary">"Save"</button>
-                </ActionForm>
+                    <button type="submit" class="primary" disabled=pending>"Save"</button>
+                },
+)}
             </details>
         </li>
     }
+    .into_any()
+}
+
+/// What a row shows for the instant between its avatar leaving the list and the row
+/// being removed.
+fn placeholder() -> AvatarView {
+    AvatarView { id: String::new(), emoji: String::new(), name: String::new(), is_active: false, position: 0 }
 }
 
 /// Moves an avatar one place up or down; disabled at the end it cannot move past.
 #[component]
 fn MoveButton(
-    action: ServerAction<MoveAvatar>,
     id: StoredValue<String>,
     up: bool,
-    disabled: bool,
-    label: String,
+    disabled: Signal<bool>,
+    label: Signal<String>,
 ) -> impl IntoView {
+    let ui = expect_context::<Ui>();
     view! {
-        <ActionForm action attr:class="inline">
+        {form(
+"inline",
+None,
+move |args, _| ui.reorder(args),
+view! {
             <input type="hidden" name="id" value=id.get_value() />
             <input type="hidden" name="up" value=up.to_string() />
-            <button type="submit" disabled=disabled aria-label=label.clone()>
+            <button type="submit" disabled=disabled aria-label=label>
                 {if up { "↑" } else { "↓" }}
             </button>
-        </ActionForm>
+        },
+)}
     }
 }
 
@@ -267,36 +504,25 @@ fn Field(
 
 /// After a delete, offers to put the avatar back for a few seconds.
 #[component]
-fn UndoDelete(
-    delete: ServerAction<DeleteAvatar>,
-    restore: ServerAction<RestoreAvatar>,
-) -> impl IntoView {
-    let offer = RwSignal::new(None::<AvatarView>);
-    Effect::new(move || {
-        if let Some(Ok(deleted)) = delete.value().get() {
-            let id = deleted.id.clone();
-            offer.set(Some(deleted));
-            // Withdraw this offer only: a later delete has an offer (and a timer) of its own.
-            let withdraw = move || {
-                if offer.with_untracked(|o| o.as_ref().is_some_and(|d| d.id == id)) {
-                    offer.set(None);
-                }
-            };
-            set_timeout(withdraw, std::time::Duration::from_millis(UNDO_WINDOW_MS));
-        }
-    });
+fn UndoDelete() -> impl IntoView {
+    let ui = expect_context::<Ui>();
     move || {
-        offer.get().map(|deleted| {
+        ui.undo.get().map(|deleted| {
             view! {
                 <div class="toast" role="status">
                     <span>{format!("Deleted {}.", deleted.name)}</span>
-                    <ActionForm action=restore attr:class="inline" on:submit=move |_| offer.set(None)>
+                    {form(
+"inline",
+None,
+move |args, _| ui.restore(args),
+view! {
                         <input type="hidden" name="emoji" value=deleted.emoji.clone() />
                         <input type="hidden" name="name" value=deleted.name.clone() />
                         <input type="hidden" name="is_active" value=deleted.is_active.to_string() />
                         <input type="hidden" name="position" value=deleted.position.to_string() />
                         <button type="submit">"Undo"</button>
-                    </ActionForm>
+                    },
+)}
                 </div>
             }
         })

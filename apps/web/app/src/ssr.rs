@@ -1,21 +1,24 @@
-//! Server-only glue for the server functions: who is asking, the store, and how store
-//! errors become [`AppError`]s with an HTTP status.
+//! Server-only glue: who is asking, the store, the page's data loaded before rendering,
+//! and how store errors become [`AppError`]s with an HTTP status.
 
 use http::StatusCode;
 use identity::{OwnerId, Viewer};
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn};
 use leptos_axum::ResponseOptions;
 use persistence::{
     AvatarId, Store, StoreError,
     domain::{Avatar, AvatarPatch, ValidationError},
 };
 
-use crate::api::{AppError, AvatarView};
+use crate::{
+    api::{AppError, AvatarView},
+    roster::{FormFailure, PageData},
+};
 
 /// The owner to scope by (from the request's verified viewer) and the store.
 pub async fn roster() -> Result<(OwnerId, Store), AppError> {
-    let viewer: Viewer = leptos_axum::extract().await.map_err(|error| {
-        tracing::error!(%error, "no viewer in a server function: identity layer missing");
+    let viewer = viewer().ok_or_else(|| {
+        tracing::error!("no viewer in a server function: identity layer missing");
         fail_with(StatusCode::INTERNAL_SERVER_ERROR, AppError::Unavailable)
     })?;
     let store = use_context::<Store>().ok_or_else(|| {
@@ -90,4 +93,52 @@ impl From<Avatar> for AvatarView {
             position: avatar.position,
         }
     }
+}
+
+/// The verified viewer of the request being rendered (put there by the identity layer).
+pub fn viewer() -> Option<Viewer> {
+    use_context::<http::request::Parts>()?.extensions.get::<Viewer>().copied()
+}
+
+/// Loads what the page needs before it renders: the server calls this for every page
+/// request (see the server's `startup::preload_page`) and puts it in the request.
+pub async fn load_page(store: &Store, viewer: &Viewer) -> PageData {
+    let owner = viewer.owner_id();
+    let roster = match store.list_avatars(owner).await {
+        Ok(avatars) => Ok(avatars.into_iter().map(AvatarView::from).collect()),
+        Err(error) => {
+            // A page still renders (with the error in place of the list); no status to set.
+            tracing::error!(error = &error as &dyn std::error::Error, "loading the roster");
+            Err(AppError::Unavailable)
+        }
+    };
+    PageData { cache_owner: cache_owner(owner), roster }
+}
+
+/// The data `load_page` put in the request being rendered.
+pub fn page_data() -> PageData {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageData>().cloned())
+        .unwrap_or_else(|| {
+            tracing::error!("a page rendered without its data: preload layer missing");
+            PageData { cache_owner: String::new(), roster: Err(AppError::Unavailable) }
+        })
+}
+
+/// The failure of a plain form post, which the server function's redirect put in the URL.
+pub fn form_failure() -> Option<FormFailure> {
+    use server_fn::error::ServerFnUrlError;
+    let failure = use_context::<leptos::server::ServerActionError>()?;
+    Some(FormFailure {
+        action: failure.path().to_owned(),
+        error: ServerFnUrlError::<AppError>::decode_err(failure.err()),
+    })
+}
+
+/// An opaque tag for an owner, the same for every page of theirs: lets tabs tell whose
+/// cache they hold without the page carrying the owner id itself.
+fn cache_owner(owner: OwnerId) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(owner.to_string().as_bytes());
+    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
 }

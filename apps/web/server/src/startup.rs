@@ -3,14 +3,15 @@ use std::{io, net::SocketAddr, sync::Arc};
 use app::{App, OUTPUT_NAME, shell};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRef, State},
-    http::StatusCode,
-    middleware::from_fn_with_state,
+    extract::{DefaultBodyLimit, FromRef, Request, State},
+    http::{Method, StatusCode},
+    middleware::{Next, from_fn_with_state},
+    response::Response,
     routing::get,
     serve::ListenerExt,
 };
 use identity::{
-    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, identify,
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, Viewer, identify,
     refuse_cross_site,
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
@@ -73,13 +74,26 @@ pub enum StartupError {
 /// Layers, outermost first: tracing, the body limit, the cross-site write guard (so a
 /// refused request mints nothing), then the identity middleware (every page and server
 /// function sees a `Viewer`).
+/// Loads a page's data before Leptos renders it (`app::ssr::load_page`), and hands it over
+/// in the request. Rendering then never waits on the database, so nothing on a page
+/// suspends: the HTML is complete in one pass, with no streaming of late parts (whose
+/// Suspense machinery is also where rendering under load has been seen to hang).
+/// Server functions (POSTs) load what they need themselves.
+async fn preload_page(State(store): State<Store>, mut request: Request, next: Next) -> Response {
+    if request.method() == Method::GET
+        && let Some(viewer) = request.extensions().get::<Viewer>().copied()
+    {
+        let data = app::ssr::load_page(&store, &viewer).await;
+        request.extensions_mut().insert(data);
+    }
+    next.run(request).await
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let store = state.store.clone();
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -87,6 +101,9 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(store.clone()),
             move || shell(options.clone()),
         )
+        .route_layer(from_fn_with_state(state.store.clone(), preload_page))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))

@@ -3,7 +3,7 @@ use crate::helpers::{TestApp, set_cookies, spawn_app};
 async fn post(app: &TestApp, headers: &[(&str, String)]) -> reqwest::Response {
     let mut request = app
         .bare_client
-        .post(app.url("/api/who_am_i"))
+        .post(app.url("/api/roster/list"))
         .header("content-type", "application/x-www-form-urlencoded");
     for (name, value) in headers {
         request = request.header(*name, value);

@@ -42,7 +42,12 @@ pub async fn spawn_app() -> TestApp {
     let address = app.url();
     let store = app.store().clone();
     tokio::spawn(app.run_until_stopped());
-    let builder = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    // A request that hangs fails its test within the timeout instead of stalling the run.
+    let builder = || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
+    };
     TestApp {
         address,
         client: builder().cookie_store(true).build().expect("http client"),

@@ -23,10 +23,12 @@ fn session_cookie(app: &TestApp, member: &Member) -> String {
     )
 }
 
-async fn post_who_am_i(app: &TestApp, cookie: &str) -> reqwest::Response {
+/// Adds an avatar (a write) with the given cookie.
+async fn post_new_avatar(app: &TestApp, cookie: &str) -> reqwest::Response {
     app.bare_client
-        .post(app.url("/api/who_am_i"))
+        .post(app.url("/api/roster/create"))
         .header("content-type", "application/x-www-form-urlencoded")
+        .body("emoji=%F0%9F%90%B1&name=Tom")
         .header("sec-fetch-site", "same-origin")
         .header("cookie", cookie)
         .send()
@@ -85,8 +87,9 @@ async fn a_write_with_a_revoked_session_is_refused_at_once() {
     let member = member(&app).await;
     let cookie = session_cookie(&app, &member);
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
-    let response = post_who_am_i(&app, &cookie).await;
+    let response = post_new_avatar(&app, &cookie).await;
     assert_eq!(response.status(), 401);
+    assert_eq!(app.store.count_avatars(member.id).await.expect("count"), 0);
     let cookies = set_cookies(response.headers());
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
 }
@@ -95,9 +98,10 @@ async fn a_write_with_a_revoked_session_is_refused_at_once() {
 async fn a_write_with_a_current_session_is_the_members() {
     let app = spawn_app().await;
     let member = member(&app).await;
-    let response = post_who_am_i(&app, &session_cookie(&app, &member)).await;
+    let response = post_new_avatar(&app, &session_cookie(&app, &member)).await;
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.expect("body").contains("Member"));
+    let avatars = app.store.list_avatars(member.id).await.expect("list");
+    assert_eq!(avatars.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Tom"]);
 }
 
 #[tokio::test]
