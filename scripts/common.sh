@@ -10,6 +10,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/guestroom/target}"
 # Where the browser bundle is assembled; the server serves it (LEPTOS_SITE_ROOT).
 SITE_ROOT="$ROOT/target/site"
 WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen` pin in Cargo.toml
+# The release bundle is built with this nightly: it rebuilds the standard library for
+# size with panics as a bare abort (see build.sh). Pinned: a nightly is a moving target.
+WASM_NIGHTLY=nightly-2026-05-19
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -27,6 +30,15 @@ install_build_tools() {
   if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     step "installing npm packages (wasm-opt, Playwright)"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# The pinned nightly with the standard library's source (for -Zbuild-std); only the
+# release bundle needs it. About 20 seconds, once.
+install_wasm_nightly() {
+  if ! rustup component list --toolchain "$WASM_NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src'; then
+    step "installing $WASM_NIGHTLY with rust-src (for the size-optimised release bundle)"
+    rustup toolchain install "$WASM_NIGHTLY" --profile minimal --component rust-src
   fi
 }
 

@@ -1,5 +1,7 @@
 // What every browser test needs: a fresh Guestroom server (its own SQLite file, a free
 // port) and Debian's Chromium driven by playwright-core.
+//
+// GUESTROOM_E2E_DATABASE_URL=postgres://… runs the servers on that database instead.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,9 @@ export async function startServer() {
     env: {
       ...process.env,
       PORT: '0',
-      DATABASE_URL: `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
+      // SQLite in a fresh file, unless a run is pointed at a server (PostgreSQL in CI):
+      // every test is another browser context, so another guest with its own rows.
+      DATABASE_URL: process.env.GUESTROOM_E2E_DATABASE_URL ?? `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
       LEPTOS_SITE_ROOT: SITE_ROOT,
       AUTH_SECRET: 'end-to-end-test-secret-0123456789abcdef',
       RUST_LOG: 'warn,guestroom=info',
@@ -72,6 +76,30 @@ export function launchBrowser() {
 /** Resolves once the wasm bundle has hydrated the page. */
 export async function waitForHydration(page) {
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
+}
+
+/** The avatar names on the page, in order. */
+export const names = (page) => page.locator('.avatar-name').allTextContents();
+
+/** The list item of the avatar called `name`. */
+export const row = (page, name) =>
+  page.locator('.avatar', { has: page.locator('.avatar-name', { hasText: name }) });
+
+/** Adds an avatar through the form and waits for its row. */
+export async function add(page, emoji, name) {
+  await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);
+  await page.getByLabel('Name', { exact: true }).first().fill(name);
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await row(page, name).waitFor();
+}
+
+/** A new browser context (a new guest) with one page on the app, hydrated. */
+export async function openGuest(env, options = {}) {
+  const context = await env.browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(env.server.url);
+  if (options.javaScriptEnabled !== false) await waitForHydration(page);
+  return { context, page };
 }
 
 /**

@@ -4,7 +4,7 @@
 //! arguments) and calls the owner-scoped store. Each one also works as a plain HTML form
 //! post, which is what keeps the page usable without JavaScript.
 
-use leptos::{prelude::*, server_fn::codec::JsonEncoding};
+use leptos::{prelude::*, server_fn, server_fn::codec::JsonEncoding};
 use serde::{Deserialize, Serialize};
 
 /// One avatar as the page shows it.
@@ -144,4 +144,26 @@ pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, AppErr
     order.swap(from, to);
     let avatars = store.reorder_avatars(owner, &order).await.map_err(crate::ssr::fail)?;
     Ok(avatars.into_iter().map(AvatarView::from).collect())
+}
+
+/// One emoji the picker offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmojiChoice {
+    pub emoji: String,
+    pub name: String,
+}
+
+/// The emoji whose names match `query` ("cat", "party"), best matches first; a few
+/// animals for an empty query. The emoji table stays on the server: compiled into the
+/// wasm it would weigh more than the whole budget leaves (see docs/architecture.md).
+/// A GET, cacheable for a day: the answers change only with a new server build.
+#[server(endpoint = "emoji/search", input = server_fn::codec::GetUrl)]
+pub async fn search_emoji(query: String) -> Result<Vec<EmojiChoice>, AppError> {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("public, max-age=86400"),
+        );
+    }
+    Ok(crate::ssr::search_emoji(&query))
 }

@@ -7,7 +7,7 @@
 //! as code, which is what keeps the first load inside its weight budget.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{Route, Router, Routes},
@@ -17,15 +17,17 @@ use leptos_router::{
 pub mod api;
 /// The optimistic mutation helper: what every roster change goes through in the browser.
 mod mutation;
+/// The emoji picker (search served by the server).
+mod picker;
 /// The client cache's queries and their keys, in one place.
 mod queries;
 /// The roster page and its island.
 mod roster;
-/// Keeping open tabs current: refetch on focus and reconnect, news from other tabs.
-mod sync;
 /// Server-only glue for the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr;
+/// Keeping open tabs current: refetch on focus and reconnect, news from other tabs.
+mod sync;
 
 pub use roster::PageData;
 use roster::RosterPage;
@@ -47,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 // Inline, so the browser's favicon request costs no round trip (and no 404).
                 <link rel="icon" href=FAVICON />
+                <HashedStylesheet options=options.clone() id="guestroom" />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -61,7 +64,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="guestroom" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Title text="Guestroom" />
         <Router>
             <header class="top">

@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn a_transient_failure_is_retried_after_growing_delays_until_it_succeeds() {
-        let script = vec![Err(AppError::Unavailable), Err(AppError::Unreachable("x".into())), Ok(7)];
+        let script =
+            vec![Err(AppError::Unavailable), Err(AppError::Unreachable("x".into())), Ok(7)];
         assert_eq!(run(script), (Ok(7), BACKOFF[..2].to_vec(), 3));
     }
 

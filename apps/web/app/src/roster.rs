@@ -8,13 +8,14 @@
 //! same server function, so the page works without JavaScript.
 
 use leptos::{
+    html,
     prelude::*,
     server_fn::ServerFn,
     wasm_bindgen::JsCast,
-    web_sys::{HtmlFormElement, SubmitEvent},
+    web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent},
 };
 use leptos_fetch::QueryClient;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 
 use crate::{
     api::{
@@ -23,6 +24,7 @@ use crate::{
         set_avatar_active, update_avatar,
     },
     mutation::Mutation,
+    picker::EmojiPicker,
     queries::{self, Roster as RosterData},
     sync,
 };
@@ -77,23 +79,33 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
     let avatars = client.subscribe_value(queries::roster(), || ());
     let ui = Ui::new(client, avatars);
     if let Some(FormFailure { action, error }) = failure {
-        if action == CreateAvatar::PATH { ui.add_error.set(Some(error)) } else { ui.banner.set(Some(error)) }
+        if action == CreateAvatar::PATH {
+            ui.add_error.set(Some(error))
+        } else {
+            ui.banner.set(Some(error))
+        }
     }
     provide_context(ui);
+    // What the list area shows: the error, the empty state or the list (`Ok(is_empty)`).
+    // A memo, so that a change inside the list leaves the list in place: rows update
+    // where they are, keeping keyboard focus and open editors.
+    let shape = Memo::new(move |_| match avatars.get() {
+        Some(Err(error)) => Err(error),
+        _ => Ok(ui.list.with(Vec::is_empty)),
+    });
     // Effects run in the browser only, once the island is live.
-    let hydrated = RwSignal::new(false);
     let cache_owner = data.cache_owner;
     Effect::new(move |_| {
         sync::start(client, cache_owner.clone());
-        hydrated.set(true);
+        ui.ready.set(true);
     });
 
     view! {
-        <div class="roster-body" data-hydrated=move || hydrated.get().to_string()>
+        <div class="roster-body" data-hydrated=move || ui.ready.get().to_string()>
             <AddAvatarForm />
             {move || ui.banner.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            {move || match avatars.get() {
-                Some(Err(error)) => view! {
+            {move || match shape.get() {
+                Err(error) => view! {
                     <div class="error" role="alert">
                         <p>{error.to_string()}</p>
                         <button type="button" on:click=move |_| leptos::task::spawn_local(sync::refresh(client))>
@@ -102,11 +114,11 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                _ if ui.list.with(Vec::is_empty) => view! {
+                Ok(true) => view! {
                     <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
                 }
                 .into_any(),
-                _ => view! {
+                Ok(false) => view! {
                     <ol class="avatars" aria-label="Avatars">
                         <For each=move || ui.list.get() key=|avatar| avatar.id.clone() let(avatar)>
                             <AvatarRow id=avatar.id />
@@ -136,6 +148,8 @@ struct Ui {
     banner: RwSignal<Option<AppError>>,
     /// The avatar just deleted, while it can still be put back.
     undo: RwSignal<Option<AvatarView>>,
+    /// True once the island is live (effects have run): controls that need JavaScript.
+    ready: RwSignal<bool>,
 }
 
 impl Ui {
@@ -147,6 +161,7 @@ impl Ui {
             edit_error: RwSignal::new(None),
             banner: RwSignal::new(None),
             undo: RwSignal::new(None),
+            ready: RwSignal::new(false),
         }
     }
 
@@ -189,12 +204,18 @@ impl Ui {
             is_active: true,
             position: i32::MAX,
         };
+        // Cleared at once, like the list: the next avatar can be typed while this one is
+        // saved. A refusal puts the input back (unless something new was typed meanwhile).
+        form.reset();
+        let typed = [("emoji", emoji.clone()), ("name", name.clone())];
         self.change(
             move |list| list.push(pending),
             move || create_avatar(emoji.clone(), name.clone()),
-            move |outcome| match outcome {
-                Ok(_) => form.reset(),
-                Err(error) => self.add_error.set(Some(error)),
+            move |outcome| {
+                if let Err(error) = outcome {
+                    refill(&form, &typed);
+                    self.add_error.set(Some(error));
+                }
             },
         );
     }
@@ -275,7 +296,8 @@ impl Ui {
         self.change(
             move |list| {
                 if let Some(from) = list.iter().position(|a| a.id == target) {
-                    let to = if up { from.saturating_sub(1) } else { (from + 1).min(list.len() - 1) };
+                    let to =
+                        if up { from.saturating_sub(1) } else { (from + 1).min(list.len() - 1) };
                     list.swap(from, to);
                 }
             },
@@ -300,6 +322,18 @@ impl Ui {
     }
 }
 
+/// Puts `values` back into the form's empty fields.
+fn refill(form: &HtmlFormElement, values: &[(&str, String)]) {
+    for (name, value) in values {
+        let field = form.query_selector(&format!("[name={name}]")).ok().flatten();
+        if let Some(input) = field.and_then(|field| field.dyn_into::<HtmlInputElement>().ok())
+            && input.value().is_empty()
+        {
+            input.set_value(value);
+        }
+    }
+}
+
 /// A form that posts to the server function `S`. Without JavaScript that post is the whole
 /// story; with it, the submit is taken over and `on_submit` makes the change instead.
 fn form<S>(
@@ -309,7 +343,7 @@ fn form<S>(
     children: impl IntoView,
 ) -> impl IntoView
 where
-    S: ServerFn + DeserializeOwned + 'static,
+    S: FromFields + 'static,
 {
     let banner = expect_context::<Ui>().banner;
     let submit = move |event: SubmitEvent| {
@@ -317,10 +351,10 @@ where
         let Some(form) = event.current_target().and_then(|form| form.dyn_into().ok()) else {
             return;
         };
-        match S::from_event(&event) {
-            Ok(args) => on_submit(args, form),
+        match FormData::new_with_form(&form).ok().and_then(|data| S::from_fields(&Fields(data))) {
+            Some(args) => on_submit(args, form),
             // Only a tampered page can send fields the function cannot read.
-            Err(_) => banner.set(Some(AppError::Invalid {
+            None => banner.set(Some(AppError::Invalid {
                 field: String::new(),
                 message: "That form could not be read. Reload the page and try again.".into(),
             })),
@@ -333,28 +367,87 @@ where
     }
 }
 
+/// A submitted form's fields.
+struct Fields(FormData);
+
+impl Fields {
+    fn text(&self, name: &str) -> Option<String> {
+        self.0.get(name).as_string()
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
+        self.text(name)?.parse().ok()
+    }
+}
+
+/// Reads a server function's arguments from its form: what Leptos's `FromFormData` does,
+/// without compiling a query-string deserializer into the wasm (about 5 KB of brotli).
+trait FromFields: ServerFn {
+    fn from_fields(fields: &Fields) -> Option<Self>;
+}
+
+impl FromFields for CreateAvatar {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(CreateAvatar { emoji: f.text("emoji")?, name: f.text("name")? })
+    }
+}
+
+impl FromFields for UpdateAvatar {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(UpdateAvatar { id: f.text("id")?, emoji: f.text("emoji")?, name: f.text("name")? })
+    }
+}
+
+impl FromFields for SetAvatarActive {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(SetAvatarActive { id: f.text("id")?, is_active: f.parse("is_active")? })
+    }
+}
+
+impl FromFields for DeleteAvatar {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(DeleteAvatar { id: f.text("id")? })
+    }
+}
+
+impl FromFields for RestoreAvatar {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(RestoreAvatar {
+            emoji: f.text("emoji")?,
+            name: f.text("name")?,
+            is_active: f.parse("is_active")?,
+            position: f.parse("position")?,
+        })
+    }
+}
+
+impl FromFields for MoveAvatar {
+    fn from_fields(f: &Fields) -> Option<Self> {
+        Some(MoveAvatar { id: f.text("id")?, up: f.parse("up")? })
+    }
+}
+
 #[component]
 fn AddAvatarForm() -> impl IntoView {
     let ui = expect_context::<Ui>();
     let error = move |field: &'static str| {
         Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
     };
-    let other_error = move || {
-        ui.add_error.get().filter(|error| !matches!(error, AppError::Invalid { .. }))
-    };
+    let other_error =
+        move || ui.add_error.get().filter(|error| !matches!(error, AppError::Invalid { .. }));
     view! {
-        {form(
-"add",
-Some("Add an avatar"),
-move |args, form| ui.add(args, form),
-view! {
-            <Field label="Emoji" id="new-emoji" name="emoji" placeholder="🐱" error=error("emoji") />
-            <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error("name") />
-            <button type="submit" class="primary">"Add avatar"</button>
-            {move || other_error().map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
-        },
-)}
-    }
+            {form(
+    "add",
+    Some("Add an avatar"),
+    move |args, form| ui.add(args, form),
+    view! {
+                <Field label="Emoji" id="new-emoji" name="emoji" placeholder="🐱" error=error("emoji") />
+                <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error("name") />
+                <button type="submit" class="primary">"Add avatar"</button>
+                {move || other_error().map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+            },
+    )}
+        }
 }
 
 /// One avatar of the list. Keyed by id in the list, and reading its own fields from the
@@ -445,7 +538,13 @@ view! {
 /// What a row shows for the instant between its avatar leaving the list and the row
 /// being removed.
 fn placeholder() -> AvatarView {
-    AvatarView { id: String::new(), emoji: String::new(), name: String::new(), is_active: false, position: 0 }
+    AvatarView {
+        id: String::new(),
+        emoji: String::new(),
+        name: String::new(),
+        is_active: false,
+        position: 0,
+    }
 }
 
 /// Moves an avatar one place up or down; disabled at the end it cannot move past.
@@ -458,19 +557,19 @@ fn MoveButton(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     view! {
-        {form(
-"inline",
-None,
-move |args, _| ui.reorder(args),
-view! {
-            <input type="hidden" name="id" value=id.get_value() />
-            <input type="hidden" name="up" value=up.to_string() />
-            <button type="submit" disabled=disabled aria-label=label>
-                {if up { "↑" } else { "↓" }}
-            </button>
-        },
-)}
-    }
+            {form(
+    "inline",
+    None,
+    move |args, _| ui.reorder(args),
+    view! {
+                <input type="hidden" name="id" value=id.get_value() />
+                <input type="hidden" name="up" value=up.to_string() />
+                <button type="submit" disabled=disabled aria-label=label>
+                    {if up { "↑" } else { "↓" }}
+                </button>
+            },
+    )}
+        }
 }
 
 /// A labelled text input with its error message underneath, tied together for screen
@@ -485,10 +584,17 @@ fn Field(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    // The emoji field gets the picker next to its input.
+    let input = NodeRef::<html::Input>::new();
+    let picker = (name == "emoji").then(|| {
+        let ready = expect_context::<Ui>().ready;
+        view! { <EmojiPicker field_id=id.clone() input ready=ready.into() /> }
+    });
     view! {
-        <div class="field">
+        <div class="field" class:emoji-field=name == "emoji">
             <label for=id.clone()>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 value=value
@@ -497,9 +603,11 @@ fn Field(
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
             />
+            {picker}
             <p id=error_id class="field-error">{move || error.get()}</p>
         </div>
     }
+    .into_any()
 }
 
 /// After a delete, offers to put the avatar back for a few seconds.

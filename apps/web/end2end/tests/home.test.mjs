@@ -31,7 +31,11 @@ test('the add form is reachable from the keyboard', async () => {
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-emoji');
   await page.keyboard.type('🐱');
+  // Past the emoji picker's button to the name.
   await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Choose an emoji');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-name');
   await page.keyboard.type('Keyboard cat');
   await page.keyboard.press('Enter');
   await page.getByText('Keyboard cat').waitFor();

@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, waitForHydration } from '../support.mjs';
+import { add, names, openGuest, row, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
-
-const names = (page) => page.locator('.avatar-name').allTextContents();
-const row = (page, name) => page.locator('.avatar', { has: page.locator('.avatar-name', { hasText: name }) });
-
-async function add(page, emoji, name) {
-  await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);
-  await page.getByLabel('Name', { exact: true }).first().fill(name);
-  await page.getByRole('button', { name: 'Add avatar' }).click();
-  await row(page, name).waitFor();
-}
 
 /** Reloads and returns the names, to prove a change reached the database. */
 async function namesAfterReload(page) {
@@ -118,5 +108,41 @@ test('with JavaScript off, adding, toggling and deleting work as plain form post
   await page.getByRole('button', { name: 'Add avatar' }).click();
   await page.getByText('That is not an emoji we know.').waitFor();
   assert.deepEqual(await names(page), []);
+  await context.close();
+});
+
+test('the emoji picker finds emoji by name and works from the keyboard', async () => {
+  const { context, page } = await openGuest(env);
+  const emojiField = page.getByLabel('Emoji', { exact: true }).first();
+  await page.getByRole('button', { name: 'Choose an emoji' }).first().click();
+  const search = page.getByRole('combobox', { name: 'Search emoji by name' });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'combobox');
+  await search.fill('party');
+  await page.getByRole('option', { name: 'party popper' }).waitFor();
+  assert.equal(await page.getByRole('option').first().getAttribute('aria-selected'), 'true');
+
+  // Arrow keys move the highlight (announced through aria-activedescendant); Enter picks.
+  await search.press('ArrowRight');
+  const second = page.getByRole('option').nth(1);
+  assert.equal(await second.getAttribute('aria-selected'), 'true');
+  assert.equal(await search.getAttribute('aria-activedescendant'), await second.getAttribute('id'));
+  const chosen = await second.textContent();
+  await search.press('Enter');
+  assert.equal(await emojiField.inputValue(), chosen);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-emoji');
+  assert.equal(await page.getByRole('combobox').count(), 0);
+
+  // Nothing by that name says so; Escape closes and returns focus to the button.
+  await page.getByRole('button', { name: 'Choose an emoji' }).first().click();
+  await search.fill('qqqzzz');
+  await page.getByText('No emoji by that name.').waitFor();
+  await search.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Choose an emoji');
+  assert.equal(await emojiField.inputValue(), chosen);
+
+  await page.getByLabel('Name', { exact: true }).first().fill('Party');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await row(page, 'Party').waitFor();
+  assert.equal(await row(page, 'Party').locator('.avatar-emoji').textContent(), chosen);
   await context.close();
 });

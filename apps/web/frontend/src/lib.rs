@@ -10,6 +10,9 @@ use app as _;
 
 #[wasm_bindgen]
 pub fn hydrate() {
+    // Readable panics in development; left out of release builds, where the formatting
+    // machinery it pulls in would cost bundle size and a panic aborts anyway.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
 }

@@ -1,10 +1,10 @@
-use std::{io, net::SocketAddr, sync::Arc};
+use std::{io, net::SocketAddr, path::Path, sync::Arc};
 
 use app::{App, OUTPUT_NAME, shell};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef, Request, State},
-    http::{Method, StatusCode},
+    http::{HeaderValue, Method, StatusCode, header::CACHE_CONTROL},
     middleware::{Next, from_fn_with_state},
     response::Response,
     routing::get,
@@ -18,7 +18,10 @@ use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use persistence::{Store, StoreError, SystemClock, db};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
 
 use crate::config::{Config, Environment};
 
@@ -89,6 +92,24 @@ async fn preload_page(State(store): State<Store>, mut request: Request, next: Ne
     next.run(request).await
 }
 
+/// The browser bundle (`/pkg`), as `scripts/build.sh` left it: with hashed names (a name
+/// never changes content) it may be cached for a year; the `.br`/`.gz` copies made at
+/// build time go to browsers that accept them. Unhashed files (a build without
+/// `hash.txt`) must be revalidated. Only successes are marked cacheable.
+fn bundle(options: &LeptosOptions) -> Router {
+    let folder = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let cache = HeaderValue::from_static(if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    });
+    Router::new()
+        .fallback_service(ServeDir::new(folder).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, move |response: &Response| {
+            response.status().is_success().then(|| cache.clone())
+        }))
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -104,10 +125,13 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.store.clone(), preload_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .nest_service("/pkg", bundle(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        // Pages and server-function replies; the bundle is already compressed on disk.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -165,10 +189,19 @@ impl Application {
         );
         let cross_site_guard = CrossSiteGuard::new(config.public_origin.clone());
 
+        // `scripts/build.sh` records the bundle's content hashes here; a site without it
+        // (a hand-made one) is served under the plain names.
+        let hash_file = config.site_root.join("hash.txt");
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
+            .hash_files(hash_file.is_file())
+            // Absolute, so Leptos finds it wherever the binary is (it joins it to the
+            // executable's folder, and joining an absolute path replaces that).
+            .hash_file(
+                std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().into(),
+            )
             .build();
         let state = AppState { leptos_options, store, identity, cross_site_guard };
 

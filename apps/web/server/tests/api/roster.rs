@@ -212,3 +212,20 @@ async fn a_plain_form_post_with_a_bad_name_shows_the_error_on_the_page() {
     assert!(html.contains("Name cannot be empty."), "{html}");
     assert!(names(&app, &app.client).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_emoji_search_is_a_cacheable_get_that_finds_emoji_by_name() {
+    let app = spawn_app().await;
+    let response = app.get("/api/emoji/search?query=party").await;
+    assert_eq!(response.status(), 200);
+    // The first request of a new visitor also sets the guest cookie (never cacheable).
+    let again = app.get("/api/emoji/search?query=party").await;
+    assert_eq!(again.headers()["cache-control"], "public, max-age=86400");
+    let found: Value = serde_json::from_str(&response.text().await.expect("body")).expect("json");
+    let emoji: Vec<&str> =
+        found.as_array().expect("a list").iter().filter_map(|c| c["emoji"].as_str()).collect();
+    assert!(emoji.contains(&"🎉") && emoji.contains(&"🥳"), "{emoji:?}");
+
+    let nothing = app.get("/api/emoji/search?query=qqqzzz").await.text().await.expect("body");
+    assert_eq!(nothing, "[]");
+}

@@ -1,0 +1,34 @@
+// An axe-core scan of the roster page, empty and with avatars, in both colour schemes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { add, openGuest, row, useServerAndBrowser } from '../support.mjs';
+
+const env = useServerAndBrowser();
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The page's axe violations, as readable lines. */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`the roster page has no axe violations (${colorScheme})`, async () => {
+    const { context, page } = await openGuest(env, { colorScheme });
+    assert.deepEqual(await violations(page), [], 'empty roster');
+
+    await add(page, '🐱', 'Tom');
+    await add(page, '🐶', 'Rex');
+    await row(page, 'Rex').getByRole('button', { name: 'Active' }).click();
+    await row(page, 'Tom').getByText('Edit').click();
+    // An error on the page too: the add form with a bad name.
+    await page.getByLabel('Emoji', { exact: true }).first().fill('🐱');
+    await page.getByLabel('Name', { exact: true }).first().fill('x'.repeat(41));
+    await page.getByRole('button', { name: 'Add avatar' }).click();
+    await page.locator('#new-name-error').getByText('at most 40').waitFor();
+    assert.deepEqual(await violations(page), [], 'roster with avatars, an open editor and an error');
+    await context.close();
+  });
+}

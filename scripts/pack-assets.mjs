@@ -1,0 +1,43 @@
+// Gives the browser bundle content-hashed names and precompressed copies, so the server
+// can send it with `Cache-Control: immutable` and without compressing it per request.
+//
+//   node scripts/pack-assets.mjs <site root>
+//
+// In <site root>/pkg: guestroom.js, guestroom_bg.wasm and guestroom.css become
+// guestroom.<hash>.{js,wasm,css}, each with a .br (brotli, quality 11) and a .gz
+// (gzip -9) next to it. <site root>/hash.txt records the hashes in the form Leptos reads
+// (`js: <hash>` …) to put the hashed names in the page.
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const siteRoot = process.argv[2];
+if (!siteRoot) throw new Error('usage: pack-assets.mjs <site root>');
+const pkg = join(siteRoot, 'pkg');
+
+const assets = [
+  { kind: 'js', from: 'guestroom.js', ext: 'js' },
+  { kind: 'wasm', from: 'guestroom_bg.wasm', ext: 'wasm' },
+  { kind: 'css', from: 'guestroom.css', ext: 'css' },
+];
+
+const lines = [];
+for (const { kind, from, ext } of assets) {
+  const bytes = readFileSync(join(pkg, from));
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const name = `guestroom.${hash}.${ext}`;
+  renameSync(join(pkg, from), join(pkg, name));
+  const br = brotliCompressSync(bytes, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+  const gz = gzipSync(bytes, { level: 9 });
+  writeFileSync(join(pkg, `${name}.br`), br);
+  writeFileSync(join(pkg, `${name}.gz`), gz);
+  lines.push(`${kind}: ${hash}`);
+  console.log(`${name}: ${bytes.length} B raw, ${gz.length} B gzip, ${br.length} B brotli`);
+}
+writeFileSync(join(siteRoot, 'hash.txt'), `${lines.join('\n')}\n`);

@@ -1,0 +1,27 @@
+// Takes the README's screenshots of the roster, in light and dark mode, from a running
+// release build (after scripts/build.sh --release):
+//   GUESTROOM_BIN=… LEPTOS_SITE_ROOT=… node scripts/screenshots.mjs docs/screenshots
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { add, launchBrowser, row, startServer, waitForHydration } from '../apps/web/end2end/support.mjs';
+
+const out = process.argv[2] ?? 'docs/screenshots';
+mkdirSync(out, { recursive: true });
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  for (const colorScheme of ['light', 'dark']) {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 720, height: 560 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitForHydration(page);
+    for (const [emoji, name] of [['🐱', 'Whiskers'], ['🦊', 'Fox'], ['🐙', 'Otto']]) await add(page, emoji, name);
+    await row(page, 'Fox').getByRole('button', { name: 'Active' }).click();
+    await page.waitForSelector('.avatar.inactive');
+    await page.screenshot({ path: join(out, `roster-${colorScheme}.png`) });
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
