@@ -85,12 +85,22 @@ export const names = (page) => page.locator('.avatar-name').allTextContents();
 export const row = (page, name) =>
   page.locator('.avatar', { has: page.locator('.avatar-name', { hasText: name }) });
 
-/** Adds an avatar through the form and waits for its row. */
+/**
+ * Resolves once no change is on its way to the server (the roster is `data-busy` from a
+ * click until the server has answered and the list has been fetched again): the page's
+ * optimistic state is then the stored one.
+ */
+export async function settled(page) {
+  await page.waitForSelector('.roster-body[data-busy="false"]');
+}
+
+/** Adds an avatar through the form and waits until it is saved. */
 export async function add(page, emoji, name) {
   await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);
   await page.getByLabel('Name', { exact: true }).first().fill(name);
   await page.getByRole('button', { name: 'Add avatar' }).click();
   await row(page, name).waitFor();
+  await settled(page);
 }
 
 /** A new browser context (a new guest) with one page on the app, hydrated. */

@@ -64,7 +64,7 @@ impl FromServerFnError for AppError {
 /// The viewer's avatars in roster order.
 #[server(endpoint = "roster/list")]
 pub async fn list_avatars() -> Result<Vec<AvatarView>, AppError> {
-    let (owner, store) = crate::ssr::roster().await?;
+    let (owner, store) = crate::ssr::roster()?;
     let avatars = store.list_avatars(owner).await.map_err(crate::ssr::fail)?;
     Ok(avatars.into_iter().map(AvatarView::from).collect())
 }
@@ -73,7 +73,7 @@ pub async fn list_avatars() -> Result<Vec<AvatarView>, AppError> {
 pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, AppError> {
     use persistence::domain::NewAvatar;
     let new = NewAvatar::parse(&emoji, &name, true).map_err(crate::ssr::invalid)?;
-    let (owner, store) = crate::ssr::roster().await?;
+    let (owner, store) = crate::ssr::roster()?;
     store.create_avatar(owner, new).await.map(AvatarView::from).map_err(crate::ssr::fail)
 }
 
@@ -105,7 +105,7 @@ pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView
 #[server(endpoint = "roster/delete")]
 pub async fn delete_avatar(id: String) -> Result<AvatarView, AppError> {
     let id = crate::ssr::avatar_id(&id)?;
-    let (owner, store) = crate::ssr::roster().await?;
+    let (owner, store) = crate::ssr::roster()?;
     let avatars = store.list_avatars(owner).await.map_err(crate::ssr::fail)?;
     let deleted = avatars
         .into_iter()
@@ -125,7 +125,7 @@ pub async fn restore_avatar(
 ) -> Result<AvatarView, AppError> {
     use persistence::domain::NewAvatar;
     let new = NewAvatar::parse(&emoji, &name, is_active).map_err(crate::ssr::invalid)?;
-    let (owner, store) = crate::ssr::roster().await?;
+    let (owner, store) = crate::ssr::roster()?;
     store.restore_avatar(owner, new, position).await.map(AvatarView::from).map_err(crate::ssr::fail)
 }
 
@@ -133,7 +133,7 @@ pub async fn restore_avatar(
 #[server(endpoint = "roster/move")]
 pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, AppError> {
     let id = crate::ssr::avatar_id(&id)?;
-    let (owner, store) = crate::ssr::roster().await?;
+    let (owner, store) = crate::ssr::roster()?;
     let mut order: Vec<_> =
         store.list_avatars(owner).await.map_err(crate::ssr::fail)?.iter().map(|a| a.id).collect();
     let from = order

@@ -62,6 +62,9 @@ pub struct Mutation<K: 'static, V: 'static> {
     client: QueryClient,
     scope: QueryScope<K, V>,
     key: K,
+    /// How many mutations are running, up to the end of their refetch (TanStack's
+    /// `useIsMutating`); the page exposes it as `data-busy`.
+    in_flight: RwSignal<usize>,
 }
 
 impl<K, V> Mutation<K, V>
@@ -69,8 +72,13 @@ where
     K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
     V: std::fmt::Debug + Clone + Send + Sync + 'static,
 {
-    pub fn new(client: QueryClient, scope: QueryScope<K, V>, key: K) -> Self {
-        Mutation { client, scope, key }
+    pub fn new(
+        client: QueryClient,
+        scope: QueryScope<K, V>,
+        key: K,
+        in_flight: RwSignal<usize>,
+    ) -> Self {
+        Mutation { client, scope, key, in_flight }
     }
 
     /// Applies `optimistic` to the cached value now, then makes `call` (with retries) in
@@ -85,7 +93,8 @@ where
         T: 'static,
         Call: Future<Output = Result<T, AppError>> + 'static,
     {
-        let Mutation { client, scope, key } = self;
+        let Mutation { client, scope, key, in_flight } = self;
+        in_flight.update(|n| *n += 1);
         let before = client.get_cached_query(&scope, &key);
         client.update_query(&scope, &key, |cached| {
             if let Some(cached) = cached {
@@ -100,11 +109,21 @@ where
                 client.set_query(&scope, &key, before);
             }
             settled(outcome);
-            client.invalidate_query(&scope, &key);
-            client.prefetch_query(&scope, &key).await;
+            refetch(client, &scope, &key).await;
+            in_flight.update(|n| *n -= 1);
             crate::sync::announce_change();
         });
     }
+}
+
+/// Fetches a query again now, even if it is fresh (it is invalidated first).
+pub async fn refetch<K, V>(client: QueryClient, scope: &QueryScope<K, V>, key: &K)
+where
+    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
+    V: std::fmt::Debug + Clone + Send + Sync + 'static,
+{
+    client.invalidate_query(scope, key);
+    client.prefetch_query(scope, key).await;
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ pub struct FormFailure {
 pub fn RosterPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let (data, failure) = (crate::ssr::page_data(), crate::ssr::form_failure());
+    // Never rendered in the browser (only islands run there); this keeps the type whole.
     #[cfg(not(feature = "ssr"))]
     let (data, failure) = (
         PageData { cache_owner: String::new(), roster: Err(AppError::Unavailable) },
@@ -101,7 +102,11 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
     });
 
     view! {
-        <div class="roster-body" data-hydrated=move || ui.ready.get().to_string()>
+        <div
+            class="roster-body"
+            data-hydrated=move || ui.ready.get().to_string()
+            data-busy=move || (ui.in_flight.get() > 0).to_string()
+        >
             <AddAvatarForm />
             {move || ui.banner.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
             {move || match shape.get() {
@@ -150,6 +155,8 @@ struct Ui {
     undo: RwSignal<Option<AvatarView>>,
     /// True once the island is live (effects have run): controls that need JavaScript.
     ready: RwSignal<bool>,
+    /// Changes on their way to the server.
+    in_flight: RwSignal<usize>,
 }
 
 impl Ui {
@@ -162,6 +169,7 @@ impl Ui {
             banner: RwSignal::new(None),
             undo: RwSignal::new(None),
             ready: RwSignal::new(false),
+            in_flight: RwSignal::new(0),
         }
     }
 
@@ -175,7 +183,7 @@ impl Ui {
         Call: std::future::Future<Output = Result<T, AppError>> + 'static,
     {
         self.banner.set(None);
-        Mutation::new(self.client, queries::roster(), ()).run(
+        Mutation::new(self.client, queries::roster(), (), self.in_flight).run(
             |roster| {
                 if let Ok(list) = roster {
                     optimistic(list);
@@ -436,18 +444,18 @@ fn AddAvatarForm() -> impl IntoView {
     let other_error =
         move || ui.add_error.get().filter(|error| !matches!(error, AppError::Invalid { .. }));
     view! {
-            {form(
-    "add",
-    Some("Add an avatar"),
-    move |args, form| ui.add(args, form),
-    view! {
+        {form(
+            "add",
+            Some("Add an avatar"),
+            move |args, form| ui.add(args, form),
+            view! {
                 <Field label="Emoji" id="new-emoji" name="emoji" placeholder="🐱" error=error("emoji") />
                 <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error("name") />
                 <button type="submit" class="primary">"Add avatar"</button>
                 {move || other_error().map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
             },
-    )}
-        }
+        )}
+    }
 }
 
 /// One avatar of the list. Keyed by id in the list, and reading its own fields from the
@@ -480,55 +488,55 @@ fn AvatarRow(id: String) -> impl IntoView {
             <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
             <span class="avatar-name">{move || avatar().name}</span>
             {form(
-"inline toggle",
-None,
-move |args, _| ui.set_active(args),
-view! {
-                <input type="hidden" name="id" value=id.get_value() />
-                <input type="hidden" name="is_active" value=move || (!avatar().is_active).to_string() />
-                <button type="submit" class="toggle" disabled=pending aria-pressed=move || avatar().is_active.to_string()>
-                    "Active"
-                </button>
-            },
-)}
+                "inline toggle",
+                None,
+                move |args, _| ui.set_active(args),
+                view! {
+                    <input type="hidden" name="id" value=id.get_value() />
+                    <input type="hidden" name="is_active" value=move || (!avatar().is_active).to_string() />
+                    <button type="submit" class="toggle" disabled=pending aria-pressed=move || avatar().is_active.to_string()>
+                        "Active"
+                    </button>
+                },
+            )}
             <MoveButton id up=true disabled=Signal::derive(move || pending || first()) label=Signal::derive(move || label("Move") + " up") />
             <MoveButton id up=false disabled=Signal::derive(move || pending || last()) label=Signal::derive(move || label("Move") + " down") />
             {form(
-"inline",
-None,
-move |args, _| ui.delete(args),
-view! {
-                <input type="hidden" name="id" value=id.get_value() />
-                <button type="submit" class="danger" disabled=pending aria-label=move || label("Delete")>
-                    "Delete"
-                </button>
-            },
-)}
+                "inline",
+                None,
+                move |args, _| ui.delete(args),
+                view! {
+                    <input type="hidden" name="id" value=id.get_value() />
+                    <button type="submit" class="danger" disabled=pending aria-label=move || label("Delete")>
+                        "Delete"
+                    </button>
+                },
+            )}
             <details class="edit">
                 <summary aria-label=move || label("Edit")>"Edit"</summary>
                 {form(
-"edit-form",
-None,
-move |args, form| ui.edit(args, form),
-view! {
-                    <input type="hidden" name="id" value=id.get_value() />
-                    <Field
-                        label="Emoji"
-                        id=format!("emoji-{}", id.get_value())
-                        name="emoji"
-                        value=avatar().emoji
-                        error=edit_error("emoji")
-                    />
-                    <Field
-                        label="Name"
-                        id=format!("name-{}", id.get_value())
-                        name="name"
-                        value=avatar().name
-                        error=edit_error("name")
-                    />
-                    <button type="submit" class="primary" disabled=pending>"Save"</button>
-                },
-)}
+                    "edit-form",
+                    None,
+                    move |args, form| ui.edit(args, form),
+                    view! {
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <Field
+                            label="Emoji"
+                            id=format!("emoji-{}", id.get_value())
+                            name="emoji"
+                            value=avatar().emoji
+                            error=edit_error("emoji")
+                        />
+                        <Field
+                            label="Name"
+                            id=format!("name-{}", id.get_value())
+                            name="name"
+                            value=avatar().name
+                            error=edit_error("name")
+                        />
+                        <button type="submit" class="primary" disabled=pending>"Save"</button>
+                    },
+                )}
             </details>
         </li>
     }
@@ -557,19 +565,19 @@ fn MoveButton(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     view! {
-            {form(
-    "inline",
-    None,
-    move |args, _| ui.reorder(args),
-    view! {
+        {form(
+            "inline",
+            None,
+            move |args, _| ui.reorder(args),
+            view! {
                 <input type="hidden" name="id" value=id.get_value() />
                 <input type="hidden" name="up" value=up.to_string() />
                 <button type="submit" disabled=disabled aria-label=label>
                     {if up { "↑" } else { "↓" }}
                 </button>
             },
-    )}
-        }
+        )}
+    }
 }
 
 /// A labelled text input with its error message underneath, tied together for screen
@@ -620,17 +628,17 @@ fn UndoDelete() -> impl IntoView {
                 <div class="toast" role="status">
                     <span>{format!("Deleted {}.", deleted.name)}</span>
                     {form(
-"inline",
-None,
-move |args, _| ui.restore(args),
-view! {
-                        <input type="hidden" name="emoji" value=deleted.emoji.clone() />
-                        <input type="hidden" name="name" value=deleted.name.clone() />
-                        <input type="hidden" name="is_active" value=deleted.is_active.to_string() />
-                        <input type="hidden" name="position" value=deleted.position.to_string() />
-                        <button type="submit">"Undo"</button>
-                    },
-)}
+                        "inline",
+                        None,
+                        move |args, _| ui.restore(args),
+                        view! {
+                            <input type="hidden" name="emoji" value=deleted.emoji.clone() />
+                            <input type="hidden" name="name" value=deleted.name.clone() />
+                            <input type="hidden" name="is_active" value=deleted.is_active.to_string() />
+                            <input type="hidden" name="position" value=deleted.position.to_string() />
+                            <button type="submit">"Undo"</button>
+                        },
+                    )}
                 </div>
             }
         })

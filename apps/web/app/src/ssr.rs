@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The owner to scope by (from the request's verified viewer) and the store.
-pub async fn roster() -> Result<(OwnerId, Store), AppError> {
+pub fn roster() -> Result<(OwnerId, Store), AppError> {
     let viewer = viewer().ok_or_else(|| {
         tracing::error!("no viewer in a server function: identity layer missing");
         fail_with(StatusCode::INTERNAL_SERVER_ERROR, AppError::Unavailable)
@@ -36,7 +36,7 @@ pub fn avatar_id(raw: &str) -> Result<AvatarId, AppError> {
 /// Applies a validated patch to one of the viewer's avatars.
 pub async fn patch(id: &str, patch: AvatarPatch) -> Result<AvatarView, AppError> {
     let id = avatar_id(id)?;
-    let (owner, store) = roster().await?;
+    let (owner, store) = roster()?;
     store.update_avatar(owner, id, patch).await.map(AvatarView::from).map_err(fail)
 }
 

@@ -14,11 +14,9 @@ use leptos_fetch::QueryClient;
 #[cfg(feature = "hydrate")]
 const CHANNEL: &str = "guestroom";
 
-/// Fetches the roster again (it is invalidated first, so it is refetched even if fresh).
+/// Fetches the roster again, even if it is fresh.
 pub async fn refresh(client: QueryClient) {
-    let roster = crate::queries::roster();
-    client.invalidate_query(&roster, ());
-    client.prefetch_query(&roster, ()).await;
+    crate::mutation::refetch(client, &crate::queries::roster(), &()).await;
 }
 
 #[cfg(feature = "hydrate")]

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, names, openGuest, row, useServerAndBrowser, waitForHydration } from '../support.mjs';
+import { add, names, openGuest, row, settled, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
 /** Reloads and returns the names, to prove a change reached the database. */
 async function namesAfterReload(page) {
+  await settled(page);
   await page.reload();
   return names(page);
 }
@@ -36,6 +37,7 @@ test('add, edit, toggle, reorder, delete and undo each survive a reload and show
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.avatar')].some((li) => li.textContent.includes('Rex') && li.classList.contains('inactive')),
   );
+  await settled(page);
   await page.reload();
   assert.equal(await row(page, 'Rex').getByRole('button', { name: 'Active' }).getAttribute('aria-pressed'), 'false');
   await waitForHydration(page);

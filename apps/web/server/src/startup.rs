@@ -71,12 +71,6 @@ pub enum StartupError {
     },
 }
 
-/// The whole application as one router: pages, server functions, static files and the
-/// health endpoints. Tests build it around their own state.
-///
-/// Layers, outermost first: tracing, the body limit, the cross-site write guard (so a
-/// refused request mints nothing), then the identity middleware (every page and server
-/// function sees a `Viewer`).
 /// Loads a page's data before Leptos renders it (`app::ssr::load_page`), and hands it over
 /// in the request. Rendering then never waits on the database, so nothing on a page
 /// suspends: the HTML is complete in one pass, with no streaming of late parts (whose
@@ -110,6 +104,13 @@ fn bundle(options: &LeptosOptions) -> Router {
         }))
 }
 
+/// The whole application as one router: pages, server functions, the bundle and the
+/// health endpoints. Tests build it around their own state.
+///
+/// Layers, outermost first: tracing, response compression, the body limit, the
+/// cross-site write guard (so a refused request mints nothing), then the identity
+/// middleware (every page and server function sees a `Viewer`); page routes also preload
+/// their data (`preload_page`).
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
