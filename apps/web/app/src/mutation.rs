@@ -3,7 +3,8 @@
 //! [`Mutation::run`] gives every change to cached data the same life:
 //! 1. the cache is updated at once (optimistic), so the page answers the click;
 //! 2. the server call is made, and retried with backoff when the failure is transient
-//!    (a 5xx or no answer) — never when the server said no;
+//!    (a 503, or no answer for a change that is safe to repeat; see [`Retry`]) — never
+//!    when the server said no;
 //! 3. on failure the cache is put back as it was, and the caller shows the error;
 //! 4. once settled, either way, the query is invalidated and fetched again, so what the
 //!    page shows is what the server has, and other open tabs are told.
@@ -21,9 +22,31 @@ use crate::api::AppError;
 pub const BACKOFF: [Duration; 3] =
     [Duration::from_millis(250), Duration::from_millis(1_000), Duration::from_millis(3_000)];
 
+/// Which failures a call may be repeated after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// Any transient failure, a 503 or no answer at all: for reads, and for changes that
+    /// come out the same when made twice (set a flag, rename, delete).
+    Transient,
+    /// Only a 503, where the server answered that it changed nothing: for changes that
+    /// would be made twice if repeated after an answer that got lost on the way (add,
+    /// undo, move one place).
+    Unavailable,
+}
+
+impl Retry {
+    fn allows(self, error: &AppError) -> bool {
+        match self {
+            Retry::Transient => error.is_transient(),
+            Retry::Unavailable => matches!(error, AppError::Unavailable),
+        }
+    }
+}
+
 /// Calls `call` until it succeeds, fails for good, or the [`BACKOFF`] schedule runs out.
 /// `sleep` is passed in so that tests can run the schedule without waiting.
 pub async fn retry<T, Call, Sleep>(
+    policy: Retry,
     call: impl Fn() -> Call,
     sleep: impl Fn(Duration) -> Sleep,
 ) -> Result<T, AppError>
@@ -34,7 +57,7 @@ where
     let mut delays = BACKOFF.iter();
     loop {
         match call().await {
-            Err(error) if error.is_transient() => match delays.next() {
+            Err(error) if policy.allows(&error) => match delays.next() {
                 Some(delay) => sleep(*delay).await,
                 None => return Err(error),
             },
@@ -81,11 +104,12 @@ where
         Mutation { client, scope, key, in_flight }
     }
 
-    /// Applies `optimistic` to the cached value now, then makes `call` (with retries) in
-    /// the background. `settled` gets the outcome after a failure has been rolled back
+    /// Applies `optimistic` to the cached value now, then makes `call` (retried as `policy`
+    /// allows) in the background. `settled` gets the outcome after a failure has been rolled back
     /// and before the query is fetched again.
     pub fn run<T, Call>(
         self,
+        policy: Retry,
         optimistic: impl FnOnce(&mut V),
         call: impl Fn() -> Call + 'static,
         settled: impl FnOnce(Result<T, AppError>) + 'static,
@@ -102,7 +126,7 @@ where
             }
         });
         leptos::task::spawn_local(async move {
-            let outcome = retry(call, sleep).await;
+            let outcome = retry(policy, call, sleep).await;
             if outcome.is_err()
                 && let Some(before) = before
             {
@@ -134,12 +158,21 @@ mod tests {
 
     use super::*;
 
-    /// Runs `retry` over scripted outcomes; returns its result and the delays it slept.
+    /// Runs `retry` over scripted outcomes; returns its result, the delays it slept and
+    /// the number of calls.
     fn run(script: Vec<Result<u8, AppError>>) -> (Result<u8, AppError>, Vec<Duration>, usize) {
+        run_with(Retry::Transient, script)
+    }
+
+    fn run_with(
+        policy: Retry,
+        script: Vec<Result<u8, AppError>>,
+    ) -> (Result<u8, AppError>, Vec<Duration>, usize) {
         let script = RefCell::new(script.into_iter());
         let calls = Cell::new(0);
         let slept = RefCell::new(Vec::new());
         let result = block_on(retry(
+            policy,
             || {
                 calls.set(calls.get() + 1);
                 let next = script.borrow_mut().next().expect("script long enough");
@@ -178,6 +211,14 @@ mod tests {
     fn retries_stop_when_the_schedule_runs_out() {
         let script = vec![Err(AppError::Unavailable); BACKOFF.len() + 1];
         assert_eq!(run(script), (Err(AppError::Unavailable), BACKOFF.to_vec(), BACKOFF.len() + 1));
+    }
+
+    #[test]
+    fn a_change_unsafe_to_repeat_is_retried_after_a_503_but_not_after_a_lost_answer() {
+        let script = vec![Err(AppError::Unavailable), Ok(3)];
+        assert_eq!(run_with(Retry::Unavailable, script), (Ok(3), BACKOFF[..1].to_vec(), 2));
+        let lost = AppError::Unreachable("connection reset".into());
+        assert_eq!(run_with(Retry::Unavailable, vec![Err(lost.clone())]), (Err(lost), vec![], 1));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos_fetch::{QueryOptions, QueryScope};
 
 use crate::api::{AppError, AvatarView, list_avatars};
-use crate::mutation::retry;
+use crate::mutation::{Retry, retry};
 
 /// The viewer's roster as the cache holds it: the list, or why it could not be loaded.
 pub type Roster = Result<Vec<AvatarView>, AppError>;
@@ -24,5 +24,5 @@ pub fn roster() -> QueryScope<(), Roster> {
 }
 
 async fn fetch_roster() -> Roster {
-    retry(list_avatars, crate::mutation::sleep).await
+    retry(Retry::Transient, list_avatars, crate::mutation::sleep).await
 }

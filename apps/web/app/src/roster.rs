@@ -23,7 +23,7 @@ use crate::{
         SetAvatarActive, UpdateAvatar, create_avatar, delete_avatar, move_avatar, restore_avatar,
         set_avatar_active, update_avatar,
     },
-    mutation::Mutation,
+    mutation::{Mutation, Retry},
     picker::EmojiPicker,
     queries::{self, Roster as RosterData},
     sync,
@@ -176,6 +176,7 @@ impl Ui {
     /// Starts a change of the roster: `optimistic` edits the cached list at once.
     fn change<T: 'static, Call>(
         self,
+        retry: Retry,
         optimistic: impl FnOnce(&mut Vec<AvatarView>),
         call: impl Fn() -> Call + 'static,
         settled: impl FnOnce(Result<T, AppError>) + 'static,
@@ -184,6 +185,7 @@ impl Ui {
     {
         self.banner.set(None);
         Mutation::new(self.client, queries::roster(), (), self.in_flight).run(
+            retry,
             |roster| {
                 if let Ok(list) = roster {
                     optimistic(list);
@@ -217,6 +219,7 @@ impl Ui {
         form.reset();
         let typed = [("emoji", emoji.clone()), ("name", name.clone())];
         self.change(
+            Retry::Unavailable,
             move |list| list.push(pending),
             move || create_avatar(emoji.clone(), name.clone()),
             move |outcome| {
@@ -232,6 +235,7 @@ impl Ui {
         self.edit_error.set(None);
         let (target, new_emoji, new_name) = (id.clone(), emoji.clone(), name.trim().to_owned());
         self.change(
+            Retry::Transient,
             move |list| {
                 if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
                     avatar.emoji = new_emoji;
@@ -257,6 +261,7 @@ impl Ui {
     fn set_active(self, SetAvatarActive { id, is_active }: SetAvatarActive) {
         let target = id.clone();
         self.change(
+            Retry::Transient,
             move |list| {
                 if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
                     avatar.is_active = is_active;
@@ -270,6 +275,7 @@ impl Ui {
     fn delete(self, DeleteAvatar { id }: DeleteAvatar) {
         let target = id.clone();
         self.change(
+            Retry::Transient,
             move |list| list.retain(|a| a.id != target),
             move || delete_avatar(id.clone()),
             move |outcome| match outcome {
@@ -290,6 +296,7 @@ impl Ui {
             position,
         };
         self.change(
+            Retry::Unavailable,
             move |list| {
                 let at = list.iter().position(|a| a.position > position).unwrap_or(list.len());
                 list.insert(at, back);
@@ -302,6 +309,7 @@ impl Ui {
     fn reorder(self, MoveAvatar { id, up }: MoveAvatar) {
         let target = id.clone();
         self.change(
+            Retry::Unavailable,
             move |list| {
                 if let Some(from) = list.iter().position(|a| a.id == target) {
                     let to =

@@ -80,6 +80,24 @@ test('a transient failure is retried and the change lands', async () => {
   await context.close();
 });
 
+test('an add whose answer is lost is not repeated: it is rolled back and the input is kept', async () => {
+  const { context, page } = await openGuest(env);
+  let calls = 0;
+  await page.route('**/api/roster/create', async (route) => {
+    calls += 1;
+    await route.abort('connectionreset');
+  });
+  await page.getByLabel('Emoji', { exact: true }).first().fill('🐧');
+  await page.getByLabel('Name', { exact: true }).first().fill('Pingu');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await page.getByText('Could not reach Guestroom.').waitFor();
+  await settled(page);
+  assert.equal(calls, 1);
+  assert.deepEqual(await names(page), []);
+  assert.equal(await page.getByLabel('Name', { exact: true }).first().inputValue(), 'Pingu');
+  await context.close();
+});
+
 test('a refusal is not retried: the avatar comes back and the reason is shown', async () => {
   const { context, page } = await openGuest(env);
   await add(page, '🦊', 'Fox');
