@@ -3,9 +3,11 @@
 //!
 //! The emoji table is not in the wasm: each search is a GET to `search_emoji`, which the
 //! server marks cacheable for a day, so the browser's HTTP cache answers a query typed
-//! twice. (Not a leptos-fetch query: a second query type costs the bundle ~3 KB of
-//! brotli for a cache the browser already has.) Without JavaScript the field is a plain text input: typing or pasting
-//! an emoji works, and the "Choose" button is never shown.
+//! twice. (Not a leptos-fetch query: every query type compiles the cache's generic
+//! machinery into the wasm once more, for a cache the browser already has.)
+//!
+//! Without JavaScript the field is a plain text input: typing or pasting an emoji works,
+//! and the "Choose" button is never shown.
 
 use leptos::{ev, html, prelude::*};
 
@@ -106,8 +108,9 @@ fn SearchPanel(
             let _ = search.focus();
         }
     });
+    let panel_id = id.get_value();
     view! {
-        <div class="emoji-panel">
+        <div class="emoji-panel" id=panel_id>
             <input
                 type="search"
                 node_ref=search

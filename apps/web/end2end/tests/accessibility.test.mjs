@@ -29,6 +29,11 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('button', { name: 'Add avatar' }).click();
     await page.locator('#new-name-error').getByText('at most 40').waitFor();
     assert.deepEqual(await violations(page), [], 'roster with avatars, an open editor and an error');
+
+    await page.getByRole('button', { name: 'Choose an emoji' }).first().click();
+    await page.getByRole('combobox', { name: 'Search emoji by name' }).fill('cat');
+    await page.getByRole('option', { name: 'cat face' }).waitFor();
+    assert.deepEqual(await violations(page), [], 'the emoji picker open with matches');
     await context.close();
   });
 }

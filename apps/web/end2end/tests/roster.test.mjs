@@ -116,7 +116,10 @@ test('with JavaScript off, adding, toggling and deleting work as plain form post
 test('the emoji picker finds emoji by name and works from the keyboard', async () => {
   const { context, page } = await openGuest(env);
   const emojiField = page.getByLabel('Emoji', { exact: true }).first();
-  await page.getByRole('button', { name: 'Choose an emoji' }).first().click();
+  const choose = page.getByRole('button', { name: 'Choose an emoji' }).first();
+  await choose.click();
+  assert.equal(await choose.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.locator(`#${await choose.getAttribute('aria-controls')}`).count(), 1);
   const search = page.getByRole('combobox', { name: 'Search emoji by name' });
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'combobox');
   await search.fill('party');
