@@ -87,13 +87,18 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
         }
     }
     provide_context(ui);
-    // What the list area shows: the error, the empty state or the list (`Ok(is_empty)`).
-    // A memo, so that a change inside the list leaves the list in place: rows update
-    // where they are, keeping keyboard focus and open editors.
-    let shape = Memo::new(move |_| match avatars.get() {
-        Some(Err(error)) => Err(error),
-        _ => Ok(ui.list.with(Vec::is_empty)),
-    });
+    // Why the roster could not be loaded or refreshed, if it could not: shown above the
+    // list, which keeps showing what was last loaded.
+    let load_error = Memo::new(move |_| avatars.get().and_then(Result::err));
+    // What the list area shows: the list, the empty state, or nothing (when nothing could
+    // be loaded, the error says it all). A memo, so that a change inside the list leaves
+    // the list mounted: rows update where they are, keeping focus and open editors.
+    let showing =
+        Memo::new(move |_| match (ui.list.with(Vec::is_empty), load_error.with(Option::is_some)) {
+            (false, _) => ListArea::Avatars,
+            (true, false) => ListArea::Empty,
+            (true, true) => ListArea::Nothing,
+        });
     // Effects run in the browser only, once the island is live.
     let cache_owner = data.cache_owner;
     Effect::new(move |_| {
@@ -109,21 +114,18 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
         >
             <AddAvatarForm />
             {move || ui.banner.get().map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            {move || match shape.get() {
-                Err(error) => view! {
-                    <div class="error" role="alert">
+            {move || {
+                load_error.get().map(|error| view! {
+                    <div class="error load-error" role="alert">
                         <p>{error.to_string()}</p>
                         <button type="button" on:click=move |_| leptos::task::spawn_local(sync::refresh(client))>
                             "Try again"
                         </button>
                     </div>
-                }
-                .into_any(),
-                Ok(true) => view! {
-                    <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
-                }
-                .into_any(),
-                Ok(false) => view! {
+                })
+            }}
+            {move || match showing.get() {
+                ListArea::Avatars => view! {
                     <ol class="avatars" aria-label="Avatars">
                         <For each=move || ui.list.get() key=|avatar| avatar.id.clone() let(avatar)>
                             <AvatarRow id=avatar.id />
@@ -131,6 +133,11 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
                     </ol>
                 }
                 .into_any(),
+                ListArea::Empty => view! {
+                    <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
+                }
+                .into_any(),
+                ListArea::Nothing => ().into_any(),
             }}
             <UndoDelete />
         </div>
@@ -139,11 +146,21 @@ fn Roster(data: PageData, failure: Option<FormFailure>) -> impl IntoView {
     .into_any()
 }
 
+/// What the list area of the island shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListArea {
+    Avatars,
+    /// The invitation to add a first avatar.
+    Empty,
+    /// Nothing could be loaded: the error above says so.
+    Nothing,
+}
+
 /// The island's state, shared by its parts: the cache and what the forms show.
 #[derive(Clone, Copy)]
 struct Ui {
     client: QueryClient,
-    /// The cached roster (empty while it is an error).
+    /// The cached roster; after a failed refresh, the list last loaded.
     list: Memo<Vec<AvatarView>>,
     /// The add form's latest failure.
     add_error: RwSignal<Option<AppError>>,
@@ -163,7 +180,10 @@ impl Ui {
     fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
         Ui {
             client,
-            list: Memo::new(move |_| avatars.get().and_then(Result::ok).unwrap_or_default()),
+            list: Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
+                Some(Ok(list)) => list,
+                _ => last.cloned().unwrap_or_default(),
+            }),
             add_error: RwSignal::new(None),
             edit_error: RwSignal::new(None),
             banner: RwSignal::new(None),

@@ -114,6 +114,24 @@ test('a refusal is not retried: the avatar comes back and the reason is shown', 
   await context.close();
 });
 
+test('a refresh that fails keeps the list on screen, says so and can be tried again', async () => {
+  const { context, page } = await openGuest(env);
+  await add(page, '🦉', 'Hoot');
+  await page.route('**/api/roster/list', (route) =>
+    route.fulfill({ status: 503, contentType: 'application/json', body: '"Unavailable"' }),
+  );
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  // After its retries (about 4 s) the refresh gives up.
+  await page.getByRole('alert').getByText('Something went wrong on our side.').waitFor({ timeout: 10_000 });
+  assert.deepEqual(await names(page), ['Hoot']);
+
+  await page.unroute('**/api/roster/list');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('alert').waitFor({ state: 'detached' });
+  assert.deepEqual(await names(page), ['Hoot']);
+  await context.close();
+});
+
 test('a change in one tab shows up in the other open tabs without a reload', async () => {
   const { context, page } = await openGuest(env);
   const other = await context.newPage();
