@@ -129,6 +129,15 @@ pub async fn restore_avatar(
     store.restore_avatar(owner, new, position).await.map(AvatarView::from).map_err(crate::ssr::fail)
 }
 
+/// Swaps the item at `from` with its neighbour above (`up`) or below; at either end it stays.
+/// The server's move and the page's optimistic one both go through here, so they agree.
+pub fn move_one<T>(items: &mut [T], from: usize, up: bool) {
+    let to = if up { from.checked_sub(1) } else { Some(from + 1).filter(|to| *to < items.len()) };
+    if let Some(to) = to {
+        items.swap(from, to);
+    }
+}
+
 /// Moves an avatar one place up or down the roster.
 #[server(endpoint = "roster/move")]
 pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, AppError> {
@@ -140,8 +149,7 @@ pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, AppErr
         .iter()
         .position(|candidate| *candidate == id)
         .ok_or_else(|| crate::ssr::fail(persistence::StoreError::NotFound))?;
-    let to = if up { from.saturating_sub(1) } else { (from + 1).min(order.len() - 1) };
-    order.swap(from, to);
+    move_one(&mut order, from, up);
     let avatars = store.reorder_avatars(owner, &order).await.map_err(crate::ssr::fail)?;
     Ok(avatars.into_iter().map(AvatarView::from).collect())
 }
@@ -166,4 +174,22 @@ pub async fn search_emoji(query: String) -> Result<Vec<EmojiChoice>, AppError> {
         );
     }
     Ok(crate::ssr::search_emoji(&query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::move_one;
+
+    #[test]
+    fn move_one_swaps_with_the_neighbour_and_stops_at_the_ends() {
+        let mut items = ['a', 'b', 'c'];
+        move_one(&mut items, 1, true);
+        assert_eq!(items, ['b', 'a', 'c']);
+        move_one(&mut items, 1, false);
+        assert_eq!(items, ['b', 'c', 'a']);
+        move_one(&mut items, 0, true);
+        assert_eq!(items, ['b', 'c', 'a']);
+        move_one(&mut items, 2, false);
+        assert_eq!(items, ['b', 'c', 'a']);
+    }
 }

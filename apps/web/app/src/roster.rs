@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     api::{
         AppError, AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, RestoreAvatar,
-        SetAvatarActive, UpdateAvatar, create_avatar, delete_avatar, move_avatar, restore_avatar,
-        set_avatar_active, update_avatar,
+        SetAvatarActive, UpdateAvatar, create_avatar, delete_avatar, move_avatar, move_one,
+        restore_avatar, set_avatar_active, update_avatar,
     },
     mutation::{Mutation, Retry},
     picker::EmojiPicker,
@@ -257,10 +257,10 @@ impl Ui {
         self.change(
             Retry::Transient,
             move |list| {
-                if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
+                edit_one(list, &target, |avatar| {
                     avatar.emoji = new_emoji;
                     avatar.name = new_name;
-                }
+                });
             },
             {
                 let id = id.clone();
@@ -282,11 +282,7 @@ impl Ui {
         let target = id.clone();
         self.change(
             Retry::Transient,
-            move |list| {
-                if let Some(avatar) = list.iter_mut().find(|a| a.id == target) {
-                    avatar.is_active = is_active;
-                }
-            },
+            move |list| edit_one(list, &target, |avatar| avatar.is_active = is_active),
             move || set_avatar_active(id.clone(), is_active),
             self.report(),
         );
@@ -332,9 +328,7 @@ impl Ui {
             Retry::Unavailable,
             move |list| {
                 if let Some(from) = list.iter().position(|a| a.id == target) {
-                    let to =
-                        if up { from.saturating_sub(1) } else { (from + 1).min(list.len() - 1) };
-                    list.swap(from, to);
+                    move_one(list, from, up);
                 }
             },
             move || move_avatar(id.clone(), up),
@@ -355,6 +349,13 @@ impl Ui {
             },
             std::time::Duration::from_millis(UNDO_WINDOW_MS),
         );
+    }
+}
+
+/// Applies `edit` to the avatar `id` of a cached list, if it is there.
+fn edit_one(list: &mut [AvatarView], id: &str, edit: impl FnOnce(&mut AvatarView)) {
+    if let Some(avatar) = list.iter_mut().find(|a| a.id == id) {
+        edit(avatar);
     }
 }
 
