@@ -42,11 +42,15 @@ install_wasm_nightly() {
   fi
 }
 
-# Debian's Chromium for the browser tests (never a test tool's own browser download).
-install_chromium() {
-  if ! command -v chromium >/dev/null; then
-    step "installing Chromium from Debian"
+# What the browser tests use from Debian: Chromium (never a test tool's own browser
+# download) and the sqlite3 shell (tests change the database as an operator would).
+install_browser_test_tools() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "installing ${missing[*]} from Debian"
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   fi
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test Guestroom has, after preparing what they need on this kind of machine:
-# the build tools, PostgreSQL (started, with the test role), and Debian's Chromium.
+# the build tools, PostgreSQL (started, with the test role), Debian's Chromium and sqlite3.
 #   1. Rust: unit tests and one integration-test binary per crate; the store's
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release build, on SQLite; the
@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 install_build_tools
-install_chromium
+install_browser_test_tools
 step "preparing PostgreSQL"
 "$ROOT/scripts/postgres.sh"
 export GUESTROOM_TEST_POSTGRES_URL="${GUESTROOM_TEST_POSTGRES_URL:-postgres://guestroom:guestroom@127.0.0.1:5432/postgres}"

@@ -2,7 +2,8 @@
 // port) and Debian's Chromium driven by playwright-core.
 //
 // GUESTROOM_E2E_DATABASE_URL=postgres://… runs the servers on that database instead.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { chromium } from 'playwright-core';
 const SERVER = process.env.GUESTROOM_BIN;
 const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The `AUTH_SECRET` every test server runs with, so tests can make tokens it accepts. */
+export const AUTH_SECRET = 'end-to-end-test-secret-0123456789abcdef';
 
 /** Starts the server binary on port 0 and resolves once it prints the URL it serves. */
 export async function startServer() {
@@ -19,15 +22,16 @@ export async function startServer() {
     throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set (scripts/test.sh sets them)');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'guestroom-e2e-'));
+  const sqliteFile = process.env.GUESTROOM_E2E_DATABASE_URL ? null : join(dataDir, 'e2e.db');
   const child = spawn(SERVER, [], {
     env: {
       ...process.env,
       PORT: '0',
       // SQLite in a fresh file, unless a run is pointed at a server (PostgreSQL in CI):
       // every test is another browser context, so another guest with its own rows.
-      DATABASE_URL: process.env.GUESTROOM_E2E_DATABASE_URL ?? `sqlite://${join(dataDir, 'e2e.db')}?mode=rwc`,
+      DATABASE_URL: process.env.GUESTROOM_E2E_DATABASE_URL ?? `sqlite://${sqliteFile}?mode=rwc`,
       LEPTOS_SITE_ROOT: SITE_ROOT,
-      AUTH_SECRET: 'end-to-end-test-secret-0123456789abcdef',
+      AUTH_SECRET,
       RUST_LOG: 'warn,guestroom=info',
     },
     stdio: ['ignore', 'inherit', 'pipe'],
@@ -48,12 +52,37 @@ export async function startServer() {
   child.stderr.resume();
   return {
     url,
+    /** Runs SQL on the server's SQLite file (Debian's `sqlite3`), as an operator would. */
+    sql(statement) {
+      if (!sqliteFile) throw new Error('sql() needs the SQLite database');
+      return execFileSync('sqlite3', [sqliteFile, statement], { encoding: 'utf8' });
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const base64url = (bytes) => Buffer.from(bytes).toString('base64url');
+
+/**
+ * A member session cookie value the server accepts: JWE compact, `dir` + `A256GCM`, with
+ * the key derived from `AUTH_SECRET` as the identity crate derives it (HKDF-SHA256).
+ */
+export function memberSession(memberId, version) {
+  const key = Buffer.from(
+    hkdfSync('sha256', AUTH_SECRET, 'guestroom/identity/v1', 'member-session/A256GCM', 32),
+  );
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: memberId, ver: version, iat: now, exp: now + 86_400, auth_time: now };
+  const header = base64url(JSON.stringify({ alg: 'dir', enc: 'A256GCM' }));
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(header, 'ascii'));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(claims)), cipher.final()]);
+  return [header, '', base64url(iv), base64url(ciphertext), base64url(cipher.getAuthTag())].join('.');
 }
 
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */

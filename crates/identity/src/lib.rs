@@ -11,43 +11,35 @@
 
 /// Where time comes from.
 mod clock;
-/// Guest tokens: HS256 JWTs.
-mod guest;
-/// `AUTH_SECRET`, rotation, and the keys derived from it.
-mod keys;
 /// The id that owns data.
 mod owner;
-/// Member sessions: JWE.
-mod session;
 /// What the identity layer needs from storage.
 mod store;
-/// What both token kinds share: errors, limits, the header check.
+/// The tokens: what both kinds share, keys, guest tokens (JWS), member sessions (JWE).
 mod token;
 /// Who is asking.
 mod viewer;
 
-/// The cookies, their names and attributes.
+/// Cookies, the identity middleware, the cross-site guard, and how they refuse.
 #[cfg(feature = "axum")]
-pub mod cookies;
-/// The cross-site write guard.
-#[cfg(feature = "axum")]
-mod csrf;
-/// The identity middleware.
-#[cfg(feature = "axum")]
-mod middleware;
+pub mod http;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use guest::{DEFAULT_GUEST_LIFETIME, GuestToken, GuestTokens};
-pub use keys::{KeyError, Keyring, MIN_SECRET_LEN, SecretKey};
 pub use owner::OwnerId;
-pub use session::{Session, SessionPolicy, SessionTokens};
 pub use store::IdentityStore;
-pub use token::{LEEWAY, MAX_TOKEN_LEN, TokenError};
+pub use token::{
+    LEEWAY, MAX_TOKEN_LEN, TokenError,
+    guest::{DEFAULT_GUEST_LIFETIME, GuestToken, GuestTokens},
+    keys::{KeyError, Keyring, MIN_SECRET_LEN, SecretKey},
+    session::{Session, SessionPolicy, SessionTokens},
+};
 pub use viewer::Viewer;
 
 #[cfg(feature = "axum")]
-pub use csrf::{CrossSiteGuard, refuse_cross_site};
-#[cfg(feature = "axum")]
-pub use middleware::{DEFAULT_GUEST_REFRESH_AFTER, Identity, IdentityOptions, identify};
+pub use self::http::{
+    Refusal,
+    cross_site::{CrossSiteGuard, refuse_cross_site},
+    middleware::{DEFAULT_GUEST_REFRESH_AFTER, Identity, IdentityOptions, NewGuest, identify},
+};
 #[cfg(feature = "axum")]
 pub use viewer::MissingViewer;

@@ -2,9 +2,10 @@ use sea_orm::DbErr;
 
 use crate::domain::ValidationError;
 
-/// Everything a store call can fail with. The web layer maps each variant to one HTTP
-/// status; only [`StoreError::Database`] is a server fault (its cause is logged there,
-/// never shown to a user).
+/// Everything a store call can fail with: data, never sentences (the web layer writes
+/// those, and maps each variant to one HTTP status). Only [`StoreError::Database`],
+/// [`StoreError::Open`] and [`StoreError::Migration`] are server faults; their causes
+/// are logged there and never shown to a user.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The row does not exist *for this owner* (it may exist for another one).
@@ -12,12 +13,12 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    #[error("you can keep at most {limit} avatars")]
+    #[error("avatar limit of {limit} reached")]
     AvatarLimitReached { limit: u64 },
-    #[error("an account with this email already exists")]
+    #[error("email already taken")]
     EmailTaken,
     /// The guest's roster has moved to a member; the guest identity is retired.
-    #[error("this guest has already been merged into an account")]
+    #[error("guest already merged into a member")]
     GuestMerged,
     /// The database could not be opened (bad URL, folder not creatable).
     #[error("cannot open the database: {0}")]
@@ -26,6 +27,13 @@ pub enum StoreError {
     Migration(#[source] DbErr),
     #[error("database error")]
     Database(#[source] DbErr),
+}
+
+impl StoreError {
+    /// A stored row that no longer passes the domain rules: a data fault, not bad input.
+    pub(crate) fn corrupt(error: ValidationError) -> Self {
+        StoreError::Database(DbErr::Custom(format!("stored row fails validation: {error}")))
+    }
 }
 
 /// A database failure the caller cannot act on. Constraint violations that mean

@@ -3,6 +3,8 @@
 //! Callers speak in [`domain`] types (which cannot hold invalid input) and [`OwnerId`]s
 //! obtained from a verified identity; SeaORM entities stay inside this crate.
 
+/// Members, the guest → member merge, revocation.
+mod accounts;
 /// Opening the database, applying migrations, health checks.
 pub mod db;
 /// Validated domain types: emoji, names, emails, ids, and the records the store returns.
@@ -11,10 +13,13 @@ pub mod domain;
 mod entity;
 /// The store's one error type.
 mod error;
-/// The owner-scoped store API.
+/// Owner rows: claimed by the first write, touched, swept when stale.
+mod owners;
+/// The roster: avatars, their order, the per-owner cap.
+mod roster;
+/// The store handle the operations hang from.
 mod store;
 
-pub use domain::{AvatarId, OwnerId};
+pub use domain::AvatarId;
 pub use error::StoreError;
-pub use identity::{Clock, ManualClock, SystemClock};
 pub use store::{DEFAULT_AVATAR_LIMIT, Store};

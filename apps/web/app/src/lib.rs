@@ -2,9 +2,13 @@
 //!
 //! Compiled twice: with `ssr` into the server (which renders every page) and with
 //! `hydrate` into the browser bundle. The app runs in islands mode: the page is plain
-//! server-rendered HTML, and only the roster (`roster::Roster`) is an island that the
-//! wasm hydrates. The router, the header and everything static never reach the browser
-//! as code, which is what keeps the first load inside its weight budget.
+//! server-rendered HTML, and only the roster's island is hydrated by the wasm. The
+//! router, the header and everything static never reach the browser as code, which is
+//! what keeps the first load inside its weight budget.
+//!
+//! Features (`roster`, later `account`) each own a folder: page, loader, server
+//! functions, components. They use the shared layers below them (`components`,
+//! `client`, `error`, `server`) and never each other.
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -13,23 +17,18 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-/// The roster's server functions and the types they exchange.
-pub mod api;
-/// The optimistic mutation helper: what every roster change goes through in the browser.
-mod mutation;
-/// The emoji picker (search served by the server).
-mod picker;
-/// The client cache's queries and their keys, in one place.
-mod queries;
-/// The roster page and its island.
-mod roster;
-/// Server-only glue for the server functions.
+/// Calling the server from the browser: transport, retries, mutations, tab sync.
+pub mod client;
+/// UI pieces every feature uses: forms, fields, alerts.
+pub mod components;
+/// The typed error of every edge, and the sentences people read.
+pub mod error;
+/// The roster of avatars: the home page.
+pub mod roster;
+/// Server-only glue: who is asking, store errors, the page's preloaded data.
 #[cfg(feature = "ssr")]
-pub mod ssr;
-/// Keeping open tabs current: refetch on focus and reconnect, news from other tabs.
-mod sync;
+pub mod server;
 
-pub use roster::PageData;
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -72,9 +71,9 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=NotFound>
-                    // The page's data is loaded before rendering starts (see
-                    // `ssr::load_page`), so nothing on it suspends: the first paint is
-                    // complete and the page works without JavaScript.
+                    // Each page's data is loaded before rendering starts (see `preload`),
+                    // so nothing on it suspends: the first paint is complete and the page
+                    // works without JavaScript.
                     <Route path=StaticSegment("") view=RosterPage />
                 </Routes>
             </main>
@@ -87,7 +86,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn IdentityLine() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let line = match ssr::viewer() {
+    let line = match server::viewer() {
         Some(identity::Viewer::Guest { sid }) => {
             format!("You are guest {}.", sid.to_string().chars().take(8).collect::<String>())
         }
@@ -97,6 +96,26 @@ fn IdentityLine() -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let line = String::new();
     view! { <p class="identity">{line}</p> }
+}
+
+/// Loads what the page at the request's path needs before it renders, and puts it in the
+/// request (the server calls this for every request that reaches the app's routes). Only
+/// page routes (GET and HEAD) load anything; server functions, the bundle and health
+/// checks load nothing. One line per page that has data.
+#[cfg(feature = "ssr")]
+pub async fn preload<B>(store: &persistence::Store, request: &mut http::Request<B>) {
+    use http::Method;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return;
+    }
+    let Some(viewer) = request.extensions().get::<identity::Viewer>().copied() else {
+        return;
+    };
+    let new_guest = request.extensions().get::<identity::NewGuest>().is_some();
+    if request.uri().path() == "/" {
+        let data = roster::load::load(store, viewer, new_guest).await;
+        request.extensions_mut().insert(data);
+    }
 }
 
 #[component]

@@ -66,7 +66,7 @@ test('a transient failure is retried and the change lands', async () => {
   await page.route('**/api/roster/activate', async (route) => {
     calls += 1;
     if (calls === 1) {
-      await route.fulfill({ status: 503, contentType: 'application/json', body: '"Unavailable"' });
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '"unavailable"' });
     } else {
       await route.continue();
     }
@@ -104,10 +104,14 @@ test('a refusal is not retried: the avatar comes back and the reason is shown', 
   let calls = 0;
   await page.route('**/api/roster/delete', async (route) => {
     calls += 1;
-    await route.fulfill({ status: 409, contentType: 'application/json', body: '{"Conflict":"Fox is busy."}' });
+    await route.fulfill({
+      status: 409,
+      contentType: 'application/json',
+      body: '{"conflict":{"avatar_limit":{"limit":3}}}',
+    });
   });
   await page.getByRole('button', { name: 'Delete Fox' }).click();
-  await page.getByRole('alert').getByText('Fox is busy.').waitFor();
+  await page.getByRole('alert').getByText('You can keep at most 3 avatars.').waitFor();
   await settled(page);
   assert.deepEqual(await names(page), ['Fox']);
   assert.equal(calls, 1);
@@ -118,7 +122,7 @@ test('a refresh that fails keeps the list on screen, says so and can be tried ag
   const { context, page } = await openGuest(env);
   await add(page, '🦉', 'Hoot');
   await page.route('**/api/roster/list', (route) =>
-    route.fulfill({ status: 503, contentType: 'application/json', body: '"Unavailable"' }),
+    route.fulfill({ status: 503, contentType: 'application/json', body: '"unavailable"' }),
   );
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
   // After its retries (about 4 s) the refresh gives up.

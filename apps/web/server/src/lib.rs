@@ -7,6 +7,8 @@
 pub mod cli;
 /// Settings from environment variables.
 pub mod config;
+/// Refusals answered before the app runs (oversized bodies).
+pub mod edge;
 /// The application builder, the router and the health endpoints.
 pub mod startup;
 /// Structured logging.

@@ -4,30 +4,29 @@ use app::{App, OUTPUT_NAME, shell};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef, Request, State},
-    http::{HeaderValue, Method, StatusCode, header::CACHE_CONTROL},
+    http::{HeaderValue, StatusCode, header::CACHE_CONTROL},
     middleware::{Next, from_fn_with_state},
     response::Response,
     routing::get,
     serve::ListenerExt,
 };
 use identity::{
-    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, Viewer, identify,
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock, identify,
     refuse_cross_site,
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use persistence::{Store, StoreError, SystemClock, db};
+use persistence::{Store, StoreError, db};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
-use crate::config::{Config, Environment};
-
-/// Requests larger than this are refused with 413 before any handler runs: nothing in
-/// Guestroom needs more than a few kilobytes.
-pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+use crate::{
+    config::{Config, Environment},
+    edge,
+};
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
 pub const DEV_SECRET_PATH: &str = "data/auth_secret";
@@ -71,18 +70,13 @@ pub enum StartupError {
     },
 }
 
-/// Loads a page's data before Leptos renders it (`app::ssr::load_page`), and hands it over
-/// in the request. Rendering then never waits on the database, so nothing on a page
-/// suspends: the HTML is complete in one pass, with no streaming of late parts (whose
-/// Suspense machinery is also where rendering under load has been seen to hang).
-/// Server functions (POSTs) load what they need themselves.
+/// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
+/// through its own loader), and hands it over in the request. Rendering then never waits
+/// on the database, so nothing on a page suspends: the HTML is complete in one pass, with
+/// no streaming of late parts (whose Suspense machinery is also where rendering under
+/// load has been seen to hang). Server functions load what they need themselves.
 async fn preload_page(State(store): State<Store>, mut request: Request, next: Next) -> Response {
-    if request.method() == Method::GET
-        && let Some(viewer) = request.extensions().get::<Viewer>().copied()
-    {
-        let data = app::ssr::load_page(&store, &viewer).await;
-        request.extensions_mut().insert(data);
-    }
+    app::preload(&store, &mut request).await;
     next.run(request).await
 }
 
@@ -107,10 +101,11 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// The whole application as one router: pages, server functions, the bundle and the
 /// health endpoints. Tests build it around their own state.
 ///
-/// Layers, outermost first: tracing, response compression, the body limit, the
+/// Layers, outermost first: tracing, response compression, the body limits, the
 /// cross-site write guard (so a refused request mints nothing), then the identity
 /// middleware (every page and server function sees a `Viewer`); page routes also preload
-/// their data (`preload_page`).
+/// their data (`preload_page`). Every layer that refuses answers with the app's typed
+/// error (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -130,7 +125,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn(edge::refuse_oversized))
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -1,11 +1,13 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
 
 use chrono::Duration;
+use identity::OwnerId;
 use migration::{Migrator, MigratorTrait};
 use persistence::{
-    AvatarId, OwnerId, StoreError,
+    AvatarId, StoreError,
     domain::{
-        AvatarName, AvatarPatch, DisplayName, Email, Emoji, Field, NewAvatar, NewMember, Problem,
+        AvatarName, AvatarPatch, Direction, DisplayName, Email, Emoji, Field, NewAvatar, NewMember,
+        Problem,
     },
 };
 use sea_orm::DbBackend;
@@ -18,6 +20,25 @@ fn avatar(emoji: &str, name: &str) -> NewAvatar {
 
 fn names(avatars: &[persistence::domain::Avatar]) -> Vec<&str> {
     avatars.iter().map(|a| a.name.as_str()).collect()
+}
+
+/// The roster's names and stored positions, read back from the store.
+async fn roster(db: &TestDb, owner: OwnerId) -> Vec<(String, i32)> {
+    let listed = db.store.list_avatars(owner).await.expect("list");
+    listed.into_iter().map(|a| (a.name.as_str().to_owned(), a.position)).collect()
+}
+
+fn places(names: &[&str]) -> Vec<(String, i32)> {
+    names.iter().zip(0..).map(|(name, at)| ((*name).to_owned(), at)).collect()
+}
+
+/// A roster of `names`, created in that order.
+async fn roster_of(db: &TestDb, owner: OwnerId, names: &[&str]) -> Vec<AvatarId> {
+    let mut ids = Vec::new();
+    for name in names {
+        ids.push(db.store.create_avatar(owner, avatar("🐱", name)).await.expect("create").id);
+    }
+    ids
 }
 
 async fn new_member(db: &TestDb, email: &str) -> persistence::domain::Member {
@@ -184,14 +205,20 @@ pub async fn delete_removes_only_that_avatar(db: TestDb) {
     assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
 }
 
+pub async fn delete_returns_the_avatar_it_removed_and_closes_the_gap(db: TestDb) {
+    let guest = OwnerId::random();
+    let ids = roster_of(&db, guest, &["A", "B", "C"]).await;
+    let before = db.store.list_avatars(guest).await.expect("list");
+    let deleted = db.store.delete_avatar(guest, ids[1]).await.expect("delete");
+    assert_eq!(deleted, before[1], "the row as it was, with its place");
+    assert_eq!(roster(&db, guest).await, places(&["A", "C"]));
+}
+
 pub async fn a_restored_avatar_returns_to_its_place(db: TestDb) {
     let guest = OwnerId::random();
-    for name in ["A", "B", "C"] {
-        db.store.create_avatar(guest, avatar("🐱", name)).await.expect("create");
-    }
+    roster_of(&db, guest, &["A", "B", "C"]).await;
     let listed = db.store.list_avatars(guest).await.expect("list");
-    let b = listed[1].clone();
-    db.store.delete_avatar(guest, b.id).await.expect("delete");
+    let b = db.store.delete_avatar(guest, listed[1].id).await.expect("delete");
     let restored = db
         .store
         .restore_avatar(
@@ -203,7 +230,55 @@ pub async fn a_restored_avatar_returns_to_its_place(db: TestDb) {
         .expect("restore");
     assert_ne!(restored.id, b.id);
     assert!(!restored.is_active);
-    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["A", "B", "C"]);
+    assert_eq!(roster(&db, guest).await, places(&["A", "B", "C"]));
+}
+
+pub async fn a_restore_position_is_clamped_to_the_roster(db: TestDb) {
+    let guest = OwnerId::random();
+    roster_of(&db, guest, &["A", "B"]).await;
+    let far = db.store.restore_avatar(guest, avatar("🐭", "Far"), i32::MAX).await.expect("restore");
+    assert_eq!(far.position, 2);
+    let before =
+        db.store.restore_avatar(guest, avatar("🐭", "Before"), i32::MIN).await.expect("restore");
+    assert_eq!(before.position, 0);
+    // Nothing overflows on the next add, which goes to the end.
+    let last = db.store.create_avatar(guest, avatar("🐶", "Last")).await.expect("create");
+    assert_eq!(last.position, 4);
+    assert_eq!(roster(&db, guest).await, places(&["Before", "A", "B", "Far", "Last"]));
+}
+
+pub async fn a_move_swaps_with_the_neighbour_and_stays_put_at_the_ends(db: TestDb) {
+    let guest = OwnerId::random();
+    let ids = roster_of(&db, guest, &["A", "B", "C"]).await;
+    let moved = db.store.move_avatar(guest, ids[2], Direction::Up).await.expect("move");
+    assert_eq!(names(&moved), ["A", "C", "B"]);
+    db.store.move_avatar(guest, ids[0], Direction::Up).await.expect("top stays");
+    db.store.move_avatar(guest, ids[1], Direction::Down).await.expect("bottom stays");
+    db.store.move_avatar(guest, ids[0], Direction::Down).await.expect("move");
+    assert_eq!(roster(&db, guest).await, places(&["C", "A", "B"]));
+    let stranger = db.store.move_avatar(OwnerId::random(), ids[0], Direction::Down).await;
+    assert!(matches!(stranger, Err(StoreError::NotFound)), "{stranger:?}");
+}
+
+pub async fn a_move_after_another_tab_added_an_avatar_succeeds(db: TestDb) {
+    let guest = OwnerId::random();
+    let ids = roster_of(&db, guest, &["A", "B"]).await;
+    // Another tab adds while this one still shows [A, B].
+    db.store.create_avatar(guest, avatar("🐶", "C")).await.expect("create");
+    let moved = db.store.move_avatar(guest, ids[1], Direction::Down).await.expect("move");
+    assert_eq!(names(&moved), ["A", "C", "B"]);
+}
+
+pub async fn positions_stay_gapless_through_deletes_moves_and_merges(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    let ids = roster_of(&db, member.id, &["A", "B", "C", "D"]).await;
+    db.store.delete_avatar(member.id, ids[0]).await.expect("delete");
+    db.store.delete_avatar(member.id, ids[2]).await.expect("delete");
+    db.store.move_avatar(member.id, ids[3], Direction::Up).await.expect("move");
+    let guest = OwnerId::random();
+    roster_of(&db, guest, &["G1", "G2"]).await;
+    db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
+    assert_eq!(roster(&db, member.id).await, places(&["D", "B", "G1", "G2"]));
 }
 
 pub async fn invalid_input_is_rejected_before_anything_is_stored(db: TestDb) {

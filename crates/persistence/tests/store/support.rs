@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use persistence::{ManualClock, Store, db};
+use identity::ManualClock;
+use persistence::{Store, db};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 /// Where the test script's PostgreSQL role can create databases.

@@ -21,6 +21,15 @@ async fn a_cross_site_post_is_refused_and_mints_nothing() {
 }
 
 #[tokio::test]
+async fn a_cross_site_refusal_is_the_typed_error_when_json_is_accepted() {
+    let app = spawn_app().await;
+    let headers = [("sec-fetch-site", "cross-site".into()), ("accept", "application/json".into())];
+    let response = post(&app, &headers).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.text().await.expect("body"), r#""forbidden""#);
+}
+
+#[tokio::test]
 async fn a_same_site_post_from_a_sibling_subdomain_is_refused() {
     let app = spawn_app().await;
     assert_eq!(post(&app, &[("sec-fetch-site", "same-site".into())]).await.status(), 403);

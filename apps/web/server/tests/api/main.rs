@@ -1,10 +1,12 @@
 //! The server's integration tests: the real application on port 0, driven over HTTP.
 
 mod cross_site;
+mod errors;
 mod health;
 mod helpers;
 mod identity_cookies;
 mod member_sessions;
 mod pages;
+mod preload;
 mod roster;
 mod startup;

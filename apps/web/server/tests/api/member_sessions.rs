@@ -92,6 +92,30 @@ async fn a_write_with_a_revoked_session_is_refused_at_once() {
     assert_eq!(app.store.count_avatars(member.id).await.expect("count"), 0);
     let cookies = set_cookies(response.headers());
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(response.text().await.expect("body").contains("Your session has ended"));
+}
+
+#[tokio::test]
+async fn a_revoked_session_is_refused_with_the_typed_error_when_json_is_accepted() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    let response = app
+        .bare_client
+        .post(app.url("/api/roster/create"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .body("emoji=%F0%9F%90%B1&name=Tom")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.text().await.expect("body"), r#""signed_out""#);
+    assert_eq!(app.store.count_avatars(member.id).await.expect("count"), 0);
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use http::{HeaderMap, Method, StatusCode, header};
+use http::{HeaderMap, Method, header};
+
+use crate::http::Refusal;
 
 /// Refuses state-changing requests that a browser made on behalf of another site.
 ///
@@ -62,11 +64,7 @@ pub async fn refuse_cross_site(
         return next.run(request).await;
     }
     tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site write refused");
-    (
-        StatusCode::FORBIDDEN,
-        "Cross-site request refused: this action can only be taken from Guestroom's own pages.",
-    )
-        .into_response()
+    Refusal::Forbidden.respond(request.headers())
 }
 
 #[cfg(test)]

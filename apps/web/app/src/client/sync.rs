@@ -1,10 +1,14 @@
 //! Keeping an open tab current without a reload, and without web storage:
-//! - the roster is fetched again when the window regains focus or the network comes back;
+//! - the page's data is fetched again when the window regains focus or the network
+//!   comes back;
 //! - after a change, the other tabs of this browser are told over a `BroadcastChannel`
-//!   and fetch it too;
+//!   and fetch theirs too;
 //! - a message from a tab of another identity (the cookies changed under this tab: a
 //!   sign-in or sign-out elsewhere) means this tab's cache belongs to someone else: it
-//!   is dropped and the page reloaded as the new identity.
+//!   is dropped and the page reloaded as the new identity;
+//! - when a request finds this tab's identity over (a revoked session), the tab stops
+//!   fetching (it would fetch someone else's data into a page that says it is yours)
+//!   and tells the other tabs, which reload.
 //!
 //! All of it runs in the browser only; on the server these are no-ops.
 
@@ -14,14 +18,9 @@ use leptos_fetch::QueryClient;
 #[cfg(feature = "hydrate")]
 const CHANNEL: &str = "guestroom";
 
-/// Fetches the roster again, even if it is fresh.
-pub async fn refresh(client: QueryClient) {
-    crate::mutation::refetch(client, &crate::queries::roster(), &()).await;
-}
-
 #[cfg(feature = "hydrate")]
 mod browser {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
 
     use leptos::{ev, prelude::*, wasm_bindgen::JsCast};
     use leptos_fetch::QueryClient;
@@ -30,12 +29,20 @@ mod browser {
     thread_local! {
         /// This tab's end of the channel, and whose cache this tab holds.
         static TAB: RefCell<Option<(BroadcastChannel, String)>> = const { RefCell::new(None) };
+        /// Set once this tab's identity is over: nothing more is fetched.
+        static ENDED: Cell<bool> = const { Cell::new(false) };
     }
 
-    pub fn start(client: QueryClient, cache_owner: String) {
-        let refetch = move || leptos::task::spawn_local(super::refresh(client));
-        window_event_listener(ev::focus, move |_| refetch());
-        window_event_listener(ev::online, move |_| refetch());
+    pub fn start(client: QueryClient, cache_owner: String, refresh: impl Fn() + Clone + 'static) {
+        let refresh = move || {
+            if !ENDED.get() {
+                refresh();
+            }
+        };
+        let on_focus = refresh.clone();
+        window_event_listener(ev::focus, move |_| on_focus());
+        let on_online = refresh.clone();
+        window_event_listener(ev::online, move |_| on_online());
 
         let Ok(channel) = BroadcastChannel::new(super::CHANNEL) else {
             return; // An old browser: the tab still refreshes on focus.
@@ -45,7 +52,7 @@ mod browser {
             move |message: MessageEvent| {
                 let Some(owner) = message.data().as_string() else { return };
                 if owner == mine {
-                    refetch();
+                    refresh();
                 } else {
                     client.clear();
                     let _ = window().location().reload();
@@ -65,18 +72,36 @@ mod browser {
             }
         });
     }
+
+    pub fn identity_ended() {
+        ENDED.set(true);
+        TAB.with(|tab| {
+            if let Some((channel, _)) = tab.borrow().as_ref() {
+                // No owner's tag: every other tab reads it as "another identity".
+                let _ = channel.post_message(&"".into());
+            }
+        });
+    }
 }
 
-/// Starts listening for focus, reconnects and other tabs (browser only).
-pub fn start(client: QueryClient, cache_owner: String) {
+/// Starts listening for focus, reconnects and other tabs (browser only). `cache_owner`
+/// is the opaque tag of whose data `client` holds; `refresh` fetches the page's data.
+pub fn start(client: QueryClient, cache_owner: String, refresh: impl Fn() + Clone + 'static) {
     #[cfg(feature = "hydrate")]
-    browser::start(client, cache_owner);
+    browser::start(client, cache_owner, refresh);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (client, cache_owner);
+    let _ = (client, cache_owner, refresh);
 }
 
-/// Tells the other tabs that this viewer's roster changed (browser only).
+/// Tells the other tabs that this viewer's data changed (browser only).
 pub fn announce_change() {
     #[cfg(feature = "hydrate")]
     browser::announce_change();
+}
+
+/// This tab's identity is over (its session was revoked): it stops fetching, and the
+/// other tabs, whose cookies changed too, reload (browser only).
+pub fn identity_ended() {
+    #[cfg(feature = "hydrate")]
+    browser::identity_ended();
 }

@@ -3,16 +3,19 @@ use std::sync::Arc;
 use axum::{
     extract::{Request, State},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use chrono::{DateTime, Duration, Utc};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Method, header};
 
 use crate::{
     Clock, GuestTokens, IdentityStore, Keyring, OwnerId, Session, SessionPolicy, SessionTokens,
     Viewer,
-    cookies::{GUEST_COOKIE, SESSION_COOKIE, clear_cookie, cookie_values, set_cookie},
-    guest::DEFAULT_GUEST_LIFETIME,
+    http::{
+        Refusal,
+        cookies::{GUEST_COOKIE, SESSION_COOKIE, clear_cookie, cookie_values, set_cookie},
+    },
+    token::guest::DEFAULT_GUEST_LIFETIME,
 };
 
 /// A guest token older than this is re-issued with the same sid, so a guest who keeps
@@ -114,9 +117,11 @@ impl<S: IdentityStore> Identity<S> {
         };
         let refreshed = sessions.refresh(&session, now);
         let is_write = !is_safe(method);
-        if (is_write || refreshed.is_some()) && !self.is_current(&session).await? {
+        if (is_write || refreshed.is_some()) && !self.is_current(&session, headers).await? {
             if is_write {
-                return Err(session_ended());
+                let mut response = Refusal::SignedOut.respond(headers);
+                response.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+                return Err(response);
             }
             cookies.push(clear_cookie(SESSION_COOKIE));
             return Ok(None);
@@ -130,21 +135,22 @@ impl<S: IdentityStore> Identity<S> {
 
     /// Whether the session is still current: its member exists and has not bumped its
     /// `session_version` since. A store failure is a 503, never a silent pass.
-    async fn is_current(&self, session: &Session) -> Result<bool, Response> {
+    async fn is_current(&self, session: &Session, headers: &HeaderMap) -> Result<bool, Response> {
         let current = self.inner.store.session_version(session.member).await.map_err(|error| {
             tracing::error!(error = &error as &dyn std::error::Error, "session check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "Please try again in a moment.").into_response()
+            Refusal::Unavailable.respond(headers)
         })?;
         Ok(current.is_some_and(|current| session.check_version(current).is_ok()))
     }
 
-    /// The guest the request carries, re-issued when due; or a brand-new guest.
+    /// The guest the request carries, re-issued when due; or a brand-new guest, marked
+    /// [`NewGuest`].
     fn guest(
         &self,
         headers: &HeaderMap,
         now: DateTime<Utc>,
         cookies: &mut Vec<HeaderValue>,
-    ) -> Viewer {
+    ) -> (Viewer, Option<NewGuest>) {
         let guests = &self.inner.guests;
         let verified =
             cookie_values(headers, GUEST_COOKIE).find_map(|token| guests.verify(token, now).ok());
@@ -161,28 +167,27 @@ impl<S: IdentityStore> Identity<S> {
             None => {
                 let sid = OwnerId::random();
                 cookies.push(set_cookie(GUEST_COOKIE, &guests.issue(sid, now), guests.lifetime()));
-                sid
+                return (Viewer::Guest { sid }, Some(NewGuest));
             }
         };
-        Viewer::Guest { sid }
+        (Viewer::Guest { sid }, None)
     }
-}
-
-fn session_ended() -> Response {
-    let mut response =
-        (StatusCode::UNAUTHORIZED, "Your session has ended. Please sign in again.").into_response();
-    response.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
-    response
 }
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// Put in a request's extensions, next to its [`Viewer`], when the guest was minted by
+/// this very request: it owns nothing yet, so a page can skip reading its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewGuest;
+
 /// The identity middleware. For every request it does not skip, it works out the
 /// [`Viewer`] — the member session if valid, else the guest token if valid, else a new
-/// guest — puts it in the request's extensions (so even the first render of a new guest
-/// is that guest's), and adds any cookie changes to the response. It never touches the
+/// guest (also marked [`NewGuest`]) — puts it in the request's extensions (so even the
+/// first render of a new guest is that guest's), and adds any cookie changes to the
+/// response. A write with a revoked session is refused with [`Refusal::SignedOut`]. It never touches the
 /// database except to check revocation on writes and session refreshes.
 ///
 /// ```text
@@ -199,12 +204,15 @@ pub async fn identify<S: IdentityStore>(
     let now = identity.now();
     let mut cookies = Vec::new();
     let (method, headers) = (request.method(), request.headers());
-    let viewer = match identity.member(method, headers, now, &mut cookies).await {
-        Ok(Some(member)) => member,
+    let (viewer, new_guest) = match identity.member(method, headers, now, &mut cookies).await {
+        Ok(Some(member)) => (member, None),
         Ok(None) => identity.guest(headers, now, &mut cookies),
         Err(response) => return response,
     };
     request.extensions_mut().insert(viewer);
+    if let Some(new_guest) = new_guest {
+        request.extensions_mut().insert(new_guest);
+    }
     let mut response = next.run(request).await;
     if !cookies.is_empty() {
         let headers = response.headers_mut();

@@ -1,6 +1,13 @@
 //! What guest tokens and member sessions share: the error type, size limit, clock
 //! leeway and the check of the protected header that runs before any cryptography.
 
+/// Guest tokens: HS256 JWTs.
+pub(crate) mod guest;
+/// `AUTH_SECRET`, rotation, and the keys derived from it.
+pub(crate) mod keys;
+/// Member sessions: JWE.
+pub(crate) mod session;
+
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};

@@ -11,7 +11,39 @@
 
 use leptos::{ev, html, prelude::*};
 
-use crate::api::{EmojiChoice, search_emoji};
+use super::state::Ui;
+use crate::components::field::Field;
+
+/// The search behind the picker (a server function).
+mod search;
+
+use search::{EmojiChoice, search_emoji};
+
+/// The "Emoji" field of a roster form: a text input with the picker beside it.
+#[component]
+pub fn EmojiField(
+    #[prop(into)] id: String,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] placeholder: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let ready = expect_context::<Ui>().ready;
+    view! {
+        <Field
+            label="Emoji"
+            id=id.clone()
+            name="emoji"
+            value
+            placeholder
+            error
+            input
+            class="emoji-field"
+        >
+            <EmojiPicker field_id=id.clone() input ready=ready.into() />
+        </Field>
+    }
+}
 
 /// The "Choose" button and, while it is open, the search panel, for the input `input`.
 #[component]

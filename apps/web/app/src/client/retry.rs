@@ -1,0 +1,178 @@
+//! Repeating a call after a transient failure, on a fixed schedule.
+
+use std::{future::Future, time::Duration};
+
+use leptos::prelude::set_timeout;
+
+use crate::error::ApiError;
+
+/// How long to wait before each retry of a transient failure; its length is the number
+/// of retries. About 4 s in all: long enough to ride out a restart, short enough that a
+/// person is still looking at the page.
+pub const BACKOFF: [Duration; 3] =
+    [Duration::from_millis(250), Duration::from_millis(1_000), Duration::from_millis(3_000)];
+
+/// What the retry policy needs to know of a failure.
+pub trait Failure {
+    /// The same request may well succeed in a moment (a 503, or no answer at all).
+    fn is_transient(&self) -> bool;
+    /// The server answered that it changed nothing (a 503, not a lost answer).
+    fn changed_nothing(&self) -> bool;
+    /// The request's identity is over (a revoked session): the browser's cookies no
+    /// longer name the viewer this page was rendered for.
+    fn ends_identity(&self) -> bool;
+}
+
+impl Failure for ApiError {
+    fn is_transient(&self) -> bool {
+        ApiError::is_transient(self)
+    }
+
+    fn changed_nothing(&self) -> bool {
+        matches!(self, ApiError::Unavailable)
+    }
+
+    fn ends_identity(&self) -> bool {
+        matches!(self, ApiError::SignedOut)
+    }
+}
+
+/// Which failures a call may be repeated after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// Any transient failure, a 503 or no answer at all: for reads, and for changes that
+    /// come out the same when made twice (set a flag, rename, delete).
+    Transient,
+    /// Only a 503, where the server answered that it changed nothing: for changes that
+    /// would be made twice if repeated after an answer that got lost on the way (add,
+    /// undo, move one place).
+    Unavailable,
+}
+
+impl Retry {
+    fn allows(self, error: &impl Failure) -> bool {
+        match self {
+            Retry::Transient => error.is_transient(),
+            Retry::Unavailable => error.changed_nothing(),
+        }
+    }
+}
+
+/// Calls `call` until it succeeds, fails for good, or the [`BACKOFF`] schedule runs out.
+/// `sleep` is passed in so that tests can run the schedule without waiting.
+pub async fn retry<T, E, Call, Sleep>(
+    policy: Retry,
+    call: impl Fn() -> Call,
+    sleep: impl Fn(Duration) -> Sleep,
+) -> Result<T, E>
+where
+    E: Failure,
+    Call: Future<Output = Result<T, E>>,
+    Sleep: Future<Output = ()>,
+{
+    let mut delays = BACKOFF.iter();
+    loop {
+        match call().await {
+            Err(error) if policy.allows(&error) => match delays.next() {
+                Some(delay) => sleep(*delay).await,
+                None => return Err(error),
+            },
+            settled => return settled,
+        }
+    }
+}
+
+/// Waits without blocking, on the browser's timer.
+pub async fn sleep(duration: Duration) {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            // The receiver is gone only if the caller stopped waiting.
+            let _ = done.send(());
+        },
+        duration,
+    );
+    let _ = wait.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::{Cell, RefCell};
+
+    use futures::executor::block_on;
+
+    use super::*;
+    use crate::error::Conflict;
+
+    type Outcome = Result<u8, ApiError>;
+
+    /// Runs `retry` over scripted outcomes; returns its result, the delays it slept and
+    /// the number of calls.
+    fn run(script: Vec<Outcome>) -> (Outcome, Vec<Duration>, usize) {
+        run_with(Retry::Transient, script)
+    }
+
+    fn run_with(policy: Retry, script: Vec<Outcome>) -> (Outcome, Vec<Duration>, usize) {
+        let script = RefCell::new(script.into_iter());
+        let calls = Cell::new(0);
+        let slept = RefCell::new(Vec::new());
+        let result = block_on(retry(
+            policy,
+            || {
+                calls.set(calls.get() + 1);
+                let next = script.borrow_mut().next().expect("script long enough");
+                async move { next }
+            },
+            |delay| {
+                slept.borrow_mut().push(delay);
+                async {}
+            },
+        ));
+        (result, slept.into_inner(), calls.get())
+    }
+
+    #[test]
+    fn a_success_is_not_retried() {
+        assert_eq!(run(vec![Ok(1)]), (Ok(1), vec![], 1));
+    }
+
+    #[test]
+    fn a_refusal_is_not_retried() {
+        for refusal in [
+            ApiError::Conflict(Conflict::AvatarLimit { limit: 3 }),
+            ApiError::NotFound,
+            ApiError::SignedOut,
+            ApiError::Forbidden,
+            ApiError::TooLarge,
+            ApiError::TooManyRequests { retry_after: 5 },
+        ] {
+            assert_eq!(run(vec![Err(refusal.clone())]), (Err(refusal), vec![], 1));
+        }
+    }
+
+    #[test]
+    fn a_transient_failure_is_retried_after_growing_delays_until_it_succeeds() {
+        let script = vec![Err(ApiError::Unavailable), Err(ApiError::Unreachable), Ok(7)];
+        assert_eq!(run(script), (Ok(7), BACKOFF[..2].to_vec(), 3));
+    }
+
+    #[test]
+    fn retries_stop_when_the_schedule_runs_out() {
+        let script = vec![Err(ApiError::Unavailable); BACKOFF.len() + 1];
+        assert_eq!(run(script), (Err(ApiError::Unavailable), BACKOFF.to_vec(), BACKOFF.len() + 1));
+    }
+
+    #[test]
+    fn a_change_unsafe_to_repeat_is_retried_after_a_503_but_not_after_a_lost_answer() {
+        let script = vec![Err(ApiError::Unavailable), Ok(3)];
+        assert_eq!(run_with(Retry::Unavailable, script), (Ok(3), BACKOFF[..1].to_vec(), 2));
+        let lost = ApiError::Unreachable;
+        assert_eq!(run_with(Retry::Unavailable, vec![Err(lost.clone())]), (Err(lost), vec![], 1));
+    }
+
+    #[test]
+    fn a_refusal_after_a_transient_failure_ends_the_retries() {
+        let script = vec![Err(ApiError::Unavailable), Err(ApiError::NotFound)];
+        assert_eq!(run(script), (Err(ApiError::NotFound), BACKOFF[..1].to_vec(), 2));
+    }
+}

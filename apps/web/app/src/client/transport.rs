@@ -1,0 +1,118 @@
+//! How the browser calls a server function: Leptos's own `fetch` client, with error
+//! answers read by their HTTP status first ([`ApiError::from_answer`]).
+//!
+//! Leptos's client hands an error answer's body to the error decoder and drops its
+//! status, so a refusal whose body is not our JSON (a proxy's error page, a body limit
+//! hit before any handler) would read as "no answer" and be retried. Here the status
+//! decides: a 401 is `SignedOut`, a 429 `TooManyRequests` with its `Retry-After`, any
+//! 5xx `Unavailable`, whatever the body says.
+
+use std::future::Future;
+
+use futures::{Sink, Stream};
+use leptos::server_fn::{
+    Bytes,
+    client::{Client, browser::BrowserClient},
+    request::browser::BrowserRequest,
+    response::{ClientRes, browser::BrowserResponse},
+};
+
+use crate::error::ApiError;
+
+/// The client every server function of the app is called with (`client = ApiClient`).
+#[derive(Debug)]
+pub struct ApiClient;
+
+/// An answer, with what is needed to read an error from its status.
+pub struct ApiResponse {
+    inner: BrowserResponse,
+    status: u16,
+    retry_after: Option<u64>,
+}
+
+impl Client<ApiError> for ApiClient {
+    type Request = BrowserRequest;
+    type Response = ApiResponse;
+
+    fn send(request: BrowserRequest) -> impl Future<Output = Result<ApiResponse, ApiError>> + Send {
+        let sent = <BrowserClient as Client<ApiError>>::send(request);
+        async move {
+            let inner = sent.await?;
+            let status = ClientRes::<ApiError>::status(&inner);
+            let retry_after = inner
+                .generate_headers()
+                .get("retry-after")
+                .and_then(|value| value.to_str().ok()?.trim().parse().ok());
+            Ok(ApiResponse { inner, status, retry_after })
+        }
+    }
+
+    fn open_websocket(
+        path: &str,
+    ) -> impl Future<
+        Output = Result<
+            (
+                impl Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                impl Sink<Bytes> + Send + 'static,
+            ),
+            ApiError,
+        >,
+    > + Send {
+        <BrowserClient as Client<ApiError>>::open_websocket(path)
+    }
+
+    fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+        <BrowserClient as Client<ApiError>>::spawn(future)
+    }
+}
+
+impl std::fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse").field("status", &self.status).finish_non_exhaustive()
+    }
+}
+
+impl ApiResponse {
+    fn is_error(&self) -> bool {
+        (400..=599).contains(&self.status)
+    }
+}
+
+impl ClientRes<ApiError> for ApiResponse {
+    fn try_into_string(self) -> impl Future<Output = Result<String, ApiError>> + Send {
+        self.inner.try_into_string()
+    }
+
+    /// The body; for an error answer, the error it means (returned as the `Err` that
+    /// the call then fails with).
+    fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, ApiError>> + Send {
+        let (is_error, status, retry_after) = (self.is_error(), self.status, self.retry_after);
+        let body = self.inner.try_into_bytes();
+        async move {
+            let body = body.await?;
+            if is_error { Err(ApiError::from_answer(status, retry_after, &body)) } else { Ok(body) }
+        }
+    }
+
+    fn try_into_stream(
+        self,
+    ) -> Result<impl Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, ApiError> {
+        self.inner.try_into_stream()
+    }
+
+    fn status(&self) -> u16 {
+        self.status
+    }
+
+    fn status_text(&self) -> String {
+        ClientRes::<ApiError>::status_text(&self.inner)
+    }
+
+    fn location(&self) -> String {
+        ClientRes::<ApiError>::location(&self.inner)
+    }
+
+    fn has_redirect(&self) -> bool {
+        ClientRes::<ApiError>::has_redirect(&self.inner)
+    }
+}

@@ -1,0 +1,40 @@
+use leptos::{html, prelude::*};
+
+/// A labelled text input with its error message underneath, tied together for screen
+/// readers (`aria-invalid`, `aria-describedby`). `children` go after the input (a
+/// picker button, say); `input` lets them reach it.
+#[component]
+pub fn Field(
+    label: &'static str,
+    #[prop(into)] id: String,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] placeholder: &'static str,
+    error: Signal<Option<String>>,
+    #[prop(optional)] input: Option<NodeRef<html::Input>>,
+    /// An extra class for the wrapper (the emoji field is laid out with its picker).
+    #[prop(optional)]
+    class: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let input = input.unwrap_or_default();
+    view! {
+        <div class=format!("field {class}")>
+            <label for=id.clone()>{label}</label>
+            <input
+                node_ref=input
+                id=id
+                name=name
+                value=value
+                placeholder=placeholder
+                autocomplete="off"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            {children.map(|children| children())}
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,317 @@
+//! The one error type of the app's edge, from the server to the browser.
+//!
+//! Every refusal — the identity layer's, the cross-site guard's, the body limit's, a
+//! server function's — reaches the page as an [`ApiError`] with one HTTP status per
+//! variant. On the wire it is data only (an externally tagged enum with snake_case names:
+//! `"signed_out"`, `{"invalid":{"field":"name","problem":"empty"}}`); the sentences a
+//! person reads are written here, from that data, so nothing a request carries (a URL
+//! of the no-JavaScript error path, say) is ever shown as text.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a call can fail with, as the browser sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiError {
+    /// 401: the member session was revoked; the change was not made.
+    SignedOut,
+    /// 403: refused as a cross-site request.
+    Forbidden,
+    /// 413: the request body is over the limit.
+    TooLarge,
+    /// 429: too many attempts; try again after `retry_after` seconds.
+    TooManyRequests { retry_after: u64 },
+    /// 400: the request could not be read (a missing or malformed argument).
+    BadRequest,
+    /// 422: input that breaks a rule, shown next to `field`.
+    Invalid { field: Field, problem: Problem },
+    /// 404: no such thing for this viewer (another owner's avatar looks the same).
+    NotFound,
+    /// 409: the request conflicts with the state of things.
+    Conflict(Conflict),
+    /// 503: a fault on our side; the cause is in the server log, once, never here.
+    Unavailable,
+    /// No HTTP answer at all (network down, connection reset).
+    Unreachable,
+}
+
+/// The form field an [`ApiError::Invalid`] is about: the field's `name` in the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Emoji,
+    Name,
+    Email,
+    DisplayName,
+    /// The order given to a reorder.
+    Order,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Emoji => "emoji",
+            Field::Name => "name",
+            Field::Email => "email",
+            Field::DisplayName => "display_name",
+            Field::Order => "order",
+        }
+    }
+}
+
+/// What is wrong with a field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Empty,
+    TooLong { max: u32 },
+    ControlCharacter,
+    NotAnEmoji,
+    MoreThanOneEmoji,
+    Malformed,
+    NotAPermutation,
+}
+
+/// Which state a request conflicts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conflict {
+    /// The per-owner cap on avatars.
+    AvatarLimit {
+        limit: u32,
+    },
+    /// This guest's roster has moved into an account.
+    GuestMerged,
+    EmailTaken,
+}
+
+impl ApiError {
+    /// The HTTP status this error is answered with (`None`: there was no answer).
+    pub fn status(&self) -> Option<u16> {
+        Some(match self {
+            ApiError::BadRequest => 400,
+            ApiError::SignedOut => 401,
+            ApiError::Forbidden => 403,
+            ApiError::NotFound => 404,
+            ApiError::Conflict(_) => 409,
+            ApiError::TooLarge => 413,
+            ApiError::Invalid { .. } => 422,
+            ApiError::TooManyRequests { .. } => 429,
+            ApiError::Unavailable => 503,
+            ApiError::Unreachable => return None,
+        })
+    }
+
+    /// The error an error answer means, decided by its status first; the body (when it
+    /// decodes and agrees with the status) adds the details only it can carry (which
+    /// field, which conflict). A proxy's HTML error page reads as what its status says.
+    pub fn from_answer(status: u16, retry_after: Option<u64>, body: &[u8]) -> ApiError {
+        if let Ok(decoded) = serde_json::from_slice::<ApiError>(body)
+            && decoded.status() == Some(status)
+        {
+            return decoded;
+        }
+        match status {
+            401 => ApiError::SignedOut,
+            403 => ApiError::Forbidden,
+            404 => ApiError::NotFound,
+            413 => ApiError::TooLarge,
+            429 => ApiError::TooManyRequests { retry_after: retry_after.unwrap_or(1) },
+            500..=599 => ApiError::Unavailable,
+            _ => ApiError::BadRequest,
+        }
+    }
+
+    /// Worth retrying: the same request may well succeed in a moment.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Unavailable | ApiError::Unreachable)
+    }
+
+    /// The message for `field`, when this error is about it.
+    pub fn for_field(&self, field: Field) -> Option<String> {
+        match self {
+            ApiError::Invalid { field: of, .. } if *of == field => Some(self.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// The sentence a person reads.
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::SignedOut => f.write_str(
+                "Your session has ended, so that change was not saved. Reload the page to go on.",
+            ),
+            ApiError::Forbidden => {
+                f.write_str("That request was refused. Reload the page and try again.")
+            }
+            ApiError::TooLarge => {
+                f.write_str("That is more than Guestroom accepts in one request.")
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                write!(f, "Too many attempts — try again in {retry_after} seconds.")
+            }
+            ApiError::BadRequest => {
+                f.write_str("That request could not be read. Reload the page and try again.")
+            }
+            ApiError::Invalid { field, problem } => invalid(f, *field, *problem),
+            ApiError::NotFound => {
+                f.write_str("That avatar no longer exists. The list has been refreshed.")
+            }
+            ApiError::Conflict(Conflict::AvatarLimit { limit }) => {
+                write!(f, "You can keep at most {limit} avatars.")
+            }
+            ApiError::Conflict(Conflict::GuestMerged) => f.write_str(
+                "This guest's avatars have moved into an account. Reload the page to go on.",
+            ),
+            ApiError::Conflict(Conflict::EmailTaken) => {
+                f.write_str("An account with this email already exists.")
+            }
+            ApiError::Unavailable => {
+                f.write_str("Something went wrong on our side. Please try again.")
+            }
+            ApiError::Unreachable => {
+                f.write_str("Could not reach Guestroom. Check your connection and try again.")
+            }
+        }
+    }
+}
+
+fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::Result {
+    let label = match field {
+        Field::DisplayName => "Display name",
+        _ => "Name",
+    };
+    match (field, problem) {
+        (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
+        (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
+        (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
+        (Field::Email, _) => f.write_str("Enter an email address like name@example.com."),
+        (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
+        (_, Problem::Empty) => write!(f, "{label} cannot be empty."),
+        (_, Problem::TooLong { max }) => write!(f, "{label} can be at most {max} characters long."),
+        (_, Problem::ControlCharacter) => write!(f, "{label} cannot contain control characters."),
+        _ => write!(f, "{label} is not valid."),
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for ApiError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    /// Failures of the server-function machinery itself. In the browser that is a call
+    /// that got no readable answer. On the server it is a request whose arguments could
+    /// not be read: a 400 with a fixed sentence (the decoder's words are for the log at
+    /// debug level, never for the client).
+    fn from_server_fn_error(error: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use leptos::server_fn::error::ServerFnErrorErr as E;
+            match error {
+                E::Args(_) | E::MissingArg(_) | E::Deserialization(_) => {
+                    tracing::debug!(%error, "unreadable server function call");
+                    answer(ApiError::BadRequest)
+                }
+                other => {
+                    tracing::error!(error = %other, "server function failed");
+                    answer(ApiError::Unavailable)
+                }
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = error;
+            ApiError::Unreachable
+        }
+    }
+}
+
+/// Sets the status of the response being made for `error`, and returns it. A plain form
+/// post (one that asked for HTML) keeps its status: it is answered with a redirect back
+/// to the page, the error's code in the URL.
+#[cfg(feature = "ssr")]
+pub fn answer(error: ApiError) -> ApiError {
+    use leptos::prelude::use_context;
+    let from_a_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if let (false, Some(response), Some(status)) = (
+        from_a_form,
+        use_context::<leptos_axum::ResponseOptions>(),
+        error.status().and_then(|status| http::StatusCode::from_u16(status).ok()),
+    ) {
+        response.set_status(status);
+        if let ApiError::TooManyRequests { retry_after } = error {
+            response.insert_header(http::header::RETRY_AFTER, retry_after.into());
+        }
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_shape_is_snake_case_codes_and_data() {
+        let json = |e: &ApiError| serde_json::to_string(e).expect("serialises");
+        assert_eq!(json(&ApiError::SignedOut), r#""signed_out""#);
+        assert_eq!(
+            json(&ApiError::Invalid { field: Field::Name, problem: Problem::TooLong { max: 40 } }),
+            r#"{"invalid":{"field":"name","problem":{"too_long":{"max":40}}}}"#
+        );
+        assert_eq!(
+            json(&ApiError::Conflict(Conflict::AvatarLimit { limit: 100 })),
+            r#"{"conflict":{"avatar_limit":{"limit":100}}}"#
+        );
+    }
+
+    #[test]
+    fn an_answer_is_decided_by_its_status_first() {
+        assert_eq!(ApiError::from_answer(401, None, b"Unauthorized"), ApiError::SignedOut);
+        assert_eq!(ApiError::from_answer(413, None, b""), ApiError::TooLarge);
+        assert_eq!(
+            ApiError::from_answer(502, None, b"<html>Bad gateway</html>"),
+            ApiError::Unavailable
+        );
+        assert_eq!(
+            ApiError::from_answer(429, Some(7), b""),
+            ApiError::TooManyRequests { retry_after: 7 }
+        );
+        // A body that contradicts its status does not win.
+        assert_eq!(ApiError::from_answer(401, None, br#""not_found""#), ApiError::SignedOut);
+    }
+
+    #[test]
+    fn the_body_adds_what_only_it_can_carry() {
+        let body = br#"{"invalid":{"field":"emoji","problem":"not_an_emoji"}}"#;
+        assert_eq!(
+            ApiError::from_answer(422, None, body),
+            ApiError::Invalid { field: Field::Emoji, problem: Problem::NotAnEmoji }
+        );
+        assert_eq!(ApiError::from_answer(422, None, b"nonsense"), ApiError::BadRequest);
+    }
+
+    #[test]
+    fn only_unavailable_and_unreachable_are_transient() {
+        assert!(ApiError::Unavailable.is_transient() && ApiError::Unreachable.is_transient());
+        for error in
+            [ApiError::SignedOut, ApiError::Forbidden, ApiError::TooLarge, ApiError::NotFound]
+        {
+            assert!(!error.is_transient(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_signed_out_error_says_so_and_not_that_the_server_was_unreachable() {
+        let sentence = ApiError::SignedOut.to_string();
+        assert!(sentence.contains("session has ended"), "{sentence}");
+        assert!(!sentence.contains("Could not reach"), "{sentence}");
+    }
+}

@@ -1,0 +1,30 @@
+use leptos::prelude::*;
+
+use super::{api::CreateAvatar, picker::EmojiField, state::Ui};
+use crate::{
+    components::{alert::Alert, field::Field},
+    error::{ApiError, Field as Name},
+};
+
+/// The form that adds an avatar at the end of the roster. A refusal about a field shows
+/// next to it; any other under the button.
+#[component]
+pub fn AddAvatarForm() -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let error = move |field: Name| {
+        Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
+    };
+    let other_error =
+        move || ui.add_error.get().filter(|error| !matches!(error, ApiError::Invalid { .. }));
+    ui.form(
+        "add",
+        Some("Add an avatar"),
+        move |args: CreateAvatar, form| ui.add(args, form),
+        view! {
+            <EmojiField id="new-emoji" placeholder="🐱" error=error(Name::Emoji) />
+            <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error(Name::Name) />
+            <button type="submit" class="primary">"Add avatar"</button>
+            {move || other_error().map(|e| view! { <Alert message=e.to_string() /> })}
+        },
+    )
+}

@@ -1,0 +1,137 @@
+//! The roster's server functions and the types they exchange with the browser.
+//!
+//! Every function learns who is asking from the request's `Viewer` (never from its
+//! arguments) and calls the owner-scoped store, whose operations are atomic (each one
+//! transaction, reading back what it returns). Each one also works as a plain HTML form
+//! post, which is what keeps the page usable without JavaScript; the endpoints and their
+//! field names are the roster's HTTP interface.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{client::transport::ApiClient, error::ApiError, from_fields};
+
+/// One avatar as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvatarView {
+    pub id: String,
+    pub emoji: String,
+    pub name: String,
+    pub is_active: bool,
+    /// Its place in the roster, from 0 (what undo puts back).
+    pub position: i32,
+}
+
+/// The viewer's avatars in roster order.
+#[server(endpoint = "roster/list", client = ApiClient)]
+pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
+    let (owner, store) = crate::server::scope()?;
+    let avatars = store.list_avatars(owner).await.map_err(crate::server::store_error)?;
+    Ok(avatars.into_iter().map(AvatarView::from).collect())
+}
+
+#[server(endpoint = "roster/create", client = ApiClient)]
+pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, ApiError> {
+    use persistence::domain::NewAvatar;
+    let new = NewAvatar::parse(&emoji, &name, true).map_err(crate::server::invalid)?;
+    let (owner, store) = crate::server::scope()?;
+    store.create_avatar(owner, new).await.map(AvatarView::from).map_err(crate::server::store_error)
+}
+
+/// Changes an avatar's emoji and name (the edit form sends both).
+#[server(endpoint = "roster/update", client = ApiClient)]
+pub async fn update_avatar(
+    id: String,
+    emoji: String,
+    name: String,
+) -> Result<AvatarView, ApiError> {
+    use persistence::domain::{AvatarName, AvatarPatch, Emoji};
+    let patch = AvatarPatch {
+        emoji: Some(Emoji::parse(&emoji).map_err(crate::server::invalid)?),
+        name: Some(AvatarName::parse(&name).map_err(crate::server::invalid)?),
+        is_active: None,
+    };
+    super::load::patch(&id, patch).await
+}
+
+/// Marks an avatar active or inactive.
+#[server(endpoint = "roster/activate", client = ApiClient)]
+pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView, ApiError> {
+    use persistence::domain::AvatarPatch;
+    super::load::patch(&id, AvatarPatch { is_active: Some(is_active), ..AvatarPatch::default() })
+        .await
+}
+
+/// Deletes the avatar and returns it, so the page can offer to undo.
+#[server(endpoint = "roster/delete", client = ApiClient)]
+pub async fn delete_avatar(id: String) -> Result<AvatarView, ApiError> {
+    let id = super::load::avatar_id(&id)?;
+    let (owner, store) = crate::server::scope()?;
+    store.delete_avatar(owner, id).await.map(AvatarView::from).map_err(crate::server::store_error)
+}
+
+/// Undo of a delete: the same avatar back in its place (clamped to the roster).
+#[server(endpoint = "roster/restore", client = ApiClient)]
+pub async fn restore_avatar(
+    emoji: String,
+    name: String,
+    is_active: bool,
+    position: i32,
+) -> Result<AvatarView, ApiError> {
+    use persistence::domain::NewAvatar;
+    let new = NewAvatar::parse(&emoji, &name, is_active).map_err(crate::server::invalid)?;
+    let (owner, store) = crate::server::scope()?;
+    store
+        .restore_avatar(owner, new, position)
+        .await
+        .map(AvatarView::from)
+        .map_err(crate::server::store_error)
+}
+
+/// Moves an avatar one place up or down the roster; returns the roster as it now is.
+#[server(endpoint = "roster/move", client = ApiClient)]
+pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, ApiError> {
+    use persistence::domain::Direction;
+    let id = super::load::avatar_id(&id)?;
+    let (owner, store) = crate::server::scope()?;
+    let direction = if up { Direction::Up } else { Direction::Down };
+    let avatars =
+        store.move_avatar(owner, id, direction).await.map_err(crate::server::store_error)?;
+    Ok(avatars.into_iter().map(AvatarView::from).collect())
+}
+
+from_fields! {
+    CreateAvatar { emoji: text, name: text }
+    UpdateAvatar { id: text, emoji: text, name: text }
+    SetAvatarActive { id: text, is_active: parse }
+    DeleteAvatar { id: text }
+    RestoreAvatar { emoji: text, name: text, is_active: parse, position: parse }
+    MoveAvatar { id: text, up: parse }
+}
+
+/// Swaps the item at `from` with its neighbour above (`up`) or below; at either end it
+/// stays. The page's optimistic move; the store makes the same move in one transaction.
+pub fn move_one<T>(items: &mut [T], from: usize, up: bool) {
+    let to = if up { from.checked_sub(1) } else { Some(from + 1).filter(|to| *to < items.len()) };
+    if let Some(to) = to {
+        items.swap(from, to);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::move_one;
+
+    #[test]
+    fn move_one_swaps_with_the_neighbour_and_stops_at_the_ends() {
+        let mut items = ['a', 'b', 'c'];
+        move_one(&mut items, 1, true);
+        assert_eq!(items, ['b', 'a', 'c']);
+        move_one(&mut items, 1, false);
+        assert_eq!(items, ['b', 'c', 'a']);
+        move_one(&mut items, 0, true);
+        assert_eq!(items, ['b', 'c', 'a']);
+        move_one(&mut items, 2, false);
+        assert_eq!(items, ['b', 'c', 'a']);
+    }
+}

@@ -1,0 +1,97 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_fetch::QueryClient;
+
+use super::{
+    FormFailure, RosterPageData,
+    add::AddAvatarForm,
+    api::{AvatarView, CreateAvatar},
+    queries,
+    row::AvatarRow,
+    state::Ui,
+    undo::UndoDelete,
+};
+use crate::{client::sync, components::alert::Alert};
+
+/// The interactive roster: the only part of the page compiled to wasm.
+#[island]
+pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoView {
+    let client = QueryClient::new().provide();
+    client.set_query(queries::roster(), (), data.roster);
+    let avatars = client.subscribe_value(queries::roster(), || ());
+    let ui = Ui::new(client, avatars);
+    if let Some(FormFailure { action, error }) = failure {
+        if action == CreateAvatar::PATH {
+            ui.add_error.set(Some(error))
+        } else {
+            ui.banner.set(Some(error))
+        }
+    }
+    provide_context(ui);
+    // Why the roster could not be loaded or refreshed, if it could not: shown above the
+    // list, which keeps showing what was last loaded.
+    let load_error = Memo::new(move |_| avatars.get().and_then(Result::err));
+    // What the list area shows: the list, the empty state, or nothing (when nothing could
+    // be loaded, the error says it all). A memo, so that a change inside the list leaves
+    // the list mounted: rows update where they are, keeping focus and open editors.
+    let showing =
+        Memo::new(move |_| match (ui.list.with(Vec::is_empty), load_error.with(Option::is_some)) {
+            (false, _) => ListArea::Avatars,
+            (true, false) => ListArea::Empty,
+            (true, true) => ListArea::Nothing,
+        });
+    let refresh = move || leptos::task::spawn_local(queries::refresh(client));
+    // Effects run in the browser only, once the island is live.
+    let cache_owner = data.cache_owner;
+    Effect::new(move |_| {
+        sync::start(client, cache_owner.clone(), refresh);
+        ui.ready.set(true);
+    });
+
+    view! {
+        <div
+            class="roster-body"
+            data-hydrated=move || ui.ready.get().to_string()
+            data-busy=move || (ui.in_flight.get() > 0).to_string()
+        >
+            <AddAvatarForm />
+            {move || ui.banner.get().map(|error| view! { <Alert message=error.to_string() /> })}
+            {move || {
+                load_error.get().map(|error| view! {
+                    <div class="error load-error" role="alert">
+                        <p>{error.to_string()}</p>
+                        <button type="button" on:click=move |_| refresh()>"Try again"</button>
+                    </div>
+                })
+            }}
+            {move || match showing.get() {
+                ListArea::Avatars => view! {
+                    <ol class="avatars" aria-label="Avatars">
+                        <For each=move || ui.list.get() key=|avatar: &AvatarView| avatar.id.clone() let(avatar)>
+                            <AvatarRow id=avatar.id />
+                        </For>
+                    </ol>
+                }
+                .into_any(),
+                ListArea::Empty => view! {
+                    <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
+                }
+                .into_any(),
+                ListArea::Nothing => ().into_any(),
+            }}
+            <UndoDelete />
+        </div>
+    }
+    // Erased here, so the page's view type stays shallow enough for the compiler.
+    .into_any()
+}
+
+/// What the list area of the island shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListArea {
+    Avatars,
+    /// The invitation to add a first avatar.
+    Empty,
+    /// Nothing could be loaded: the error above says so.
+    Nothing,
+}

@@ -1,0 +1,76 @@
+//! The roster: the viewer's avatars, rendered on the server from data loaded before
+//! rendering starts, and one island ([`island::Roster`]) that the browser hydrates.
+//!
+//! In the browser the list lives in the query cache (`queries::roster`), seeded from the
+//! server's data (no fetch on hydrate). Every change goes through `Mutation::run`, which
+//! updates the cache at once, calls the server function, rolls back on failure and fetches
+//! the list again when it settles. Every control is also a plain `<form>` posting to the
+//! same server function, so the page works without JavaScript.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// Adding an avatar.
+mod add;
+/// The server functions and the avatar as the page sees it.
+pub mod api;
+/// The island: the part of the page compiled to wasm.
+mod island;
+/// The page's loader and the server functions' shared helpers (server only).
+#[cfg(feature = "ssr")]
+pub mod load;
+/// The emoji picker and its search.
+mod picker;
+/// The roster's query in the client cache.
+mod queries;
+/// One avatar's row: toggle, move, delete, edit.
+mod row;
+/// The island's state and the changes it makes.
+mod state;
+/// Undo of a delete.
+mod undo;
+
+/// What the roster page needs before it renders; loaded by the server ([`load::load`])
+/// so that nothing on the page suspends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterPageData {
+    /// Whose data the page holds, as an opaque tag (`server::cache_owner`): tabs compare
+    /// it to tell whether a message from another tab is about their cache.
+    pub cache_owner: String,
+    pub roster: queries::RosterData,
+}
+
+/// A plain form post (JavaScript off) that failed: the server redirected back to the page
+/// with the error's code in the URL.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormFailure {
+    /// The server function's path: says which form it came from.
+    pub action: String,
+    pub error: ApiError,
+}
+
+#[component]
+pub fn RosterPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (data, failure) = (
+        crate::server::page_data::<RosterPageData>().unwrap_or_else(|| {
+            tracing::error!("the roster page rendered without its data: preload missing");
+            RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) }
+        }),
+        crate::server::form_failure().map(|(action, error)| FormFailure { action, error }),
+    );
+    // Never rendered in the browser (only islands run there); this keeps the type whole.
+    #[cfg(not(feature = "ssr"))]
+    let (data, failure) = (
+        RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) },
+        None::<FormFailure>,
+    );
+    view! {
+        <section class="roster" aria-labelledby="roster-title">
+            <h1 id="roster-title">"Your avatars"</h1>
+            <island::Roster data failure />
+        </section>
+    }
+}

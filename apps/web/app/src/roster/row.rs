@@ -1,0 +1,129 @@
+use leptos::prelude::*;
+
+use super::{
+    api::{AvatarView, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar},
+    picker::EmojiField,
+    state::{PENDING_ID, Ui},
+};
+use crate::{components::field::Field, error};
+
+/// One avatar of the list. Keyed by id in the list, and reading its own fields from the
+/// cache, so a change re-renders the row in place (and keeps keyboard focus). The
+/// controls sit in one group that wraps as a whole on a narrow screen.
+#[component]
+pub fn AvatarRow(id: String) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let id = StoredValue::new(id);
+    let row = Memo::new(move |_| {
+        ui.list.with(|list| {
+            let index = list.iter().position(|a| a.id == id.get_value())?;
+            Some((list[index].clone(), index == 0, index + 1 == list.len()))
+        })
+    });
+    let avatar = move || row.get().map(|(avatar, ..)| avatar).unwrap_or_else(placeholder);
+    let first = move || row.get().is_none_or(|(_, first, _)| first);
+    let last = move || row.get().is_none_or(|(.., last)| last);
+    let pending = id.get_value().starts_with(PENDING_ID);
+    let label = move |verb: &str| format!("{verb} {}", avatar().name);
+    let edit_error = move |field: error::Field| {
+        Signal::derive(move || {
+            ui.edit_error
+                .get()
+                .filter(|(of, _)| *of == id.get_value())
+                .and_then(|(_, error)| error.for_field(field))
+        })
+    };
+    view! {
+        <li class="avatar" class:inactive=move || !avatar().is_active class:pending=pending>
+            <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
+            <span class="avatar-name">{move || avatar().name}</span>
+            <div class="controls">
+                {ui.form(
+                    "inline toggle",
+                    None,
+                    move |args: SetAvatarActive, _| ui.set_active(args),
+                    view! {
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <input type="hidden" name="is_active" value=move || (!avatar().is_active).to_string() />
+                        <button type="submit" class="toggle" disabled=pending aria-pressed=move || avatar().is_active.to_string()>
+                            "Active"
+                        </button>
+                    },
+                )}
+                <MoveButton id up=true disabled=Signal::derive(move || pending || first()) label=Signal::derive(move || label("Move") + " up") />
+                <MoveButton id up=false disabled=Signal::derive(move || pending || last()) label=Signal::derive(move || label("Move") + " down") />
+                {ui.form(
+                    "inline",
+                    None,
+                    move |args: DeleteAvatar, _| ui.delete(args),
+                    view! {
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <button type="submit" class="danger" disabled=pending aria-label=move || label("Delete")>
+                            "Delete"
+                        </button>
+                    },
+                )}
+            </div>
+            <details class="edit">
+                <summary aria-label=move || label("Edit")>"Edit"</summary>
+                {ui.form(
+                    "edit-form",
+                    None,
+                    move |args: UpdateAvatar, form| ui.edit(args, form),
+                    view! {
+                        <input type="hidden" name="id" value=id.get_value() />
+                        <EmojiField
+                            id=format!("emoji-{}", id.get_value())
+                            value=avatar().emoji
+                            error=edit_error(error::Field::Emoji)
+                        />
+                        <Field
+                            label="Name"
+                            id=format!("name-{}", id.get_value())
+                            name="name"
+                            value=avatar().name
+                            error=edit_error(error::Field::Name)
+                        />
+                        <button type="submit" class="primary" disabled=pending>"Save"</button>
+                    },
+                )}
+            </details>
+        </li>
+    }
+    .into_any()
+}
+
+/// What a row shows for the instant between its avatar leaving the list and the row
+/// being removed.
+fn placeholder() -> AvatarView {
+    AvatarView {
+        id: String::new(),
+        emoji: String::new(),
+        name: String::new(),
+        is_active: false,
+        position: 0,
+    }
+}
+
+/// Moves an avatar one place up or down; disabled at the end it cannot move past.
+#[component]
+fn MoveButton(
+    id: StoredValue<String>,
+    up: bool,
+    disabled: Signal<bool>,
+    label: Signal<String>,
+) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    ui.form(
+        "inline",
+        None,
+        move |args: MoveAvatar, _| ui.reorder(args),
+        view! {
+            <input type="hidden" name="id" value=id.get_value() />
+            <input type="hidden" name="up" value=up.to_string() />
+            <button type="submit" disabled=disabled aria-label=label>
+                {if up { "↑" } else { "↓" }}
+            </button>
+        },
+    )
+}

@@ -1,0 +1,54 @@
+use persistence::{
+    StoreError,
+    domain::{self, ValidationError},
+};
+
+use crate::error::{ApiError, Conflict, Field, Problem, answer};
+
+/// Translates a store error, once, into what the browser sees, and sets the status.
+/// Server faults are logged here with their cause and shown as a plain sentence.
+pub fn store_error(error: StoreError) -> ApiError {
+    answer(match error {
+        StoreError::Invalid(invalid) => api_invalid(invalid),
+        StoreError::NotFound => ApiError::NotFound,
+        StoreError::AvatarLimitReached { limit } => {
+            ApiError::Conflict(Conflict::AvatarLimit { limit: clamp(limit) })
+        }
+        StoreError::GuestMerged => ApiError::Conflict(Conflict::GuestMerged),
+        StoreError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
+        StoreError::Open(_) | StoreError::Migration(_) | StoreError::Database(_) => {
+            tracing::error!(error = &error as &dyn std::error::Error, "store failure");
+            ApiError::Unavailable
+        }
+    })
+}
+
+/// Input the domain types refused: a 422 naming the field.
+pub fn invalid(error: ValidationError) -> ApiError {
+    answer(api_invalid(error))
+}
+
+fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError {
+    let field = match field {
+        domain::Field::Emoji => Field::Emoji,
+        domain::Field::Name => Field::Name,
+        domain::Field::Email => Field::Email,
+        domain::Field::DisplayName => Field::DisplayName,
+        domain::Field::Order => Field::Order,
+    };
+    let problem = match problem {
+        domain::Problem::Empty => Problem::Empty,
+        domain::Problem::TooLong { max } => Problem::TooLong { max: clamp(max) },
+        domain::Problem::ControlCharacter => Problem::ControlCharacter,
+        domain::Problem::NotAnEmoji => Problem::NotAnEmoji,
+        domain::Problem::MoreThanOneEmoji => Problem::MoreThanOneEmoji,
+        domain::Problem::Malformed => Problem::Malformed,
+        domain::Problem::NotAPermutation => Problem::NotAPermutation,
+    };
+    ApiError::Invalid { field, problem }
+}
+
+/// Limits are small numbers; the wire carries them as `u32`.
+fn clamp(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}

@@ -1,0 +1,170 @@
+//! Members, the guest → member merge, and revocation: what the identity layer's upgrade
+//! rules need from storage.
+
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+
+use identity::OwnerId;
+
+use crate::{
+    Store, StoreError,
+    domain::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
+    entity::{
+        avatar, member,
+        owner::{self, OwnerKind},
+    },
+    owners::claim_owner,
+    roster::{order, renumber},
+};
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Creates a member (and its owner row) with a fresh id that no guest has ever had.
+    #[tracing::instrument(skip_all)]
+    pub async fn create_member(&self, new: NewMember) -> Result<Member> {
+        let now = self.now();
+        let id = OwnerId::random();
+        let txn = self.db.begin().await?;
+        owner::Entity::insert(owner::ActiveModel {
+            id: Set(id.as_uuid()),
+            kind: Set(OwnerKind::Member),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            merged_into: Set(None),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        let row = member::Entity::insert(member::ActiveModel {
+            owner_id: Set(id.as_uuid()),
+            email: Set(new.email.as_str().to_owned()),
+            display_name: Set(new.display_name.as_str().to_owned()),
+            password_hash: Set(new.password_hash.map(|h| h.expose().to_owned())),
+            session_version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|error| match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
+            _ => StoreError::Database(error),
+        })?;
+        txn.commit().await?;
+        Member::try_from(row)
+    }
+
+    /// Looks a member up by email; the email is normalised, so case does not matter.
+    #[tracing::instrument(skip_all)]
+    pub async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
+        member::Entity::find()
+            .filter(member::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await?
+            .map(Member::try_from)
+            .transpose()
+    }
+
+    /// The member's current `session_version`, or `None` when there is no such member.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
+        Ok(member::Entity::find_by_id(member.as_uuid())
+            .select_only()
+            .column(member::Column::SessionVersion)
+            .into_tuple::<i32>()
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Ends every session the member holds ("sign out everywhere", password change):
+    /// sessions carry the version they were issued with, and older ones are refused.
+    /// Returns the new version.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        let rows = member::Entity::update_many()
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+
+    /// Moves every avatar of `guest` to the end of `member`'s roster, in their order, and
+    /// marks the guest merged, in one transaction: either all of it happens or none of it
+    /// does.
+    ///
+    /// Idempotent: replaying a merge that already happened changes nothing. A guest that
+    /// never wrote gets a (merged) owner row too, so its token cannot start writing later.
+    /// The member's avatar cap is not applied here: a merge never drops data.
+    #[tracing::instrument(skip_all, fields(%guest, %member))]
+    pub async fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> Result<MergeReport> {
+        let now = self.now();
+        let txn = self.db.begin().await?;
+        let guest_row = claim_owner(&txn, guest, now).await?;
+        if guest_row.kind != OwnerKind::Guest {
+            return Err(StoreError::NotFound);
+        }
+        match guest_row.merged_into {
+            Some(into) if into == member.as_uuid() => {
+                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+            }
+            Some(_) => return Err(StoreError::GuestMerged),
+            None => {}
+        }
+        if member::Entity::find_by_id(member.as_uuid()).one(&txn).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let mut combined = order(&txn, member).await?;
+        combined.extend(order(&txn, guest).await?);
+        let moved = avatar::Entity::update_many()
+            .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
+            .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
+            .filter(avatar::Column::OwnerId.eq(guest.as_uuid()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        renumber(&txn, member, &combined).await?;
+        owner::Entity::update_many()
+            .col_expr(owner::Column::MergedInto, Expr::value(member.as_uuid()))
+            .filter(owner::Column::Id.eq(guest.as_uuid()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(MergeReport { moved_avatars: moved, already_merged: false })
+    }
+}
+
+impl TryFrom<member::Model> for Member {
+    type Error = StoreError;
+
+    fn try_from(row: member::Model) -> Result<Self> {
+        Ok(Member {
+            id: OwnerId::from_uuid(row.owner_id),
+            email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
+            display_name: DisplayName::parse(&row.display_name).map_err(StoreError::corrupt)?,
+            password_hash: row.password_hash.map(PasswordHash::new),
+            session_version: row.session_version,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// The identity layer consults the store only for revocation.
+impl identity::IdentityStore for Store {
+    type Error = StoreError;
+
+    async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
+        Store::session_version(self, member).await
+    }
+}
