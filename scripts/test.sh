@@ -19,8 +19,8 @@ trap 'rm -rf "$log_dir"' EXIT
 
 step "Rust tests (unit, integration, store on SQLite and PostgreSQL)"
 cargo test --workspace --exclude guestroom-frontend 2>&1 | tee "$log_dir/cargo.log"
-sqlite_tests=$(grep -cE '^test sqlite::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
-postgres_tests=$(grep -cE '^test postgres::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
+sqlite_tests=$(grep -cE '^test (accounts::)?sqlite::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
+postgres_tests=$(grep -cE '^test (accounts::)?postgres::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
 rust_passed=$(grep -E '^test result: ok\.' "$log_dir/cargo.log" | awk '{ n += $4 } END { print n + 0 }')
 
 step "release build for the browser tests"

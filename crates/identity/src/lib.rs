@@ -6,19 +6,28 @@
 //! `__Host-session` with an absolute lifetime, an idle timeout and rolling refresh.
 //! Handlers learn who is asking from one type, [`Viewer`]. Keys come from one
 //! `AUTH_SECRET` (a list, for rotation) through HKDF. Time comes from an injected
-//! [`Clock`]. Storage is a trait, [`IdentityStore`], that another crate implements:
-//! this crate knows no database and no UI framework.
+//! [`Clock`]. Storage is a pair of traits, [`IdentityStore`] and [`AccountStore`], that
+//! another crate implements (the `testing` feature brings an in-memory one and the
+//! conformance suite they all pass): this crate knows no database and no UI framework.
 
+/// Accounts: members, emails, display names, password hashes, merge reports.
+pub mod account;
 /// Where time comes from.
 mod clock;
 /// The id that owns data.
 mod owner;
-/// What the identity layer needs from storage.
+/// The ports: what the identity layer and the account rules need from storage.
 mod store;
+/// The rules of names people type.
+pub mod text;
 /// The tokens: what both kinds share, keys, guest tokens (JWS), member sessions (JWE).
 mod token;
 /// Who is asking.
 mod viewer;
+
+/// An in-memory store and the stores' conformance suite.
+#[cfg(feature = "testing")]
+pub mod testing;
 
 /// Cookies, the identity middleware, the cross-site guard, and how they refuse.
 #[cfg(feature = "axum")]
@@ -26,7 +35,7 @@ pub mod http;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use owner::OwnerId;
-pub use store::IdentityStore;
+pub use store::{AccountRefusal, AccountStore, IdentityStore, StoreFailure};
 pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,
     guest::{DEFAULT_GUEST_LIFETIME, GuestToken, GuestTokens},

@@ -1,12 +1,35 @@
+//! The ports: what the identity layer and the upgrade rules need from storage.
+//! `identity` knows nothing of databases; the persistence crate implements these for its
+//! store, [`crate::testing::MemoryStore`] over a map, and one conformance suite
+//! ([`crate::testing::conformance`]) holds every implementation to the same behaviour.
+
 use std::future::Future;
 
-use crate::OwnerId;
+use crate::{
+    OwnerId,
+    account::{Email, Member, MergeReport, NewMember},
+};
 
-/// What the identity layer needs from storage. `identity` knows nothing of databases;
-/// the persistence crate implements this for its store, and a test can implement it over
-/// a map.
+/// A refusal the account rules act on. Any store error without one is a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountRefusal {
+    /// No such member (or, for a merge, the "guest" is a member).
+    NotFound,
+    /// Another member has this (normalised) email.
+    EmailTaken,
+    /// The guest was already merged into another member.
+    GuestMerged,
+}
+
+/// A store's error, as the identity layer reads it.
+pub trait StoreFailure: std::error::Error + Send + Sync + 'static {
+    /// What the store refused, when it refused rather than failed.
+    fn refusal(&self) -> Option<AccountRefusal>;
+}
+
+/// What the identity middleware needs from storage: revocation only.
 pub trait IdentityStore: Clone + Send + Sync + 'static {
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Error: StoreFailure;
 
     /// The member's current `session_version`, or `None` when there is no such member.
     /// Consulted on writes and when a session is refreshed, never on plain reads.
@@ -14,4 +37,38 @@ pub trait IdentityStore: Clone + Send + Sync + 'static {
         &self,
         member: OwnerId,
     ) -> impl Future<Output = Result<Option<i32>, Self::Error>> + Send;
+}
+
+/// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation)
+/// need from storage.
+pub trait AccountStore: IdentityStore {
+    /// Creates a member with a fresh id that no guest has ever had; refuses a taken email
+    /// ([`AccountRefusal::EmailTaken`]) and then stores nothing.
+    fn create_member(
+        &self,
+        new: NewMember,
+    ) -> impl Future<Output = Result<Member, Self::Error>> + Send;
+
+    /// The member with this (normalised) email.
+    fn find_member_by_email(
+        &self,
+        email: &Email,
+    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// Ends every session the member holds; returns the new version.
+    fn bump_session_version(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
+
+    /// Moves everything `guest` owns to `member` and retires the guest, atomically and
+    /// idempotently: a replay reports `already_merged` and changes nothing; a guest merged
+    /// into someone else is refused ([`AccountRefusal::GuestMerged`]), and so is a merge
+    /// into a member that does not exist or of a "guest" that is a member
+    /// ([`AccountRefusal::NotFound`]).
+    fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<MergeReport, Self::Error>> + Send;
 }

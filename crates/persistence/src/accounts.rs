@@ -1,5 +1,5 @@
-//! Members, the guest → member merge, and revocation: what the identity layer's upgrade
-//! rules need from storage.
+//! Members, the guest → member merge, and revocation: `identity`'s [`AccountStore`]
+//! port, on the database.
 
 use sea_orm::{
     ActiveValue::Set,
@@ -7,11 +7,13 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use identity::OwnerId;
+use identity::{
+    AccountStore, OwnerId,
+    account::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
+};
 
 use crate::{
     Store, StoreError,
-    domain::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
     entity::{
         avatar, member,
         owner::{self, OwnerKind},
@@ -54,7 +56,7 @@ impl Store {
             _ => StoreError::Database(error),
         })?;
         txn.commit().await?;
-        Member::try_from(row)
+        member_from(row)
     }
 
     /// Looks a member up by email; the email is normalised, so case does not matter.
@@ -64,7 +66,7 @@ impl Store {
             .filter(member::Column::Email.eq(email.as_str()))
             .one(&self.db)
             .await?
-            .map(Member::try_from)
+            .map(member_from)
             .transpose()
     }
 
@@ -145,26 +147,45 @@ impl Store {
     }
 }
 
-impl TryFrom<member::Model> for Member {
-    type Error = StoreError;
-
-    fn try_from(row: member::Model) -> Result<Self> {
-        Ok(Member {
-            id: OwnerId::from_uuid(row.owner_id),
-            email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
-            display_name: DisplayName::parse(&row.display_name).map_err(StoreError::corrupt)?,
-            password_hash: row.password_hash.map(PasswordHash::new),
-            session_version: row.session_version,
-            created_at: row.created_at,
-        })
-    }
+/// A member row, re-validated on the way out like every row.
+fn member_from(row: member::Model) -> Result<Member> {
+    Ok(Member {
+        id: OwnerId::from_uuid(row.owner_id),
+        email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
+        display_name: DisplayName::parse(&row.display_name).map_err(StoreError::corrupt)?,
+        password_hash: row.password_hash.map(PasswordHash::new),
+        session_version: row.session_version,
+        created_at: row.created_at,
+    })
 }
 
-/// The identity layer consults the store only for revocation.
+/// The identity middleware consults the store only for revocation.
 impl identity::IdentityStore for Store {
     type Error = StoreError;
 
     async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
         Store::session_version(self, member).await
+    }
+}
+
+impl AccountStore for Store {
+    async fn create_member(&self, new: NewMember) -> Result<Member> {
+        Store::create_member(self, new).await
+    }
+
+    async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
+        Store::find_member_by_email(self, email).await
+    }
+
+    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        Store::bump_session_version(self, member).await
+    }
+
+    async fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> Result<MergeReport> {
+        Store::merge_guest_into_member(self, guest, member).await
     }
 }

@@ -31,8 +31,20 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stored row that no longer passes the domain rules: a data fault, not bad input.
-    pub(crate) fn corrupt(error: ValidationError) -> Self {
+    pub(crate) fn corrupt(error: impl std::fmt::Display) -> Self {
         StoreError::Database(DbErr::Custom(format!("stored row fails validation: {error}")))
+    }
+}
+
+/// The account rules act on these refusals; every other error is a fault.
+impl identity::StoreFailure for StoreError {
+    fn refusal(&self) -> Option<identity::AccountRefusal> {
+        match self {
+            StoreError::NotFound => Some(identity::AccountRefusal::NotFound),
+            StoreError::EmailTaken => Some(identity::AccountRefusal::EmailTaken),
+            StoreError::GuestMerged => Some(identity::AccountRefusal::GuestMerged),
+            _ => None,
+        }
     }
 }
 

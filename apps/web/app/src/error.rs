@@ -43,8 +43,6 @@ pub enum ApiError {
 pub enum Field {
     Emoji,
     Name,
-    Email,
-    DisplayName,
     /// The order given to a reorder.
     Order,
 }
@@ -54,8 +52,6 @@ impl Field {
         match self {
             Field::Emoji => "emoji",
             Field::Name => "name",
-            Field::Email => "email",
-            Field::DisplayName => "display_name",
             Field::Order => "order",
         }
     }
@@ -70,7 +66,6 @@ pub enum Problem {
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
-    Malformed,
     NotAPermutation,
 }
 
@@ -181,20 +176,19 @@ impl fmt::Display for ApiError {
 }
 
 fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::Result {
-    let label = match field {
-        Field::DisplayName => "Display name",
-        _ => "Name",
-    };
     match (field, problem) {
         (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
         (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
         (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
-        (Field::Email, _) => f.write_str("Enter an email address like name@example.com."),
         (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
-        (_, Problem::Empty) => write!(f, "{label} cannot be empty."),
-        (_, Problem::TooLong { max }) => write!(f, "{label} can be at most {max} characters long."),
-        (_, Problem::ControlCharacter) => write!(f, "{label} cannot contain control characters."),
-        _ => write!(f, "{label} is not valid."),
+        (Field::Name, Problem::Empty) => f.write_str("Name cannot be empty."),
+        (Field::Name, Problem::TooLong { max }) => {
+            write!(f, "Name can be at most {max} characters long.")
+        }
+        (Field::Name, Problem::ControlCharacter) => {
+            f.write_str("Name cannot contain control characters.")
+        }
+        (Field::Name, _) => f.write_str("Name is not valid."),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The identity crate's integration tests: the token matrices for guest tokens and member
-//! sessions, and a property test that feeds arbitrary input to both parsers.
+//! sessions, a property test that feeds arbitrary input to both parsers, and the
+//! account-store conformance suite on the in-memory store.
 
 mod arbitrary_input;
 mod guest_tokens;
 mod helpers;
 mod sessions;
+mod stores;

@@ -2,20 +2,18 @@
 //!
 //! Every caller (server functions, form posts, the store itself) validates input by
 //! parsing it into one of these types, so the rules in DESIGN.md ("Validation") live in
-//! exactly one place and a value that reached the store has already passed them.
+//! exactly one place and a value that reached the store has already passed them. The
+//! account types (email, display name, member) are `identity::account`'s; names follow
+//! the same text rules (`identity::text`).
 //!
 //! A rejection is data — which [`Field`], what [`Problem`] — never a sentence: the web
 //! app writes the words a person reads, next to the field they are about.
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_segmentation::UnicodeSegmentation;
+use identity::text::{TextProblem, normalise_name};
 
-/// Members: email, display name, password hash, merge reports.
-mod account;
 /// Avatars: ids, emoji, names, and the records the store returns.
 mod avatar;
 
-pub use account::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash};
 pub use avatar::{Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, NewAvatar};
 
 /// Which input a [`ValidationError`] is about, so a form can show it next to that field.
@@ -23,8 +21,6 @@ pub use avatar::{Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, Ne
 pub enum Field {
     Emoji,
     Name,
-    Email,
-    DisplayName,
     /// The list of ids given to a reorder.
     Order,
 }
@@ -39,7 +35,6 @@ pub enum Problem {
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
-    Malformed,
     /// A reorder that does not list each of the owner's avatars exactly once.
     NotAPermutation,
 }
@@ -58,32 +53,19 @@ impl ValidationError {
     }
 }
 
-/// Normalises free text the way every name in Guestroom is normalised: trimmed, NFC, no
-/// control characters, at most `max` grapheme clusters.
-fn parse_text(field: Field, input: &str, max: usize) -> Result<String, ValidationError> {
-    let invalid = |problem| ValidationError::new(field, problem);
-    let text: String = input.trim().nfc().collect();
-    if text.is_empty() {
-        return Err(invalid(Problem::Empty));
+impl From<TextProblem> for Problem {
+    fn from(problem: TextProblem) -> Self {
+        match problem {
+            TextProblem::Empty => Problem::Empty,
+            TextProblem::TooLong { max } => Problem::TooLong { max },
+            TextProblem::ControlCharacter => Problem::ControlCharacter,
+        }
     }
-    if text.chars().any(is_forbidden_char) {
-        return Err(invalid(Problem::ControlCharacter));
-    }
-    // A grapheme can hold any number of combining marks; bounding code points as well
-    // keeps "40 characters" from meaning kilobytes.
-    if text.graphemes(true).count() > max || text.chars().count() > max * MAX_CHARS_PER_GRAPHEME {
-        return Err(invalid(Problem::TooLong { max }));
-    }
-    Ok(text)
 }
 
-/// Generous enough for any emoji ZWJ sequence or accented letter.
-const MAX_CHARS_PER_GRAPHEME: usize = 8;
-
-/// C0/C1 controls, and the bidirectional overrides that can make a name display as
-/// something other than what it is.
-fn is_forbidden_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// A name as every name in Guestroom is normalised (`identity::text`), or why not.
+fn parse_text(field: Field, input: &str, max: usize) -> Result<String, ValidationError> {
+    normalise_name(input, max).map_err(|problem| ValidationError::new(field, problem.into()))
 }
 
 #[cfg(test)]

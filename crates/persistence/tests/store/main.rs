@@ -1,5 +1,8 @@
-//! The store's conformance suite: every test runs once on SQLite and once on PostgreSQL,
-//! each in a database of its own, so both backends are held to the same behaviour.
+//! The store's conformance suites: every test runs once on SQLite and once on PostgreSQL,
+//! each in a database of its own, so both backends are held to the same behaviour. The
+//! store's own suite (`conformance`) covers the roster and what only a database can get
+//! wrong; `identity`'s account-store suite covers the account rules, as it does for the
+//! in-memory store.
 
 mod conformance;
 mod support;
@@ -46,9 +49,7 @@ on_every_backend!(
     invalid_input_is_rejected_before_anything_is_stored,
     the_avatar_cap_is_enforced_and_stores_nothing_more,
     the_avatar_cap_holds_under_concurrent_creates,
-    a_member_is_found_by_normalised_email,
     a_second_member_with_the_same_email_is_rejected,
-    bumping_the_session_version_revokes_older_sessions,
     merge_moves_every_avatar_to_the_end_of_the_members_roster,
     merge_is_idempotent,
     merging_a_guest_that_never_wrote_retires_its_id,
@@ -60,3 +61,33 @@ on_every_backend!(
     touch_last_seen_updates_an_existing_owner_only,
     migrations_go_up_down_and_up_again,
 );
+
+/// `identity`'s account-store suite, as `accounts::sqlite::<name>` and
+/// `accounts::postgres::<name>`.
+macro_rules! accounts_on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod accounts {
+            mod sqlite {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $test() {
+                        let db = crate::support::TestDb::sqlite().await;
+                        identity::testing::conformance::$test(db.store.clone()).await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $test() {
+                        if let Some(db) = crate::support::TestDb::postgres().await {
+                            identity::testing::conformance::$test(db.store.clone()).await;
+                        }
+                    }
+                )*
+            }
+        }
+    };
+}
+
+identity::account_store_conformance!(accounts_on_every_backend);

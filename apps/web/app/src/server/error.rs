@@ -32,8 +32,6 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
     let field = match field {
         domain::Field::Emoji => Field::Emoji,
         domain::Field::Name => Field::Name,
-        domain::Field::Email => Field::Email,
-        domain::Field::DisplayName => Field::DisplayName,
         domain::Field::Order => Field::Order,
     };
     let problem = match problem {
@@ -42,7 +40,6 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
         domain::Problem::ControlCharacter => Problem::ControlCharacter,
         domain::Problem::NotAnEmoji => Problem::NotAnEmoji,
         domain::Problem::MoreThanOneEmoji => Problem::MoreThanOneEmoji,
-        domain::Problem::Malformed => Problem::Malformed,
         domain::Problem::NotAPermutation => Problem::NotAPermutation,
     };
     ApiError::Invalid { field, problem }

@@ -1,6 +1,6 @@
 use chrono::Duration;
 use identity::Clock;
-use persistence::domain::{DisplayName, Email, Member, NewMember};
+use identity::account::{DisplayName, Email, Member, NewMember};
 
 use crate::helpers::{TestApp, cookie_value, set_cookies, spawn_app};
 

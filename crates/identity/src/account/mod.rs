@@ -1,10 +1,52 @@
+//! Accounts: what a member is made of, and the input rules of its fields. The upgrade
+//! rules (guest → member) are written against these types and the [`crate::AccountStore`]
+//! port, so any storage can carry them.
+
 use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
-use identity::OwnerId;
+use crate::{
+    OwnerId,
+    text::{TextProblem, normalise_name},
+};
 
-use super::{Field, Problem, ValidationError, parse_text};
+/// Which account field an [`InvalidInput`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountField {
+    Email,
+    DisplayName,
+}
+
+/// What is wrong with an account field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountProblem {
+    Empty,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacter,
+    /// Not shaped like an email address.
+    Malformed,
+}
+
+impl From<TextProblem> for AccountProblem {
+    fn from(problem: TextProblem) -> Self {
+        match problem {
+            TextProblem::Empty => AccountProblem::Empty,
+            TextProblem::TooLong { max } => AccountProblem::TooLong { max },
+            TextProblem::ControlCharacter => AccountProblem::ControlCharacter,
+        }
+    }
+}
+
+/// Account input that failed validation: which field, and why (data, not a sentence).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field:?}: {problem:?}")]
+pub struct InvalidInput {
+    pub field: AccountField,
+    pub problem: AccountProblem,
+}
 
 /// A member's display name: 1–80 grapheme clusters after trimming and NFC.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,8 +55,11 @@ pub struct DisplayName(String);
 impl DisplayName {
     pub const MAX_GRAPHEMES: usize = 80;
 
-    pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        parse_text(Field::DisplayName, input, Self::MAX_GRAPHEMES).map(Self)
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        normalise_name(input, Self::MAX_GRAPHEMES).map(Self).map_err(|problem| InvalidInput {
+            field: AccountField::DisplayName,
+            problem: problem.into(),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -31,26 +76,23 @@ impl Email {
     /// RFC 5321's limit on a forward path.
     pub const MAX_LEN: usize = 254;
 
-    pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        let malformed = ValidationError::new(Field::Email, Problem::Malformed);
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        let invalid = |problem| InvalidInput { field: AccountField::Email, problem };
         let email: String = input.trim().nfc().collect::<String>().to_lowercase();
         if email.is_empty() {
-            return Err(ValidationError::new(Field::Email, Problem::Empty));
+            return Err(invalid(AccountProblem::Empty));
         }
         if email.len() > Self::MAX_LEN {
-            return Err(ValidationError::new(
-                Field::Email,
-                Problem::TooLong { max: Self::MAX_LEN },
-            ));
+            return Err(invalid(AccountProblem::TooLong { max: Self::MAX_LEN }));
         }
-        let (local, domain) = email.split_once('@').ok_or(malformed)?;
+        let (local, domain) = email.split_once('@').ok_or(invalid(AccountProblem::Malformed))?;
         let well_formed = !local.is_empty()
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed { Ok(Self(email)) } else { Err(malformed) }
+        if well_formed { Ok(Self(email)) } else { Err(invalid(AccountProblem::Malformed)) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -98,10 +140,11 @@ pub struct NewMember {
     pub password_hash: Option<PasswordHash>,
 }
 
-/// What [`crate::Store::merge_guest_into_member`] did.
+/// What a guest → member merge did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MergeReport {
-    /// Avatars that changed owner in this call (0 when replayed).
+    /// Avatars (or whatever the guest owned) that changed owner in this call; 0 when
+    /// replayed.
     pub moved_avatars: u64,
     /// True when the guest had already been merged into this member before the call.
     pub already_merged: bool,
@@ -110,7 +153,6 @@ pub struct MergeReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::problem;
 
     #[test]
     fn an_email_is_normalised_to_lower_case() {
@@ -120,8 +162,19 @@ mod tests {
     #[test]
     fn malformed_emails_are_rejected() {
         for bad in ["ada", "@example.com", "ada@", "ada@example", "ada@@example.com", "a b@c.de"] {
-            assert_eq!(problem(Email::parse(bad)), Problem::Malformed, "{bad}");
+            let error = Email::parse(bad).expect_err("malformed");
+            assert_eq!(
+                (error.field, error.problem),
+                (AccountField::Email, AccountProblem::Malformed)
+            );
         }
+    }
+
+    #[test]
+    fn a_display_name_follows_the_name_rules() {
+        assert_eq!(DisplayName::parse("  Ada ").map(|n| n.0), Ok("Ada".to_owned()));
+        let error = DisplayName::parse(&"a".repeat(81)).expect_err("too long");
+        assert_eq!(error.problem, AccountProblem::TooLong { max: 80 });
     }
 
     #[test]

@@ -1,0 +1,96 @@
+//! The rules every [`AccountStore`] follows. Each test takes a fresh, empty store;
+//! `account_store_conformance!` lists them.
+
+use crate::{
+    AccountRefusal, AccountStore, OwnerId, StoreFailure,
+    account::{DisplayName, Email, Member, NewMember},
+};
+
+fn email(text: &str) -> Email {
+    Email::parse(text).expect("a valid test email")
+}
+
+async fn member<S: AccountStore>(store: &S, address: &str) -> Member {
+    store
+        .create_member(NewMember {
+            email: email(address),
+            display_name: DisplayName::parse("Ada").expect("a valid test name"),
+            password_hash: None,
+        })
+        .await
+        .expect("create member")
+}
+
+fn refusal<T: std::fmt::Debug, E: StoreFailure>(result: Result<T, E>) -> Option<AccountRefusal> {
+    result.expect_err("the store should refuse").refusal()
+}
+
+pub async fn a_member_is_found_by_normalised_email<S: AccountStore>(store: S) {
+    let ada = member(&store, "Ada@Example.COM").await;
+    assert_eq!(ada.session_version, 1);
+    let found = store.find_member_by_email(&email("  ada@example.com")).await.expect("find");
+    let found = found.expect("the member exists");
+    assert_eq!((found.id, found.email.as_str()), (ada.id, "ada@example.com"));
+    let nobody = store.find_member_by_email(&email("bob@example.com")).await.expect("find");
+    assert!(nobody.is_none());
+}
+
+pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let again = store
+        .create_member(NewMember {
+            email: email("ADA@example.com"),
+            display_name: DisplayName::parse("Impostor").expect("valid"),
+            password_hash: None,
+        })
+        .await;
+    assert_eq!(refusal(again), Some(AccountRefusal::EmailTaken));
+    let found = store.find_member_by_email(&email("ada@example.com")).await.expect("find");
+    assert_eq!(found.map(|m| (m.id, m.display_name)), Some((ada.id, ada.display_name)));
+}
+
+pub async fn bumping_the_session_version_revokes_older_sessions<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    assert_eq!(store.session_version(ada.id).await.expect("read"), Some(1));
+    assert_eq!(store.bump_session_version(ada.id).await.expect("bump"), 2);
+    assert_eq!(store.session_version(ada.id).await.expect("read"), Some(2));
+    let stranger = OwnerId::random();
+    assert_eq!(store.session_version(stranger).await.expect("read"), None);
+    assert_eq!(refusal(store.bump_session_version(stranger).await), Some(AccountRefusal::NotFound));
+}
+
+pub async fn a_merge_is_idempotent<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let guest = OwnerId::random();
+    let first = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    assert!(!first.already_merged);
+    let replay = store.merge_guest_into_member(guest, ada.id).await.expect("replay");
+    assert!(replay.already_merged);
+    assert_eq!(replay.moved_avatars, 0);
+}
+
+pub async fn a_merged_guest_cannot_be_merged_into_another_member<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let bob = member(&store, "bob@example.com").await;
+    let guest = OwnerId::random();
+    store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    let second = store.merge_guest_into_member(guest, bob.id).await;
+    assert_eq!(refusal(second), Some(AccountRefusal::GuestMerged));
+}
+
+pub async fn a_member_cannot_be_merged_as_a_guest<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let bob = member(&store, "bob@example.com").await;
+    let merged = store.merge_guest_into_member(ada.id, bob.id).await;
+    assert_eq!(refusal(merged), Some(AccountRefusal::NotFound));
+}
+
+pub async fn a_merge_into_an_unknown_member_is_refused<S: AccountStore>(store: S) {
+    let guest = OwnerId::random();
+    let merged = store.merge_guest_into_member(guest, OwnerId::random()).await;
+    assert_eq!(refusal(merged), Some(AccountRefusal::NotFound));
+    // Nothing was retired: the guest can still be merged into a real member.
+    let ada = member(&store, "ada@example.com").await;
+    let merge = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    assert!(!merge.already_merged);
+}

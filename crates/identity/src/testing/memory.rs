@@ -1,0 +1,114 @@
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use crate::{
+    AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, StoreFailure,
+    account::{Email, Member, MergeReport, NewMember},
+};
+
+/// An [`AccountStore`] over maps in memory. It owns no data besides accounts, so a merge
+/// moves nothing (`moved_avatars` is 0) but follows every other rule.
+#[derive(Clone, Debug)]
+pub struct MemoryStore {
+    state: Arc<Mutex<State>>,
+    clock: Arc<dyn Clock>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    members: HashMap<OwnerId, Member>,
+    /// Guests that were merged, and into whom.
+    merged: HashMap<OwnerId, OwnerId>,
+}
+
+/// The memory store only ever refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("refused: {0:?}")]
+pub struct MemoryStoreError(pub AccountRefusal);
+
+impl StoreFailure for MemoryStoreError {
+    fn refusal(&self) -> Option<AccountRefusal> {
+        Some(self.0)
+    }
+}
+
+impl MemoryStore {
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self { state: Arc::default(), clock }
+    }
+
+    fn with<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        change(&mut state)
+    }
+}
+
+type Result<T> = std::result::Result<T, MemoryStoreError>;
+
+impl IdentityStore for MemoryStore {
+    type Error = MemoryStoreError;
+
+    async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
+        Ok(self.with(|state| state.members.get(&member).map(|m| m.session_version)))
+    }
+}
+
+impl AccountStore for MemoryStore {
+    async fn create_member(&self, new: NewMember) -> Result<Member> {
+        let created_at = self.clock.now();
+        self.with(|state| {
+            if state.members.values().any(|member| member.email == new.email) {
+                return Err(MemoryStoreError(AccountRefusal::EmailTaken));
+            }
+            let member = Member {
+                id: OwnerId::random(),
+                email: new.email,
+                display_name: new.display_name,
+                password_hash: new.password_hash,
+                session_version: 1,
+                created_at,
+            };
+            state.members.insert(member.id, member.clone());
+            Ok(member)
+        })
+    }
+
+    async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
+        Ok(self.with(|state| state.members.values().find(|m| m.email == *email).cloned()))
+    }
+
+    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        self.with(|state| {
+            let member =
+                state.members.get_mut(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
+            member.session_version += 1;
+            Ok(member.session_version)
+        })
+    }
+
+    async fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> Result<MergeReport> {
+        self.with(|state| {
+            if state.members.contains_key(&guest) {
+                return Err(MemoryStoreError(AccountRefusal::NotFound));
+            }
+            match state.merged.get(&guest) {
+                Some(into) if *into == member => {
+                    return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+                }
+                Some(_) => return Err(MemoryStoreError(AccountRefusal::GuestMerged)),
+                None => {}
+            }
+            if !state.members.contains_key(&member) {
+                return Err(MemoryStoreError(AccountRefusal::NotFound));
+            }
+            state.merged.insert(guest, member);
+            Ok(MergeReport { moved_avatars: 0, already_merged: false })
+        })
+    }
+}

@@ -1,0 +1,27 @@
+//! For tests of stores and of apps built on this crate: an in-memory store, and the
+//! conformance suite every [`crate::AccountStore`] must pass (run here on the memory
+//! store, and by the persistence crate on SQLite and PostgreSQL).
+
+/// The suite, one `pub async fn` per rule.
+pub mod conformance;
+/// A store over a map.
+mod memory;
+
+pub use memory::{MemoryStore, MemoryStoreError};
+
+/// Calls `$runner!(name, name, …)` with the name of every test of [`conformance`], so a
+/// store's test binary generates one test per rule and none is forgotten.
+#[macro_export]
+macro_rules! account_store_conformance {
+    ($runner:ident) => {
+        $runner!(
+            a_member_is_found_by_normalised_email,
+            a_taken_email_is_refused_and_nothing_is_stored,
+            bumping_the_session_version_revokes_older_sessions,
+            a_merge_is_idempotent,
+            a_merged_guest_cannot_be_merged_into_another_member,
+            a_member_cannot_be_merged_as_a_guest,
+            a_merge_into_an_unknown_member_is_refused,
+        );
+    };
+}

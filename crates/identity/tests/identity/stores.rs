@@ -1,0 +1,23 @@
+//! The account-store conformance suite on the in-memory store (the persistence crate
+//! runs the same suite on SQLite and PostgreSQL).
+
+use std::sync::Arc;
+
+use identity::testing::{MemoryStore, conformance};
+
+use identity::ManualClock;
+
+use crate::helpers::start;
+
+macro_rules! on_the_memory_store {
+    ($($test:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                conformance::$test(MemoryStore::new(Arc::new(ManualClock::new(start())))).await;
+            }
+        )*
+    };
+}
+
+identity::account_store_conformance!(on_the_memory_store);
