@@ -1,5 +1,5 @@
-// Takes the README's screenshots of the roster, in light and dark mode, from a running
-// release build (after scripts/build.sh --release):
+// Takes the README's screenshots of the roster, in light and dark mode and at phone width
+// (390 px, light), from a running release build (after scripts/build.sh --release):
 //   GUESTROOM_BIN=… LEPTOS_SITE_ROOT=… node scripts/screenshots.mjs docs/screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,15 +10,15 @@ mkdirSync(out, { recursive: true });
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  for (const colorScheme of ['light', 'dark']) {
-    const context = await browser.newContext({ colorScheme, viewport: { width: 720, height: 560 } });
+  for (const [name, colorScheme, width] of [['light', 'light', 720], ['dark', 'dark', 720], ['phone', 'light', 390]]) {
+    const context = await browser.newContext({ colorScheme, viewport: { width, height: 560 } });
     const page = await context.newPage();
     await page.goto(server.url);
     await waitForHydration(page);
     for (const [emoji, name] of [['🐱', 'Whiskers'], ['🦊', 'Fox'], ['🐙', 'Otto']]) await add(page, emoji, name);
     await row(page, 'Fox').getByRole('button', { name: 'Active' }).click();
     await page.waitForSelector('.avatar.inactive');
-    await page.screenshot({ path: join(out, `roster-${colorScheme}.png`) });
+    await page.screenshot({ path: join(out, `roster-${name}.png`) });
     await context.close();
   }
 } finally {

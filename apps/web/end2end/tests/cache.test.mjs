@@ -107,7 +107,7 @@ test('a refusal is not retried: the avatar comes back and the reason is shown', 
     await route.fulfill({
       status: 409,
       contentType: 'application/json',
-      body: '{"conflict":{"avatar_limit":{"limit":3}}}',
+      body: '"conflict/avatar_limit/3"',
     });
   });
   await page.getByRole('button', { name: 'Delete Fox' }).click();

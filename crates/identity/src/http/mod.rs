@@ -14,8 +14,8 @@ pub(crate) mod middleware;
 /// Why a layer of this crate refused a request before any handler ran.
 ///
 /// A client that accepts JSON gets the refusal's code as a JSON string (`"signed_out"`):
-/// the shape an application's typed errors take on the wire (an externally tagged enum
-/// with snake_case names), so the same error type reads it whatever layer refused.
+/// the shape an application's typed errors take on the wire (a stable code), so the same
+/// error type reads it whatever layer refused.
 /// Anyone else (a form post, curl) gets a plain sentence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {

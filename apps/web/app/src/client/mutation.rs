@@ -11,8 +11,9 @@
 //!    failure ended the identity (a revoked session): then nothing more is fetched into
 //!    this page, which was rendered for a viewer the cookies no longer name.
 
-use std::{future::Future, hash::Hash};
+use std::{future::Future, hash::Hash, rc::Rc};
 
+use futures::future::{FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos_fetch::{QueryClient, QueryScope};
 
@@ -65,8 +66,39 @@ where
                 optimistic(cached);
             }
         });
+        // Boxed here, so the background part below is compiled once per result type
+        // rather than once per kind of change (the bundle's weight budget).
+        let call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>> =
+            Rc::new(move || call().boxed_local());
+        let change = Change { client, scope, key, in_flight, before };
+        change.spawn(policy, call, Box::new(settled));
+    }
+}
+
+/// A change whose optimistic edit is made: what is left to do in the background.
+struct Change<K: 'static, V: 'static> {
+    client: QueryClient,
+    scope: QueryScope<K, V>,
+    key: K,
+    in_flight: RwSignal<usize>,
+    /// The cached value before the optimistic edit, to roll back to.
+    before: Option<V>,
+}
+
+impl<K, V> Change<K, V>
+where
+    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
+    V: std::fmt::Debug + Clone + Send + Sync + 'static,
+{
+    fn spawn<T: 'static, E: Failure + 'static>(
+        self,
+        policy: Retry,
+        call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>>,
+        settled: Box<dyn FnOnce(Result<T, E>)>,
+    ) {
+        let Change { client, scope, key, in_flight, before } = self;
         leptos::task::spawn_local(async move {
-            let outcome = retry(policy, call, sleep).await;
+            let outcome = retry(policy, || call(), sleep).await;
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
             if outcome.is_err()
                 && let Some(before) = before
@@ -74,16 +106,32 @@ where
                 client.set_query(&scope, &key, before);
             }
             settled(outcome);
-            if ended {
-                super::sync::identity_ended();
-            } else {
-                refetch(client, &scope, &key).await;
-            }
-            in_flight.update(|n| *n -= 1);
-            if !ended {
-                super::sync::announce_change();
-            }
+            finish(client, scope, key, in_flight, ended).await;
         });
+    }
+}
+
+/// The end of every mutation of a query: fetch it again and tell the other tabs, unless
+/// the identity ended. Not generic over the call, so the browser bundle holds it once per
+/// query rather than once per kind of change.
+async fn finish<K, V>(
+    client: QueryClient,
+    scope: QueryScope<K, V>,
+    key: K,
+    in_flight: RwSignal<usize>,
+    ended: bool,
+) where
+    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
+    V: std::fmt::Debug + Clone + Send + Sync + 'static,
+{
+    if ended {
+        super::sync::identity_ended();
+    } else {
+        refetch(client, &scope, &key).await;
+    }
+    in_flight.update(|n| *n -= 1);
+    if !ended {
+        super::sync::announce_change();
     }
 }
 

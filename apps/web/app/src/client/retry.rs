@@ -144,7 +144,7 @@ mod tests {
             ApiError::SignedOut,
             ApiError::Forbidden,
             ApiError::TooLarge,
-            ApiError::TooManyRequests { retry_after: 5 },
+            ApiError::TooManyRequests { retry_after: Some(5) },
         ] {
             assert_eq!(run(vec![Err(refusal.clone())]), (Err(refusal), vec![], 1));
         }

@@ -4,8 +4,10 @@
 //! Leptos's client hands an error answer's body to the error decoder and drops its
 //! status, so a refusal whose body is not our JSON (a proxy's error page, a body limit
 //! hit before any handler) would read as "no answer" and be retried. Here the status
-//! decides: a 401 is `SignedOut`, a 429 `TooManyRequests` with its `Retry-After`, any
-//! 5xx `Unavailable`, whatever the body says.
+//! decides: a 401 is `SignedOut`, a 429 `TooManyRequests`, any 5xx `Unavailable`,
+//! whatever the body says. (Headers are not read: turning the browser's headers into
+//! `http` types compiles the `http` crate's header tables into the wasm, about 23 KB.
+//! Our 429s carry `retry_after` in the body.)
 
 use std::future::Future;
 
@@ -27,7 +29,6 @@ pub struct ApiClient;
 pub struct ApiResponse {
     inner: BrowserResponse,
     status: u16,
-    retry_after: Option<u64>,
 }
 
 impl Client<ApiError> for ApiClient {
@@ -39,11 +40,7 @@ impl Client<ApiError> for ApiClient {
         async move {
             let inner = sent.await?;
             let status = ClientRes::<ApiError>::status(&inner);
-            let retry_after = inner
-                .generate_headers()
-                .get("retry-after")
-                .and_then(|value| value.to_str().ok()?.trim().parse().ok());
-            Ok(ApiResponse { inner, status, retry_after })
+            Ok(ApiResponse { inner, status })
         }
     }
 
@@ -86,11 +83,11 @@ impl ClientRes<ApiError> for ApiResponse {
     /// The body; for an error answer, the error it means (returned as the `Err` that
     /// the call then fails with).
     fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, ApiError>> + Send {
-        let (is_error, status, retry_after) = (self.is_error(), self.status, self.retry_after);
+        let (is_error, status) = (self.is_error(), self.status);
         let body = self.inner.try_into_bytes();
         async move {
             let body = body.await?;
-            if is_error { Err(ApiError::from_answer(status, retry_after, &body)) } else { Ok(body) }
+            if is_error { Err(ApiError::from_answer(status, &body)) } else { Ok(body) }
         }
     }
 

@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{TimeZone, Utc};
 use identity::{GuestTokens, Keyring, ManualClock, SessionPolicy, SessionTokens};
@@ -33,7 +33,44 @@ pub fn test_config(database_dir: &tempfile::TempDir) -> Config {
     .expect("test configuration is valid")
 }
 
+/// Everything the test binary's apps logged at WARN or above, one line per event. The
+/// apps of all tests share it, so a test looks for a message only it can cause.
+pub fn warnings_logged() -> String {
+    let lines = LOG.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+    String::from_utf8_lossy(&lines).into_owned()
+}
+
+static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+/// Sends the apps' WARN and ERROR events to [`warnings_logged`] (once per test binary).
+fn capture_logs() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let log = Arc::clone(LOG.get_or_init(Default::default));
+        let writer = move || LogWriter(Arc::clone(&log));
+        let _ = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .with_writer(writer)
+            .try_init();
+    });
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
+    capture_logs();
     let database_dir = tempfile::tempdir().expect("temporary folder");
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("date"));
     let app = Application::build_with_clock(&test_config(&database_dir), Arc::new(clock.clone()))

@@ -6,7 +6,7 @@ use http::{Method, Request};
 use identity::{NewGuest, OwnerId, Viewer};
 
 use crate::{
-    helpers::spawn_app,
+    helpers::{spawn_app, warnings_logged},
     roster::{call, create},
 };
 
@@ -82,12 +82,15 @@ async fn the_emoji_search_answers_while_the_roster_cannot_be_read() {
 }
 
 #[tokio::test]
-async fn head_of_the_home_page_answers_like_get() {
+async fn head_of_the_home_page_answers_like_get_and_logs_no_error() {
     let app = spawn_app().await;
     create(&app, "🐱", "Tom").await;
     let head = app.client.head(app.url("/")).send().await.expect("request");
     assert_eq!(head.status(), 200);
     let content_type = head.headers()["content-type"].to_str().expect("ascii").to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
+    // Without its data the page would render an error and log it (once per such render).
+    let logged = warnings_logged();
+    assert!(!logged.contains("rendered without its data"), "{logged}");
     assert!(app.get("/").await.text().await.expect("body").contains("Tom"));
 }

@@ -2,18 +2,21 @@
 //!
 //! Every refusal — the identity layer's, the cross-site guard's, the body limit's, a
 //! server function's — reaches the page as an [`ApiError`] with one HTTP status per
-//! variant. On the wire it is data only (an externally tagged enum with snake_case names:
-//! `"signed_out"`, `{"invalid":{"field":"name","problem":"empty"}}`); the sentences a
-//! person reads are written here, from that data, so nothing a request carries (a URL
-//! of the no-JavaScript error path, say) is ever shown as text.
-
-use std::fmt;
+//! variant. On the wire it is a stable code and nothing else ([`code`]: `"signed_out"`,
+//! `"invalid/name/too_long/40"`); the sentences a person reads are written here, from
+//! that code ([`sentence`]), so nothing a request carries (a URL of the no-JavaScript
+//! error path, say) is ever shown as text.
 
 use serde::{Deserialize, Serialize};
 
+/// The wire form: one code string per error.
+mod code;
+/// The sentences people read.
+mod sentence;
+
 /// What a call can fail with, as the browser sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "String", try_from = "String")]
 pub enum ApiError {
     /// 401: the member session was revoked; the change was not made.
     SignedOut,
@@ -21,8 +24,8 @@ pub enum ApiError {
     Forbidden,
     /// 413: the request body is over the limit.
     TooLarge,
-    /// 429: too many attempts; try again after `retry_after` seconds.
-    TooManyRequests { retry_after: u64 },
+    /// 429: too many attempts; try again after `retry_after` seconds (when known).
+    TooManyRequests { retry_after: Option<u64> },
     /// 400: the request could not be read (a missing or malformed argument).
     BadRequest,
     /// 422: input that breaks a rule, shown next to `field`.
@@ -38,8 +41,7 @@ pub enum ApiError {
 }
 
 /// The form field an [`ApiError::Invalid`] is about: the field's `name` in the form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     Emoji,
     Name,
@@ -47,19 +49,8 @@ pub enum Field {
     Order,
 }
 
-impl Field {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::Emoji => "emoji",
-            Field::Name => "name",
-            Field::Order => "order",
-        }
-    }
-}
-
 /// What is wrong with a field's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
     Empty,
     TooLong { max: u32 },
@@ -70,8 +61,7 @@ pub enum Problem {
 }
 
 /// Which state a request conflicts with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Conflict {
     /// The per-owner cap on avatars.
     AvatarLimit {
@@ -102,7 +92,7 @@ impl ApiError {
     /// The error an error answer means, decided by its status first; the body (when it
     /// decodes and agrees with the status) adds the details only it can carry (which
     /// field, which conflict). A proxy's HTML error page reads as what its status says.
-    pub fn from_answer(status: u16, retry_after: Option<u64>, body: &[u8]) -> ApiError {
+    pub fn from_answer(status: u16, body: &[u8]) -> ApiError {
         if let Ok(decoded) = serde_json::from_slice::<ApiError>(body)
             && decoded.status() == Some(status)
         {
@@ -113,7 +103,7 @@ impl ApiError {
             403 => ApiError::Forbidden,
             404 => ApiError::NotFound,
             413 => ApiError::TooLarge,
-            429 => ApiError::TooManyRequests { retry_after: retry_after.unwrap_or(1) },
+            429 => ApiError::TooManyRequests { retry_after: None },
             500..=599 => ApiError::Unavailable,
             _ => ApiError::BadRequest,
         }
@@ -130,65 +120,6 @@ impl ApiError {
             ApiError::Invalid { field: of, .. } if *of == field => Some(self.to_string()),
             _ => None,
         }
-    }
-}
-
-/// The sentence a person reads.
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ApiError::SignedOut => f.write_str(
-                "Your session has ended, so that change was not saved. Reload the page to go on.",
-            ),
-            ApiError::Forbidden => {
-                f.write_str("That request was refused. Reload the page and try again.")
-            }
-            ApiError::TooLarge => {
-                f.write_str("That is more than Guestroom accepts in one request.")
-            }
-            ApiError::TooManyRequests { retry_after } => {
-                write!(f, "Too many attempts — try again in {retry_after} seconds.")
-            }
-            ApiError::BadRequest => {
-                f.write_str("That request could not be read. Reload the page and try again.")
-            }
-            ApiError::Invalid { field, problem } => invalid(f, *field, *problem),
-            ApiError::NotFound => {
-                f.write_str("That avatar no longer exists. The list has been refreshed.")
-            }
-            ApiError::Conflict(Conflict::AvatarLimit { limit }) => {
-                write!(f, "You can keep at most {limit} avatars.")
-            }
-            ApiError::Conflict(Conflict::GuestMerged) => f.write_str(
-                "This guest's avatars have moved into an account. Reload the page to go on.",
-            ),
-            ApiError::Conflict(Conflict::EmailTaken) => {
-                f.write_str("An account with this email already exists.")
-            }
-            ApiError::Unavailable => {
-                f.write_str("Something went wrong on our side. Please try again.")
-            }
-            ApiError::Unreachable => {
-                f.write_str("Could not reach Guestroom. Check your connection and try again.")
-            }
-        }
-    }
-}
-
-fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::Result {
-    match (field, problem) {
-        (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
-        (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
-        (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
-        (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
-        (Field::Name, Problem::Empty) => f.write_str("Name cannot be empty."),
-        (Field::Name, Problem::TooLong { max }) => {
-            write!(f, "Name can be at most {max} characters long.")
-        }
-        (Field::Name, Problem::ControlCharacter) => {
-            f.write_str("Name cannot contain control characters.")
-        }
-        (Field::Name, _) => f.write_str("Name is not valid."),
     }
 }
 
@@ -241,8 +172,8 @@ pub fn answer(error: ApiError) -> ApiError {
         error.status().and_then(|status| http::StatusCode::from_u16(status).ok()),
     ) {
         response.set_status(status);
-        if let ApiError::TooManyRequests { retry_after } = error {
-            response.insert_header(http::header::RETRY_AFTER, retry_after.into());
+        if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
+            response.insert_header(http::header::RETRY_AFTER, seconds.into());
         }
     }
     error
@@ -253,43 +184,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_wire_shape_is_snake_case_codes_and_data() {
-        let json = |e: &ApiError| serde_json::to_string(e).expect("serialises");
-        assert_eq!(json(&ApiError::SignedOut), r#""signed_out""#);
-        assert_eq!(
-            json(&ApiError::Invalid { field: Field::Name, problem: Problem::TooLong { max: 40 } }),
-            r#"{"invalid":{"field":"name","problem":{"too_long":{"max":40}}}}"#
-        );
-        assert_eq!(
-            json(&ApiError::Conflict(Conflict::AvatarLimit { limit: 100 })),
-            r#"{"conflict":{"avatar_limit":{"limit":100}}}"#
-        );
-    }
-
-    #[test]
     fn an_answer_is_decided_by_its_status_first() {
-        assert_eq!(ApiError::from_answer(401, None, b"Unauthorized"), ApiError::SignedOut);
-        assert_eq!(ApiError::from_answer(413, None, b""), ApiError::TooLarge);
+        assert_eq!(ApiError::from_answer(401, b"Unauthorized"), ApiError::SignedOut);
+        assert_eq!(ApiError::from_answer(413, b""), ApiError::TooLarge);
+        assert_eq!(ApiError::from_answer(502, b"<html>Bad gateway</html>"), ApiError::Unavailable);
         assert_eq!(
-            ApiError::from_answer(502, None, b"<html>Bad gateway</html>"),
-            ApiError::Unavailable
-        );
-        assert_eq!(
-            ApiError::from_answer(429, Some(7), b""),
-            ApiError::TooManyRequests { retry_after: 7 }
+            ApiError::from_answer(429, b""),
+            ApiError::TooManyRequests { retry_after: None }
         );
         // A body that contradicts its status does not win.
-        assert_eq!(ApiError::from_answer(401, None, br#""not_found""#), ApiError::SignedOut);
+        assert_eq!(ApiError::from_answer(401, br#""not_found""#), ApiError::SignedOut);
     }
 
     #[test]
     fn the_body_adds_what_only_it_can_carry() {
-        let body = br#"{"invalid":{"field":"emoji","problem":"not_an_emoji"}}"#;
+        let body = br#""invalid/emoji/not_an_emoji""#;
         assert_eq!(
-            ApiError::from_answer(422, None, body),
+            ApiError::from_answer(422, body),
             ApiError::Invalid { field: Field::Emoji, problem: Problem::NotAnEmoji }
         );
-        assert_eq!(ApiError::from_answer(422, None, b"nonsense"), ApiError::BadRequest);
+        assert_eq!(ApiError::from_answer(422, b"nonsense"), ApiError::BadRequest);
+        assert_eq!(
+            ApiError::from_answer(422, br#""invalid/nonsense/empty""#),
+            ApiError::BadRequest
+        );
+        let limited = br#""too_many_requests/30""#;
+        assert_eq!(
+            ApiError::from_answer(429, limited),
+            ApiError::TooManyRequests { retry_after: Some(30) }
+        );
     }
 
     #[test]

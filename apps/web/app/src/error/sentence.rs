@@ -1,0 +1,65 @@
+use std::fmt;
+
+use super::{ApiError, Conflict, Field, Problem};
+
+/// The sentence a person reads.
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::SignedOut => f.write_str(
+                "Your session has ended, so that change was not saved. Reload the page to go on.",
+            ),
+            ApiError::Forbidden => {
+                f.write_str("That request was refused. Reload the page and try again.")
+            }
+            ApiError::TooLarge => {
+                f.write_str("That is more than Guestroom accepts in one request.")
+            }
+            ApiError::TooManyRequests { retry_after: Some(seconds) } => {
+                write!(f, "Too many attempts — try again in {seconds} seconds.")
+            }
+            ApiError::TooManyRequests { retry_after: None } => {
+                f.write_str("Too many attempts — try again in a little while.")
+            }
+            ApiError::BadRequest => {
+                f.write_str("That request could not be read. Reload the page and try again.")
+            }
+            ApiError::Invalid { field, problem } => invalid(f, *field, *problem),
+            ApiError::NotFound => {
+                f.write_str("That avatar no longer exists. The list has been refreshed.")
+            }
+            ApiError::Conflict(Conflict::AvatarLimit { limit }) => {
+                write!(f, "You can keep at most {limit} avatars.")
+            }
+            ApiError::Conflict(Conflict::GuestMerged) => f.write_str(
+                "This guest's avatars have moved into an account. Reload the page to go on.",
+            ),
+            ApiError::Conflict(Conflict::EmailTaken) => {
+                f.write_str("An account with this email already exists.")
+            }
+            ApiError::Unavailable => {
+                f.write_str("Something went wrong on our side. Please try again.")
+            }
+            ApiError::Unreachable => {
+                f.write_str("Could not reach Guestroom. Check your connection and try again.")
+            }
+        }
+    }
+}
+
+fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::Result {
+    match (field, problem) {
+        (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
+        (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
+        (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
+        (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
+        (Field::Name, Problem::Empty) => f.write_str("Name cannot be empty."),
+        (Field::Name, Problem::TooLong { max }) => {
+            write!(f, "Name can be at most {max} characters long.")
+        }
+        (Field::Name, Problem::ControlCharacter) => {
+            f.write_str("Name cannot contain control characters.")
+        }
+        (Field::Name, _) => f.write_str("Name is not valid."),
+    }
+}

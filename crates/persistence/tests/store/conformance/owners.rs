@@ -1,0 +1,198 @@
+//! Owners and members: half-written rows, merges, cascades, stale-guest sweeps, migrations.
+
+use chrono::Duration;
+use identity::{
+    OwnerId,
+    account::{DisplayName, Email, NewMember},
+};
+use migration::{Migrator, MigratorTrait};
+use persistence::StoreError;
+use sea_orm::DbBackend;
+
+use super::*;
+use crate::support::TestDb;
+
+/// The account rules themselves are `identity`'s conformance suite (run below on both
+/// backends); this checks what only a database can get wrong: half-written rows.
+pub async fn a_second_member_with_the_same_email_is_rejected(db: TestDb) {
+    new_member(&db, "ada@example.com").await;
+    let again = db
+        .store
+        .create_member(NewMember {
+            email: Email::parse("ADA@example.com").expect("valid"),
+            display_name: DisplayName::parse("Impostor").expect("valid"),
+            password_hash: None,
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::EmailTaken)), "{again:?}");
+    // Nothing half-written: one member, one owner.
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM members").await, 1);
+    assert_eq!(owner_rows(&db).await, 1);
+}
+
+pub async fn merge_moves_every_avatar_to_the_end_of_the_members_roster(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    db.store.create_avatar(member.id, avatar("🦉", "Owl")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create");
+
+    let report = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
+    assert_eq!(report.moved_avatars, 2);
+    assert!(!report.already_merged);
+    assert_eq!(
+        names(&db.store.list_avatars(member.id).await.expect("list")),
+        ["Owl", "Cat", "Dog"]
+    );
+    assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
+
+    // The guest is retired: its (stale) token can no longer write.
+    let late = db.store.create_avatar(guest, avatar("🐭", "Mouse")).await;
+    assert!(matches!(late, Err(StoreError::GuestMerged)), "{late:?}");
+    assert_eq!(avatar_rows(&db).await, 3);
+}
+
+pub async fn merge_is_idempotent(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
+    let before = db.store.list_avatars(member.id).await.expect("list");
+
+    let replay = db.store.merge_guest_into_member(guest, member.id).await.expect("replay");
+    assert_eq!(replay.moved_avatars, 0);
+    assert!(replay.already_merged);
+    assert_eq!(db.store.list_avatars(member.id).await.expect("list"), before);
+}
+
+pub async fn merging_a_guest_that_never_wrote_retires_its_id(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    let report = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
+    assert_eq!(report.moved_avatars, 0);
+    let late = db.store.create_avatar(guest, avatar("🐭", "Mouse")).await;
+    assert!(matches!(late, Err(StoreError::GuestMerged)), "{late:?}");
+}
+
+pub async fn a_merged_guest_cannot_be_merged_into_another_member(db: TestDb) {
+    let ada = new_member(&db, "ada@example.com").await;
+    let bob = new_member(&db, "bob@example.com").await;
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    let second = db.store.merge_guest_into_member(guest, bob.id).await;
+    assert!(matches!(second, Err(StoreError::GuestMerged)), "{second:?}");
+    assert_eq!(names(&db.store.list_avatars(ada.id).await.expect("list")), ["Cat"]);
+    assert!(db.store.list_avatars(bob.id).await.expect("list").is_empty());
+    // A member is not a guest: it cannot be merged into anyone.
+    let member_as_guest = db.store.merge_guest_into_member(ada.id, bob.id).await;
+    assert!(matches!(member_as_guest, Err(StoreError::NotFound)), "{member_as_guest:?}");
+    assert_eq!(names(&db.store.list_avatars(ada.id).await.expect("list")), ["Cat"]);
+}
+
+pub async fn merge_into_an_unknown_member_changes_nothing(db: TestDb) {
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    let result = db.store.merge_guest_into_member(guest, OwnerId::random()).await;
+    assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["Cat"]);
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("guest still writes");
+}
+
+pub async fn merge_that_fails_midway_leaves_both_sides_unchanged(db: TestDb) {
+    let member = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    db.store.create_avatar(member.id, avatar("🦉", "Owl")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create");
+
+    // A real database failure after the avatars have moved: marking the guest merged is
+    // the merge's last statement, and this trigger makes it fail.
+    match db.backend() {
+        DbBackend::Sqlite => {
+            db.execute(
+                "CREATE TRIGGER fail_merge BEFORE UPDATE OF merged_into ON owners \
+                 BEGIN SELECT RAISE(ABORT, 'forced failure'); END",
+            )
+            .await
+        }
+        _ => {
+            db.execute(
+                "CREATE FUNCTION fail_merge() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$",
+            )
+            .await;
+            db.execute(
+                "CREATE TRIGGER fail_merge BEFORE UPDATE OF merged_into ON owners \
+                 FOR EACH ROW EXECUTE FUNCTION fail_merge()",
+            )
+            .await
+        }
+    }
+    let failed = db.store.merge_guest_into_member(guest, member.id).await;
+    assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
+    assert_eq!(names(&db.store.list_avatars(guest).await.expect("list")), ["Cat", "Dog"]);
+    assert_eq!(names(&db.store.list_avatars(member.id).await.expect("list")), ["Owl"]);
+
+    match db.backend() {
+        DbBackend::Sqlite => db.execute("DROP TRIGGER fail_merge").await,
+        _ => db.execute("DROP TRIGGER fail_merge ON owners").await,
+    }
+    let retried = db.store.merge_guest_into_member(guest, member.id).await.expect("merge");
+    assert_eq!(retried.moved_avatars, 2);
+    assert_eq!(
+        names(&db.store.list_avatars(member.id).await.expect("list")),
+        ["Owl", "Cat", "Dog"]
+    );
+}
+
+pub async fn deleting_an_owner_cascades_to_its_avatars(db: TestDb) {
+    let (gone, kept) = (OwnerId::random(), OwnerId::random());
+    db.store.create_avatar(gone, avatar("🐱", "Cat")).await.expect("create");
+    db.store.create_avatar(gone, avatar("🐶", "Dog")).await.expect("create");
+    db.store.create_avatar(kept, avatar("🦉", "Owl")).await.expect("create");
+    db.execute(&format!("DELETE FROM owners WHERE id = {}", uuid_literal(&db, gone))).await;
+    assert_eq!(avatar_rows(&db).await, 1);
+    assert_eq!(names(&db.store.list_avatars(kept).await.expect("list")), ["Owl"]);
+}
+
+pub async fn stale_guests_are_deleted_with_their_avatars(db: TestDb) {
+    let stale = OwnerId::random();
+    db.store.create_avatar(stale, avatar("🐱", "Cat")).await.expect("create");
+    let old_member = new_member(&db, "ada@example.com").await;
+    db.store.create_avatar(old_member.id, avatar("🦉", "Owl")).await.expect("create");
+    db.clock.advance(Duration::days(31));
+    let fresh = OwnerId::random();
+    db.store.create_avatar(fresh, avatar("🐶", "Dog")).await.expect("create");
+
+    let deleted = db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep");
+    assert_eq!(deleted, 1);
+    assert!(db.store.list_avatars(stale).await.expect("list").is_empty());
+    assert_eq!(names(&db.store.list_avatars(fresh).await.expect("list")), ["Dog"]);
+    assert_eq!(names(&db.store.list_avatars(old_member.id).await.expect("list")), ["Owl"]);
+    assert_eq!(avatar_rows(&db).await, 2);
+}
+
+pub async fn touch_last_seen_updates_an_existing_owner_only(db: TestDb) {
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    db.clock.advance(Duration::days(29));
+    db.store.touch_last_seen(guest).await.expect("touch");
+    db.clock.advance(Duration::days(2));
+    // Seen 2 days ago, created 31 days ago: not stale.
+    assert_eq!(db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep"), 0);
+    db.store.touch_last_seen(OwnerId::random()).await.expect("touch unknown");
+    assert_eq!(owner_rows(&db).await, 1);
+}
+
+pub async fn migrations_go_up_down_and_up_again(db: TestDb) {
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    Migrator::down(db.db(), None).await.expect("down");
+    assert!(Migrator::get_applied_migrations(db.db()).await.expect("status").is_empty());
+    assert!(db.store.list_avatars(guest).await.is_err(), "tables are gone");
+    Migrator::up(db.db(), None).await.expect("up again");
+    assert!(Migrator::get_pending_migrations(db.db()).await.expect("status").is_empty());
+    assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
+    db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create after up");
+}
