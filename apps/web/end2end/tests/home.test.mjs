@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, waitForHydration } from '../support.mjs';
+import { add, openGuest, row, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -52,4 +52,16 @@ test('the page follows the system colour scheme', async () => {
     await context.close();
   }
   assert.notEqual(colours.light, colours.dark);
+});
+
+test('at phone width a row keeps its controls together on one line', async () => {
+  const { context, page } = await openGuest(env, { viewport: { width: 390, height: 740 } });
+  await add(page, '🦊', 'A fox with a rather long name');
+  const top = async (label) => (await row(page, 'A fox').getByRole('button', { name: label }).boundingBox()).y;
+  const name = 'A fox with a rather long name';
+  const tops = await Promise.all(
+    ['Active', `Move ${name} up`, `Move ${name} down`, `Delete ${name}`].map(top),
+  );
+  assert.ok(tops.every((y) => y === tops[0]), `controls on different lines: ${tops}`);
+  await context.close();
 });
