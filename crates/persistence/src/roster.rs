@@ -9,8 +9,10 @@
 use std::collections::HashSet;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -135,9 +137,11 @@ impl Store {
     pub async fn delete_avatar(&self, owner: OwnerId, id: AvatarId) -> Result<Avatar> {
         let txn = self.db.begin().await?;
         touch_owner(&txn, owner, self.now()).await?;
-        let before = order(&txn, owner).await?;
-        let at =
-            before.iter().position(|(row, _)| *row == id.as_uuid()).ok_or(StoreError::NotFound)?;
+        let at = order(&txn, owner)
+            .await?
+            .iter()
+            .position(|(row, _)| *row == id.as_uuid())
+            .ok_or(StoreError::NotFound)?;
         let deleted = avatar::Entity::delete_many()
             .filter(avatar::Column::Id.eq(id.as_uuid()))
             .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
@@ -146,9 +150,13 @@ impl Store {
             .into_iter()
             .next()
             .ok_or(StoreError::NotFound)?;
-        let mut after = before;
-        after.remove(at);
-        renumber(&txn, owner, &after).await?;
+        // Close the gap in one statement; it only decrements, so nothing can overflow.
+        avatar::Entity::update_many()
+            .col_expr(avatar::Column::Position, Expr::col(avatar::Column::Position).sub(1))
+            .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
+            .filter(avatar::Column::Position.gt(deleted.position))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Avatar::try_from(avatar::Model { position: position_of(at)?, ..deleted })
     }

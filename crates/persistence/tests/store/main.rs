@@ -46,6 +46,7 @@ on_every_backend!(
     a_move_swaps_with_the_neighbour_and_stays_put_at_the_ends,
     a_move_after_another_tab_added_an_avatar_succeeds,
     positions_stay_gapless_through_deletes_moves_and_merges,
+    positions_written_before_the_gapless_rule_are_renumbered_by_the_next_change,
     invalid_input_is_rejected_before_anything_is_stored,
     the_avatar_cap_is_enforced_and_stores_nothing_more,
     the_avatar_cap_holds_under_concurrent_creates,

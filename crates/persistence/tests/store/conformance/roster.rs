@@ -231,6 +231,21 @@ pub async fn positions_stay_gapless_through_deletes_moves_and_merges(db: TestDb)
     assert_eq!(roster(&db, member.id).await, places(&["D", "B", "G1", "G2"]));
 }
 
+pub async fn positions_written_before_the_gapless_rule_are_renumbered_by_the_next_change(
+    db: TestDb,
+) {
+    let guest = OwnerId::random();
+    let ids = roster_of(&db, guest, &["A", "B", "C"]).await;
+    // What an older version could store: gaps, and a client's i32::MAX from an undo.
+    db.execute("UPDATE avatars SET position = 7 WHERE name = 'B'").await;
+    db.execute("UPDATE avatars SET position = 2147483647 WHERE name = 'C'").await;
+    let added = db.store.create_avatar(guest, avatar("🐶", "D")).await.expect("no overflow");
+    assert_eq!(added.position, 3);
+    assert_eq!(roster(&db, guest).await, places(&["A", "B", "C", "D"]));
+    db.store.move_avatar(guest, ids[2], Direction::Up).await.expect("move");
+    assert_eq!(roster(&db, guest).await, places(&["A", "C", "B", "D"]));
+}
+
 pub async fn invalid_input_is_rejected_before_anything_is_stored(db: TestDb) {
     let guest = OwnerId::random();
     let kept = db.store.create_avatar(guest, avatar("🐱", "Tom")).await.expect("create");
