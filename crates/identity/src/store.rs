@@ -71,4 +71,13 @@ pub trait AccountStore: IdentityStore {
         guest: OwnerId,
         member: OwnerId,
     ) -> impl Future<Output = Result<MergeReport, Self::Error>> + Send;
+
+    /// Sign-up: creates the member and merges `guest` into it in one atomic step. A
+    /// refusal ([`AccountRefusal::EmailTaken`], [`AccountRefusal::GuestMerged`]) or a
+    /// failure creates no member and moves nothing.
+    fn create_member_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> impl Future<Output = Result<(Member, MergeReport), Self::Error>> + Send;
 }

@@ -1,9 +1,11 @@
 //! Members, the guest → member merge, and revocation: `identity`'s [`AccountStore`]
 //! port, on the database.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -28,35 +30,28 @@ impl Store {
     /// Creates a member (and its owner row) with a fresh id that no guest has ever had.
     #[tracing::instrument(skip_all)]
     pub async fn create_member(&self, new: NewMember) -> Result<Member> {
-        let now = self.now();
-        let id = OwnerId::random();
         let txn = self.db.begin().await?;
-        owner::Entity::insert(owner::ActiveModel {
-            id: Set(id.as_uuid()),
-            kind: Set(OwnerKind::Member),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            merged_into: Set(None),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        let row = member::Entity::insert(member::ActiveModel {
-            owner_id: Set(id.as_uuid()),
-            email: Set(new.email.as_str().to_owned()),
-            display_name: Set(new.display_name.as_str().to_owned()),
-            password_hash: Set(new.password_hash.map(|h| h.expose().to_owned())),
-            session_version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_with_returning(&txn)
-        .await
-        .map_err(|error| match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
-            _ => StoreError::Database(error),
-        })?;
+        let member = insert_member(&txn, new, self.now()).await?;
         txn.commit().await?;
-        member_from(row)
+        Ok(member)
+    }
+
+    /// Sign-up: creates the member and moves the guest's avatars to it, in their order,
+    /// retiring the guest — in one transaction, so a refusal (a taken email, a guest
+    /// already merged elsewhere) or a failure leaves no member and every avatar where it
+    /// was.
+    #[tracing::instrument(skip_all, fields(%guest))]
+    pub async fn create_member_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> Result<(Member, MergeReport)> {
+        let now = self.now();
+        let txn = self.db.begin().await?;
+        let member = insert_member(&txn, new, now).await?;
+        let report = merge(&txn, guest, member.id, now).await?;
+        txn.commit().await?;
+        Ok((member, report))
     }
 
     /// Looks a member up by email; the email is normalised, so case does not matter.
@@ -111,40 +106,86 @@ impl Store {
         guest: OwnerId,
         member: OwnerId,
     ) -> Result<MergeReport> {
-        let now = self.now();
         let txn = self.db.begin().await?;
-        let guest_row = claim_owner(&txn, guest, now).await?;
-        if guest_row.kind != OwnerKind::Guest {
-            return Err(StoreError::NotFound);
-        }
-        match guest_row.merged_into {
-            Some(into) if into == member.as_uuid() => {
-                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
-            }
-            Some(_) => return Err(StoreError::GuestMerged),
-            None => {}
-        }
-        if member::Entity::find_by_id(member.as_uuid()).one(&txn).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let mut combined = order(&txn, member).await?;
-        combined.extend(order(&txn, guest).await?);
-        let moved = avatar::Entity::update_many()
-            .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
-            .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
-            .filter(avatar::Column::OwnerId.eq(guest.as_uuid()))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        renumber(&txn, member, &combined).await?;
-        owner::Entity::update_many()
-            .col_expr(owner::Column::MergedInto, Expr::value(member.as_uuid()))
-            .filter(owner::Column::Id.eq(guest.as_uuid()))
-            .exec(&txn)
-            .await?;
+        let report = merge(&txn, guest, member, self.now()).await?;
         txn.commit().await?;
-        Ok(MergeReport { moved_avatars: moved, already_merged: false })
+        Ok(report)
     }
+}
+
+/// Inserts a member and its owner row; a taken email is [`StoreError::EmailTaken`].
+async fn insert_member(
+    txn: &DatabaseTransaction,
+    new: NewMember,
+    now: DateTime<Utc>,
+) -> Result<Member> {
+    let id = OwnerId::random();
+    owner::Entity::insert(owner::ActiveModel {
+        id: Set(id.as_uuid()),
+        kind: Set(OwnerKind::Member),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        merged_into: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let row = member::Entity::insert(member::ActiveModel {
+        owner_id: Set(id.as_uuid()),
+        email: Set(new.email.as_str().to_owned()),
+        display_name: Set(new.display_name.as_str().to_owned()),
+        password_hash: Set(new.password_hash.map(|h| h.expose().to_owned())),
+        session_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(txn)
+    .await
+    .map_err(|error| match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
+        _ => StoreError::Database(error),
+    })?;
+    member_from(row)
+}
+
+/// The merge, inside the caller's transaction: claim the guest (which locks its row),
+/// check both sides, move the avatars after the member's own in their order, retire the
+/// guest.
+async fn merge(
+    txn: &DatabaseTransaction,
+    guest: OwnerId,
+    member: OwnerId,
+    now: DateTime<Utc>,
+) -> Result<MergeReport> {
+    let guest_row = claim_owner(txn, guest, now).await?;
+    if guest_row.kind != OwnerKind::Guest {
+        return Err(StoreError::NotFound);
+    }
+    match guest_row.merged_into {
+        Some(into) if into == member.as_uuid() => {
+            return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+        }
+        Some(_) => return Err(StoreError::GuestMerged),
+        None => {}
+    }
+    if member::Entity::find_by_id(member.as_uuid()).one(txn).await?.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let mut combined = order(txn, member).await?;
+    combined.extend(order(txn, guest).await?);
+    let moved = avatar::Entity::update_many()
+        .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
+        .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
+        .filter(avatar::Column::OwnerId.eq(guest.as_uuid()))
+        .exec(txn)
+        .await?
+        .rows_affected;
+    renumber(txn, member, &combined).await?;
+    owner::Entity::update_many()
+        .col_expr(owner::Column::MergedInto, Expr::value(member.as_uuid()))
+        .filter(owner::Column::Id.eq(guest.as_uuid()))
+        .exec(txn)
+        .await?;
+    Ok(MergeReport { moved_avatars: moved, already_merged: false })
 }
 
 /// A member row, re-validated on the way out like every row.
@@ -187,5 +228,13 @@ impl AccountStore for Store {
         member: OwnerId,
     ) -> Result<MergeReport> {
         Store::merge_guest_into_member(self, guest, member).await
+    }
+
+    async fn create_member_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> Result<(Member, MergeReport)> {
+        Store::create_member_from_guest(self, new, guest).await
     }
 }

@@ -6,6 +6,14 @@ use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Password rules and argon2id hashing.
+mod password;
+/// Sign-up and sign-in: the upgrade rules.
+mod rules;
+
+pub use password::{Password, PasswordHasher};
+pub use rules::{AccountError, Accounts, Upgrade};
+
 use crate::{
     OwnerId,
     text::{TextProblem, normalise_name},
@@ -16,18 +24,24 @@ use crate::{
 pub enum AccountField {
     Email,
     DisplayName,
+    Password,
 }
 
 /// What is wrong with an account field's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccountProblem {
     Empty,
+    TooShort {
+        min: usize,
+    },
     TooLong {
         max: usize,
     },
     ControlCharacter,
     /// Not shaped like an email address.
     Malformed,
+    /// One of the most common passwords.
+    Common,
 }
 
 impl From<TextProblem> for AccountProblem {

@@ -94,3 +94,53 @@ pub async fn a_merge_into_an_unknown_member_is_refused<S: AccountStore>(store: S
     let merge = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
     assert!(!merge.already_merged);
 }
+
+pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: AccountStore>(
+    store: S,
+) {
+    let guest = OwnerId::random();
+    let new = NewMember {
+        email: email("ada@example.com"),
+        display_name: DisplayName::parse("Ada").expect("valid"),
+        password_hash: None,
+    };
+    let (ada, merge) = store.create_member_from_guest(new, guest).await.expect("sign up");
+    assert_ne!(ada.id, guest, "a member's id is never the guest's");
+    assert!(!merge.already_merged);
+    let replay = store.merge_guest_into_member(guest, ada.id).await.expect("replay");
+    assert!(replay.already_merged, "the guest was merged by the sign-up itself");
+}
+
+pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: AccountStore>(
+    store: S,
+) {
+    let ada = member(&store, "ada@example.com").await;
+    let guest = OwnerId::random();
+    let new = NewMember {
+        email: email("ADA@example.com"),
+        display_name: DisplayName::parse("Impostor").expect("valid"),
+        password_hash: None,
+    };
+    let refused = store.create_member_from_guest(new, guest).await;
+    assert_eq!(refusal(refused), Some(AccountRefusal::EmailTaken));
+    // The guest was not retired: it can still be merged (into the real account, say).
+    let merge = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    assert!(!merge.already_merged);
+}
+
+pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: AccountStore>(
+    store: S,
+) {
+    let ada = member(&store, "ada@example.com").await;
+    let guest = OwnerId::random();
+    store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    let new = NewMember {
+        email: email("bob@example.com"),
+        display_name: DisplayName::parse("Bob").expect("valid"),
+        password_hash: None,
+    };
+    let refused = store.create_member_from_guest(new, guest).await;
+    assert_eq!(refusal(refused), Some(AccountRefusal::GuestMerged));
+    let bob = store.find_member_by_email(&email("bob@example.com")).await.expect("find");
+    assert!(bob.is_none(), "nothing half-made");
+}

@@ -3,6 +3,8 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
+use chrono::{DateTime, Utc};
+
 use crate::{
     AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, StoreFailure,
     account::{Email, Member, MergeReport, NewMember},
@@ -55,23 +57,63 @@ impl IdentityStore for MemoryStore {
     }
 }
 
+impl State {
+    fn create(&mut self, new: NewMember, created_at: DateTime<Utc>) -> Result<Member> {
+        if self.members.values().any(|member| member.email == new.email) {
+            return Err(MemoryStoreError(AccountRefusal::EmailTaken));
+        }
+        let member = Member {
+            id: OwnerId::random(),
+            email: new.email,
+            display_name: new.display_name,
+            password_hash: new.password_hash,
+            session_version: 1,
+            created_at,
+        };
+        self.members.insert(member.id, member.clone());
+        Ok(member)
+    }
+
+    fn merge(&mut self, guest: OwnerId, member: OwnerId) -> Result<MergeReport> {
+        if self.members.contains_key(&guest) {
+            return Err(MemoryStoreError(AccountRefusal::NotFound));
+        }
+        match self.merged.get(&guest) {
+            Some(into) if *into == member => {
+                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+            }
+            Some(_) => return Err(MemoryStoreError(AccountRefusal::GuestMerged)),
+            None => {}
+        }
+        if !self.members.contains_key(&member) {
+            return Err(MemoryStoreError(AccountRefusal::NotFound));
+        }
+        self.merged.insert(guest, member);
+        Ok(MergeReport { moved_avatars: 0, already_merged: false })
+    }
+}
+
 impl AccountStore for MemoryStore {
     async fn create_member(&self, new: NewMember) -> Result<Member> {
-        let created_at = self.clock.now();
+        let now = self.clock.now();
+        self.with(|state| state.create(new, now))
+    }
+
+    async fn create_member_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> Result<(Member, MergeReport)> {
+        let now = self.clock.now();
         self.with(|state| {
-            if state.members.values().any(|member| member.email == new.email) {
-                return Err(MemoryStoreError(AccountRefusal::EmailTaken));
+            // Refusals are checked before anything is written: the lock makes the two
+            // steps one, and a refusal leaves nothing behind.
+            if state.merged.contains_key(&guest) {
+                return Err(MemoryStoreError(AccountRefusal::GuestMerged));
             }
-            let member = Member {
-                id: OwnerId::random(),
-                email: new.email,
-                display_name: new.display_name,
-                password_hash: new.password_hash,
-                session_version: 1,
-                created_at,
-            };
-            state.members.insert(member.id, member.clone());
-            Ok(member)
+            let member = state.create(new, now)?;
+            let report = state.merge(guest, member.id)?;
+            Ok((member, report))
         })
     }
 
@@ -93,22 +135,6 @@ impl AccountStore for MemoryStore {
         guest: OwnerId,
         member: OwnerId,
     ) -> Result<MergeReport> {
-        self.with(|state| {
-            if state.members.contains_key(&guest) {
-                return Err(MemoryStoreError(AccountRefusal::NotFound));
-            }
-            match state.merged.get(&guest) {
-                Some(into) if *into == member => {
-                    return Ok(MergeReport { moved_avatars: 0, already_merged: true });
-                }
-                Some(_) => return Err(MemoryStoreError(AccountRefusal::GuestMerged)),
-                None => {}
-            }
-            if !state.members.contains_key(&member) {
-                return Err(MemoryStoreError(AccountRefusal::NotFound));
-            }
-            state.merged.insert(guest, member);
-            Ok(MergeReport { moved_avatars: 0, already_merged: false })
-        })
+        self.with(|state| state.merge(guest, member))
     }
 }

@@ -22,6 +22,9 @@ macro_rules! account_store_conformance {
             a_merged_guest_cannot_be_merged_into_another_member,
             a_member_cannot_be_merged_as_a_guest,
             a_merge_into_an_unknown_member_is_refused,
+            a_sign_up_creates_the_member_and_merges_the_guest_in_one_step,
+            a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing,
+            a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing,
         );
     };
 }

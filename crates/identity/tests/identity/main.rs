@@ -1,7 +1,8 @@
 //! The identity crate's integration tests: the token matrices for guest tokens and member
 //! sessions, a property test that feeds arbitrary input to both parsers, and the
-//! account-store conformance suite on the in-memory store.
+//! account-store conformance suite and the account rules on the in-memory store.
 
+mod accounts;
 mod arbitrary_input;
 mod guest_tokens;
 mod helpers;

@@ -196,3 +196,68 @@ pub async fn migrations_go_up_down_and_up_again(db: TestDb) {
     assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
     db.store.create_avatar(guest, avatar("🐶", "Dog")).await.expect("create after up");
 }
+
+pub async fn a_sign_up_moves_the_guests_avatars_to_the_new_member_in_order(db: TestDb) {
+    let guest = OwnerId::random();
+    roster_of(&db, guest, &["Cat", "Dog", "Owl"]).await;
+    let new = NewMember {
+        email: Email::parse("ada@example.com").expect("valid"),
+        display_name: DisplayName::parse("Ada").expect("valid"),
+        password_hash: None,
+    };
+    let (ada, merge) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
+    assert_eq!(merge.moved_avatars, 3);
+    assert_eq!(roster(&db, ada.id).await, places(&["Cat", "Dog", "Owl"]));
+    assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
+}
+
+pub async fn a_refused_sign_up_leaves_the_guests_avatars_where_they_were(db: TestDb) {
+    new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    roster_of(&db, guest, &["Cat", "Dog"]).await;
+    let new = NewMember {
+        email: Email::parse("ada@example.com").expect("valid"),
+        display_name: DisplayName::parse("Impostor").expect("valid"),
+        password_hash: None,
+    };
+    let refused = db.store.create_member_from_guest(new, guest).await;
+    assert!(matches!(refused, Err(StoreError::EmailTaken)), "{refused:?}");
+    assert_eq!(roster(&db, guest).await, places(&["Cat", "Dog"]));
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM members").await, 1);
+    db.store.create_avatar(guest, avatar("🐭", "Mouse")).await.expect("the guest still writes");
+}
+
+pub async fn two_concurrent_merges_of_one_guest_move_its_avatars_once(db: TestDb) {
+    let ada = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    roster_of(&db, guest, &["Cat", "Dog"]).await;
+    let merges = (0..2).map(|_| {
+        let store = db.store.clone();
+        tokio::spawn(async move { store.merge_guest_into_member(guest, ada.id).await })
+    });
+    let mut moved = Vec::new();
+    for merge in merges {
+        moved.push(merge.await.expect("task").expect("merge").moved_avatars);
+    }
+    moved.sort_unstable();
+    assert_eq!(moved, [0, 2], "one merge moved both, the other found them moved");
+    assert_eq!(roster(&db, ada.id).await, places(&["Cat", "Dog"]));
+}
+
+pub async fn a_merge_beyond_the_cap_keeps_every_avatar(db: TestDb) {
+    let store = db.store.clone().with_avatar_limit(3);
+    let ada = new_member(&db, "ada@example.com").await;
+    let guest = OwnerId::random();
+    for name in ["A", "B", "C"] {
+        store.create_avatar(ada.id, avatar("🦉", name)).await.expect("create");
+    }
+    for name in ["D", "E"] {
+        store.create_avatar(guest, avatar("🐱", name)).await.expect("create");
+    }
+    let merge = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    assert_eq!(merge.moved_avatars, 2);
+    assert_eq!(roster(&db, ada.id).await, places(&["A", "B", "C", "D", "E"]));
+    // The cap limits adding, not merging.
+    let over = store.create_avatar(ada.id, avatar("🐶", "F")).await;
+    assert!(matches!(over, Err(StoreError::AvatarLimitReached { limit: 3 })), "{over:?}");
+}

@@ -1,0 +1,143 @@
+//! The account rules: sign-up and sign-in, each carrying the guest's roster into the
+//! account (DESIGN.md, "Upgrade"). Written against the [`AccountStore`] port, so every
+//! store gets the same rules.
+
+use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
+
+use super::{
+    DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
+};
+
+/// Sign-up and sign-in over a store.
+#[derive(Clone, Debug)]
+pub struct Accounts<S> {
+    store: S,
+    hasher: PasswordHasher,
+}
+
+/// What a sign-up or sign-in did: the member to issue a session for, and what came along
+/// from the guest (`moved_avatars`, for "3 avatars came along").
+#[derive(Clone, Debug)]
+pub struct Upgrade {
+    pub member: Member,
+    pub merge: MergeReport,
+}
+
+/// Why a sign-up or sign-in did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError<E> {
+    /// Input that breaks a rule, to be shown at its field.
+    #[error("{0}")]
+    Invalid(InvalidInput),
+    /// Sign-in: the email or the password is wrong. Deliberately not which: the two
+    /// cases cost the same work and read the same.
+    #[error("wrong email or password")]
+    WrongCredentials,
+    /// Sign-up: an account with this email exists.
+    #[error("email already taken")]
+    EmailTaken,
+    /// The store failed; nothing was changed.
+    #[error("store failure")]
+    Store(#[source] E),
+}
+
+impl<S: AccountStore> Accounts<S> {
+    pub fn new(store: S, hasher: PasswordHasher) -> Self {
+        Self { store, hasher }
+    }
+
+    /// Creates an account for the guest `guest` and moves the guest's roster into it, in
+    /// one step. An empty display name defaults to the email's local part. The member's
+    /// id is new; the guest's is retired.
+    pub async fn sign_up(
+        &self,
+        guest: OwnerId,
+        email: &str,
+        password: &str,
+        display_name: &str,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let email = Email::parse(email).map_err(AccountError::Invalid)?;
+        let password = Password::parse_new(password).map_err(AccountError::Invalid)?;
+        let display_name = match display_name.trim() {
+            "" => default_display_name(&email),
+            given => DisplayName::parse(given),
+        }
+        .map_err(AccountError::Invalid)?;
+        let password_hash = Some(self.off_the_executor(move |h| h.hash(&password)).await);
+        let new = NewMember { email, display_name, password_hash };
+        match self.store.create_member_from_guest(new.clone(), guest).await {
+            Ok((member, merge)) => Ok(Upgrade { member, merge }),
+            Err(error) => match error.refusal() {
+                Some(AccountRefusal::EmailTaken) => Err(AccountError::EmailTaken),
+                // A retired guest token (its roster already moved elsewhere) brings
+                // nothing along: the account is made without it.
+                Some(AccountRefusal::GuestMerged | AccountRefusal::NotFound) => {
+                    let member =
+                        self.store.create_member(new).await.map_err(|error| {
+                            match error.refusal() {
+                                Some(AccountRefusal::EmailTaken) => AccountError::EmailTaken,
+                                _ => AccountError::Store(error),
+                            }
+                        })?;
+                    Ok(Upgrade { member, merge: nothing_merged() })
+                }
+                None => Err(AccountError::Store(error)),
+            },
+        }
+    }
+
+    /// Signs in with email and password and appends the guest's roster to the member's
+    /// own. A replayed sign-in merges nothing twice. An unknown email and a wrong
+    /// password are the same error after the same work (a dummy hash is verified when
+    /// there is no account), so neither timing nor answer tells which accounts exist.
+    pub async fn sign_in(
+        &self,
+        guest: OwnerId,
+        email: &str,
+        password: &str,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let email = Email::parse(email).map_err(AccountError::Invalid)?;
+        let Some(password) = Password::given(password) else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let member = self.store.find_member_by_email(&email).await.map_err(AccountError::Store)?;
+        let stored = member.as_ref().and_then(|member| member.password_hash.clone());
+        let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
+        let (true, Some(member)) = (matches, member) else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let merge = match self.store.merge_guest_into_member(guest, member.id).await {
+            Ok(report) => report,
+            Err(error) => match error.refusal() {
+                Some(AccountRefusal::GuestMerged) => nothing_merged(),
+                // The account was deleted in between.
+                Some(AccountRefusal::NotFound) => return Err(AccountError::WrongCredentials),
+                _ => return Err(AccountError::Store(error)),
+            },
+        };
+        Ok(Upgrade { member, merge })
+    }
+
+    /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool.
+    async fn off_the_executor<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
+    ) -> T {
+        let hasher = self.hasher.clone();
+        match tokio::task::spawn_blocking(move || work(&hasher)).await {
+            Ok(done) => done,
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        }
+    }
+}
+
+fn nothing_merged() -> MergeReport {
+    MergeReport { moved_avatars: 0, already_merged: false }
+}
+
+/// The email's local part ("ada" for ada@example.com), or "Member" should it not make a
+/// display name.
+fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
+    let local = email.as_str().split('@').next().unwrap_or_default();
+    DisplayName::parse(local).or_else(|_| DisplayName::parse("Member"))
+}
