@@ -54,6 +54,12 @@ impl Store {
         Ok((member, report))
     }
 
+    /// The member with this id (the header of a member's page, the account page).
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn find_member(&self, id: OwnerId) -> Result<Option<Member>> {
+        member::Entity::find_by_id(id.as_uuid()).one(&self.db).await?.map(member_from).transpose()
+    }
+
     /// Looks a member up by email; the email is normalised, so case does not matter.
     #[tracing::instrument(skip_all)]
     pub async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {

@@ -17,6 +17,8 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
+/// Accounts: sign-up, sign-in, sign-out, who is asking.
+pub mod account;
 /// Calling the server from the browser: transport, retries, mutations, tab sync.
 pub mod client;
 /// UI pieces every feature uses: forms, fields, alerts.
@@ -29,6 +31,7 @@ pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use account::{SignInPage, SignUpPage, WhoAmI};
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -67,7 +70,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="top">
                 <a class="brand" href="/">"Guestroom"</a>
-                <IdentityLine />
+                <WhoAmI />
             </header>
             <main>
                 <Routes fallback=NotFound>
@@ -75,33 +78,19 @@ pub fn App() -> impl IntoView {
                     // so nothing on it suspends: the first paint is complete and the page
                     // works without JavaScript.
                     <Route path=StaticSegment("") view=RosterPage />
+                    <Route path=StaticSegment("signup") view=SignUpPage />
+                    <Route path=StaticSegment("signin") view=SignInPage />
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// Who the page belongs to, rendered on the server from the request's identity. It is not
-/// an island: it never changes while the page is open, so it costs the bundle nothing.
-#[component]
-fn IdentityLine() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let line = match server::viewer() {
-        Some(identity::Viewer::Guest { sid }) => {
-            format!("You are guest {}.", sid.to_string().chars().take(8).collect::<String>())
-        }
-        Some(identity::Viewer::Member { .. }) => "You are signed in.".to_owned(),
-        None => String::new(),
-    };
-    #[cfg(not(feature = "ssr"))]
-    let line = String::new();
-    view! { <p class="identity">{line}</p> }
-}
-
 /// Loads what the page at the request's path needs before it renders, and puts it in the
 /// request (the server calls this for every request that reaches the app's routes). Only
 /// page routes (GET and HEAD) load anything; server functions, the bundle and health
-/// checks load nothing. One line per page that has data.
+/// checks load nothing. Every page's header says who is asking (no query for a guest);
+/// then one line per page that has data of its own.
 #[cfg(feature = "ssr")]
 pub async fn preload<B>(store: &persistence::Store, request: &mut http::Request<B>) {
     use http::Method;
@@ -111,7 +100,13 @@ pub async fn preload<B>(store: &persistence::Store, request: &mut http::Request<
     let Some(viewer) = request.extensions().get::<identity::Viewer>().copied() else {
         return;
     };
+    let path = request.uri().path();
+    if path.starts_with("/api/") {
+        return;
+    }
     let new_guest = request.extensions().get::<identity::NewGuest>().is_some();
+    let who = account::load::viewer_view(store, viewer).await;
+    request.extensions_mut().insert(who);
     if request.uri().path() == "/" {
         let data = roster::load::load(store, viewer, new_guest).await;
         request.extensions_mut().insert(data);

@@ -38,7 +38,7 @@ test('a change after "sign out everywhere" says the session has ended and is not
   const page = await context.newPage();
   await page.goto(env.server.url);
   await waitForHydration(page);
-  assert.equal(await page.locator('.identity').textContent(), 'You are signed in.');
+  assert.equal(await page.locator('.identity .who').textContent(), 'Ada');
   await add(page, '🦉', 'Hoot');
 
   env.server.sql(`UPDATE members SET session_version = session_version + 1 WHERE owner_id = ${member.blob};`);

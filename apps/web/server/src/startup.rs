@@ -11,8 +11,9 @@ use axum::{
     serve::ListenerExt,
 };
 use identity::{
-    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock, identify,
-    refuse_cross_site,
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
+    account::{Accounts, PasswordHasher},
+    identify, refuse_cross_site,
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -40,6 +41,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub identity: Identity<Store>,
+    /// Sign-up and sign-in (argon2id hashing; its dummy hash is made once, here).
+    pub accounts: Accounts<Store>,
     pub cross_site_guard: CrossSiteGuard,
 }
 
@@ -109,13 +112,18 @@ fn bundle(options: &LeptosOptions) -> Router {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let store = state.store.clone();
+    let (store, identity, accounts) =
+        (state.store.clone(), state.identity.clone(), state.accounts.clone());
     Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
             // What pages and server functions reach through Leptos's context.
-            move || provide_context(store.clone()),
+            move || {
+                provide_context(store.clone());
+                provide_context(identity.clone());
+                provide_context(accounts.clone());
+            },
             move || shell(options.clone()),
         )
         .route_layer(from_fn_with_state(state.store.clone(), preload_page))
@@ -200,7 +208,8 @@ impl Application {
                 std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().into(),
             )
             .build();
-        let state = AppState { leptos_options, store, identity, cross_site_guard };
+        let accounts = Accounts::new(store.clone(), PasswordHasher::new());
+        let state = AppState { leptos_options, store, identity, accounts, cross_site_guard };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
         let listener = TcpListener::bind(requested)

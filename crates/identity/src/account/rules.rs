@@ -86,13 +86,14 @@ impl<S: AccountStore> Accounts<S> {
         }
     }
 
-    /// Signs in with email and password and appends the guest's roster to the member's
-    /// own. A replayed sign-in merges nothing twice. An unknown email and a wrong
+    /// Signs in with email and password and appends the guest's roster (when a guest is
+    /// signing in; `None` for a member switching accounts) to the member's own. A
+    /// replayed sign-in merges nothing twice. An unknown email and a wrong
     /// password are the same error after the same work (a dummy hash is verified when
     /// there is no account), so neither timing nor answer tells which accounts exist.
     pub async fn sign_in(
         &self,
-        guest: OwnerId,
+        guest: Option<OwnerId>,
         email: &str,
         password: &str,
     ) -> Result<Upgrade, AccountError<S::Error>> {
@@ -105,6 +106,9 @@ impl<S: AccountStore> Accounts<S> {
         let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
         let (true, Some(member)) = (matches, member) else {
             return Err(AccountError::WrongCredentials);
+        };
+        let Some(guest) = guest else {
+            return Ok(Upgrade { member, merge: nothing_merged() });
         };
         let merge = match self.store.merge_guest_into_member(guest, member.id).await {
             Ok(report) => report,

@@ -91,6 +91,24 @@ impl<S: IdentityStore> Identity<S> {
         self.inner.clock.now()
     }
 
+    /// The cookies of a sign-up or sign-in: the guest cookie cleared and a fresh member
+    /// session for `member` at `version`. Nothing of the guest's token carries over.
+    pub fn signed_in_cookies(&self, member: OwnerId, version: i32) -> [HeaderValue; 2] {
+        let now = self.now();
+        let sessions = &self.inner.sessions;
+        let token = sessions.issue(member, version, now, now);
+        let max_age = sessions.policy().expiry(now, now) - now;
+        [clear_cookie(GUEST_COOKIE), set_cookie(SESSION_COOKIE, &token, max_age)]
+    }
+
+    /// The cookies of a sign-out: the session cleared and a brand-new guest (a new sid,
+    /// owning nothing), so the next person at this browser sees nothing of the member's.
+    pub fn signed_out_cookies(&self) -> [HeaderValue; 2] {
+        let guests = &self.inner.guests;
+        let token = guests.issue(OwnerId::random(), self.now());
+        [clear_cookie(SESSION_COOKIE), set_cookie(GUEST_COOKIE, &token, guests.lifetime())]
+    }
+
     fn is_skipped(&self, path: &str) -> bool {
         self.inner.static_prefixes.iter().any(|prefix| path.starts_with(prefix.as_str()))
     }
@@ -174,6 +192,13 @@ impl<S: IdentityStore> Identity<S> {
     }
 }
 
+fn sets_identity_cookie(headers: &HeaderMap) -> bool {
+    headers.get_all(header::SET_COOKIE).iter().any(|cookie| {
+        let cookie = cookie.as_bytes();
+        cookie.starts_with(GUEST_COOKIE.as_bytes()) || cookie.starts_with(SESSION_COOKIE.as_bytes())
+    })
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -214,6 +239,12 @@ pub async fn identify<S: IdentityStore>(
         request.extensions_mut().insert(new_guest);
     }
     let mut response = next.run(request).await;
+    // A handler that changed the identity (sign-in, sign-out) set the cookies itself;
+    // the middleware's own (a minted or refreshed token) would undo that.
+    if sets_identity_cookie(response.headers()) {
+        cookies.clear();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !cookies.is_empty() {
         let headers = response.headers_mut();
         for cookie in cookies {

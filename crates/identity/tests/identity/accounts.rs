@@ -74,10 +74,10 @@ async fn a_sign_in_merges_the_guest_once_and_a_replay_merges_nothing() {
     let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await;
     let ada = ada.expect("sign up").member;
     let guest = OwnerId::random();
-    let first = accounts.sign_in(guest, "ada@example.com", PASSWORD).await.expect("sign in");
+    let first = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("sign in");
     assert_eq!(first.member.id, ada.id);
     assert!(!first.merge.already_merged);
-    let replay = accounts.sign_in(guest, "ada@example.com", PASSWORD).await.expect("replay");
+    let replay = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("replay");
     assert!(replay.merge.already_merged);
 }
 
@@ -86,14 +86,14 @@ async fn an_unknown_email_and_a_wrong_password_are_the_same_refusal() {
     let accounts = accounts();
     accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await.expect("up");
     let guest = OwnerId::random();
-    let wrong = accounts.sign_in(guest, "ada@example.com", "staple battery horsE").await;
-    let unknown = accounts.sign_in(guest, "bob@example.com", PASSWORD).await;
-    let huge = accounts.sign_in(guest, "ada@example.com", &"x".repeat(10_000)).await;
+    let wrong = accounts.sign_in(Some(guest), "ada@example.com", "staple battery horsE").await;
+    let unknown = accounts.sign_in(Some(guest), "bob@example.com", PASSWORD).await;
+    let huge = accounts.sign_in(Some(guest), "ada@example.com", &"x".repeat(10_000)).await;
     for refused in [wrong, unknown, huge] {
         assert!(matches!(refused, Err(AccountError::WrongCredentials)), "{refused:?}");
     }
     // Nothing was merged by the failed attempts: the guest still can be.
-    let signed_in = accounts.sign_in(guest, "ada@example.com", PASSWORD).await.expect("in");
+    let signed_in = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("in");
     assert!(!signed_in.merge.already_merged);
 }
 
@@ -104,8 +104,16 @@ async fn a_retired_guest_token_still_signs_in_and_brings_nothing() {
     accounts.sign_up(guest, "ada@example.com", PASSWORD, "").await.expect("sign up");
     accounts.sign_up(OwnerId::random(), "bob@example.com", PASSWORD, "").await.expect("bob");
     // The same (stale) guest token signs in as someone else: no roster to bring.
-    let bob = accounts.sign_in(guest, "bob@example.com", PASSWORD).await.expect("sign in");
+    let bob = accounts.sign_in(Some(guest), "bob@example.com", PASSWORD).await.expect("sign in");
     assert_eq!((bob.merge.moved_avatars, bob.merge.already_merged), (0, false));
     let carol = accounts.sign_up(guest, "carol@example.com", PASSWORD, "").await.expect("up");
     assert_eq!(carol.member.email.as_str(), "carol@example.com");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_switching_accounts_brings_nothing_along() {
+    let accounts = accounts();
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await.expect("up");
+    let ada = accounts.sign_in(None, "ada@example.com", PASSWORD).await.expect("sign in");
+    assert_eq!((ada.merge.moved_avatars, ada.merge.already_merged), (0, false));
 }

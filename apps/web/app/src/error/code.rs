@@ -10,12 +10,16 @@ impl From<ApiError> for String {
     fn from(error: ApiError) -> String {
         let (words, number): (&[&str], Option<u64>) = match &error {
             ApiError::SignedOut => (&["signed_out"], None),
+            ApiError::WrongCredentials => (&["wrong_credentials"], None),
             ApiError::Forbidden => (&["forbidden"], None),
             ApiError::TooLarge => (&["too_large"], None),
             ApiError::TooManyRequests { retry_after } => (&["too_many_requests"], *retry_after),
             ApiError::BadRequest => (&["bad_request"], None),
             ApiError::Invalid { field, problem: Problem::TooLong { max } } => {
                 (&["invalid", field.as_str(), "too_long"], Some(u64::from(*max)))
+            }
+            ApiError::Invalid { field, problem: Problem::TooShort { min } } => {
+                (&["invalid", field.as_str(), "too_short"], Some(u64::from(*min)))
             }
             ApiError::Invalid { field, problem } => {
                 (&["invalid", field.as_str(), problem.as_str()], None)
@@ -26,6 +30,7 @@ impl From<ApiError> for String {
             }
             ApiError::Conflict(Conflict::GuestMerged) => (&["conflict", "guest_merged"], None),
             ApiError::Conflict(Conflict::EmailTaken) => (&["conflict", "email_taken"], None),
+            ApiError::Conflict(Conflict::SignedIn) => (&["conflict", "signed_in"], None),
             ApiError::Unavailable => (&["unavailable"], None),
             ApiError::Unreachable => (&["unreachable"], None),
         };
@@ -55,6 +60,7 @@ impl TryFrom<String> for ApiError {
         let words: Vec<&str> = code.split('/').collect();
         Ok(match words.as_slice() {
             ["signed_out"] => ApiError::SignedOut,
+            ["wrong_credentials"] => ApiError::WrongCredentials,
             ["forbidden"] => ApiError::Forbidden,
             ["too_large"] => ApiError::TooLarge,
             ["too_many_requests"] => ApiError::TooManyRequests { retry_after: None },
@@ -66,6 +72,10 @@ impl TryFrom<String> for ApiError {
                 field: Field::from_word(field)?,
                 problem: Problem::TooLong { max: number(max)? },
             },
+            ["invalid", field, "too_short", min] => ApiError::Invalid {
+                field: Field::from_word(field)?,
+                problem: Problem::TooShort { min: number(min)? },
+            },
             ["invalid", field, problem] => ApiError::Invalid {
                 field: Field::from_word(field)?,
                 problem: Problem::from_word(problem)?,
@@ -76,6 +86,7 @@ impl TryFrom<String> for ApiError {
             }
             ["conflict", "guest_merged"] => ApiError::Conflict(Conflict::GuestMerged),
             ["conflict", "email_taken"] => ApiError::Conflict(Conflict::EmailTaken),
+            ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
             ["unavailable"] => ApiError::Unavailable,
             ["unreachable"] => ApiError::Unreachable,
             _ => return Err(UnknownCode),
@@ -95,11 +106,14 @@ impl Field {
             Field::Emoji => "emoji",
             Field::Name => "name",
             Field::Order => "order",
+            Field::Email => "email",
+            Field::Password => "password",
+            Field::DisplayName => "display_name",
         }
     }
 
     fn from_word(word: &str) -> Result<Self, UnknownCode> {
-        [Field::Emoji, Field::Name, Field::Order]
+        [Field::Emoji, Field::Name, Field::Order, Field::Email, Field::Password, Field::DisplayName]
             .into_iter()
             .find(|field| field.as_str() == word)
             .ok_or(UnknownCode)
@@ -111,11 +125,14 @@ impl Problem {
     fn as_str(self) -> &'static str {
         match self {
             Problem::Empty => "empty",
+            Problem::TooShort { .. } => "too_short",
             Problem::TooLong { .. } => "too_long",
             Problem::ControlCharacter => "control_character",
             Problem::NotAnEmoji => "not_an_emoji",
             Problem::MoreThanOneEmoji => "more_than_one_emoji",
             Problem::NotAPermutation => "not_a_permutation",
+            Problem::Malformed => "malformed",
+            Problem::Common => "common",
         }
     }
 
@@ -126,6 +143,8 @@ impl Problem {
             Problem::NotAnEmoji,
             Problem::MoreThanOneEmoji,
             Problem::NotAPermutation,
+            Problem::Malformed,
+            Problem::Common,
         ]
         .into_iter()
         .find(|problem| problem.as_str() == word)
@@ -157,6 +176,10 @@ mod tests {
             ApiError::Conflict(Conflict::AvatarLimit { limit: 100 }),
             ApiError::Conflict(Conflict::GuestMerged),
             ApiError::Conflict(Conflict::EmailTaken),
+            ApiError::Conflict(Conflict::SignedIn),
+            ApiError::WrongCredentials,
+            ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
+            ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },
             ApiError::Unavailable,
             ApiError::Unreachable,
         ];
@@ -180,7 +203,7 @@ mod tests {
         for wire in [
             r#""Your account is locked""#,
             r#""invalid/name""#,
-            r#""invalid/password/empty""#,
+            r#""invalid/postcode/empty""#,
             r#""invalid/name/too_long/forty""#,
             r#""signed_out/extra""#,
             r#"{"invalid":{"field":"name","problem":"empty"}}"#,

@@ -20,6 +20,8 @@ mod sentence;
 pub enum ApiError {
     /// 401: the member session was revoked; the change was not made.
     SignedOut,
+    /// 401 from a sign-in: the email or the password is wrong (deliberately not which).
+    WrongCredentials,
     /// 403: refused as a cross-site request.
     Forbidden,
     /// 413: the request body is over the limit.
@@ -47,17 +49,29 @@ pub enum Field {
     Name,
     /// The order given to a reorder.
     Order,
+    Email,
+    Password,
+    DisplayName,
 }
 
 /// What is wrong with a field's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
     Empty,
-    TooLong { max: u32 },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
     NotAPermutation,
+    /// Not shaped like what the field takes (an email address).
+    Malformed,
+    /// One of the most common passwords.
+    Common,
 }
 
 /// Which state a request conflicts with.
@@ -70,6 +84,8 @@ pub enum Conflict {
     /// This guest's roster has moved into an account.
     GuestMerged,
     EmailTaken,
+    /// A sign-up while signed in.
+    SignedIn,
 }
 
 impl ApiError {
@@ -77,7 +93,7 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         Some(match self {
             ApiError::BadRequest => 400,
-            ApiError::SignedOut => 401,
+            ApiError::SignedOut | ApiError::WrongCredentials => 401,
             ApiError::Forbidden => 403,
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,

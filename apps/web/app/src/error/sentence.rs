@@ -9,6 +9,7 @@ impl fmt::Display for ApiError {
             ApiError::SignedOut => f.write_str(
                 "Your session has ended, so that change was not saved. Reload the page to go on.",
             ),
+            ApiError::WrongCredentials => f.write_str("Wrong email or password."),
             ApiError::Forbidden => {
                 f.write_str("That request was refused. Reload the page and try again.")
             }
@@ -35,7 +36,10 @@ impl fmt::Display for ApiError {
                 "This guest's avatars have moved into an account. Reload the page to go on.",
             ),
             ApiError::Conflict(Conflict::EmailTaken) => {
-                f.write_str("An account with this email already exists.")
+                f.write_str("An account with this email already exists. Sign in instead?")
+            }
+            ApiError::Conflict(Conflict::SignedIn) => {
+                f.write_str("You are signed in. Sign out first to create another account.")
             }
             ApiError::Unavailable => {
                 f.write_str("Something went wrong on our side. Please try again.")
@@ -48,18 +52,27 @@ impl fmt::Display for ApiError {
 }
 
 fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::Result {
+    let label = match field {
+        Field::DisplayName => "Display name",
+        _ => "Name",
+    };
     match (field, problem) {
         (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
         (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
         (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
         (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
-        (Field::Name, Problem::Empty) => f.write_str("Name cannot be empty."),
-        (Field::Name, Problem::TooLong { max }) => {
-            write!(f, "Name can be at most {max} characters long.")
+        (Field::Email, _) => f.write_str("Enter an email address like name@example.com."),
+        (Field::Password, Problem::Empty) => f.write_str("Enter a password."),
+        (Field::Password, Problem::TooShort { min }) => {
+            write!(f, "Use at least {min} characters.")
         }
-        (Field::Name, Problem::ControlCharacter) => {
-            f.write_str("Name cannot contain control characters.")
+        (Field::Password, Problem::TooLong { max }) => write!(f, "Use at most {max} characters."),
+        (Field::Password, _) => {
+            f.write_str("That password is one of the most common. Choose another.")
         }
-        (Field::Name, _) => f.write_str("Name is not valid."),
+        (_, Problem::Empty) => write!(f, "{label} cannot be empty."),
+        (_, Problem::TooLong { max }) => write!(f, "{label} can be at most {max} characters long."),
+        (_, Problem::ControlCharacter) => write!(f, "{label} cannot contain control characters."),
+        _ => write!(f, "{label} is not valid."),
     }
 }

@@ -1,3 +1,4 @@
+use identity::account::{AccountError, AccountField, AccountProblem, InvalidInput};
 use persistence::{
     StoreError,
     domain::{self, ValidationError},
@@ -43,6 +44,33 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
         domain::Problem::NotAPermutation => Problem::NotAPermutation,
     };
     ApiError::Invalid { field, problem }
+}
+
+/// A refused sign-up or sign-in, as the browser sees it. Store faults are logged here.
+pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> ApiError {
+    answer(match error {
+        AccountError::Invalid(InvalidInput { field, problem }) => ApiError::Invalid {
+            field: match field {
+                AccountField::Email => Field::Email,
+                AccountField::DisplayName => Field::DisplayName,
+                AccountField::Password => Field::Password,
+            },
+            problem: match problem {
+                AccountProblem::Empty => Problem::Empty,
+                AccountProblem::TooShort { min } => Problem::TooShort { min: clamp(min) },
+                AccountProblem::TooLong { max } => Problem::TooLong { max: clamp(max) },
+                AccountProblem::ControlCharacter => Problem::ControlCharacter,
+                AccountProblem::Malformed => Problem::Malformed,
+                AccountProblem::Common => Problem::Common,
+            },
+        },
+        AccountError::WrongCredentials => ApiError::WrongCredentials,
+        AccountError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
+        AccountError::Store(error) => {
+            tracing::error!(error = &error as &dyn std::error::Error, "account store failure");
+            ApiError::Unavailable
+        }
+    })
 }
 
 /// Limits are small numbers; the wire carries them as `u32`.

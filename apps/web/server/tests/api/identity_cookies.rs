@@ -34,7 +34,7 @@ async fn the_first_render_already_knows_the_new_guest() {
     let sid = app.guest_tokens().verify(&token, app.clock.now()).expect("valid token").sid;
     let html = response.text().await.expect("body");
     let short: String = sid.to_string().chars().take(8).collect();
-    assert!(html.contains(&format!("You are guest {short}.")), "{html}");
+    assert!(html.contains(&format!(r#"data-guest="{short}""#)), "{html}");
 }
 
 #[tokio::test]

@@ -43,7 +43,9 @@ async fn a_valid_session_makes_the_member_the_viewer() {
     let member = member(&app).await;
     let response = app.get_with_cookie("/", Some(&session_cookie(&app, &member))).await;
     assert!(set_cookies(response.headers()).is_empty(), "no guest is minted for a member");
-    assert!(response.text().await.expect("body").contains("You are signed in."));
+    let html = response.text().await.expect("body");
+    assert!(html.contains(r#"<span class="who">Ada</span>"#), "{html}");
+    assert!(html.contains("Sign out"), "{html}");
 }
 
 #[tokio::test]
@@ -79,7 +81,7 @@ async fn a_revoked_session_ends_at_its_next_refresh_and_a_fresh_guest_begins() {
     let cookies = set_cookies(response.headers());
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=ey")), "{cookies:?}");
-    assert!(response.text().await.expect("body").contains("You are guest"));
+    assert!(response.text().await.expect("body").contains("data-guest="));
 }
 
 #[tokio::test]
@@ -124,7 +126,7 @@ async fn an_idle_session_is_cleared_and_the_visitor_becomes_a_guest() {
     let response = app.get_with_cookie("/", Some(&cookie)).await;
     let cookies = set_cookies(response.headers());
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
-    assert!(response.text().await.expect("body").contains("You are guest"));
+    assert!(response.text().await.expect("body").contains("data-guest="));
 }
 
 #[tokio::test]

@@ -1,0 +1,44 @@
+//! The account server functions. Each works as a plain form post (the pages have no
+//! island): a success redirects to `/`, a failure back to the form with the error's code.
+
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+use serde::{Deserialize, Serialize};
+
+use crate::{client::transport::ApiClient, error::ApiError};
+
+/// Who is asking, for scripts and other clients: no ids, no tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ViewerView {
+    Guest,
+    Member { name: String },
+}
+
+/// Creates an account from the guest's roster and signs in to it.
+#[server(endpoint = "account/sign-up", client = ApiClient)]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<(), ApiError> {
+    super::load::sign_up(&email, &password, &display_name).await
+}
+
+/// Signs in and brings the guest's roster along.
+#[server(endpoint = "account/sign-in", client = ApiClient)]
+pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+    super::load::sign_in(&email, &password).await
+}
+
+/// Ends this browser's session and starts a brand-new, empty guest.
+#[server(endpoint = "account/sign-out", client = ApiClient)]
+pub async fn sign_out() -> Result<(), ApiError> {
+    super::load::sign_out()
+}
+
+/// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.
+#[server(endpoint = "viewer", input = GetUrl, client = ApiClient)]
+pub async fn viewer() -> Result<ViewerView, ApiError> {
+    let (viewer, store) = super::load::viewer_and_store()?;
+    Ok(super::load::viewer_view(&store, viewer).await)
+}

@@ -1,0 +1,98 @@
+//! The account feature's server side.
+
+use http::header::SET_COOKIE;
+use identity::{Identity, Viewer, account::Accounts};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use persistence::Store;
+
+use super::api::ViewerView;
+use crate::{
+    error::{ApiError, Conflict, answer},
+    server::{account_error, viewer},
+};
+
+/// Who the header says is asking. A guest costs no query; a member, one.
+pub async fn viewer_view(store: &Store, viewer: Viewer) -> ViewerView {
+    let Viewer::Member { user_id, .. } = viewer else {
+        return ViewerView::Guest;
+    };
+    match store.find_member(user_id).await {
+        Ok(Some(member)) => ViewerView::Member { name: member.display_name.as_str().to_owned() },
+        // Deleted since its session was issued: the next write will say so.
+        Ok(None) => ViewerView::Guest,
+        Err(error) => {
+            tracing::error!(error = &error as &dyn std::error::Error, "loading the member");
+            ViewerView::Member { name: "your account".to_owned() }
+        }
+    }
+}
+
+/// The request's viewer and the store.
+pub fn viewer_and_store() -> Result<(Viewer, Store), ApiError> {
+    let viewer = viewer().ok_or_else(|| wiring("no viewer"))?;
+    let store = use_context::<Store>().ok_or_else(|| wiring("no store"))?;
+    Ok((viewer, store))
+}
+
+fn wiring(missing: &str) -> ApiError {
+    tracing::error!("{missing} in an account server function's context");
+    answer(ApiError::Unavailable)
+}
+
+fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
+    let (viewer, _) = viewer_and_store()?;
+    let accounts = use_context::<Accounts<Store>>().ok_or_else(|| wiring("no accounts"))?;
+    let identity = use_context::<Identity<Store>>().ok_or_else(|| wiring("no identity"))?;
+    Ok((viewer, accounts, identity))
+}
+
+pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let Viewer::Guest { sid } = viewer else {
+        return Err(answer(ApiError::Conflict(Conflict::SignedIn)));
+    };
+    let upgrade =
+        accounts.sign_up(sid, email, password, display_name).await.map_err(account_error)?;
+    changed_identity(
+        &identity.signed_in_cookies(upgrade.member.id, upgrade.member.session_version),
+    );
+    welcome(upgrade.merge.moved_avatars);
+    Ok(())
+}
+
+pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let guest = match viewer {
+        Viewer::Guest { sid } => Some(sid),
+        Viewer::Member { .. } => None,
+    };
+    let upgrade = accounts.sign_in(guest, email, password).await.map_err(account_error)?;
+    changed_identity(
+        &identity.signed_in_cookies(upgrade.member.id, upgrade.member.session_version),
+    );
+    welcome(upgrade.merge.moved_avatars);
+    Ok(())
+}
+
+pub fn sign_out() -> Result<(), ApiError> {
+    let (_, _, identity) = parts()?;
+    changed_identity(&identity.signed_out_cookies());
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Puts the cookies of an identity change on the response (the identity middleware then
+/// leaves the cookies alone).
+fn changed_identity(cookies: &[http::HeaderValue]) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        for cookie in cookies {
+            response.append_header(SET_COOKIE, cookie.clone());
+        }
+    }
+}
+
+/// Back to the roster, saying how many avatars came along (a number, never text).
+fn welcome(came_along: u64) {
+    leptos_axum::redirect(&format!("/?came_along={came_along}"));
+}

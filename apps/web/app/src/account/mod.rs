@@ -1,0 +1,20 @@
+//! Accounts: the sign-up and sign-in pages, sign-out, and who the viewer is (the header
+//! and `GET /api/viewer`). The pages are server-rendered forms that post to server
+//! functions: they work without JavaScript and add nothing to the browser bundle.
+//!
+//! The rules themselves (passwords, the guest → member merge, equal work for unknown
+//! emails and wrong passwords) are `identity::account::Accounts`'s; this feature wires
+//! them to forms and cookies.
+
+/// The server functions: sign up, sign in, sign out, who am I.
+pub mod api;
+/// The header line: guest or member, and the links that go with it.
+mod header;
+/// The server side: the header's loader, the cookies of an identity change.
+#[cfg(feature = "ssr")]
+pub mod load;
+/// The sign-up and sign-in pages.
+mod pages;
+
+pub use header::WhoAmI;
+pub use pages::{SignInPage, SignUpPage};

@@ -1,0 +1,103 @@
+//! The sign-up and sign-in pages: plain forms, rendered on the server, each error next to
+//! the field it is about (after a no-JavaScript post, the error's code comes back in the
+//! URL).
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use super::api::{SignIn, SignUp};
+use crate::{
+    components::{alert::Alert, field::Field},
+    error::{ApiError, Conflict, Field as Name},
+};
+
+/// The refusal of this page's last post, if the URL carries one for `action`.
+fn failure(action: &str) -> Option<ApiError> {
+    #[cfg(feature = "ssr")]
+    return crate::server::form_failure().filter(|(path, _)| path == action).map(|(_, e)| e);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = action;
+        None
+    }
+}
+
+/// Where an account error shows: next to its field, or (any other) above the button.
+fn at(error: &Option<ApiError>, field: Name) -> Signal<Option<String>> {
+    let message = error.as_ref().and_then(|error| match (error, field) {
+        (ApiError::Conflict(Conflict::EmailTaken), Name::Email)
+        | (ApiError::WrongCredentials, Name::Password) => Some(error.to_string()),
+        _ => error.for_field(field),
+    });
+    Signal::stored(message)
+}
+
+fn elsewhere(error: &Option<ApiError>) -> Option<String> {
+    error
+        .as_ref()
+        .filter(|e| {
+            !matches!(
+                e,
+                ApiError::Invalid { .. }
+                    | ApiError::WrongCredentials
+                    | ApiError::Conflict(Conflict::EmailTaken)
+            )
+        })
+        .map(ToString::to_string)
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let error = failure(SignUp::PATH);
+    view! {
+        <section class="account" aria-labelledby="sign-up-title">
+            <h1 id="sign-up-title">"Create your account"</h1>
+            <p>"Your avatars come along. Already have an account? "<a href="/signin">"Sign in"</a></p>
+            <form method="post" action=SignUp::url() class="account-form">
+                <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
+                <Field
+                    label="Password"
+                    id="password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 10 characters."
+                    error=at(&error, Name::Password)
+                />
+                <Field
+                    label="Display name"
+                    id="display_name"
+                    name="display_name"
+                    autocomplete="nickname"
+                    hint="Optional: the part of your email before the @ otherwise."
+                    error=at(&error, Name::DisplayName)
+                />
+                {elsewhere(&error).map(|message| view! { <Alert message /> })}
+                <button type="submit" class="primary">"Create account"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let error = failure(SignIn::PATH);
+    view! {
+        <section class="account" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">"Sign in"</h1>
+            <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
+            <form method="post" action=SignIn::url() class="account-form">
+                <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
+                <Field
+                    label="Password"
+                    id="password"
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=at(&error, Name::Password)
+                />
+                {elsewhere(&error).map(|message| view! { <Alert message /> })}
+                <button type="submit" class="primary">"Sign in"</button>
+            </form>
+        </section>
+    }
+}
