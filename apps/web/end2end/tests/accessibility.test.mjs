@@ -1,4 +1,5 @@
-// An axe-core scan of the roster page, empty and with avatars, in both colour schemes.
+// axe-core scans of the roster page (empty and with avatars) and of the account pages,
+// in both colour schemes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -34,6 +35,22 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('combobox', { name: 'Search emoji by name' }).fill('cat');
     await page.getByRole('option', { name: 'cat face' }).waitFor();
     assert.deepEqual(await violations(page), [], 'the emoji picker open with matches');
+    await context.close();
+  });
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`the sign-up and sign-in pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
+    const { context, page } = await openGuest(env, { colorScheme });
+    for (const [path, button] of [['/signup', 'Create account'], ['/signin', 'Sign in']]) {
+      await page.goto(`${env.server.url}${path}`);
+      assert.deepEqual(await violations(page), [], `${path}, empty`);
+      await page.getByLabel('Email').fill('nobody@example.com');
+      await page.getByLabel('Password').fill('short');
+      await page.getByRole('button', { name: button, exact: true }).click();
+      await page.locator('[aria-invalid="true"]').first().waitFor();
+      assert.deepEqual(await violations(page), [], `${path}, with an error`);
+    }
     await context.close();
   });
 }

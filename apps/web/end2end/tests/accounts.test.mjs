@@ -16,7 +16,7 @@ async function signUp(page, email, displayName = '') {
   await page.getByRole('link', { name: 'Create account' }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Display name (optional)').fill(displayName);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(/came_along=/);
 }

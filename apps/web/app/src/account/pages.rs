@@ -52,6 +52,10 @@ pub fn SignUpPage() -> impl IntoView {
         <section class="account" aria-labelledby="sign-up-title">
             <h1 id="sign-up-title">"Create your account"</h1>
             <p>"Your avatars come along. Already have an account? "<a href="/signin">"Sign in"</a></p>
+            <p class="field-hint">
+                "A password of at least 10 characters; a long phrase is easiest to remember. "
+                "The display name is optional: without one, the part of your email before the @."
+            </p>
             <form method="post" action=SignUp::url() class="account-form">
                 <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
                 <Field
@@ -60,15 +64,13 @@ pub fn SignUpPage() -> impl IntoView {
                     name="password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 10 characters."
                     error=at(&error, Name::Password)
                 />
                 <Field
-                    label="Display name"
+                    label="Display name (optional)"
                     id="display_name"
                     name="display_name"
                     autocomplete="nickname"
-                    hint="Optional: the part of your email before the @ otherwise."
                     error=at(&error, Name::DisplayName)
                 />
                 {elsewhere(&error).map(|message| view! { <Alert message /> })}
