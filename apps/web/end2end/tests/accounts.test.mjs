@@ -101,3 +101,21 @@ test('a short or common password is refused at the field, and nothing is created
   await page.getByText('Wrong email or password.').waitFor();
   await context.close();
 });
+
+test('another open tab follows a sign-up and a sign-out without being touched', async () => {
+  const email = newEmail();
+  const { context, page } = await openGuest(env);
+  await add(page, '🐝', 'Bea');
+  const other = await context.newPage();
+  await other.goto(env.server.url);
+  await other.locator('[data-hydrated="true"]').waitFor();
+
+  await signUp(page, email, 'Ada');
+  await other.locator('.identity .who', { hasText: 'Ada' }).waitFor({ timeout: 5_000 });
+  assert.deepEqual(await names(other), ['Bea']);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await other.locator('.identity .who', { hasText: 'Guest' }).waitFor({ timeout: 5_000 });
+  await other.getByText('No avatars yet').waitFor();
+  await context.close();
+});

@@ -3,9 +3,10 @@
 //!   comes back;
 //! - after a change, the other tabs of this browser are told over a `BroadcastChannel`
 //!   and fetch theirs too;
-//! - a message from a tab of another identity (the cookies changed under this tab: a
-//!   sign-in or sign-out elsewhere) means this tab's cache belongs to someone else: it
-//!   is dropped and the page reloaded as the new identity;
+//! - every tab says whose data it holds when it starts; a message from a tab of another
+//!   identity (the cookies changed under this tab: a sign-in or sign-out elsewhere)
+//!   means this tab's cache belongs to someone else: it is dropped and the page
+//!   reloaded as the new identity;
 //! - when a request finds this tab's identity over (a revoked session), the tab stops
 //!   fetching (it would fetch someone else's data into a page that says it is yours)
 //!   and tells the other tabs, which reload.
@@ -62,6 +63,9 @@ mod browser {
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The listener lives as long as the page.
         on_message.forget();
+        // Say who this tab is: after a sign-in or sign-out here, the other tabs hold
+        // someone else's data and reload within a moment.
+        let _ = channel.post_message(&cache_owner.as_str().into());
         TAB.with(|tab| *tab.borrow_mut() = Some((channel, cache_owner)));
     }
 
