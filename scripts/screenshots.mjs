@@ -1,5 +1,6 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), from a running release build (after scripts/build.sh --release):
+// (390 px, light), and of the sign-up page, from a running release build (after
+// scripts/build.sh --release):
 //   GUESTROOM_BIN=… LEPTOS_SITE_ROOT=… node scripts/screenshots.mjs docs/screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,12 @@ try {
     await page.screenshot({ path: join(out, `roster-${name}.png`), fullPage: name === 'phone' });
     await context.close();
   }
+  // The sign-up page, as a guest with avatars sees it.
+  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 720, height: 560 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/signup`);
+  await page.screenshot({ path: join(out, 'signup.png') });
+  await context.close();
 } finally {
   await browser.close();
   await server.stop();

@@ -33,9 +33,11 @@ pub fn WhoAmI() -> impl IntoView {
             <div class="identity" data-guest=guest>
                 <span class="who">"Guest"</span>
                 <span class="prompt">"Keep your avatars: "</span>
-                <a href="/signup">"Create account"</a>
-                " · "
-                <a href="/signin">"Sign in"</a>
+                <span class="links">
+                    <a href="/signup">"Create account"</a>
+                    " · "
+                    <a href="/signin">"Sign in"</a>
+                </span>
             </div>
         }
         .into_any(),
