@@ -9,13 +9,22 @@ use super::api::{SignOut, ViewerView};
 #[component]
 pub fn WhoAmI() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let (viewer, guest) = (
-        crate::server::page_data::<ViewerView>(),
-        crate::server::viewer().and_then(|viewer| match viewer {
-            identity::Viewer::Guest { sid } => Some(sid.to_string()[..8].to_owned()),
-            identity::Viewer::Member { .. } => None,
-        }),
-    );
+    let (viewer, guest) = {
+        let viewer = crate::server::viewer();
+        let guest = match viewer {
+            Some(identity::Viewer::Guest { sid }) => Some(sid.to_string()[..8].to_owned()),
+            _ => None,
+        };
+        // Pages outside the app's routes (a 404) have no preloaded header: a member is
+        // still shown as signed in, without the name.
+        let who = crate::server::page_data::<ViewerView>().or_else(|| match viewer? {
+            identity::Viewer::Member { .. } => {
+                Some(ViewerView::Member { name: "Signed in".to_owned() })
+            }
+            identity::Viewer::Guest { .. } => None,
+        });
+        (who, guest)
+    };
     #[cfg(not(feature = "ssr"))]
     let (viewer, guest) = (None::<ViewerView>, None::<String>);
     match viewer {

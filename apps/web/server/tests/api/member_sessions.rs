@@ -137,3 +137,15 @@ async fn a_forged_session_cookie_is_cleared() {
     let cookies = set_cookies(response.headers());
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
 }
+
+#[tokio::test]
+async fn a_member_is_shown_signed_in_on_every_page_even_an_unknown_one() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    for path in ["/", "/signin", "/no/such/page"] {
+        let html = app.get_with_cookie(path, Some(&cookie)).await.text().await.expect("body");
+        assert!(html.contains("Sign out"), "{path}: {html}");
+        assert!(!html.contains("Create account</a>"), "{path}: {html}");
+    }
+}
