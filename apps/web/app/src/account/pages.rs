@@ -45,6 +45,24 @@ fn elsewhere(error: &Option<ApiError>) -> Option<String> {
         .map(ToString::to_string)
 }
 
+/// The email and password fields both forms start with. `password` is the field's
+/// `autocomplete`: `new-password` (sign-up) or `current-password` (sign-in), so password
+/// managers offer to generate or to fill.
+#[component]
+fn Credentials(error: Option<ApiError>, password: &'static str) -> impl IntoView {
+    view! {
+        <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
+        <Field
+            label="Password"
+            id="password"
+            name="password"
+            kind="password"
+            autocomplete=password
+            error=at(&error, Name::Password)
+        />
+    }
+}
+
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let error = failure(SignUp::PATH);
@@ -57,15 +75,7 @@ pub fn SignUpPage() -> impl IntoView {
                 "The display name is optional: without one, the part of your email before the @."
             </p>
             <form method="post" action=SignUp::url() class="account-form">
-                <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
-                <Field
-                    label="Password"
-                    id="password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    error=at(&error, Name::Password)
-                />
+                <Credentials error=error.clone() password="new-password" />
                 <Field
                     label="Display name (optional)"
                     id="display_name"
@@ -88,15 +98,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
             <form method="post" action=SignIn::url() class="account-form">
-                <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
-                <Field
-                    label="Password"
-                    id="password"
-                    name="password"
-                    kind="password"
-                    autocomplete="current-password"
-                    error=at(&error, Name::Password)
-                />
+                <Credentials error=error.clone() password="current-password" />
                 {elsewhere(&error).map(|message| view! { <Alert message /> })}
                 <button type="submit" class="primary">"Sign in"</button>
             </form>
