@@ -2,6 +2,10 @@
 //! account (DESIGN.md, "Upgrade"). Written against the [`AccountStore`] port, so every
 //! store gets the same rules.
 
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
 use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
 
 use super::{
@@ -13,6 +17,10 @@ use super::{
 pub struct Accounts<S> {
     store: S,
     hasher: PasswordHasher,
+    /// Hashes at once: each takes 19 MiB and a core for tens of milliseconds, so a burst
+    /// of sign-ins queues here instead of filling the blocking pool (up to 512 threads,
+    /// 9.5 GiB of hashing memory).
+    hashing: Arc<Semaphore>,
 }
 
 /// What a sign-up or sign-in did: the member to issue a session for, and what came along
@@ -43,7 +51,8 @@ pub enum AccountError<E> {
 
 impl<S: AccountStore> Accounts<S> {
     pub fn new(store: S, hasher: PasswordHasher) -> Self {
-        Self { store, hasher }
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self { store, hasher, hashing: Arc::new(Semaphore::new(2 * cores)) }
     }
 
     /// Creates an account for the guest `guest` and moves the guest's roster into it, in
@@ -122,13 +131,20 @@ impl<S: AccountStore> Accounts<S> {
         Ok(Upgrade { member, merge })
     }
 
-    /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool.
+    /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, a
+    /// bounded number at a time.
     async fn off_the_executor<T: Send + 'static>(
         &self,
         work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
     ) -> T {
         let hasher = self.hasher.clone();
-        match tokio::task::spawn_blocking(move || work(&hasher)).await {
+        // The semaphore is never closed, so acquiring cannot fail.
+        let permit = Arc::clone(&self.hashing).acquire_owned().await.ok();
+        let done = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work(&hasher)
+        });
+        match done.await {
             Ok(done) => done,
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
         }
@@ -144,4 +160,40 @@ fn nothing_merged() -> MergeReport {
 fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     DisplayName::parse(local).or_else(|_| DisplayName::parse("Member"))
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
+    use super::*;
+    use crate::{ManualClock, testing::MemoryStore};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_of_hashing_runs_a_bounded_number_at_a_time() {
+        let clock = ManualClock::new(chrono::DateTime::UNIX_EPOCH);
+        let accounts = Accounts::new(MemoryStore::new(Arc::new(clock)), PasswordHasher::new());
+        let bound = accounts.hashing.available_permits();
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let burst = (0..4 * bound).map(|_| {
+            let (accounts, running, most) = (accounts.clone(), running.clone(), most.clone());
+            tokio::spawn(async move {
+                accounts
+                    .off_the_executor(move |_| {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await;
+            })
+        });
+        for task in burst.collect::<Vec<_>>() {
+            task.await.expect("task");
+        }
+        assert!(most.load(Ordering::SeqCst) <= bound, "{} > {bound}", most.load(Ordering::SeqCst));
+    }
 }

@@ -194,8 +194,8 @@ impl<S: IdentityStore> Identity<S> {
 
 fn sets_identity_cookie(headers: &HeaderMap) -> bool {
     headers.get_all(header::SET_COOKIE).iter().any(|cookie| {
-        let cookie = cookie.as_bytes();
-        cookie.starts_with(GUEST_COOKIE.as_bytes()) || cookie.starts_with(SESSION_COOKIE.as_bytes())
+        let name = cookie.as_bytes().split(|byte| *byte == b'=').next().unwrap_or_default();
+        name == GUEST_COOKIE.as_bytes() || name == SESSION_COOKIE.as_bytes()
     })
 }
 
