@@ -9,8 +9,16 @@ use crate::OwnerId;
 /// a viewer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Viewer {
-    Guest { sid: OwnerId },
-    Member { user_id: OwnerId, auth_time: DateTime<Utc> },
+    Guest {
+        sid: OwnerId,
+    },
+    /// `version` is the `session_version` the session was issued with: a page that reads
+    /// the member's row anyway compares it, so a revoked session ends at its next page.
+    Member {
+        user_id: OwnerId,
+        auth_time: DateTime<Utc>,
+        version: i32,
+    },
 }
 
 impl Viewer {

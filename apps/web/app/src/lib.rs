@@ -89,28 +89,45 @@ pub fn App() -> impl IntoView {
 /// Loads what the page at the request's path needs before it renders, and puts it in the
 /// request (the server calls this for every request that reaches the app's routes). Only
 /// page routes (GET and HEAD) load anything; server functions, the bundle and health
-/// checks load nothing. Every page's header says who is asking (no query for a guest);
-/// then one line per page that has data of its own.
+/// checks load nothing. Every page's header says who is asking (no query for a guest; for
+/// a member, one, which also checks that the session was not revoked); then one line per
+/// page that has data of its own.
+///
+/// A revoked session (signed out everywhere, a password changed, an account deleted)
+/// ends here, at its next page: the page is rendered for a brand-new guest and the
+/// returned cookies (session cleared, new guest) must go on the response.
 #[cfg(feature = "ssr")]
-pub async fn preload<B>(store: &persistence::Store, request: &mut http::Request<B>) {
+pub async fn preload<B>(
+    store: &persistence::Store,
+    identity: &identity::Identity<persistence::Store>,
+    request: &mut http::Request<B>,
+) -> Option<[http::HeaderValue; 2]> {
     use http::Method;
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return;
+    if !matches!(*request.method(), Method::GET | Method::HEAD)
+        || request.uri().path().starts_with("/api/")
+    {
+        return None;
     }
-    let Some(viewer) = request.extensions().get::<identity::Viewer>().copied() else {
-        return;
+    let mut viewer = request.extensions().get::<identity::Viewer>().copied()?;
+    let mut new_guest = request.extensions().get::<identity::NewGuest>().is_some();
+    let (who, ended) = match account::load::viewer_view(store, viewer).await {
+        Some(who) => (who, None),
+        None => {
+            let (guest, cookies) = identity.fresh_guest();
+            (viewer, new_guest) = (guest, true);
+            let extensions = request.extensions_mut();
+            extensions.insert(guest);
+            extensions.insert(identity::NewGuest);
+            extensions.insert(account::SessionEnded);
+            (account::api::ViewerView::Guest, Some(cookies))
+        }
     };
-    let path = request.uri().path();
-    if path.starts_with("/api/") {
-        return;
-    }
-    let new_guest = request.extensions().get::<identity::NewGuest>().is_some();
-    let who = account::load::viewer_view(store, viewer).await;
     request.extensions_mut().insert(who);
     if request.uri().path() == "/" {
         let data = roster::load::load(store, viewer, new_guest).await;
         request.extensions_mut().insert(data);
     }
+    ended
 }
 
 #[component]

@@ -1,5 +1,6 @@
 // A member whose sessions were ended elsewhere ("sign out everywhere", done here in the
-// database as an operator would) is told so at the next change, with no retries.
+// database as an operator would) is told so at the next change, with no retries, and the
+// next page shows nothing of the member's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -7,21 +8,9 @@ import { add, memberSession, names, settled, useServerAndBrowser, waitForHydrati
 
 const env = useServerAndBrowser();
 
-/** A member row, as sign-up will write it; returns the member's id. */
-function createMember(server, email) {
-  const id = randomUUID();
-  const blob = `X'${id.replaceAll('-', '')}'`;
-  const now = new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
-  server.sql(
-    `INSERT INTO owners (id, kind, created_at, last_seen_at, merged_into) VALUES (${blob}, 'member', '${now}', '${now}', NULL);
-     INSERT INTO members (owner_id, email, display_name, password_hash, session_version, created_at, updated_at)
-       VALUES (${blob}, '${email}', 'Ada', NULL, 1, '${now}', '${now}');`,
-  );
-  return { id, blob };
-}
-
-test('a change after "sign out everywhere" says the session has ended and is not retried', async () => {
-  const member = createMember(env.server, 'ada@example.com');
+/** A browser context signed in as a new member (row written, session cookie set). */
+async function memberBrowser(email) {
+  const member = createMember(env.server, email);
   const context = await env.browser.newContext();
   // Host-only, as the server sets it (Chromium refuses a `__Host-` cookie given by URL).
   await context.addCookies([
@@ -38,10 +27,32 @@ test('a change after "sign out everywhere" says the session has ended and is not
   const page = await context.newPage();
   await page.goto(env.server.url);
   await waitForHydration(page);
+  return { member, context, page };
+}
+
+/** Ends every session of the member, as "sign out everywhere" does. */
+const signOutEverywhere = (member) =>
+  env.server.sql(`UPDATE members SET session_version = session_version + 1 WHERE owner_id = ${member.blob};`);
+
+/** A member row, as sign-up will write it; returns the member's id. */
+function createMember(server, email) {
+  const id = randomUUID();
+  const blob = `X'${id.replaceAll('-', '')}'`;
+  const now = new Date().toISOString().replace(/\.\d+Z$/, '+00:00');
+  server.sql(
+    `INSERT INTO owners (id, kind, created_at, last_seen_at, merged_into) VALUES (${blob}, 'member', '${now}', '${now}', NULL);
+     INSERT INTO members (owner_id, email, display_name, password_hash, session_version, created_at, updated_at)
+       VALUES (${blob}, '${email}', 'Ada', NULL, 1, '${now}', '${now}');`,
+  );
+  return { id, blob };
+}
+
+test('a change after "sign out everywhere" says the session has ended and is not retried', async () => {
+  const { member, context, page } = await memberBrowser('ada@example.com');
   assert.equal(await page.locator('.identity .who').textContent(), 'Ada');
   await add(page, '🦉', 'Hoot');
 
-  env.server.sql(`UPDATE members SET session_version = session_version + 1 WHERE owner_id = ${member.blob};`);
+  signOutEverywhere(member);
 
   let calls = 0;
   page.on('request', (request) => {
@@ -60,5 +71,17 @@ test('a change after "sign out everywhere" says the session has ended and is not
   assert.equal(await page.getByLabel('Name', { exact: true }).first().inputValue(), 'Tom');
   assert.equal(env.server.sql(`SELECT COUNT(*) FROM avatars WHERE name = 'Tom';`).trim(), '0');
   assert.deepEqual(await names(page), ['Hoot']);
+  await context.close();
+});
+
+test('a page read after "sign out everywhere" ends the session and shows nothing of the member', async () => {
+  const { member, context, page } = await memberBrowser('bea@example.com');
+  await add(page, '🐝', 'Buzz');
+  signOutEverywhere(member);
+  await page.reload();
+  await page.getByText('Your session has ended').waitFor();
+  assert.equal(await page.locator('.identity .who').textContent(), 'Guest');
+  assert.deepEqual(await names(page), []);
+  assert.deepEqual((await context.cookies()).map((c) => c.name), ['__Host-guest']);
   await context.close();
 });

@@ -4,7 +4,10 @@ use app::{App, OUTPUT_NAME, shell};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef, Request, State},
-    http::{HeaderValue, StatusCode, header::CACHE_CONTROL},
+    http::{
+        HeaderValue, StatusCode,
+        header::{CACHE_CONTROL, SET_COOKIE},
+    },
     middleware::{Next, from_fn_with_state},
     response::Response,
     routing::get,
@@ -78,9 +81,13 @@ pub enum StartupError {
 /// on the database, so nothing on a page suspends: the HTML is complete in one pass, with
 /// no streaming of late parts (whose Suspense machinery is also where rendering under
 /// load has been seen to hang). Server functions load what they need themselves.
-async fn preload_page(State(store): State<Store>, mut request: Request, next: Next) -> Response {
-    app::preload(&store, &mut request).await;
-    next.run(request).await
+async fn preload_page(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ended = app::preload(&state.store, &state.identity, &mut request).await;
+    let mut response = next.run(request).await;
+    for cookie in ended.into_iter().flatten() {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// The browser bundle (`/pkg`), as `scripts/build.sh` left it: with hashed names (a name
@@ -126,7 +133,7 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
-        .route_layer(from_fn_with_state(state.store.clone(), preload_page))
+        .route_layer(from_fn_with_state(state.clone(), preload_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest_service("/pkg", bundle(&state.leptos_options))
@@ -229,6 +236,11 @@ impl Application {
     /// The store the application serves from (tests use it to arrange and inspect data).
     pub fn store(&self) -> &Store {
         &self.state.store
+    }
+
+    /// The identity layer (tests use it to preload pages as the router does).
+    pub fn identity(&self) -> &Identity<Store> {
+        &self.state.identity
     }
 
     pub fn url(&self) -> String {

@@ -101,12 +101,16 @@ impl<S: IdentityStore> Identity<S> {
         [clear_cookie(GUEST_COOKIE), set_cookie(SESSION_COOKIE, &token, max_age)]
     }
 
-    /// The cookies of a sign-out: the session cleared and a brand-new guest (a new sid,
-    /// owning nothing), so the next person at this browser sees nothing of the member's.
-    pub fn signed_out_cookies(&self) -> [HeaderValue; 2] {
+    /// The end of a session (a sign-out, or a session found revoked): a brand-new guest
+    /// (a new sid, owning nothing) and the cookies that make it so — the session cleared,
+    /// the guest set — so the next person at this browser sees nothing of the member's.
+    pub fn fresh_guest(&self) -> (Viewer, [HeaderValue; 2]) {
         let guests = &self.inner.guests;
-        let token = guests.issue(OwnerId::random(), self.now());
-        [clear_cookie(SESSION_COOKIE), set_cookie(GUEST_COOKIE, &token, guests.lifetime())]
+        let sid = OwnerId::random();
+        let token = guests.issue(sid, self.now());
+        let cookies =
+            [clear_cookie(SESSION_COOKIE), set_cookie(GUEST_COOKIE, &token, guests.lifetime())];
+        (Viewer::Guest { sid }, cookies)
     }
 
     fn is_skipped(&self, path: &str) -> bool {
@@ -148,7 +152,11 @@ impl<S: IdentityStore> Identity<S> {
             let max_age = sessions.policy().expiry(session.auth_time, now) - now;
             cookies.push(set_cookie(SESSION_COOKIE, &token, max_age));
         }
-        Ok(Some(Viewer::Member { user_id: session.member, auth_time: session.auth_time }))
+        Ok(Some(Viewer::Member {
+            user_id: session.member,
+            auth_time: session.auth_time,
+            version: session.version,
+        }))
     }
 
     /// Whether the session is still current: its member exists and has not bumped its

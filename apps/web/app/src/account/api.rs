@@ -40,5 +40,6 @@ pub async fn sign_out() -> Result<(), ApiError> {
 #[server(endpoint = "viewer", input = GetUrl, client = ApiClient)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {
     let (viewer, store) = super::load::viewer_and_store()?;
-    Ok(super::load::viewer_view(&store, viewer).await)
+    // A revoked session reads as what the next page will make it: a guest.
+    Ok(super::load::viewer_view(&store, viewer).await.unwrap_or(ViewerView::Guest))
 }

@@ -12,18 +12,20 @@ use crate::{
     server::{account_error, viewer},
 };
 
-/// Who the header says is asking. A guest costs no query; a member, one.
-pub async fn viewer_view(store: &Store, viewer: Viewer) -> ViewerView {
-    let Viewer::Member { user_id, .. } = viewer else {
-        return ViewerView::Guest;
+/// Who the header says is asking. A guest costs no query; a member, one — which also
+/// tells whether the session is still current (`None`: revoked, or the account is gone).
+pub async fn viewer_view(store: &Store, viewer: Viewer) -> Option<ViewerView> {
+    let Viewer::Member { user_id, version, .. } = viewer else {
+        return Some(ViewerView::Guest);
     };
     match store.find_member(user_id).await {
-        Ok(Some(member)) => ViewerView::Member { name: member.display_name.as_str().to_owned() },
-        // Deleted since its session was issued: the next write will say so.
-        Ok(None) => ViewerView::Guest,
+        Ok(Some(member)) if member.session_version == version => {
+            Some(ViewerView::Member { name: member.display_name.as_str().to_owned() })
+        }
+        Ok(_) => None,
         Err(error) => {
             tracing::error!(error = &error as &dyn std::error::Error, "loading the member");
-            ViewerView::Member { name: "your account".to_owned() }
+            Some(ViewerView::Member { name: "your account".to_owned() })
         }
     }
 }
@@ -77,7 +79,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
 
 pub fn sign_out() -> Result<(), ApiError> {
     let (_, _, identity) = parts()?;
-    changed_identity(&identity.signed_out_cookies());
+    changed_identity(&identity.fresh_guest().1);
     leptos_axum::redirect("/");
     Ok(())
 }

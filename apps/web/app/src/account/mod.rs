@@ -17,4 +17,9 @@ pub mod load;
 mod pages;
 
 pub use header::WhoAmI;
+
+/// Put in a page's request when its member session turned out to be revoked: the page
+/// is rendered for a new guest and says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionEnded;
 pub use pages::{SignInPage, SignUpPage};

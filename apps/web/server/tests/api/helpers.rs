@@ -17,6 +17,7 @@ pub struct TestApp {
     /// Sends only the cookies a test gives it.
     pub bare_client: reqwest::Client,
     pub store: Store,
+    pub identity: identity::Identity<Store>,
     pub clock: ManualClock,
     _database_dir: tempfile::TempDir,
 }
@@ -77,7 +78,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("app starts");
     let address = app.url();
-    let store = app.store().clone();
+    let (store, identity) = (app.store().clone(), app.identity().clone());
     tokio::spawn(app.run_until_stopped());
     // A request that hangs fails its test within the timeout instead of stalling the run.
     let builder = || {
@@ -90,6 +91,7 @@ pub async fn spawn_app() -> TestApp {
         client: builder().cookie_store(true).build().expect("http client"),
         bare_client: builder().build().expect("http client"),
         store,
+        identity,
         clock,
         _database_dir: database_dir,
     }

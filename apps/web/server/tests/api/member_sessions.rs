@@ -149,3 +149,28 @@ async fn a_member_is_shown_signed_in_on_every_page_even_an_unknown_one() {
         assert!(!html.contains("Create account</a>"), "{path}: {html}");
     }
 }
+
+#[tokio::test]
+async fn a_revoked_session_ends_at_its_next_page_and_shows_nothing_of_the_members() {
+    let app = spawn_app().await;
+    let member = member(&app).await;
+    let cookie = session_cookie(&app, &member);
+    post_new_avatar(&app, &cookie, "application/json").await;
+    let page = app.get_with_cookie("/", Some(&cookie)).await.text().await.expect("body");
+    assert!(page.contains("Tom"), "{page}");
+
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    // Within the day, before any refresh: the page read itself ends the session.
+    let response = app.get_with_cookie("/", Some(&cookie)).await;
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=ey")), "{cookies:?}");
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    let html = response.text().await.expect("body");
+    assert!(!html.contains("Tom"), "{html}");
+    assert!(html.contains("Your session has ended"), "{html}");
+    assert!(html.contains("data-guest="), "{html}");
+
+    let viewer = app.get_with_cookie("/api/viewer", Some(&cookie)).await;
+    assert_eq!(viewer.text().await.expect("body"), r#"{"kind":"guest"}"#);
+}

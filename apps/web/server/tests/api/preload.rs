@@ -32,7 +32,7 @@ async fn page_routes_load_their_data_on_get_and_head() {
         .expect("create");
     for method in [Method::GET, Method::HEAD] {
         let mut request = request(method.clone(), "/", Viewer::Guest { sid: guest });
-        app::preload(&app.store, &mut request).await;
+        app::preload(&app.store, &app.identity, &mut request).await;
         let data = request.extensions().get::<RosterPageData>().expect("roster loaded");
         let names: Vec<_> =
             data.roster.as_ref().expect("list").iter().map(|a| a.name.as_str()).collect();
@@ -52,7 +52,7 @@ async fn server_functions_and_the_emoji_search_load_nothing() {
         (Method::GET, "/healthz"),
     ] {
         let mut request = request(method.clone(), path, viewer);
-        app::preload(&app.store, &mut request).await;
+        app::preload(&app.store, &app.identity, &mut request).await;
         assert!(request.extensions().get::<RosterPageData>().is_none(), "{method} {path}");
     }
 }
@@ -63,7 +63,7 @@ async fn a_guest_minted_by_this_request_needs_no_database_read() {
     drop_avatars(&app).await;
     let mut request = request(Method::GET, "/", Viewer::Guest { sid: OwnerId::random() });
     request.extensions_mut().insert(NewGuest);
-    app::preload(&app.store, &mut request).await;
+    app::preload(&app.store, &app.identity, &mut request).await;
     let data = request.extensions().get::<RosterPageData>().expect("roster loaded");
     assert_eq!(data.roster, Ok(Vec::new()));
 }
