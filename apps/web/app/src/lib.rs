@@ -31,7 +31,7 @@ pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use account::{SignInPage, SignUpPage, WhoAmI};
+use account::{AccountPage, SignInPage, SignUpPage, WhoAmI};
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=RosterPage />
                     <Route path=StaticSegment("signup") view=SignUpPage />
                     <Route path=StaticSegment("signin") view=SignInPage />
+                    <Route path=StaticSegment("account") view=AccountPage />
                 </Routes>
             </main>
         </Router>
@@ -123,9 +124,17 @@ pub async fn preload<B>(
         }
     };
     request.extensions_mut().insert(who);
-    if request.uri().path() == "/" {
-        let data = roster::load::load(store, viewer, new_guest).await;
-        request.extensions_mut().insert(data);
+    match request.uri().path() {
+        "/" => {
+            let data = roster::load::load(store, viewer, new_guest).await;
+            request.extensions_mut().insert(data);
+        }
+        "/account" => {
+            if let Some(account) = account::load::account(store, viewer).await {
+                request.extensions_mut().insert(account);
+            }
+        }
+        _ => {}
     }
     ended
 }

@@ -40,7 +40,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 for (const colorScheme of ['light', 'dark']) {
-  test(`the sign-up and sign-in pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
+  test(`the sign-up, sign-in and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
     const { context, page } = await openGuest(env, { colorScheme });
     for (const [path, button] of [['/signup', 'Create account'], ['/signin', 'Sign in']]) {
       await page.goto(`${env.server.url}${path}`);
@@ -51,6 +51,15 @@ for (const colorScheme of ['light', 'dark']) {
       await page.locator('[aria-invalid="true"]').first().waitFor();
       assert.deepEqual(await violations(page), [], `${path}, with an error`);
     }
+    // The account page, as a member.
+    await page.goto(`${env.server.url}/signup`);
+    await page.getByLabel('Email').fill(`axe-${colorScheme}@example.com`);
+    await page.getByLabel('Password').fill('staple battery horse');
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    await page.waitForURL(/came_along=/);
+    await page.goto(`${env.server.url}/account`);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor();
+    assert.deepEqual(await violations(page), [], '/account');
     await context.close();
   });
 }

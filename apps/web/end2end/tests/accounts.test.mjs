@@ -119,3 +119,24 @@ test('another open tab follows a sign-up and a sign-out without being touched', 
   await other.getByText('No avatars yet').waitFor();
   await context.close();
 });
+
+test('"Sign out everywhere" in one browser shows the other signed out at its next page', async () => {
+  const email = newEmail();
+  const here = await openGuest(env);
+  await add(here.page, '🦉', 'Owl');
+  await signUp(here.page, email, 'Ada');
+  const there = await openGuest(env);
+  await signIn(there.page, email);
+  await there.page.waitForURL(/came_along=0/);
+  assert.deepEqual(await names(there.page), ['Owl']);
+
+  await here.page.getByRole('link', { name: 'Account' }).click();
+  await here.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await here.page.getByText('No avatars yet').waitFor();
+
+  await there.page.reload();
+  await there.page.getByText('Your session has ended').waitFor();
+  assert.deepEqual(await names(there.page), []);
+  await here.context.close();
+  await there.context.close();
+});

@@ -131,6 +131,15 @@ impl<S: AccountStore> Accounts<S> {
         Ok(Upgrade { member, merge })
     }
 
+    /// Ends every session of `member` ("sign out everywhere"): sessions issued before are
+    /// refused at their next write or page. Returns the new session version.
+    pub async fn sign_out_everywhere(
+        &self,
+        member: OwnerId,
+    ) -> Result<i32, AccountError<S::Error>> {
+        self.store.bump_session_version(member).await.map_err(AccountError::Store)
+    }
+
     /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, a
     /// bounded number at a time.
     async fn off_the_executor<T: Send + 'static>(

@@ -36,6 +36,19 @@ pub async fn sign_out() -> Result<(), ApiError> {
     super::load::sign_out()
 }
 
+/// Ends every session of the member, this browser's too (which starts a new guest).
+#[server(endpoint = "account/sign-out-everywhere", client = ApiClient)]
+pub async fn sign_out_everywhere() -> Result<(), ApiError> {
+    super::load::sign_out_everywhere().await
+}
+
+/// What the account page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub email: String,
+    pub display_name: String,
+}
+
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.
 #[server(endpoint = "viewer", input = GetUrl, client = ApiClient)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {

@@ -43,6 +43,7 @@ pub fn WhoAmI() -> impl IntoView {
         Some(ViewerView::Member { name }) => view! {
             <div class="identity">
                 <span class="who">{name}</span>
+                <a href="/account">"Account"</a>
                 <form method="post" action=SignOut::url() class="inline">
                     <button type="submit">"Sign out"</button>
                 </form>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use persistence::Store;
 
-use super::api::ViewerView;
+use super::api::{AccountView, ViewerView};
 use crate::{
     error::{ApiError, Conflict, answer},
     server::{account_error, viewer},
@@ -75,6 +75,32 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
     );
     welcome(upgrade.merge.moved_avatars);
     Ok(())
+}
+
+pub async fn sign_out_everywhere() -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    accounts.sign_out_everywhere(user_id).await.map_err(account_error)?;
+    changed_identity(&identity.fresh_guest().1);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The account page's data: `None` for a guest (or a member that is gone).
+pub async fn account(store: &Store, viewer: Viewer) -> Option<AccountView> {
+    let Viewer::Member { user_id, .. } = viewer else { return None };
+    match store.find_member(user_id).await {
+        Ok(member) => member.map(|member| AccountView {
+            email: member.email.as_str().to_owned(),
+            display_name: member.display_name.as_str().to_owned(),
+        }),
+        Err(error) => {
+            tracing::error!(error = &error as &dyn std::error::Error, "loading the account");
+            None
+        }
+    }
 }
 
 pub fn sign_out() -> Result<(), ApiError> {

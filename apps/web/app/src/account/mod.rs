@@ -1,5 +1,5 @@
-//! Accounts: the sign-up and sign-in pages, sign-out, and who the viewer is (the header
-//! and `GET /api/viewer`). The pages are server-rendered forms that post to server
+//! Accounts: the sign-up, sign-in and account pages, sign-out (here or everywhere), and
+//! who the viewer is (the header and `GET /api/viewer`). The pages are server-rendered forms that post to server
 //! functions: they work without JavaScript and add nothing to the browser bundle.
 //!
 //! The rules themselves (passwords, the guest → member merge, equal work for unknown
@@ -22,4 +22,4 @@ pub use header::WhoAmI;
 /// is rendered for a new guest and says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
-pub use pages::{SignInPage, SignUpPage};
+pub use pages::{AccountPage, SignInPage, SignUpPage};

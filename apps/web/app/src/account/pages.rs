@@ -4,7 +4,7 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::api::{SignIn, SignUp};
+use super::api::{AccountView, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::{
     components::{alert::Alert, field::Field},
     error::{ApiError, Conflict, Field as Name},
@@ -104,4 +104,41 @@ pub fn SignInPage() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// `/account`: who the member is, and ending sessions — here or everywhere.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let account = crate::server::page_data::<AccountView>();
+    #[cfg(not(feature = "ssr"))]
+    let account = None::<AccountView>;
+    let Some(AccountView { email, display_name }) = account else {
+        return view! {
+            <section class="account" aria-labelledby="account-title">
+                <h1 id="account-title">"Your account"</h1>
+                <p>"You are a guest. "<a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep your avatars."</p>
+            </section>
+        }
+        .into_any();
+    };
+    view! {
+        <section class="account" aria-labelledby="account-title">
+            <h1 id="account-title">"Your account"</h1>
+            <dl class="account-facts">
+                <dt>"Display name"</dt>
+                <dd>{display_name}</dd>
+                <dt>"Email"</dt>
+                <dd>{email}</dd>
+            </dl>
+            <form method="post" action=SignOut::url() class="inline">
+                <button type="submit">"Sign out"</button>
+            </form>
+            <form method="post" action=SignOutEverywhere::url() class="account-form">
+                <p>"Signed in on a device you no longer have? End every session, this one too."</p>
+                <button type="submit" class="danger">"Sign out everywhere"</button>
+            </form>
+        </section>
+    }
+    .into_any()
 }

@@ -195,3 +195,37 @@ async fn a_form_post_with_a_short_password_comes_back_with_the_error_at_the_fiel
     assert!(html.contains(r#"aria-invalid="true""#), "{html}");
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "guest" }));
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_the_other_browsers_session_at_its_next_request() {
+    let app = spawn_app().await;
+    let (here, there) = (browser(), browser());
+    sign_up(&app, &here, "ada@example.com").await;
+    call(&app, &here, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    post(&app, &there, "sign-in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    let account = there.get(app.url("/account")).send().await.expect("page").text().await;
+    assert!(account.expect("body").contains("ada@example.com"));
+
+    let response = post(&app, &here, "sign-out-everywhere", &[]).await;
+    let cookies = set_cookies(response.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=ey")), "{cookies:?}");
+    assert!(names(&app, &here).await.is_empty(), "this browser is a new guest");
+
+    // The other browser: its next page ends the session and shows nothing of the member.
+    let page = there.get(app.url("/")).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("Your session has ended") && !page.contains("Owl"), "{page}");
+}
+
+#[tokio::test]
+async fn the_account_page_shows_the_member_and_invites_a_guest() {
+    let app = spawn_app().await;
+    let guest = app.get("/account").await.text().await.expect("body");
+    assert!(guest.contains("You are a guest."), "{guest}");
+    sign_up(&app, &app.client, "ada@example.com").await;
+    let member = app.get("/account").await.text().await.expect("body");
+    assert!(
+        member.contains("ada@example.com") && member.contains("Sign out everywhere"),
+        "{member}"
+    );
+}
