@@ -60,6 +60,18 @@ impl Store {
         member::Entity::find_by_id(id.as_uuid()).one(&self.db).await?.map(member_from).transpose()
     }
 
+    /// Renames the member (the account page).
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn set_display_name(&self, member: OwnerId, name: &DisplayName) -> Result<Member> {
+        let rows = member::Entity::update_many()
+            .col_expr(member::Column::DisplayName, Expr::value(name.as_str()))
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.into_iter().next().map(member_from).ok_or(StoreError::NotFound)?
+    }
+
     /// Looks a member up by email; the email is normalised, so case does not matter.
     #[tracing::instrument(skip_all)]
     pub async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {

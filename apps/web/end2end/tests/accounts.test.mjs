@@ -120,7 +120,7 @@ test('another open tab follows a sign-up and a sign-out without being touched', 
   await context.close();
 });
 
-test('"Sign out everywhere" in one browser shows the other signed out at its next page', async () => {
+test('the account page renames; "Sign out everywhere" shows another browser signed out at its next page', async () => {
   const email = newEmail();
   const here = await openGuest(env);
   await add(here.page, '🦉', 'Owl');
@@ -131,6 +131,9 @@ test('"Sign out everywhere" in one browser shows the other signed out at its nex
   assert.deepEqual(await names(there.page), ['Owl']);
 
   await here.page.getByRole('link', { name: 'Account' }).click();
+  await here.page.getByLabel('Display name').fill('Ada Lovelace');
+  await here.page.getByRole('button', { name: 'Save name' }).click();
+  await here.page.locator('.identity .who', { hasText: 'Ada Lovelace' }).waitFor();
   await here.page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await here.page.getByText('No avatars yet').waitFor();
 

@@ -42,6 +42,12 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     super::load::sign_out_everywhere().await
 }
 
+/// Renames the member; the header and the account page show the new name.
+#[server(endpoint = "account/display-name", client = ApiClient)]
+pub async fn set_display_name(display_name: String) -> Result<(), ApiError> {
+    super::load::set_display_name(&display_name).await
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {

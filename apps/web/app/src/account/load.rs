@@ -1,15 +1,18 @@
 //! The account feature's server side.
 
 use http::header::SET_COOKIE;
-use identity::{Identity, Viewer, account::Accounts};
+use identity::{
+    Identity, Viewer,
+    account::{AccountError, Accounts, DisplayName},
+};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use persistence::Store;
+use persistence::{Store, StoreError};
 
 use super::api::{AccountView, ViewerView};
 use crate::{
     error::{ApiError, Conflict, answer},
-    server::{account_error, viewer},
+    server::{account_error, store_error, viewer},
 };
 
 /// Who the header says is asking. A guest costs no query; a member, one — which also
@@ -85,6 +88,18 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     accounts.sign_out_everywhere(user_id).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
     leptos_axum::redirect("/");
+    Ok(())
+}
+
+pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
+    let (viewer, store) = viewer_and_store()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    let name = DisplayName::parse(display_name)
+        .map_err(|invalid| account_error(AccountError::<StoreError>::Invalid(invalid)))?;
+    store.set_display_name(user_id, &name).await.map_err(store_error)?;
+    leptos_axum::redirect("/account");
     Ok(())
 }
 

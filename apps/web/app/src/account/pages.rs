@@ -4,7 +4,7 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::api::{AccountView, SignIn, SignOut, SignOutEverywhere, SignUp};
+use super::api::{AccountView, SetDisplayName, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::{
     components::{alert::Alert, field::Field},
     error::{ApiError, Conflict, Field as Name},
@@ -113,6 +113,7 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
+    let error = failure(SetDisplayName::PATH);
     let Some(AccountView { email, display_name }) = account else {
         return view! {
             <section class="account" aria-labelledby="account-title">
@@ -126,11 +127,21 @@ pub fn AccountPage() -> impl IntoView {
         <section class="account" aria-labelledby="account-title">
             <h1 id="account-title">"Your account"</h1>
             <dl class="account-facts">
-                <dt>"Display name"</dt>
-                <dd>{display_name}</dd>
                 <dt>"Email"</dt>
                 <dd>{email}</dd>
             </dl>
+            <form method="post" action=SetDisplayName::url() class="account-form">
+                <Field
+                    label="Display name"
+                    id="display_name"
+                    name="display_name"
+                    value=display_name
+                    autocomplete="nickname"
+                    error=at(&error, Name::DisplayName)
+                />
+                {elsewhere(&error).map(|message| view! { <Alert message /> })}
+                <button type="submit" class="primary">"Save name"</button>
+            </form>
             <form method="post" action=SignOut::url() class="inline">
                 <button type="submit">"Sign out"</button>
             </form>

@@ -229,3 +229,30 @@ async fn the_account_page_shows_the_member_and_invites_a_guest() {
         "{member}"
     );
 }
+
+#[tokio::test]
+async fn a_member_renames_itself_and_a_blank_name_is_refused_at_the_field() {
+    let app = spawn_app().await;
+    sign_up(&app, &app.client, "ada@example.com").await;
+    let renamed = post(&app, &app.client, "display-name", &[("display_name", "  Ada L. ")]).await;
+    assert!(renamed.headers()["location"].to_str().is_ok_and(|l| l.ends_with("/account")));
+    assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "Ada L." }));
+
+    let blank = app
+        .client
+        .post(app.url("/api/account/display-name"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/account"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("display_name", "   ")])
+        .send()
+        .await
+        .expect("request");
+    let location = blank.headers()["location"].to_str().expect("ascii").to_owned();
+    let html = app.client.get(&location).send().await.expect("page").text().await.expect("body");
+    assert!(html.contains("Display name cannot be empty."), "{html}");
+    assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "Ada L." }));
+    // A guest has no name to change.
+    let guest = post(&app, &browser(), "display-name", &[("display_name", "Eve")]).await;
+    assert_eq!(guest.status(), 401);
+}
