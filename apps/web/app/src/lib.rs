@@ -111,26 +111,24 @@ pub async fn preload<B>(
     }
     let mut viewer = request.extensions().get::<identity::Viewer>().copied()?;
     let mut new_guest = request.extensions().get::<identity::NewGuest>().is_some();
-    let (who, ended) = match account::load::viewer_view(store, viewer).await {
-        Some(who) => (who, None),
-        None => {
-            let (guest, cookies) = identity.fresh_guest();
-            (viewer, new_guest) = (guest, true);
-            let extensions = request.extensions_mut();
-            extensions.insert(guest);
-            extensions.insert(identity::NewGuest);
-            extensions.insert(account::SessionEnded);
-            (account::api::ViewerView::Guest, Some(cookies))
-        }
-    };
-    request.extensions_mut().insert(who);
+    let page_viewer = account::load::PageViewer::load(store, viewer).await;
+    let mut ended = None;
+    if let account::load::PageViewer::Ended = page_viewer {
+        let (guest, cookies) = identity.fresh_guest();
+        (viewer, new_guest, ended) = (guest, true, Some(cookies));
+        let extensions = request.extensions_mut();
+        extensions.insert(guest);
+        extensions.insert(identity::NewGuest);
+        extensions.insert(account::SessionEnded);
+    }
+    request.extensions_mut().insert(page_viewer.view());
     match request.uri().path() {
         "/" => {
             let data = roster::load::load(store, viewer, new_guest).await;
             request.extensions_mut().insert(data);
         }
         "/account" => {
-            if let Some(account) = account::load::account(store, viewer).await {
+            if let Some(account) = page_viewer.account() {
                 request.extensions_mut().insert(account);
             }
         }

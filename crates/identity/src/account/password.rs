@@ -64,15 +64,18 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Verified against when the account does not exist, so that "no such email" costs the
+/// same as "wrong password" and timing does not tell which accounts exist. A hash of a
+/// random password that was thrown away, made with the parameters below: a constant, so
+/// no start-up pays for it (a test checks it still matches the parameters).
+const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$9Uzepk8dqmQvUJ2kaRydmg$9kx6+xKkOqX9Qi9uPuLVgB9xy6nFtR7SY1s7AfyJoIM";
+
 /// Hashes and verifies passwords with argon2id at OWASP's recommended cost (19 MiB of
 /// memory, 2 iterations, 1 lane). Cheap to clone. Hashing takes tens of milliseconds on
 /// purpose: call it off the async executor (`spawn_blocking`).
 #[derive(Clone)]
 pub struct PasswordHasher {
     argon2: Argon2<'static>,
-    /// Verified against when the account does not exist, so that "no such email" costs
-    /// the same as "wrong password" and timing does not tell which accounts exist.
-    dummy: String,
 }
 
 impl fmt::Debug for PasswordHasher {
@@ -91,14 +94,14 @@ impl PasswordHasher {
     pub fn new() -> Self {
         // 19 MiB, t = 2, p = 1: valid parameters, so `new` cannot fail.
         let params = Params::new(19 * 1024, 2, 1, None).expect("OWASP's argon2id parameters");
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let dummy = hash_with(&argon2, b"a password nobody has: only its cost matters");
-        Self { argon2, dummy }
+        Self { argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, params) }
     }
 
     /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) with a fresh salt.
     pub fn hash(&self, password: &Password) -> PasswordHash {
-        PasswordHash::new(hash_with(&self.argon2, password.as_bytes()))
+        // Hashing fails only for parameters or salts out of range; ours are fixed and valid.
+        let phc = self.argon2.hash_password(password.as_bytes()).expect("valid argon2id");
+        PasswordHash::new(phc.to_string())
     }
 
     /// Whether `password` matches `stored`. With no stored hash (unknown email, or an
@@ -107,17 +110,12 @@ impl PasswordHasher {
     pub fn verify(&self, password: &Password, stored: Option<&PasswordHash>) -> bool {
         let (phc, real) = match stored {
             Some(hash) => (hash.expose(), true),
-            None => (self.dummy.as_str(), false),
+            None => (DUMMY, false),
         };
         let matches = phc::PasswordHash::new(phc)
             .is_ok_and(|parsed| self.argon2.verify_password(password.as_bytes(), &parsed).is_ok());
         real && matches
     }
-}
-
-fn hash_with(argon2: &Argon2<'static>, password: &[u8]) -> String {
-    // Hashing fails only for parameters or salts out of range; ours are fixed and valid.
-    argon2.hash_password(password).expect("argon2id with valid parameters").to_string()
 }
 
 #[cfg(test)]
@@ -164,6 +162,16 @@ mod tests {
         assert!(hasher.verify(&password, Some(&hash)));
         let other = Password::given("staple battery horsE").expect("given");
         assert!(!hasher.verify(&other, Some(&hash)));
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        // Same algorithm, version and parameters as every hash made now.
+        let real =
+            PasswordHasher::new().hash(&Password::parse_new("staple battery horse").expect("ok"));
+        let params = |phc: &str| phc.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY), params(real.expose()));
+        assert!(phc::PasswordHash::new(DUMMY).is_ok());
     }
 
     #[test]

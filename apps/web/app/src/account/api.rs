@@ -59,6 +59,5 @@ pub struct AccountView {
 #[server(endpoint = "viewer", input = GetUrl, client = ApiClient)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {
     let (viewer, store) = super::load::viewer_and_store()?;
-    // A revoked session reads as what the next page will make it: a guest.
-    Ok(super::load::viewer_view(&store, viewer).await.unwrap_or(ViewerView::Guest))
+    Ok(super::load::PageViewer::load(&store, viewer).await.view())
 }

@@ -3,33 +3,68 @@
 use http::header::SET_COOKIE;
 use identity::{
     Identity, Viewer,
-    account::{AccountError, Accounts, DisplayName},
+    account::{Accounts, DisplayName, Member, Upgrade},
 };
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use persistence::{Store, StoreError};
+use persistence::Store;
 
 use super::api::{AccountView, ViewerView};
 use crate::{
     error::{ApiError, Conflict, answer},
-    server::{account_error, store_error, viewer},
+    server::{account_error, account_invalid, store_error, viewer},
 };
 
-/// Who the header says is asking. A guest costs no query; a member, one — which also
-/// tells whether the session is still current (`None`: revoked, or the account is gone).
-pub async fn viewer_view(store: &Store, viewer: Viewer) -> Option<ViewerView> {
-    let Viewer::Member { user_id, version, .. } = viewer else {
-        return Some(ViewerView::Guest);
-    };
-    match store.find_member(user_id).await {
-        Ok(Some(member)) if member.session_version == version => {
-            Some(ViewerView::Member { name: member.display_name.as_str().to_owned() })
+/// Who a page is for, read once per page: it names the header, fills the account page,
+/// and tells whether a member's session is still current.
+#[derive(Debug)]
+pub enum PageViewer {
+    Guest,
+    /// A member with a current session; `None` when the row could not be read (logged).
+    Member(Option<Member>),
+    /// The session was revoked, or its account is gone.
+    Ended,
+}
+
+impl PageViewer {
+    /// A guest costs no query; a member, one.
+    pub async fn load(store: &Store, viewer: Viewer) -> Self {
+        let Viewer::Member { user_id, version, .. } = viewer else {
+            return PageViewer::Guest;
+        };
+        match store.find_member(user_id).await {
+            Ok(Some(member)) if member.session_version == version => {
+                PageViewer::Member(Some(member))
+            }
+            Ok(_) => PageViewer::Ended,
+            Err(error) => {
+                tracing::error!(error = &error as &dyn std::error::Error, "loading the member");
+                PageViewer::Member(None)
+            }
         }
-        Ok(_) => None,
-        Err(error) => {
-            tracing::error!(error = &error as &dyn std::error::Error, "loading the member");
-            Some(ViewerView::Member { name: "your account".to_owned() })
+    }
+
+    /// What the header (and `/api/viewer`) says. An ended session reads as what the next
+    /// page makes it: a guest.
+    pub fn view(&self) -> ViewerView {
+        match self {
+            PageViewer::Guest | PageViewer::Ended => ViewerView::Guest,
+            PageViewer::Member(member) => ViewerView::Member {
+                name: member
+                    .as_ref()
+                    .map_or("your account", |member| member.display_name.as_str())
+                    .to_owned(),
+            },
         }
+    }
+
+    /// What the account page shows, for a member whose row was read.
+    pub fn account(&self) -> Option<AccountView> {
+        let PageViewer::Member(Some(member)) = self else { return None };
+        Some(AccountView {
+            email: member.email.as_str().to_owned(),
+            display_name: member.display_name.as_str().to_owned(),
+        })
     }
 }
 
@@ -59,10 +94,7 @@ pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<
     };
     let upgrade =
         accounts.sign_up(sid, email, password, display_name).await.map_err(account_error)?;
-    changed_identity(
-        &identity.signed_in_cookies(upgrade.member.id, upgrade.member.session_version),
-    );
-    welcome(upgrade.merge.moved_avatars);
+    signed_in(&identity, &upgrade);
     Ok(())
 }
 
@@ -73,10 +105,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
         Viewer::Member { .. } => None,
     };
     let upgrade = accounts.sign_in(guest, email, password).await.map_err(account_error)?;
-    changed_identity(
-        &identity.signed_in_cookies(upgrade.member.id, upgrade.member.session_version),
-    );
-    welcome(upgrade.merge.moved_avatars);
+    signed_in(&identity, &upgrade);
     Ok(())
 }
 
@@ -96,26 +125,10 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
     let Viewer::Member { user_id, .. } = viewer else {
         return Err(answer(ApiError::SignedOut));
     };
-    let name = DisplayName::parse(display_name)
-        .map_err(|invalid| account_error(AccountError::<StoreError>::Invalid(invalid)))?;
+    let name = DisplayName::parse(display_name).map_err(account_invalid)?;
     store.set_display_name(user_id, &name).await.map_err(store_error)?;
     leptos_axum::redirect("/account");
     Ok(())
-}
-
-/// The account page's data: `None` for a guest (or a member that is gone).
-pub async fn account(store: &Store, viewer: Viewer) -> Option<AccountView> {
-    let Viewer::Member { user_id, .. } = viewer else { return None };
-    match store.find_member(user_id).await {
-        Ok(member) => member.map(|member| AccountView {
-            email: member.email.as_str().to_owned(),
-            display_name: member.display_name.as_str().to_owned(),
-        }),
-        Err(error) => {
-            tracing::error!(error = &error as &dyn std::error::Error, "loading the account");
-            None
-        }
-    }
 }
 
 pub fn sign_out() -> Result<(), ApiError> {
@@ -135,7 +148,9 @@ fn changed_identity(cookies: &[http::HeaderValue]) {
     }
 }
 
-/// Back to the roster, saying how many avatars came along (a number, never text).
-fn welcome(came_along: u64) {
-    leptos_axum::redirect(&format!("/?came_along={came_along}"));
+/// After a sign-up or sign-in: the member's session on the response, and back to the
+/// roster saying how many avatars came along (a number, never text).
+fn signed_in(identity: &Identity<Store>, Upgrade { member, merge }: &Upgrade) {
+    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    leptos_axum::redirect(&format!("/?came_along={}", merge.moved_avatars));
 }

@@ -1,6 +1,6 @@
-//! The sign-up and sign-in pages: plain forms, rendered on the server, each error next to
-//! the field it is about (after a no-JavaScript post, the error's code comes back in the
-//! URL).
+//! The sign-up, sign-in and account pages: plain forms, rendered on the server, each
+//! error next to the field it is about (after a no-JavaScript post, the error's code
+//! comes back in the URL).
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -31,9 +31,16 @@ fn at(error: &Option<ApiError>, field: Name) -> Signal<Option<String>> {
     Signal::stored(message)
 }
 
-fn elsewhere(error: &Option<ApiError>) -> Option<String> {
-    error
-        .as_ref()
+/// A form of these pages: its fields, then any refusal that no field shows, then the
+/// button.
+#[component]
+fn AccountForm(
+    action: &'static str,
+    error: Option<ApiError>,
+    submit: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let elsewhere = error
         .filter(|e| {
             !matches!(
                 e,
@@ -42,7 +49,14 @@ fn elsewhere(error: &Option<ApiError>) -> Option<String> {
                     | ApiError::Conflict(Conflict::EmailTaken)
             )
         })
-        .map(ToString::to_string)
+        .map(|e| view! { <Alert message=e.to_string() /> });
+    view! {
+        <form method="post" action=action class="account-form">
+            {children()}
+            {elsewhere}
+            <button type="submit" class="primary">{submit}</button>
+        </form>
+    }
 }
 
 /// The email and password fields both forms start with. `password` is the field's
@@ -74,7 +88,7 @@ pub fn SignUpPage() -> impl IntoView {
                 "A password of at least 10 characters; a long phrase is easiest to remember. "
                 "The display name is optional: without one, the part of your email before the @."
             </p>
-            <form method="post" action=SignUp::url() class="account-form">
+            <AccountForm action=SignUp::url() error=error.clone() submit="Create account">
                 <Credentials error=error.clone() password="new-password" />
                 <Field
                     label="Display name (optional)"
@@ -83,9 +97,7 @@ pub fn SignUpPage() -> impl IntoView {
                     autocomplete="nickname"
                     error=at(&error, Name::DisplayName)
                 />
-                {elsewhere(&error).map(|message| view! { <Alert message /> })}
-                <button type="submit" class="primary">"Create account"</button>
-            </form>
+            </AccountForm>
         </section>
     }
 }
@@ -97,11 +109,9 @@ pub fn SignInPage() -> impl IntoView {
         <section class="account" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
-            <form method="post" action=SignIn::url() class="account-form">
+            <AccountForm action=SignIn::url() error=error.clone() submit="Sign in">
                 <Credentials error=error.clone() password="current-password" />
-                {elsewhere(&error).map(|message| view! { <Alert message /> })}
-                <button type="submit" class="primary">"Sign in"</button>
-            </form>
+            </AccountForm>
         </section>
     }
 }
@@ -130,7 +140,7 @@ pub fn AccountPage() -> impl IntoView {
                 <dt>"Email"</dt>
                 <dd>{email}</dd>
             </dl>
-            <form method="post" action=SetDisplayName::url() class="account-form">
+            <AccountForm action=SetDisplayName::url() error=error.clone() submit="Save name">
                 <Field
                     label="Display name"
                     id="display_name"
@@ -139,9 +149,7 @@ pub fn AccountPage() -> impl IntoView {
                     autocomplete="nickname"
                     error=at(&error, Name::DisplayName)
                 />
-                {elsewhere(&error).map(|message| view! { <Alert message /> })}
-                <button type="submit" class="primary">"Save name"</button>
-            </form>
+            </AccountForm>
             <form method="post" action=SignOut::url() class="inline">
                 <button type="submit">"Sign out"</button>
             </form>

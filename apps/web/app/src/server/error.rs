@@ -48,28 +48,33 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
 
 /// A refused sign-up or sign-in, as the browser sees it. Store faults are logged here.
 pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> ApiError {
-    answer(match error {
-        AccountError::Invalid(InvalidInput { field, problem }) => ApiError::Invalid {
-            field: match field {
-                AccountField::Email => Field::Email,
-                AccountField::DisplayName => Field::DisplayName,
-                AccountField::Password => Field::Password,
-            },
-            problem: match problem {
-                AccountProblem::Empty => Problem::Empty,
-                AccountProblem::TooShort { min } => Problem::TooShort { min: clamp(min) },
-                AccountProblem::TooLong { max } => Problem::TooLong { max: clamp(max) },
-                AccountProblem::ControlCharacter => Problem::ControlCharacter,
-                AccountProblem::Malformed => Problem::Malformed,
-                AccountProblem::Common => Problem::Common,
-            },
-        },
-        AccountError::WrongCredentials => ApiError::WrongCredentials,
-        AccountError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
+    match error {
+        AccountError::Invalid(invalid) => account_invalid(invalid),
+        AccountError::WrongCredentials => answer(ApiError::WrongCredentials),
+        AccountError::EmailTaken => answer(ApiError::Conflict(Conflict::EmailTaken)),
         AccountError::Store(error) => {
             tracing::error!(error = &error as &dyn std::error::Error, "account store failure");
-            ApiError::Unavailable
+            answer(ApiError::Unavailable)
         }
+    }
+}
+
+/// Account input the rules refused: a 422 naming the field.
+pub fn account_invalid(InvalidInput { field, problem }: InvalidInput) -> ApiError {
+    answer(ApiError::Invalid {
+        field: match field {
+            AccountField::Email => Field::Email,
+            AccountField::DisplayName => Field::DisplayName,
+            AccountField::Password => Field::Password,
+        },
+        problem: match problem {
+            AccountProblem::Empty => Problem::Empty,
+            AccountProblem::TooShort { min } => Problem::TooShort { min: clamp(min) },
+            AccountProblem::TooLong { max } => Problem::TooLong { max: clamp(max) },
+            AccountProblem::ControlCharacter => Problem::ControlCharacter,
+            AccountProblem::Malformed => Problem::Malformed,
+            AccountProblem::Common => Problem::Common,
+        },
     })
 }
 

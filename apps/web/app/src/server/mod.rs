@@ -11,7 +11,7 @@ use crate::error::{ApiError, answer};
 /// Store errors as the browser sees them, with their status; logged once.
 mod error;
 
-pub use error::{account_error, invalid, store_error};
+pub use error::{account_error, account_invalid, invalid, store_error};
 
 /// The verified viewer of the request being handled (put there by the identity layer).
 pub fn viewer() -> Option<Viewer> {

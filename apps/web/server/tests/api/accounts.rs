@@ -177,20 +177,11 @@ async fn a_cross_site_sign_in_is_refused() {
 #[tokio::test]
 async fn a_form_post_with_a_short_password_comes_back_with_the_error_at_the_field() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url("/api/account/sign-up"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/signup"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("email", "ada@example.com"), ("password", "short"), ("display_name", "")])
-        .send()
-        .await
-        .expect("request");
-    assert!(response.status().is_redirection(), "{}", response.status());
+    let form = [("email", "ada@example.com"), ("password", "short"), ("display_name", "")];
+    let response = app.post_from_page("/api/account/sign-up", "/signup", &form).await;
     let location = response.headers()["location"].to_str().expect("ascii").to_owned();
     assert!(location.starts_with(&app.url("/signup?")), "{location}");
-    let html = app.client.get(&location).send().await.expect("page").text().await.expect("body");
+    let html = app.page_after(response).await;
     assert!(html.contains("Use at least 10 characters."), "{html}");
     assert!(html.contains(r#"aria-invalid="true""#), "{html}");
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "guest" }));
@@ -238,18 +229,10 @@ async fn a_member_renames_itself_and_a_blank_name_is_refused_at_the_field() {
     assert!(renamed.headers()["location"].to_str().is_ok_and(|l| l.ends_with("/account")));
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "Ada L." }));
 
-    let blank = app
-        .client
-        .post(app.url("/api/account/display-name"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/account"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("display_name", "   ")])
-        .send()
-        .await
-        .expect("request");
-    let location = blank.headers()["location"].to_str().expect("ascii").to_owned();
-    let html = app.client.get(&location).send().await.expect("page").text().await.expect("body");
+    let blank = [("display_name", "   ")];
+    let html = app
+        .page_after(app.post_from_page("/api/account/display-name", "/account", &blank).await)
+        .await;
     assert!(html.contains("Display name cannot be empty."), "{html}");
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "Ada L." }));
     // A guest has no name to change.

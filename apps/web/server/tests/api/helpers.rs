@@ -115,6 +115,32 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// Posts a form to `endpoint` as a browser without JavaScript does from `page`: it
+    /// asks for HTML, and the server answers with a redirect.
+    pub async fn post_from_page(
+        &self,
+        endpoint: &str,
+        page: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(endpoint))
+            .header("accept", "text/html")
+            .header("referer", self.url(page))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The page a no-JavaScript post was redirected to, as the browser then shows it.
+    pub async fn page_after(&self, response: reqwest::Response) -> String {
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+        self.client.get(&location).send().await.expect("page").text().await.expect("body")
+    }
+
     pub fn guest_tokens(&self) -> GuestTokens {
         GuestTokens::new(keys(), identity::DEFAULT_GUEST_LIFETIME)
     }

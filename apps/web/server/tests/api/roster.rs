@@ -181,17 +181,9 @@ async fn a_cross_site_post_cannot_add_an_avatar() {
     assert!(names(&app, &app.client).await.is_empty());
 }
 
-/// Posts a form as a browser without JavaScript does: it asks for HTML.
-pub async fn post_form(app: &TestApp, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    app.client
-        .post(app.url(&format!("/api/roster/{function}")))
-        .header("accept", "text/html")
-        .header("referer", app.url("/"))
-        .header("sec-fetch-site", "same-origin")
-        .form(form)
-        .send()
-        .await
-        .expect("request")
+/// Posts a roster form from `/` as a browser without JavaScript does.
+async fn post_form(app: &TestApp, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.post_from_page(&format!("/api/roster/{function}"), "/", form).await
 }
 
 #[tokio::test]
@@ -208,9 +200,7 @@ async fn a_plain_form_post_redirects_back_and_the_page_shows_the_result() {
 async fn a_plain_form_post_with_a_bad_name_shows_the_error_on_the_page() {
     let app = spawn_app().await;
     let response = post_form(&app, "create", &[("emoji", "🦉"), ("name", "   ")]).await;
-    assert!(response.status().is_redirection(), "{}", response.status());
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
-    let html = app.client.get(&location).send().await.expect("request").text().await.expect("body");
+    let html = app.page_after(response).await;
     assert!(html.contains("Name cannot be empty."), "{html}");
     assert!(names(&app, &app.client).await.is_empty());
 }
