@@ -3,11 +3,11 @@
 //! store, [`crate::testing::MemoryStore`] over a map, and one conformance suite
 //! ([`crate::testing::conformance`]) holds every implementation to the same behaviour.
 
-use std::future::Future;
+use std::{future::Future, time::Duration};
 
 use crate::{
     OwnerId,
-    account::{Email, Member, MergeReport, NewMember},
+    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
 /// A refusal the account rules act on. Any store error without one is a fault.
@@ -49,6 +49,12 @@ pub trait AccountStore: IdentityStore {
         new: NewMember,
     ) -> impl Future<Output = Result<Member, Self::Error>> + Send;
 
+    /// The member with this id.
+    fn find_member(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
     /// The member with this (normalised) email.
     fn find_member_by_email(
         &self,
@@ -60,6 +66,30 @@ pub trait AccountStore: IdentityStore {
         &self,
         member: OwnerId,
     ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
+
+    /// Replaces the member's password hash and ends every session it holds, in one step;
+    /// returns the new session version.
+    fn set_password(
+        &self,
+        member: OwnerId,
+        hash: PasswordHash,
+    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
+
+    /// Deletes the member and everything it owns or is linked to (its data, linked
+    /// sign-in providers, the retired guests merged into it), in one step.
+    fn delete_member(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Counts one attempt under `key` in the current window (windows of `window` length,
+    /// aligned to the Unix epoch, by the store's clock), atomically, also when several
+    /// instances count at once.
+    fn count_attempt(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> impl Future<Output = Result<AttemptCount, Self::Error>> + Send;
 
     /// Moves everything `guest` owns to `member` and retires the guest, atomically and
     /// idempotently: a replay reports `already_merged` and changes nothing; a guest merged

@@ -1,6 +1,8 @@
 //! Members, the guest → member merge, and revocation: `identity`'s [`AccountStore`]
 //! port, on the database.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
@@ -11,7 +13,7 @@ use sea_orm::{
 
 use identity::{
     AccountStore, OwnerId,
-    account::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
+    account::{AttemptCount, DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
 use crate::{
@@ -109,6 +111,45 @@ impl Store {
             .exec_with_returning(&self.db)
             .await?;
         rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+
+    /// Replaces the password hash and bumps the session version in one statement, so no
+    /// session issued before the change outlives it. Returns the new version.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
+        let rows = member::Entity::update_many()
+            .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+
+    /// Deletes the member with everything it owns or links to, in one transaction: the
+    /// retired guests merged into it, then its owner row, whose deletion cascades to the
+    /// member row, its avatars and its linked accounts.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn delete_member(&self, member: OwnerId) -> Result<()> {
+        let txn = self.db.begin().await?;
+        owner::Entity::delete_many()
+            .filter(owner::Column::MergedInto.eq(member.as_uuid()))
+            .exec(&txn)
+            .await?;
+        let deleted = owner::Entity::delete_many()
+            .filter(owner::Column::Id.eq(member.as_uuid()))
+            .filter(owner::Column::Kind.eq(OwnerKind::Member))
+            .exec(&txn)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Moves every avatar of `guest` to the end of `member`'s roster, in their order, and
@@ -230,6 +271,22 @@ impl identity::IdentityStore for Store {
 impl AccountStore for Store {
     async fn create_member(&self, new: NewMember) -> Result<Member> {
         Store::create_member(self, new).await
+    }
+
+    async fn find_member(&self, member: OwnerId) -> Result<Option<Member>> {
+        Store::find_member(self, member).await
+    }
+
+    async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
+        Store::set_password(self, member, hash).await
+    }
+
+    async fn delete_member(&self, member: OwnerId) -> Result<()> {
+        Store::delete_member(self, member).await
+    }
+
+    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
+        Store::count_attempt(self, key, window).await
     }
 
     async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {

@@ -5,6 +5,8 @@
 
 /// Members, the guest → member merge, revocation.
 mod accounts;
+/// Attempt counts for the account limits.
+mod attempts;
 /// Opening the database, applying migrations, health checks.
 pub mod db;
 /// Validated domain types: emoji, names, emails, ids, and the records the store returns.

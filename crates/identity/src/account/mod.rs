@@ -6,11 +6,16 @@ use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Attempt limits per client IP and per email.
+mod limits;
+/// Ending sessions, changing the password, deleting the account.
+mod manage;
 /// Password rules and argon2id hashing.
 mod password;
 /// Sign-up and sign-in: the upgrade rules.
 mod rules;
 
+pub use limits::{Action, AttemptCount, Limits};
 pub use password::{Password, PasswordHasher};
 pub use rules::{AccountError, Accounts, Upgrade};
 

@@ -2,7 +2,7 @@
 //! account (DESIGN.md, "Upgrade"). Written against the [`AccountStore`] port, so every
 //! store gets the same rules.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
 use tokio::sync::Semaphore;
 
@@ -10,12 +10,15 @@ use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
 
 use super::{
     DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
+    limits::{Action, Limits},
 };
 
-/// Sign-up and sign-in over a store.
+/// The account rules over a store: sign-up and sign-in here, managing an account in
+/// `manage`, attempt limits in `limits`.
 #[derive(Clone, Debug)]
 pub struct Accounts<S> {
-    store: S,
+    pub(super) store: S,
+    pub(super) limits: Limits,
     hasher: PasswordHasher,
     /// Hashes at once: each takes 19 MiB and a core for tens of milliseconds, so a burst
     /// of sign-ins queues here instead of filling the blocking pool (up to 512 threads,
@@ -44,6 +47,13 @@ pub enum AccountError<E> {
     /// Sign-up: an account with this email exists.
     #[error("email already taken")]
     EmailTaken,
+    /// Too many attempts from this client or at this email; the next window starts in
+    /// `retry_after` seconds.
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after: u64 },
+    /// The signed-in member's account no longer exists (deleted in another tab).
+    #[error("no such member")]
+    NoSuchMember,
     /// The store failed; nothing was changed.
     #[error("store failure")]
     Store(#[source] E),
@@ -52,18 +62,26 @@ pub enum AccountError<E> {
 impl<S: AccountStore> Accounts<S> {
     pub fn new(store: S, hasher: PasswordHasher) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Self { store, hasher, hashing: Arc::new(Semaphore::new(2 * cores)) }
+        let hashing = Arc::new(Semaphore::new(2 * cores));
+        Self { store, limits: Limits::default(), hasher, hashing }
+    }
+
+    /// The same rules with other attempt limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
     }
 
     /// Creates an account for the guest `guest` and moves the guest's roster into it, in
     /// one step. An empty display name defaults to the email's local part. The member's
-    /// id is new; the guest's is retired.
+    /// id is new; the guest's is retired. `client` is the address asking, for the
+    /// attempt limits.
     pub async fn sign_up(
         &self,
         guest: OwnerId,
         email: &str,
         password: &str,
         display_name: &str,
+        client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
         let email = Email::parse(email).map_err(AccountError::Invalid)?;
         let password = Password::parse_new(password).map_err(AccountError::Invalid)?;
@@ -72,6 +90,7 @@ impl<S: AccountStore> Accounts<S> {
             given => DisplayName::parse(given),
         }
         .map_err(AccountError::Invalid)?;
+        self.admit(Action::SignUp, client, Some(&email)).await?;
         let password_hash = Some(self.off_the_executor(move |h| h.hash(&password)).await);
         let new = NewMember { email, display_name, password_hash };
         match self.store.create_member_from_guest(new.clone(), guest).await {
@@ -105,8 +124,10 @@ impl<S: AccountStore> Accounts<S> {
         guest: Option<OwnerId>,
         email: &str,
         password: &str,
+        client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
         let email = Email::parse(email).map_err(AccountError::Invalid)?;
+        self.admit(Action::SignIn, client, Some(&email)).await?;
         let Some(password) = Password::given(password) else {
             return Err(AccountError::WrongCredentials);
         };
@@ -131,18 +152,9 @@ impl<S: AccountStore> Accounts<S> {
         Ok(Upgrade { member, merge })
     }
 
-    /// Ends every session of `member` ("sign out everywhere"): sessions issued before are
-    /// refused at their next write or page. Returns the new session version.
-    pub async fn sign_out_everywhere(
-        &self,
-        member: OwnerId,
-    ) -> Result<i32, AccountError<S::Error>> {
-        self.store.bump_session_version(member).await.map_err(AccountError::Store)
-    }
-
     /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, a
     /// bounded number at a time.
-    async fn off_the_executor<T: Send + 'static>(
+    pub(super) async fn off_the_executor<T: Send + 'static>(
         &self,
         work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
     ) -> T {

@@ -1,9 +1,11 @@
 //! The rules every [`AccountStore`] follows. Each test takes a fresh, empty store;
 //! `account_store_conformance!` lists them.
 
+use std::time::Duration;
+
 use crate::{
     AccountRefusal, AccountStore, OwnerId, StoreFailure,
-    account::{DisplayName, Email, Member, NewMember},
+    account::{DisplayName, Email, Member, NewMember, PasswordHash},
 };
 
 fn email(text: &str) -> Email {
@@ -143,4 +145,61 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
     assert_eq!(refusal(refused), Some(AccountRefusal::GuestMerged));
     let bob = store.find_member_by_email(&email("bob@example.com")).await.expect("find");
     assert!(bob.is_none(), "nothing half-made");
+}
+
+pub async fn a_password_change_replaces_the_hash_and_ends_every_session<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let hash = PasswordHash::new("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA".into());
+    assert_eq!(store.set_password(ada.id, hash.clone()).await.expect("set"), 2);
+    let found = store.find_member(ada.id).await.expect("find").expect("still there");
+    assert_eq!((found.password_hash, found.session_version), (Some(hash.clone()), 2));
+    let stranger = store.set_password(OwnerId::random(), hash).await;
+    assert_eq!(refusal(stranger), Some(AccountRefusal::NotFound));
+}
+
+pub async fn deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_email<
+    S: AccountStore,
+>(
+    store: S,
+) {
+    let ada = member(&store, "ada@example.com").await;
+    let bob = member(&store, "bob@example.com").await;
+    let (adas_guest, bobs_guest) = (OwnerId::random(), OwnerId::random());
+    store.merge_guest_into_member(adas_guest, ada.id).await.expect("merge");
+    store.merge_guest_into_member(bobs_guest, bob.id).await.expect("merge");
+    store.delete_member(ada.id).await.expect("delete");
+    assert!(store.find_member(ada.id).await.expect("find").is_none());
+    assert_eq!(store.session_version(ada.id).await.expect("read"), None);
+    assert_eq!(refusal(store.delete_member(ada.id).await), Some(AccountRefusal::NotFound));
+    // Bob and what was merged into him are untouched.
+    assert!(store.find_member(bob.id).await.expect("find").is_some());
+    let replay = store.merge_guest_into_member(bobs_guest, bob.id).await.expect("replay");
+    assert!(replay.already_merged);
+    // The email is free again, and a new account with it is a new member.
+    let again = member(&store, "ada@example.com").await;
+    assert_ne!(again.id, ada.id);
+}
+
+pub async fn attempts_are_counted_per_key_within_a_window<S: AccountStore>(store: S) {
+    let window = Duration::from_secs(900);
+    for expected in 1..=3 {
+        let counted = store.count_attempt("a", window).await.expect("count");
+        assert_eq!(counted.count, expected);
+        assert!((1..=900).contains(&counted.retry_after), "{counted:?}");
+    }
+    assert_eq!(store.count_attempt("b", window).await.expect("count").count, 1);
+}
+
+pub async fn concurrent_attempts_are_each_counted_once<S: AccountStore>(store: S) {
+    let window = Duration::from_secs(900);
+    let attempts = (0..16).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.count_attempt("burst", window).await.expect("count") })
+    });
+    let mut counts = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        counts.push(attempt.await.expect("task").count);
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=16).collect::<Vec<_>>());
 }

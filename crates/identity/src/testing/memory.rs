@@ -1,13 +1,14 @@
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, PoisonError},
+    time::Duration,
 };
 
 use chrono::{DateTime, Utc};
 
 use crate::{
     AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, StoreFailure,
-    account::{Email, Member, MergeReport, NewMember},
+    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
 /// An [`AccountStore`] over maps in memory. It owns no data besides accounts, so a merge
@@ -23,6 +24,8 @@ struct State {
     members: HashMap<OwnerId, Member>,
     /// Guests that were merged, and into whom.
     merged: HashMap<OwnerId, OwnerId>,
+    /// Attempts per key: the window's start and the count in it.
+    attempts: HashMap<String, (i64, u32)>,
 }
 
 /// The memory store only ever refuses.
@@ -117,6 +120,10 @@ impl AccountStore for MemoryStore {
         })
     }
 
+    async fn find_member(&self, member: OwnerId) -> Result<Option<Member>> {
+        Ok(self.with(|state| state.members.get(&member).cloned()))
+    }
+
     async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
         Ok(self.with(|state| state.members.values().find(|m| m.email == *email).cloned()))
     }
@@ -128,6 +135,37 @@ impl AccountStore for MemoryStore {
             member.session_version += 1;
             Ok(member.session_version)
         })
+    }
+
+    async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
+        self.with(|state| {
+            let member =
+                state.members.get_mut(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
+            member.password_hash = Some(hash);
+            member.session_version += 1;
+            Ok(member.session_version)
+        })
+    }
+
+    async fn delete_member(&self, member: OwnerId) -> Result<()> {
+        self.with(|state| {
+            state.members.remove(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
+            state.merged.retain(|_, into| *into != member);
+            Ok(())
+        })
+    }
+
+    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
+        let (start, retry_after) = AttemptCount::window(self.clock.now(), window);
+        let count = self.with(|state| {
+            let entry = state.attempts.entry(key.to_owned()).or_insert((start, 0));
+            if entry.0 != start {
+                *entry = (start, 0);
+            }
+            entry.1 += 1;
+            entry.1
+        });
+        Ok(AttemptCount { count, retry_after })
     }
 
     async fn merge_guest_into_member(

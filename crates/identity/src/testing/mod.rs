@@ -25,6 +25,10 @@ macro_rules! account_store_conformance {
             a_sign_up_creates_the_member_and_merges_the_guest_in_one_step,
             a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing,
             a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing,
+            a_password_change_replaces_the_hash_and_ends_every_session,
+            deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_email,
+            attempts_are_counted_per_key_within_a_window,
+            concurrent_attempts_are_each_counted_once,
         );
     };
 }

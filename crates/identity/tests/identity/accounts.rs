@@ -1,10 +1,11 @@
-//! The account rules (sign-up, sign-in) on the in-memory store.
+//! The account rules (sign-up, sign-in, managing an account, attempt limits) on the
+//! in-memory store.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use identity::{
     ManualClock, OwnerId,
-    account::{AccountError, AccountField, AccountProblem, Accounts, PasswordHasher},
+    account::{AccountError, AccountField, AccountProblem, Accounts, Limits, PasswordHasher},
     testing::{MemoryStore, MemoryStoreError},
 };
 
@@ -28,7 +29,8 @@ fn invalid(error: AccountError<MemoryStoreError>) -> (AccountField, AccountProbl
 async fn a_sign_up_makes_a_new_member_and_brings_the_guest_along() {
     let accounts = accounts();
     let guest = OwnerId::random();
-    let up = accounts.sign_up(guest, " Ada@Example.com ", PASSWORD, "").await.expect("sign up");
+    let up =
+        accounts.sign_up(guest, " Ada@Example.com ", PASSWORD, "", None).await.expect("sign up");
     assert_ne!(up.member.id, guest);
     assert_eq!(up.member.email.as_str(), "ada@example.com");
     assert_eq!(up.member.display_name.as_str(), "ada", "defaults to the local part");
@@ -41,59 +43,66 @@ async fn a_sign_up_makes_a_new_member_and_brings_the_guest_along() {
 async fn a_sign_up_refuses_weak_passwords_and_bad_emails_at_their_field() {
     let accounts = accounts();
     let guest = OwnerId::random();
-    let short = accounts.sign_up(guest, "ada@example.com", "short", "").await;
+    let short = accounts.sign_up(guest, "ada@example.com", "short", "", None).await;
     assert_eq!(
         invalid(short.expect_err("refused")),
         (AccountField::Password, AccountProblem::TooShort { min: 10 })
     );
-    let common = accounts.sign_up(guest, "ada@example.com", "Password123", "").await;
+    let common = accounts.sign_up(guest, "ada@example.com", "Password123", "", None).await;
     assert_eq!(
         invalid(common.expect_err("refused")),
         (AccountField::Password, AccountProblem::Common)
     );
-    let email = accounts.sign_up(guest, "ada", PASSWORD, "").await;
+    let email = accounts.sign_up(guest, "ada", PASSWORD, "", None).await;
     assert_eq!(
         invalid(email.expect_err("refused")),
         (AccountField::Email, AccountProblem::Malformed)
     );
     // None of it made an account: the email is still free.
-    accounts.sign_up(guest, "ada@example.com", PASSWORD, "Ada").await.expect("sign up");
+    accounts.sign_up(guest, "ada@example.com", PASSWORD, "Ada", None).await.expect("sign up");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_email_is_refused_at_sign_up() {
     let accounts = accounts();
-    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await.expect("first");
-    let again = accounts.sign_up(OwnerId::random(), "ADA@example.com", PASSWORD, "").await;
+    accounts
+        .sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None)
+        .await
+        .expect("first");
+    let again = accounts.sign_up(OwnerId::random(), "ADA@example.com", PASSWORD, "", None).await;
     assert!(matches!(again, Err(AccountError::EmailTaken)), "{again:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_merges_the_guest_once_and_a_replay_merges_nothing() {
     let accounts = accounts();
-    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await;
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
     let ada = ada.expect("sign up").member;
     let guest = OwnerId::random();
-    let first = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("sign in");
+    let first =
+        accounts.sign_in(Some(guest), "ada@example.com", PASSWORD, None).await.expect("sign in");
     assert_eq!(first.member.id, ada.id);
     assert!(!first.merge.already_merged);
-    let replay = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("replay");
+    let replay =
+        accounts.sign_in(Some(guest), "ada@example.com", PASSWORD, None).await.expect("replay");
     assert!(replay.merge.already_merged);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_email_and_a_wrong_password_are_the_same_refusal() {
     let accounts = accounts();
-    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await.expect("up");
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
     let guest = OwnerId::random();
-    let wrong = accounts.sign_in(Some(guest), "ada@example.com", "staple battery horsE").await;
-    let unknown = accounts.sign_in(Some(guest), "bob@example.com", PASSWORD).await;
-    let huge = accounts.sign_in(Some(guest), "ada@example.com", &"x".repeat(10_000)).await;
+    let wrong =
+        accounts.sign_in(Some(guest), "ada@example.com", "staple battery horsE", None).await;
+    let unknown = accounts.sign_in(Some(guest), "bob@example.com", PASSWORD, None).await;
+    let huge = accounts.sign_in(Some(guest), "ada@example.com", &"x".repeat(10_000), None).await;
     for refused in [wrong, unknown, huge] {
         assert!(matches!(refused, Err(AccountError::WrongCredentials)), "{refused:?}");
     }
     // Nothing was merged by the failed attempts: the guest still can be.
-    let signed_in = accounts.sign_in(Some(guest), "ada@example.com", PASSWORD).await.expect("in");
+    let signed_in =
+        accounts.sign_in(Some(guest), "ada@example.com", PASSWORD, None).await.expect("in");
     assert!(!signed_in.merge.already_merged);
 }
 
@@ -101,19 +110,102 @@ async fn an_unknown_email_and_a_wrong_password_are_the_same_refusal() {
 async fn a_retired_guest_token_still_signs_in_and_brings_nothing() {
     let accounts = accounts();
     let guest = OwnerId::random();
-    accounts.sign_up(guest, "ada@example.com", PASSWORD, "").await.expect("sign up");
-    accounts.sign_up(OwnerId::random(), "bob@example.com", PASSWORD, "").await.expect("bob");
+    accounts.sign_up(guest, "ada@example.com", PASSWORD, "", None).await.expect("sign up");
+    accounts.sign_up(OwnerId::random(), "bob@example.com", PASSWORD, "", None).await.expect("bob");
     // The same (stale) guest token signs in as someone else: no roster to bring.
-    let bob = accounts.sign_in(Some(guest), "bob@example.com", PASSWORD).await.expect("sign in");
+    let bob =
+        accounts.sign_in(Some(guest), "bob@example.com", PASSWORD, None).await.expect("sign in");
     assert_eq!((bob.merge.moved_avatars, bob.merge.already_merged), (0, false));
-    let carol = accounts.sign_up(guest, "carol@example.com", PASSWORD, "").await.expect("up");
+    let carol = accounts.sign_up(guest, "carol@example.com", PASSWORD, "", None).await.expect("up");
     assert_eq!(carol.member.email.as_str(), "carol@example.com");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_switching_accounts_brings_nothing_along() {
     let accounts = accounts();
-    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "").await.expect("up");
-    let ada = accounts.sign_in(None, "ada@example.com", PASSWORD).await.expect("sign in");
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let ada = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.expect("sign in");
     assert_eq!((ada.merge.moved_avatars, ada.merge.already_merged), (0, false));
+}
+
+/// Rules with small limits, and the clock to move past a window.
+fn limited(limits: Limits) -> (Accounts<MemoryStore>, ManualClock) {
+    let clock = ManualClock::new(start());
+    let store = MemoryStore::new(Arc::new(clock.clone()));
+    (Accounts::new(store, PasswordHasher::new()).with_limits(limits), clock)
+}
+
+const NEW_PASSWORD: &str = "correct horse battery";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_asks_for_the_current_one_and_ends_every_session() {
+    let accounts = accounts();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("sign up").member;
+    let wrong = accounts.change_password(ada.id, "not my password", NEW_PASSWORD, None).await;
+    assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
+    let weak = accounts.change_password(ada.id, PASSWORD, "short", None).await;
+    assert_eq!(
+        invalid(weak.expect_err("too short")),
+        (AccountField::Password, AccountProblem::TooShort { min: 10 })
+    );
+
+    let changed = accounts.change_password(ada.id, PASSWORD, NEW_PASSWORD, None).await;
+    assert_eq!(changed.expect("changed").session_version, ada.session_version + 1);
+    let old = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    assert!(matches!(old, Err(AccountError::WrongCredentials)), "{old:?}");
+    accounts.sign_in(None, "ada@example.com", NEW_PASSWORD, None).await.expect("new password");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_an_account_asks_for_the_password_and_then_removes_it() {
+    let accounts = accounts();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("sign up").member;
+    let wrong = accounts.delete_account(ada.id, NEW_PASSWORD, None).await;
+    assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
+    accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.expect("still there");
+
+    accounts.delete_account(ada.id, PASSWORD, None).await.expect("deleted");
+    let gone = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    assert!(matches!(gone, Err(AccountError::WrongCredentials)), "{gone:?}");
+    let again = accounts.delete_account(ada.id, PASSWORD, None).await;
+    assert!(matches!(again, Err(AccountError::NoSuchMember)), "{again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ins_at_one_email_are_limited_until_the_window_ends() {
+    let window = Duration::from_secs(60);
+    let (accounts, clock) = limited(Limits { per_ip: 100, per_email: 3, window });
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    for n in 0..3 {
+        // Each from another address: the email's budget is spent all the same.
+        let ip = IpAddr::from([10, 0, 0, n]);
+        let wrong = accounts.sign_in(None, "ADA@example.com", "guess guess guess", Some(ip)).await;
+        assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
+    }
+    let refused = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    let Err(AccountError::TooManyAttempts { retry_after }) = refused else {
+        panic!("expected a refusal, got {refused:?}");
+    };
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    clock.advance(chrono::Duration::seconds(i64::try_from(retry_after).expect("small")));
+    accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.expect("a new window");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_try_many_accounts() {
+    let window = Duration::from_secs(60);
+    let (accounts, _) = limited(Limits { per_ip: 2, per_email: 10, window });
+    let ip = Some(IpAddr::from([192, 0, 2, 7]));
+    for email in ["a@example.com", "b@example.com"] {
+        let wrong = accounts.sign_in(None, email, PASSWORD, ip).await;
+        assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
+    }
+    let third = accounts.sign_in(None, "c@example.com", PASSWORD, ip).await;
+    assert!(matches!(third, Err(AccountError::TooManyAttempts { .. })), "{third:?}");
+    let elsewhere = accounts.sign_in(None, "c@example.com", PASSWORD, None).await;
+    assert!(matches!(elsewhere, Err(AccountError::WrongCredentials)), "{elsewhere:?}");
+    // Sign-ups have a budget of their own.
+    accounts.sign_up(OwnerId::random(), "d@example.com", PASSWORD, "", ip).await.expect("up");
 }

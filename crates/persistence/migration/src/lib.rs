@@ -8,6 +8,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_core_tables;
+mod m20261128_000001_attempts;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -16,6 +17,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_core_tables::Migration)]
+        vec![
+            Box::new(m20261127_000001_core_tables::Migration),
+            Box::new(m20261128_000001_attempts::Migration),
+        ]
     }
 }

@@ -1,6 +1,7 @@
 //! SeaORM entities: the tables as the migrations create them. Private to the crate:
 //! callers see the domain types in [`crate::domain`] and the store API instead.
 
+pub mod attempt;
 pub mod avatar;
 pub mod member;
 pub mod owner;

@@ -62,6 +62,7 @@ on_every_backend!(
     two_concurrent_merges_of_one_guest_move_its_avatars_once,
     a_merge_beyond_the_cap_keeps_every_avatar,
     deleting_an_owner_cascades_to_its_avatars,
+    deleting_a_member_removes_everything_of_its_own_and_nothing_else,
     stale_guests_are_deleted_with_their_avatars,
     touch_last_seen_updates_an_existing_owner_only,
     migrations_go_up_down_and_up_again,

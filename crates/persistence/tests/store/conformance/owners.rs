@@ -156,6 +156,35 @@ pub async fn deleting_an_owner_cascades_to_its_avatars(db: TestDb) {
     assert_eq!(names(&db.store.list_avatars(kept).await.expect("list")), ["Owl"]);
 }
 
+pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db: TestDb) {
+    let guest = OwnerId::random();
+    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
+    let new = NewMember {
+        email: Email::parse("ada@example.com").expect("valid"),
+        display_name: DisplayName::parse("Ada").expect("valid"),
+        password_hash: None,
+    };
+    let (ada, _) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
+    db.store.create_avatar(ada.id, avatar("🐶", "Dog")).await.expect("create");
+    let link = format!(
+        "INSERT INTO linked_accounts (provider, subject, owner_id, created_at) \
+         VALUES ('issuer', 'sub', {}, '2026-01-01 00:00:00+00')",
+        uuid_literal(&db, ada.id)
+    );
+    db.execute(&link).await;
+    let bob = new_member(&db, "bob@example.com").await;
+    db.store.create_avatar(bob.id, avatar("🦉", "Owl")).await.expect("create");
+
+    db.store.delete_member(ada.id).await.expect("delete");
+    assert_eq!(avatar_rows(&db).await, 1);
+    assert_eq!(owner_rows(&db).await, 1, "the member and its merged guest are gone");
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM members").await, 1);
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM linked_accounts").await, 0);
+    assert_eq!(names(&db.store.list_avatars(bob.id).await.expect("list")), ["Owl"]);
+    let again = db.store.delete_member(ada.id).await;
+    assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
+}
+
 pub async fn stale_guests_are_deleted_with_their_avatars(db: TestDb) {
     let stale = OwnerId::random();
     db.store.create_avatar(stale, avatar("🐱", "Cat")).await.expect("create");

@@ -1,0 +1,81 @@
+//! What a signed-in member does to the account: end every session, change the password,
+//! delete the account. The last two ask for the password again, under the attempt
+//! limits, so a session left open on a shared computer cannot lock its owner out.
+
+use std::net::IpAddr;
+
+use super::{AccountError, Accounts, Member, Password, limits::Action};
+use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
+
+impl<S: AccountStore> Accounts<S> {
+    /// Ends every session of `member` ("sign out everywhere"): sessions issued before are
+    /// refused at their next write or page. Returns the new session version.
+    pub async fn sign_out_everywhere(
+        &self,
+        member: OwnerId,
+    ) -> Result<i32, AccountError<S::Error>> {
+        self.store.bump_session_version(member).await.map_err(gone_or_store)
+    }
+
+    /// Replaces the password after checking the current one, and ends every session the
+    /// member holds. Returns the member as it now is, so the caller can issue this
+    /// browser a session at the new version (it stays signed in; the others do not).
+    pub async fn change_password(
+        &self,
+        member: OwnerId,
+        current: &str,
+        new: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Member, AccountError<S::Error>> {
+        let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
+        let mut member = self.confirm_password(member, current, client).await?;
+        let hash = self.off_the_executor(move |h| h.hash(&new)).await;
+        member.session_version =
+            self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;
+        member.password_hash = Some(hash);
+        Ok(member)
+    }
+
+    /// Deletes the account and everything it owns or links to, after checking the
+    /// password. The caller then starts a fresh guest.
+    pub async fn delete_account(
+        &self,
+        member: OwnerId,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(), AccountError<S::Error>> {
+        let member = self.confirm_password(member, password, client).await?;
+        self.store.delete_member(member.id).await.map_err(gone_or_store)
+    }
+
+    /// The member, when `password` is theirs ([`AccountError::WrongCredentials`] when it
+    /// is not, after the same work as a sign-in).
+    async fn confirm_password(
+        &self,
+        member: OwnerId,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Member, AccountError<S::Error>> {
+        let member = self
+            .store
+            .find_member(member)
+            .await
+            .map_err(AccountError::Store)?
+            .ok_or(AccountError::NoSuchMember)?;
+        self.admit(Action::ConfirmPassword, client, Some(&member.email)).await?;
+        let Some(password) = Password::given(password) else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let stored = member.password_hash.clone();
+        let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
+        if matches { Ok(member) } else { Err(AccountError::WrongCredentials) }
+    }
+}
+
+/// A member deleted between reading and writing is [`AccountError::NoSuchMember`].
+fn gone_or_store<E: StoreFailure>(error: E) -> AccountError<E> {
+    match error.refusal() {
+        Some(AccountRefusal::NotFound) => AccountError::NoSuchMember,
+        _ => AccountError::Store(error),
+    }
+}
