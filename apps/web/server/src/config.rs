@@ -1,5 +1,7 @@
 use std::{net::IpAddr, path::PathBuf};
 
+use identity::account::Limits;
+
 /// Where the server takes its settings from: environment variables, each with a default
 /// that runs the app on a fresh machine (see `.env.example`).
 #[derive(Clone, Debug)]
@@ -23,6 +25,9 @@ pub struct Config {
     /// `PUBLIC_ORIGIN`: the origin users type (`https://guestroom.example`), for the
     /// cross-site write guard behind a proxy that rewrites `Host`. Optional.
     pub public_origin: Option<String>,
+    /// `AUTH_ATTEMPTS_PER_IP` and `AUTH_ATTEMPTS_PER_EMAIL`: how many sign-ins, sign-ups
+    /// and password confirmations each gets per 15 minutes (defaults 100 and 10).
+    pub attempt_limits: Limits,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +146,19 @@ impl Config {
             )?,
             auth_secret: lookup("AUTH_SECRET").filter(|s| !s.trim().is_empty()).map(AuthSecret),
             public_origin: lookup("PUBLIC_ORIGIN").filter(|s| !s.trim().is_empty()),
+            attempt_limits: Limits {
+                per_ip: parse(
+                    get("AUTH_ATTEMPTS_PER_IP", &Limits::default().per_ip.to_string()),
+                    "AUTH_ATTEMPTS_PER_IP",
+                    "a whole number",
+                )?,
+                per_email: parse(
+                    get("AUTH_ATTEMPTS_PER_EMAIL", &Limits::default().per_email.to_string()),
+                    "AUTH_ATTEMPTS_PER_EMAIL",
+                    "a whole number",
+                )?,
+                ..Limits::default()
+            },
             log_format: choose(
                 get("LOG_FORMAT", "pretty"),
                 "LOG_FORMAT",
@@ -168,6 +186,15 @@ mod tests {
         assert_eq!(config.port, 3000);
         assert_eq!(config.bind_address.to_string(), "127.0.0.1");
         assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.attempt_limits, Limits::default());
+    }
+
+    #[test]
+    fn attempt_limits_are_whole_numbers() {
+        let three = config(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).expect("valid");
+        assert_eq!(three.attempt_limits.per_email, 3);
+        let error = config(&[("AUTH_ATTEMPTS_PER_IP", "lots")]).expect_err("invalid");
+        assert!(error.to_string().starts_with("AUTH_ATTEMPTS_PER_IP is invalid"), "{error}");
     }
 
     #[test]

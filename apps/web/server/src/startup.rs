@@ -215,7 +215,8 @@ impl Application {
                 std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().into(),
             )
             .build();
-        let accounts = Accounts::new(store.clone(), PasswordHasher::new());
+        let accounts =
+            Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
         let state = AppState { leptos_options, store, identity, accounts, cross_site_guard };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
@@ -256,7 +257,9 @@ impl Application {
                 tracing::warn!(%error, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, router(self.state)).with_graceful_shutdown(shutdown_signal()).await
+        // The peer's address reaches handlers as `ConnectInfo`, for the attempt limits.
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
     }
 }
 

@@ -48,6 +48,20 @@ pub async fn set_display_name(display_name: String) -> Result<(), ApiError> {
     super::load::set_display_name(&display_name).await
 }
 
+/// Changes the password (the current one first); this browser stays signed in, every
+/// other session ends.
+#[server(endpoint = "account/password", client = ApiClient)]
+pub async fn change_password(current_password: String, password: String) -> Result<(), ApiError> {
+    super::load::change_password(&current_password, &password).await
+}
+
+/// Deletes the account, its avatars and everything linked to it (the password first);
+/// this browser goes on as a brand-new guest.
+#[server(endpoint = "account/delete", client = ApiClient)]
+pub async fn delete_account(password: String) -> Result<(), ApiError> {
+    super::load::delete_account(&password).await
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {

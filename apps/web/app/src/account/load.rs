@@ -5,14 +5,14 @@ use identity::{
     Identity, Viewer,
     account::{Accounts, DisplayName, Member, Upgrade},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;
 use persistence::Store;
 
-use super::api::{AccountView, ViewerView};
+use super::api::{AccountView, SignIn, SignUp, ViewerView};
 use crate::{
     error::{ApiError, Conflict, answer},
-    server::{account_error, account_invalid, store_error, viewer},
+    server::{account_error, account_invalid, back_with, client_ip, store_error, viewer},
 };
 
 /// Who a page is for, read once per page: it names the header, fills the account page,
@@ -88,12 +88,23 @@ fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
 }
 
 pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<(), ApiError> {
+    let refused = |error| {
+        back_with(
+            "/signup",
+            SignUp::PATH,
+            &error,
+            &[("email", email), ("display_name", display_name)],
+        );
+        error
+    };
     let (viewer, accounts, identity) = parts()?;
     let Viewer::Guest { sid } = viewer else {
-        return Err(answer(ApiError::Conflict(Conflict::SignedIn)));
+        return Err(refused(answer(ApiError::Conflict(Conflict::SignedIn))));
     };
-    let upgrade =
-        accounts.sign_up(sid, email, password, display_name).await.map_err(account_error)?;
+    let upgrade = accounts
+        .sign_up(sid, email, password, display_name, client_ip())
+        .await
+        .map_err(|error| refused(account_error(error)))?;
     signed_in(&identity, &upgrade);
     Ok(())
 }
@@ -104,8 +115,39 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
         Viewer::Guest { sid } => Some(sid),
         Viewer::Member { .. } => None,
     };
-    let upgrade = accounts.sign_in(guest, email, password).await.map_err(account_error)?;
+    let upgrade = accounts.sign_in(guest, email, password, client_ip()).await.map_err(|error| {
+        let error = account_error(error);
+        back_with("/signin", SignIn::PATH, &error, &[("email", email)]);
+        error
+    })?;
     signed_in(&identity, &upgrade);
+    Ok(())
+}
+
+/// Keeps this browser signed in, at the new session version; every other session ends.
+pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    let member = accounts
+        .change_password(user_id, current, new, client_ip())
+        .await
+        .map_err(account_error)?;
+    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    leptos_axum::redirect("/account?changed=password");
+    Ok(())
+}
+
+/// Deletes the account with everything in it; this browser continues as a new guest.
+pub async fn delete_account(password: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    accounts.delete_account(user_id, password, client_ip()).await.map_err(account_error)?;
+    changed_identity(&identity.fresh_guest().1);
+    leptos_axum::redirect("/?account=deleted");
     Ok(())
 }
 

@@ -6,15 +6,17 @@
 //! emails and wrong passwords) are `identity::account::Accounts`'s; this feature wires
 //! them to forms and cookies.
 
-/// The server functions: sign up, sign in, sign out, who am I.
+/// The server functions: sign up, sign in, sign out, manage the account, who am I.
 pub mod api;
 /// The header line: guest or member, and the links that go with it.
 mod header;
 /// The server side: the header's loader, the cookies of an identity change.
 #[cfg(feature = "ssr")]
 pub mod load;
-/// The sign-up and sign-in pages.
+/// The sign-up and sign-in pages, and the parts of every account form.
 mod pages;
+/// The account page.
+mod settings;
 
 pub use header::WhoAmI;
 
@@ -22,4 +24,5 @@ pub use header::WhoAmI;
 /// is rendered for a new guest and says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
-pub use pages::{AccountPage, SignInPage, SignUpPage};
+pub use pages::{SignInPage, SignUpPage};
+pub use settings::AccountPage;

@@ -1,17 +1,17 @@
-//! The sign-up, sign-in and account pages: plain forms, rendered on the server, each
-//! error next to the field it is about (after a no-JavaScript post, the error's code
-//! comes back in the URL).
+//! The sign-up and sign-in pages, and what every account form shares: plain forms,
+//! rendered on the server, each error next to the field it is about (after a post, the
+//! error's code comes back in the URL, with the email typed).
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::api::{AccountView, SetDisplayName, SignIn, SignOut, SignOutEverywhere, SignUp};
+use super::api::{SignIn, SignUp};
 use crate::{
     components::{alert::Alert, field::Field},
     error::{ApiError, Conflict, Field as Name},
 };
 
 /// The refusal of this page's last post, if the URL carries one for `action`.
-fn failure(action: &str) -> Option<ApiError> {
+pub(super) fn failure(action: &str) -> Option<ApiError> {
     #[cfg(feature = "ssr")]
     return crate::server::form_failure().filter(|(path, _)| path == action).map(|(_, e)| e);
     #[cfg(not(feature = "ssr"))]
@@ -21,23 +21,42 @@ fn failure(action: &str) -> Option<ApiError> {
     }
 }
 
-/// Where an account error shows: next to its field, or (any other) above the button.
-fn at(error: &Option<ApiError>, field: Name) -> Signal<Option<String>> {
+/// What the last failed post kept of the field `name`, to fill it in again.
+fn kept(name: &str) -> String {
+    #[cfg(feature = "ssr")]
+    return crate::server::kept(name).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = name;
+        String::new()
+    }
+}
+
+/// The message for `field`: an input error about it, or a taken email at the email.
+pub(super) fn at(error: &Option<ApiError>, field: Name) -> Signal<Option<String>> {
     let message = error.as_ref().and_then(|error| match (error, field) {
-        (ApiError::Conflict(Conflict::EmailTaken), Name::Email)
-        | (ApiError::WrongCredentials, Name::Password) => Some(error.to_string()),
+        (ApiError::Conflict(Conflict::EmailTaken), Name::Email) => Some(error.to_string()),
         _ => error.for_field(field),
     });
     Signal::stored(message)
 }
 
-/// A form of these pages: its fields, then any refusal that no field shows, then the
-/// button.
+/// At the field that asked for a password: `message` when the password was wrong.
+pub(super) fn wrong_password(
+    error: &Option<ApiError>,
+    message: &'static str,
+) -> Signal<Option<String>> {
+    Signal::stored(matches!(error, Some(ApiError::WrongCredentials)).then(|| message.to_owned()))
+}
+
+/// A form of these pages: its fields, then any refusal that no field shows (too many
+/// attempts, a fault), then the button.
 #[component]
-fn AccountForm(
+pub(super) fn AccountForm(
     action: &'static str,
     error: Option<ApiError>,
     submit: &'static str,
+    #[prop(default = "primary")] button: &'static str,
     children: Children,
 ) -> impl IntoView {
     let elsewhere = error
@@ -54,26 +73,57 @@ fn AccountForm(
         <form method="post" action=action class="account-form">
             {children()}
             {elsewhere}
-            <button type="submit" class="primary">{submit}</button>
+            <button type="submit" class=button>{submit}</button>
         </form>
     }
 }
 
-/// The email and password fields both forms start with. `password` is the field's
-/// `autocomplete`: `new-password` (sign-up) or `current-password` (sign-in), so password
-/// managers offer to generate or to fill.
+/// A password input with a Show/Hide button. The button works once [`RevealScript`]
+/// has run; until then it holds its place invisibly, so nothing moves, and without
+/// JavaScript it never appears.
 #[component]
-fn Credentials(error: Option<ApiError>, password: &'static str) -> impl IntoView {
+pub(super) fn SecretField(
+    label: &'static str,
+    id: &'static str,
+    name: &'static str,
+    /// `new-password` or `current-password`, so password managers generate or fill.
+    autocomplete: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
-        <Field label="Email" id="email" name="email" kind="email" autocomplete="email" error=at(&error, Name::Email) />
-        <Field
-            label="Password"
-            id="password"
-            name="password"
-            kind="password"
-            autocomplete=password
-            error=at(&error, Name::Password)
-        />
+        <Field label id name kind="password" autocomplete error class="secret-field">
+            <button type="button" class="reveal" aria-controls=id>"Show"</button>
+        </Field>
+    }
+}
+
+/// Wires every [`SecretField`]'s button: a few lines of plain script instead of an
+/// island, so the pages cost the shared wasm bundle nothing. A password shown is hidden
+/// again before its form is sent (password managers only save hidden ones).
+#[component]
+pub(super) fn RevealScript() -> impl IntoView {
+    const SCRIPT: &str = "for(const b of document.querySelectorAll('.reveal')){\
+const i=document.getElementById(b.getAttribute('aria-controls')),\
+set=s=>{i.type=s?'text':'password';b.textContent=s?'Hide':'Show'};\
+b.classList.add('ready');b.onclick=()=>set(i.type==='password');\
+i.form.addEventListener('submit',()=>set(false))}";
+    view! { <script inner_html=SCRIPT></script> }
+}
+
+/// The email and password fields both forms start with; the email as typed before a
+/// refusal. `new`: a sign-up's new password, with the password rules' errors; otherwise a
+/// sign-in's, where the only error is a wrong email or password.
+#[component]
+fn Credentials(error: Option<ApiError>, new: bool) -> impl IntoView {
+    let password = if new {
+        view! { <SecretField label="Password" id="password" name="password" autocomplete="new-password" error=at(&error, Name::Password) /> }
+    } else {
+        let wrong = wrong_password(&error, "Wrong email or password.");
+        view! { <SecretField label="Password" id="password" name="password" autocomplete="current-password" error=wrong /> }
+    };
+    view! {
+        <Field label="Email" id="email" name="email" kind="email" autocomplete="email" value=kept("email") error=at(&error, Name::Email) />
+        {password}
     }
 }
 
@@ -89,15 +139,17 @@ pub fn SignUpPage() -> impl IntoView {
                 "The display name is optional: without one, the part of your email before the @."
             </p>
             <AccountForm action=SignUp::url() error=error.clone() submit="Create account">
-                <Credentials error=error.clone() password="new-password" />
+                <Credentials error=error.clone() new=true />
                 <Field
                     label="Display name (optional)"
                     id="display_name"
                     name="display_name"
+                    value=kept("display_name")
                     autocomplete="nickname"
                     error=at(&error, Name::DisplayName)
                 />
             </AccountForm>
+            <RevealScript />
         </section>
     }
 }
@@ -110,54 +162,9 @@ pub fn SignInPage() -> impl IntoView {
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
             <AccountForm action=SignIn::url() error=error.clone() submit="Sign in">
-                <Credentials error=error.clone() password="current-password" />
+                <Credentials error=error.clone() new=false />
             </AccountForm>
+            <RevealScript />
         </section>
     }
-}
-
-/// `/account`: who the member is, and ending sessions — here or everywhere.
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let account = crate::server::page_data::<AccountView>();
-    #[cfg(not(feature = "ssr"))]
-    let account = None::<AccountView>;
-    let error = failure(SetDisplayName::PATH);
-    let Some(AccountView { email, display_name }) = account else {
-        return view! {
-            <section class="account" aria-labelledby="account-title">
-                <h1 id="account-title">"Your account"</h1>
-                <p>"You are a guest. "<a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep your avatars."</p>
-            </section>
-        }
-        .into_any();
-    };
-    view! {
-        <section class="account" aria-labelledby="account-title">
-            <h1 id="account-title">"Your account"</h1>
-            <dl class="account-facts">
-                <dt>"Email"</dt>
-                <dd>{email}</dd>
-            </dl>
-            <AccountForm action=SetDisplayName::url() error=error.clone() submit="Save name">
-                <Field
-                    label="Display name"
-                    id="display_name"
-                    name="display_name"
-                    value=display_name
-                    autocomplete="nickname"
-                    error=at(&error, Name::DisplayName)
-                />
-            </AccountForm>
-            <form method="post" action=SignOut::url() class="inline">
-                <button type="submit">"Sign out"</button>
-            </form>
-            <form method="post" action=SignOutEverywhere::url() class="account-form">
-                <p>"Signed in on a device you no longer have? End every session, this one too."</p>
-                <button type="submit" class="danger">"Sign out everywhere"</button>
-            </form>
-        </section>
-    }
-    .into_any()
 }

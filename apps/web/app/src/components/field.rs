@@ -2,7 +2,9 @@ use leptos::{html, prelude::*};
 
 /// A labelled text input with its error message underneath, tied together for screen
 /// readers (`aria-invalid`, `aria-describedby`). `children` go after the input (a
-/// picker button, say); `input` lets them reach it.
+/// picker button, say); `input` lets them reach it. A field rendered with an error (the
+/// page after a refused form post) takes the focus, so the keyboard lands where the
+/// problem is; a page shows one refusal, so at most one field has it.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -37,6 +39,7 @@ pub fn Field(
                 value=value
                 placeholder=placeholder
                 autocomplete=autocomplete
+                autofocus=error.with_untracked(Option::is_some)
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
             />

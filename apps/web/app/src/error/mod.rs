@@ -169,21 +169,27 @@ impl leptos::server_fn::error::FromServerFnError for ApiError {
     }
 }
 
+/// Whether the request being handled is a plain form post: it asked for HTML, and is
+/// answered with a redirect (Leptos's rule for server functions).
+#[cfg(feature = "ssr")]
+pub fn from_a_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 /// Sets the status of the response being made for `error`, and returns it. A plain form
 /// post (one that asked for HTML) keeps its status: it is answered with a redirect back
 /// to the page, the error's code in the URL.
 #[cfg(feature = "ssr")]
 pub fn answer(error: ApiError) -> ApiError {
     use leptos::prelude::use_context;
-    let from_a_form = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
     if let (false, Some(response), Some(status)) = (
-        from_a_form,
+        from_a_form(),
         use_context::<leptos_axum::ResponseOptions>(),
         error.status().and_then(|status| http::StatusCode::from_u16(status).ok()),
     ) {

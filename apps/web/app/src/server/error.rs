@@ -46,12 +46,16 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
     ApiError::Invalid { field, problem }
 }
 
-/// A refused sign-up or sign-in, as the browser sees it. Store faults are logged here.
+/// A refused account action (sign-up, sign-in, password change…), as the browser sees it. Store faults are logged here.
 pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> ApiError {
     match error {
         AccountError::Invalid(invalid) => account_invalid(invalid),
         AccountError::WrongCredentials => answer(ApiError::WrongCredentials),
         AccountError::EmailTaken => answer(ApiError::Conflict(Conflict::EmailTaken)),
+        AccountError::TooManyAttempts { retry_after } => {
+            answer(ApiError::TooManyRequests { retry_after: Some(retry_after) })
+        }
+        AccountError::NoSuchMember => answer(ApiError::SignedOut),
         AccountError::Store(error) => {
             tracing::error!(error = &error as &dyn std::error::Error, "account store failure");
             answer(ApiError::Unavailable)

@@ -10,12 +10,24 @@ use crate::error::{ApiError, answer};
 
 /// Store errors as the browser sees them, with their status; logged once.
 mod error;
+/// The reply to a plain form post that failed: its error, and what to fill in again.
+mod form;
 
 pub use error::{account_error, account_invalid, invalid, store_error};
+pub use form::{back_with, form_failure, kept};
 
 /// The verified viewer of the request being handled (put there by the identity layer).
 pub fn viewer() -> Option<Viewer> {
     use_context::<http::request::Parts>()?.extensions.get::<Viewer>().copied()
+}
+
+/// The address of the client asking, for the attempt limits: the peer of the connection.
+/// (Behind a reverse proxy every request has the proxy's address; a trusted forwarding
+/// header is not read yet.)
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    use axum::extract::ConnectInfo;
+    let parts = use_context::<http::request::Parts>()?;
+    parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
 }
 
 /// The owner to scope by (from the request's verified viewer) and the store: the start
@@ -35,18 +47,6 @@ pub fn scope() -> Result<(OwnerId, Store), ApiError> {
 /// The data of type `T` that the page's loader put in the request (see `crate::preload`).
 pub fn page_data<T: Clone + Send + Sync + 'static>() -> Option<T> {
     use_context::<http::request::Parts>()?.extensions.get::<T>().cloned()
-}
-
-/// The failure of a plain form post (JavaScript off), which the server function's
-/// redirect put in the URL: which server function, and the error's code. Anything that
-/// does not decode as one of our errors is ignored, so a link cannot make the page say
-/// words of its own.
-pub fn form_failure() -> Option<(String, ApiError)> {
-    use base64::{Engine, engine::general_purpose::URL_SAFE};
-    let failure = use_context::<leptos::server::ServerActionError>()?;
-    let bytes = URL_SAFE.decode(failure.err()).ok()?;
-    let error = serde_json::from_slice(&bytes).ok()?;
-    Some((failure.path().to_owned(), error))
 }
 
 /// An opaque tag for an owner, the same for every page of theirs: lets tabs tell whose

@@ -10,9 +10,9 @@ use crate::{
     roster::{call, create, names},
 };
 
-const PASSWORD: &str = "staple battery horse";
+pub const PASSWORD: &str = "staple battery horse";
 
-fn browser() -> Client {
+pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -21,7 +21,7 @@ fn browser() -> Client {
 }
 
 /// Posts an account form as the page's JavaScript-free form does (JSON when `json`).
-async fn post(
+pub async fn post(
     app: &TestApp,
     client: &Client,
     function: &str,
@@ -37,12 +37,18 @@ async fn post(
         .expect("request")
 }
 
-async fn sign_up(app: &TestApp, client: &Client, email: &str) -> reqwest::Response {
+pub async fn sign_up(app: &TestApp, client: &Client, email: &str) -> reqwest::Response {
     post(app, client, "sign-up", &[("email", email), ("password", PASSWORD), ("display_name", "")])
         .await
 }
 
-async fn viewer(app: &TestApp, client: &Client) -> Value {
+/// The `<input …>` tag with this id.
+pub fn input_tag<'a>(html: &'a str, id: &str) -> &'a str {
+    let tag = html.split("<input").find(|tag| tag.contains(&format!(r#"id="{id}""#)));
+    tag.and_then(|tag| tag.split('>').next()).expect("the input")
+}
+
+pub async fn viewer(app: &TestApp, client: &Client) -> Value {
     let body = client.get(app.url("/api/viewer")).send().await.expect("request").text().await;
     serde_json::from_str(&body.expect("body")).expect("json")
 }
@@ -180,10 +186,14 @@ async fn a_form_post_with_a_short_password_comes_back_with_the_error_at_the_fiel
     let form = [("email", "ada@example.com"), ("password", "short"), ("display_name", "")];
     let response = app.post_from_page("/api/account/sign-up", "/signup", &form).await;
     let location = response.headers()["location"].to_str().expect("ascii").to_owned();
-    assert!(location.starts_with(&app.url("/signup?")), "{location}");
+    assert!(location.starts_with("/signup?email=ada%40example.com&"), "{location}");
     let html = app.page_after(response).await;
     assert!(html.contains("Use at least 10 characters."), "{html}");
     assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+    // The email typed is kept; the keyboard lands on the password.
+    assert!(html.contains(r#"value="ada@example.com""#), "{html}");
+    assert_eq!(html.matches("autofocus").count(), 1, "{html}");
+    assert!(input_tag(&html, "password").contains("autofocus"), "{html}");
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "guest" }));
 }
 

@@ -24,12 +24,17 @@ pub struct TestApp {
 
 /// Settings for a test instance: a fresh SQLite database in a temporary folder, port 0.
 pub fn test_config(database_dir: &tempfile::TempDir) -> Config {
+    test_config_with(database_dir, &[])
+}
+
+/// [`test_config`] with some settings of the test's own.
+fn test_config_with(database_dir: &tempfile::TempDir, settings: &[(&str, &str)]) -> Config {
     let url = format!("sqlite://{}?mode=rwc", database_dir.path().join("app.db").display());
     Config::from_lookup(|name| match name {
         "DATABASE_URL" => Some(url.clone()),
         "PORT" => Some("0".to_owned()),
         "AUTH_SECRET" => Some(TEST_SECRET.to_owned()),
-        _ => None,
+        _ => settings.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()),
     })
     .expect("test configuration is valid")
 }
@@ -71,12 +76,17 @@ impl std::io::Write for LogWriter {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// An instance with some settings of the test's own (`AUTH_ATTEMPTS_PER_IP`, say).
+pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
     capture_logs();
     let database_dir = tempfile::tempdir().expect("temporary folder");
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("date"));
-    let app = Application::build_with_clock(&test_config(&database_dir), Arc::new(clock.clone()))
-        .await
-        .expect("app starts");
+    let config = test_config_with(&database_dir, settings);
+    let app =
+        Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("app starts");
     let address = app.url();
     let (store, identity) = (app.store().clone(), app.identity().clone());
     tokio::spawn(app.run_until_stopped());
@@ -138,7 +148,8 @@ impl TestApp {
     pub async fn page_after(&self, response: reqwest::Response) -> String {
         assert!(response.status().is_redirection(), "{}", response.status());
         let location = response.headers()["location"].to_str().expect("ascii").to_owned();
-        self.client.get(&location).send().await.expect("page").text().await.expect("body")
+        let url = if location.starts_with('/') { self.url(&location) } else { location };
+        self.client.get(&url).send().await.expect("page").text().await.expect("body")
     }
 
     pub fn guest_tokens(&self) -> GuestTokens {

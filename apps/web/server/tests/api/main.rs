@@ -1,5 +1,6 @@
 //! The server's integration tests: the real application on port 0, driven over HTTP.
 
+mod account_management;
 mod accounts;
 mod cross_site;
 mod errors;

@@ -1,0 +1,100 @@
+//! `/account`: who the member is, the display name, the password, ending sessions here
+//! or everywhere, and deleting the account.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use super::{
+    api::{AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere},
+    pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
+};
+use crate::{components::field::Field, error::Field as Name};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let account = crate::server::page_data::<AccountView>();
+    #[cfg(not(feature = "ssr"))]
+    let account = None::<AccountView>;
+    let Some(AccountView { email, display_name }) = account else {
+        return view! {
+            <section class="account" aria-labelledby="account-title">
+                <h1 id="account-title">"Your account"</h1>
+                <p>"You are a guest. "<a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep your avatars."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let renamed = failure(SetDisplayName::PATH);
+    let password = failure(ChangePassword::PATH);
+    let deleting = failure(DeleteAccount::PATH);
+    view! {
+        <section class="account" aria-labelledby="account-title">
+            <h1 id="account-title">"Your account"</h1>
+            {password_changed().then(|| view! {
+                <p class="notice" role="status">"Your password was changed. Every other session has ended."</p>
+            })}
+            <dl class="account-facts">
+                <dt>"Email"</dt>
+                <dd>{email}</dd>
+            </dl>
+            <AccountForm action=SetDisplayName::url() error=renamed.clone() submit="Save name">
+                <Field
+                    label="Display name"
+                    id="display_name"
+                    name="display_name"
+                    value=display_name
+                    autocomplete="nickname"
+                    error=at(&renamed, Name::DisplayName)
+                />
+            </AccountForm>
+            <form method="post" action=SignOut::url() class="inline">
+                <button type="submit">"Sign out"</button>
+            </form>
+
+            <h2>"Password"</h2>
+            <AccountForm action=ChangePassword::url() error=password.clone() submit="Change password">
+                <SecretField
+                    label="Current password"
+                    id="current_password"
+                    name="current_password"
+                    autocomplete="current-password"
+                    error=wrong_password(&password, "That is not your current password.")
+                />
+                <SecretField
+                    label="New password"
+                    id="new_password"
+                    name="password"
+                    autocomplete="new-password"
+                    error=at(&password, Name::Password)
+                />
+                <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+            </AccountForm>
+
+            <h2>"Sessions"</h2>
+            <form method="post" action=SignOutEverywhere::url() class="account-form">
+                <p>"Signed in on a device you no longer have? End every session, this one too."</p>
+                <button type="submit" class="danger">"Sign out everywhere"</button>
+            </form>
+
+            <h2>"Delete account"</h2>
+            <AccountForm action=DeleteAccount::url() error=deleting.clone() submit="Delete account" button="danger">
+                <p>"Deletes your account and all its avatars for good. This browser goes on as a new guest."</p>
+                <SecretField
+                    label="Password"
+                    id="delete_password"
+                    name="password"
+                    autocomplete="current-password"
+                    error=wrong_password(&deleting, "That is not your password.")
+                />
+            </AccountForm>
+            <RevealScript />
+        </section>
+    }
+    .into_any()
+}
+
+/// `?changed=password`: the redirect after a password change.
+fn password_changed() -> bool {
+    use leptos_router::hooks::use_query_map;
+    use_query_map().with_untracked(|query| query.get("changed").as_deref() == Some("password"))
+}

@@ -1,0 +1,131 @@
+//! Managing an account over HTTP: changing the password, deleting the account, and the
+//! attempt limits on everything that checks a password.
+
+use identity::account::Email;
+use serde_json::json;
+
+use crate::{
+    accounts::{PASSWORD, browser, input_tag, post, sign_up, viewer},
+    helpers::{TestApp, set_cookies, spawn_app, spawn_app_with},
+    roster::{call, create, names},
+};
+
+const NEW_PASSWORD: &str = "correct horse battery";
+
+async fn sign_in(app: &TestApp, client: &reqwest::Client, password: &str) -> reqwest::Response {
+    post(app, client, "sign-in", &[("email", "ada@example.com"), ("password", password)]).await
+}
+
+#[tokio::test]
+async fn changing_the_password_keeps_this_browser_signed_in_and_ends_the_others() {
+    let app = spawn_app().await;
+    let (here, there) = (browser(), browser());
+    sign_up(&app, &here, "ada@example.com").await;
+    sign_in(&app, &there, PASSWORD).await;
+
+    let form = [("current_password", "not my password"), ("password", NEW_PASSWORD)];
+    let wrong = post(&app, &here, "password", &form).await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(wrong.text().await.expect("body"), r#""wrong_credentials""#);
+    let weak =
+        post(&app, &here, "password", &[("current_password", PASSWORD), ("password", "short")]);
+    assert_eq!(weak.await.text().await.expect("body"), r#""invalid/password/too_short/10""#);
+    assert_eq!(viewer(&app, &there).await["kind"], "member", "nothing changed yet");
+
+    let form = [("current_password", PASSWORD), ("password", NEW_PASSWORD)];
+    let changed = post(&app, &here, "password", &form).await;
+    assert!(changed.status().is_success(), "{}", changed.status());
+    let cookies = set_cookies(changed.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=ey")), "{cookies:?}");
+    assert_eq!(viewer(&app, &here).await["kind"], "member");
+    call(&app, &here, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    assert_eq!(names(&app, &here).await, ["Owl"]);
+
+    // The other browser is signed out at its next request.
+    let (status, _) = call(&app, &there, "create", &[("emoji", "🦊"), ("name", "Fox")]).await;
+    assert_eq!(status, 401);
+    assert_eq!(sign_in(&app, &browser(), PASSWORD).await.status(), 401);
+    assert!(sign_in(&app, &browser(), NEW_PASSWORD).await.status().is_success());
+}
+
+#[tokio::test]
+async fn a_refused_password_change_without_javascript_says_why_at_the_field() {
+    let app = spawn_app().await;
+    sign_up(&app, &app.client, "ada@example.com").await;
+    let form = [("current_password", "not my password"), ("password", NEW_PASSWORD)];
+    let html =
+        app.page_after(app.post_from_page("/api/account/password", "/account", &form).await).await;
+    assert!(html.contains("That is not your current password."), "{html}");
+    assert!(input_tag(&html, "current_password").contains("autofocus"), "{html}");
+
+    let form = [("current_password", PASSWORD), ("password", NEW_PASSWORD)];
+    let html =
+        app.page_after(app.post_from_page("/api/account/password", "/account", &form).await).await;
+    assert!(html.contains("Your password was changed."), "{html}");
+}
+
+#[tokio::test]
+async fn deleting_the_account_asks_for_the_password_then_removes_everything() {
+    let app = spawn_app().await;
+    create(&app, "🐱", "Tom").await;
+    sign_up(&app, &app.client, "ada@example.com").await;
+    create(&app, "🐶", "Rex").await;
+    let email = Email::parse("ada@example.com").expect("valid");
+    let ada = app.store.find_member_by_email(&email).await.expect("find").expect("a member");
+
+    let wrong = post(&app, &app.client, "delete", &[("password", NEW_PASSWORD)]).await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(names(&app, &app.client).await, ["Tom", "Rex"], "nothing deleted");
+
+    let deleted = post(&app, &app.client, "delete", &[("password", PASSWORD)]).await;
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+    let cookies = set_cookies(deleted.headers());
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=; Max-Age=0;")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=ey")), "{cookies:?}");
+    assert!(app.store.find_member(ada.id).await.expect("find").is_none());
+    assert!(app.store.list_avatars(ada.id).await.expect("list").is_empty());
+    assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "guest" }));
+    assert!(names(&app, &app.client).await.is_empty(), "a new, empty guest");
+    assert_eq!(sign_in(&app, &browser(), PASSWORD).await.status(), 401);
+    // The email can make a new account.
+    assert!(sign_up(&app, &browser(), "ada@example.com").await.status().is_success());
+}
+
+#[tokio::test]
+async fn too_many_sign_ins_at_one_email_are_answered_429_until_the_window_ends() {
+    let app = spawn_app_with(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).await;
+    sign_up(&app, &browser(), "ada@example.com").await;
+    for _ in 0..3 {
+        assert_eq!(sign_in(&app, &app.client, "a wrong guess").await.status(), 401);
+    }
+    let refused = sign_in(&app, &app.client, PASSWORD).await;
+    assert_eq!(refused.status(), 429);
+    let retry_after: i64 =
+        refused.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert_eq!(
+        refused.text().await.expect("body"),
+        format!(r#""too_many_requests/{retry_after}""#)
+    );
+
+    // Without JavaScript: the sentence above the button, the email kept.
+    let form = [("email", "ada@example.com"), ("password", PASSWORD)];
+    let html =
+        app.page_after(app.post_from_page("/api/account/sign-in", "/signin", &form).await).await;
+    assert!(html.contains("Too many attempts — try again in"), "{html}");
+    assert!(input_tag(&html, "email").contains(r#"value="ada@example.com""#), "{html}");
+
+    app.clock.advance(chrono::Duration::seconds(retry_after));
+    assert!(sign_in(&app, &app.client, PASSWORD).await.status().is_success());
+}
+
+#[tokio::test]
+async fn one_address_cannot_open_account_after_account() {
+    let app = spawn_app_with(&[("AUTH_ATTEMPTS_PER_IP", "2")]).await;
+    for email in ["a@example.com", "b@example.com"] {
+        assert!(sign_up(&app, &browser(), email).await.status().is_success());
+    }
+    let third = sign_up(&app, &browser(), "c@example.com").await;
+    assert_eq!(third.status(), 429);
+    assert!(third.headers().contains_key("retry-after"));
+}
