@@ -1,10 +1,10 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), and of the sign-up page, from a running release build (after
+// (390 px, light), and of the sign-up and account pages, from a running release build (after
 // scripts/build.sh --release):
 //   GUESTROOM_BIN=… LEPTOS_SITE_ROOT=… node scripts/screenshots.mjs docs/screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { add, launchBrowser, row, startServer, waitForHydration } from '../apps/web/end2end/support.mjs';
+import { add, launchBrowser, row, signUp, startServer, waitForHydration } from '../apps/web/end2end/support.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshots';
 mkdirSync(out, { recursive: true });
@@ -28,6 +28,11 @@ try {
   const page = await context.newPage();
   await page.goto(`${server.url}/signup`);
   await page.screenshot({ path: join(out, 'signup.png') });
+  // The account page of a member, whole.
+  await page.goto(server.url);
+  await signUp(page, 'ada@example.com', 'Ada Lovelace');
+  await page.getByRole('link', { name: 'Account' }).click();
+  await page.screenshot({ path: join(out, 'account.png'), fullPage: true });
   await context.close();
 } finally {
   await browser.close();

@@ -5,6 +5,7 @@
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release build, on SQLite; the
 #      roster, cache and account journeys run once more on PostgreSQL.
+#   3. A short run of each benchmark script, so they keep working.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -37,9 +38,13 @@ runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
 GUESTROOM_E2E_DATABASE_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_e2e" \
   GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node --test --test-concurrency=1 apps/web/end2end/tests/roster.test.mjs apps/web/end2end/tests/cache.test.mjs \
-  apps/web/end2end/tests/accounts.test.mjs \
+  apps/web/end2end/tests/accounts.test.mjs apps/web/end2end/tests/manage.test.mjs \
   2>&1 | tee "$log_dir/e2e-postgres.log"
 browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.log")
+
+step "benchmark smoke runs (the full runs are in the README)"
+GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
+  node bench/enumeration.mjs 10
 
 step "summary"
 echo "store conformance tests: $sqlite_tests passed on SQLite, $postgres_tests passed on PostgreSQL"

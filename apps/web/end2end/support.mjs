@@ -132,6 +132,27 @@ export async function add(page, emoji, name) {
   await settled(page);
 }
 
+/** The password of the accounts the tests make. */
+export const PASSWORD = 'staple battery horse';
+
+/** Creates an account from the page's header link, and waits for the roster after it. */
+export async function signUp(page, email, displayName = '') {
+  await page.getByRole('link', { name: 'Create account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Display name (optional)').fill(displayName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/came_along=/);
+}
+
+/** Fills and sends the sign-in form (what follows is the test's to check). */
+export async function signIn(page, email, password = PASSWORD) {
+  await page.goto(new URL('/signin', page.url()).href);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 /** A new browser context (a new guest) with one page on the app, hydrated. */
 export async function openGuest(env, options = {}) {
   const context = await env.browser.newContext(options);

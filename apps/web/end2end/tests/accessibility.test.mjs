@@ -60,6 +60,12 @@ for (const colorScheme of ['light', 'dark']) {
     await page.goto(`${env.server.url}/account`);
     await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor();
     assert.deepEqual(await violations(page), [], '/account');
+    await page.getByLabel('Current password').fill('not my password');
+    await page.getByLabel('New password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Show' }).nth(1).click();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('That is not your current password.').waitFor();
+    assert.deepEqual(await violations(page), [], '/account, with an error');
     await context.close();
   });
 }

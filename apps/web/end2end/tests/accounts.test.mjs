@@ -3,30 +3,13 @@
 // are plain forms, so the journey is also run with JavaScript off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, names, openGuest, useServerAndBrowser } from '../support.mjs';
+import { add, names, openGuest, signIn, signUp, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
-const PASSWORD = 'staple battery horse';
 let accounts = 0;
 
 /** A fresh email for each journey (the server is shared by the file's tests). */
 const newEmail = () => `ada${(accounts += 1)}@example.com`;
-
-async function signUp(page, email, displayName = '') {
-  await page.getByRole('link', { name: 'Create account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Display name (optional)').fill(displayName);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/came_along=/);
-}
-
-async function signIn(page, email, password = PASSWORD) {
-  await page.goto(`${env.server.url}/signin`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 for (const javaScriptEnabled of [true, false]) {
   const mode = javaScriptEnabled ? 'JavaScript on' : 'JavaScript off';

@@ -28,24 +28,34 @@ pub fn Field(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let input = input.unwrap_or_default();
-    view! {
-        <div class=format!("field {class}")>
-            <label for=id.clone()>{label}</label>
-            <input
-                node_ref=input
-                id=id
-                name=name
-                type=kind
-                value=value
-                placeholder=placeholder
-                autocomplete=autocomplete
-                autofocus=error.with_untracked(Option::is_some)
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-            />
-            {children.map(|children| children())}
-            <p id=error_id class="field-error">{move || error.get()}</p>
-        </div>
+    // One template; only the server's copy has `autofocus` (a page with an error on it
+    // is always rendered there), which keeps the attribute out of the wasm bundle.
+    macro_rules! field {
+        ($($focus:tt)*) => {
+            view! {
+                <div class=format!("field {class}")>
+                    <label for=id.clone()>{label}</label>
+                    <input
+                        $($focus)*
+                        node_ref=input
+                        id=id
+                        name=name
+                        type=kind
+                        value=value
+                        placeholder=placeholder
+                        autocomplete=autocomplete
+                        aria-invalid=move || error.get().is_some().to_string()
+                        aria-describedby=error_id.clone()
+                    />
+                    {children.map(|children| children())}
+                    <p id=error_id class="field-error">{move || error.get()}</p>
+                </div>
+            }
+        };
     }
-    .into_any()
+    #[cfg(feature = "ssr")]
+    let field = field!(autofocus = error.with_untracked(Option::is_some));
+    #[cfg(not(feature = "ssr"))]
+    let field = field!();
+    field.into_any()
 }

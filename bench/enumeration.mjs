@@ -1,0 +1,123 @@
+// Does a sign-in tell, by its answer or its timing, whether an email has an account?
+// Times sign-ins with an unknown email against sign-ins with a known email and a wrong
+// password, interleaved in random order, on the release server over loopback (SQLite in a
+// temporary folder). Both must get the same status and body; their latencies are
+// compared with a Mann-Whitney U test (a rank test: no assumption about the shape of the
+// distributions). Usage: node bench/enumeration.mjs [attempts per kind, default 200]
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const attempts = Number(process.argv[2] ?? 200);
+const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}/release/guestroom`;
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? 'target/site';
+
+async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'guestroom-bench-'));
+  const child = spawn(bin, [], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      BIND_ADDRESS: '127.0.0.1',
+      DATABASE_URL: `sqlite://${join(dir, 'bench.db')}?mode=rwc`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      AUTH_SECRET: randomBytes(32).toString('base64'),
+      // Measuring the answers, not the limits.
+      AUTH_ATTEMPTS_PER_IP: '1000000',
+      AUTH_ATTEMPTS_PER_EMAIL: '1000000',
+      RUST_LOG: 'warn,guestroom=info',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let log = '';
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  child.stderr.resume();
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, stop };
+}
+
+async function post(url, path, form) {
+  const started = performance.now();
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' },
+    body: new URLSearchParams(form),
+  });
+  const body = await response.text();
+  return { status: response.status, body, ms: performance.now() - started };
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** Two-sided Mann-Whitney U test (normal approximation, ties given their mean rank). */
+function mannWhitney(a, b) {
+  const all = [...a.map((v) => [v, 0]), ...b.map((v) => [v, 1])].sort((x, y) => x[0] - y[0]);
+  const ranks = new Array(all.length);
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1][0] === all[i][0]) j += 1;
+    for (let k = i; k <= j; k += 1) ranks[k] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  const rankSumA = all.reduce((sum, [, group], i) => (group === 0 ? sum + ranks[i] : sum), 0);
+  const u = rankSumA - (a.length * (a.length + 1)) / 2;
+  const mean = (a.length * b.length) / 2;
+  const sd = Math.sqrt((a.length * b.length * (a.length + b.length + 1)) / 12);
+  const z = (u - mean) / sd;
+  // erfc by Abramowitz and Stegun 7.1.26.
+  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return { z, p: poly * Math.exp(-((z / Math.SQRT2) ** 2)) };
+}
+
+const server = await startServer();
+try {
+  const password = 'staple battery horse';
+  const signUp = await post(server.url, '/api/account/sign-up', {
+    email: 'member@example.com', password, display_name: '',
+  });
+  if (signUp.status !== 200) throw new Error(`sign-up failed: ${signUp.status} ${signUp.body}`);
+  const kinds = {
+    'unknown email': () => ({ email: `nobody-${randomBytes(6).toString('hex')}@example.com`, password }),
+    'wrong password': () => ({ email: 'member@example.com', password: `wrong ${randomBytes(6).toString('hex')}` }),
+  };
+  const times = { 'unknown email': [], 'wrong password': [] };
+  const answers = new Set();
+  const warmUp = Math.min(20, attempts);
+  for (let i = 0; i < attempts + warmUp; i += 1) {
+    const order = Math.random() < 0.5 ? Object.keys(kinds) : Object.keys(kinds).reverse();
+    for (const kind of order) {
+      const answer = await post(server.url, '/api/account/sign-in', kinds[kind]());
+      answers.add(`${answer.status} ${answer.body}`);
+      if (i >= warmUp) times[kind].push(answer.ms);
+    }
+  }
+  console.log(`sign-in answers seen: ${[...answers].join(' | ')}`);
+  for (const [kind, list] of Object.entries(times)) {
+    const sorted = [...list].sort((x, y) => x - y);
+    const fmt = (q) => quantile(sorted, q).toFixed(2);
+    console.log(`${kind.padEnd(15)} n=${sorted.length}  p10 ${fmt(0.1)} ms  median ${fmt(0.5)} ms  p90 ${fmt(0.9)} ms`);
+  }
+  const { z, p } = mannWhitney(times['unknown email'], times['wrong password']);
+  console.log(`Mann-Whitney U: z = ${z.toFixed(2)}, two-sided p = ${p.toFixed(3)} (p above 0.05: no difference detected)`);
+  if (answers.size !== 1) {
+    console.error('the two kinds of failed sign-in were answered differently');
+    process.exitCode = 1;
+  }
+} finally {
+  await server.stop();
+}
