@@ -47,9 +47,6 @@ pub fn AccountPage() -> impl IntoView {
                     error=at(&renamed, Name::DisplayName)
                 />
             </AccountForm>
-            <form method="post" action=SignOut::url() class="inline">
-                <button type="submit">"Sign out"</button>
-            </form>
 
             <h2>"Password"</h2>
             <AccountForm action=ChangePassword::url() error=password.clone() submit="Change password">
@@ -71,10 +68,17 @@ pub fn AccountPage() -> impl IntoView {
             </AccountForm>
 
             <h2>"Sessions"</h2>
-            <form method="post" action=SignOutEverywhere::url() class="account-form">
+            <div class="account-form">
                 <p>"Signed in on a device you no longer have? End every session, this one too."</p>
-                <button type="submit" class="danger">"Sign out everywhere"</button>
-            </form>
+                <div class="actions">
+                    <form method="post" action=SignOut::url()>
+                        <button type="submit">"Sign out"</button>
+                    </form>
+                    <form method="post" action=SignOutEverywhere::url()>
+                        <button type="submit" class="danger">"Sign out everywhere"</button>
+                    </form>
+                </div>
+            </div>
 
             <h2>"Delete account"</h2>
             <AccountForm action=DeleteAccount::url() error=deleting.clone() submit="Delete account" button="danger">
