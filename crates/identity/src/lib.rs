@@ -40,7 +40,7 @@ pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,
     guest::{DEFAULT_GUEST_LIFETIME, GuestToken, GuestTokens},
     keys::{KeyError, Keyring, MIN_SECRET_LEN, SecretKey},
-    session::{Session, SessionPolicy, SessionTokens},
+    session::{Session, SessionId, SessionPolicy, SessionTokens},
 };
 pub use viewer::Viewer;
 

@@ -6,7 +6,7 @@
 use std::{future::Future, time::Duration};
 
 use crate::{
-    OwnerId,
+    OwnerId, SessionId,
     account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
@@ -31,11 +31,13 @@ pub trait StoreFailure: std::error::Error + Send + Sync + 'static {
 pub trait IdentityStore: Clone + Send + Sync + 'static {
     type Error: StoreFailure;
 
-    /// The member's current `session_version`, or `None` when there is no such member.
-    /// Consulted on writes and when a session is refreshed, never on plain reads.
+    /// The member's current `session_version`, or `None` when there is no such member or
+    /// `session` was signed out ([`AccountStore::end_session`]). Consulted on writes and
+    /// when a session is refreshed, never on plain reads.
     fn session_version(
         &self,
         member: OwnerId,
+        session: Option<SessionId>,
     ) -> impl Future<Output = Result<Option<i32>, Self::Error>> + Send;
 }
 
@@ -60,6 +62,14 @@ pub trait AccountStore: IdentityStore {
         &self,
         email: &Email,
     ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// Ends one session of the member (a sign-out): from now on `session_version` answers
+    /// `None` for it. Idempotent.
+    fn end_session(
+        &self,
+        member: OwnerId,
+        session: SessionId,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Ends every session the member holds; returns the new version.
     fn bump_session_version(

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use crate::OwnerId;
+use crate::{OwnerId, SessionId};
 
 /// Who is asking: the only way handlers and server functions learn it.
 ///
@@ -14,10 +14,12 @@ pub enum Viewer {
     },
     /// `version` is the `session_version` the session was issued with: a page that reads
     /// the member's row anyway compares it, so a revoked session ends at its next page.
+    /// `session` names this session, for a sign-out that ends it and no other.
     Member {
         user_id: OwnerId,
         auth_time: DateTime<Utc>,
         version: i32,
+        session: Option<SessionId>,
     },
 }
 

@@ -1,18 +1,17 @@
-//! Members, the guest → member merge, and revocation: `identity`'s [`AccountStore`]
-//! port, on the database.
+//! Members, the guest → member merge, password changes and deletion: `identity`'s
+//! [`AccountStore`] port, on the database (sessions and revocation are in `sessions`).
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, SqlErr,
-    TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
 use identity::{
-    AccountStore, OwnerId,
+    AccountStore, OwnerId, SessionId,
     account::{AttemptCount, DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
@@ -56,7 +55,7 @@ impl Store {
         Ok((member, report))
     }
 
-    /// The member with this id (the header of a member's page, the account page).
+    /// The member with this id.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn find_member(&self, id: OwnerId) -> Result<Option<Member>> {
         member::Entity::find_by_id(id.as_uuid()).one(&self.db).await?.map(member_from).transpose()
@@ -83,34 +82,6 @@ impl Store {
             .await?
             .map(member_from)
             .transpose()
-    }
-
-    /// The member's current `session_version`, or `None` when there is no such member.
-    #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
-        Ok(member::Entity::find_by_id(member.as_uuid())
-            .select_only()
-            .column(member::Column::SessionVersion)
-            .into_tuple::<i32>()
-            .one(&self.db)
-            .await?)
-    }
-
-    /// Ends every session the member holds ("sign out everywhere", password change):
-    /// sessions carry the version they were issued with, and older ones are refused.
-    /// Returns the new version.
-    #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
-        let rows = member::Entity::update_many()
-            .col_expr(
-                member::Column::SessionVersion,
-                Expr::col(member::Column::SessionVersion).add(1),
-            )
-            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(member::Column::OwnerId.eq(member.as_uuid()))
-            .exec_with_returning(&self.db)
-            .await?;
-        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
     }
 
     /// Replaces the password hash and bumps the session version in one statement, so no
@@ -248,7 +219,7 @@ async fn merge(
 }
 
 /// A member row, re-validated on the way out like every row.
-fn member_from(row: member::Model) -> Result<Member> {
+pub(crate) fn member_from(row: member::Model) -> Result<Member> {
     Ok(Member {
         id: OwnerId::from_uuid(row.owner_id),
         email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
@@ -263,8 +234,12 @@ fn member_from(row: member::Model) -> Result<Member> {
 impl identity::IdentityStore for Store {
     type Error = StoreError;
 
-    async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
-        Store::session_version(self, member).await
+    async fn session_version(
+        &self,
+        member: OwnerId,
+        session: Option<SessionId>,
+    ) -> Result<Option<i32>> {
+        Store::session_version(self, member, session).await
     }
 }
 
@@ -291,6 +266,10 @@ impl AccountStore for Store {
 
     async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
         Store::find_member_by_email(self, email).await
+    }
+
+    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
+        Store::end_session(self, member, session).await
     }
 
     async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {

@@ -3,7 +3,7 @@
 //! Callers speak in [`domain`] types (which cannot hold invalid input) and [`OwnerId`]s
 //! obtained from a verified identity; SeaORM entities stay inside this crate.
 
-/// Members, the guest → member merge, revocation.
+/// Members, the guest → member merge, password changes, deletion.
 mod accounts;
 /// Attempt counts for the account limits.
 mod attempts;
@@ -19,6 +19,8 @@ mod error;
 mod owners;
 /// The roster: avatars, their order, the per-owner cap.
 mod roster;
+/// Revocation: session versions and signed-out sessions.
+mod sessions;
 /// The store handle the operations hang from.
 mod store;
 

@@ -1,13 +1,25 @@
-//! What a signed-in member does to the account: end every session, change the password,
-//! delete the account. The last two ask for the password again, under the attempt
+//! What a signed-in member does to the account: sign out, end every session, change the
+//! password, delete the account. The last two ask for the password again, under the attempt
 //! limits, so a session left open on a shared computer cannot lock its owner out.
 
 use std::net::IpAddr;
 
 use super::{AccountError, Accounts, Member, Password, limits::Action};
-use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
+use crate::{AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure};
 
 impl<S: AccountStore> Accounts<S> {
+    /// Ends this session of `member` (a sign-out), so a copy of its cookie reaches
+    /// nothing; the member's other sessions go on. A session without an id (issued
+    /// before sessions had one) has nothing to record: it ends when it expires.
+    pub async fn sign_out(
+        &self,
+        member: OwnerId,
+        session: Option<SessionId>,
+    ) -> Result<(), AccountError<S::Error>> {
+        let Some(session) = session else { return Ok(()) };
+        self.store.end_session(member, session).await.map_err(gone_or_store)
+    }
+
     /// Ends every session of `member` ("sign out everywhere"): sessions issued before are
     /// refused at their next write or page. Returns the new session version.
     pub async fn sign_out_everywhere(

@@ -156,13 +156,16 @@ impl<S: IdentityStore> Identity<S> {
             user_id: session.member,
             auth_time: session.auth_time,
             version: session.version,
+            session: session.id,
         }))
     }
 
-    /// Whether the session is still current: its member exists and has not bumped its
-    /// `session_version` since. A store failure is a 503, never a silent pass.
+    /// Whether the session is still current: its member exists, has not bumped its
+    /// `session_version` since, and has not signed this session out. A store failure is a
+    /// 503, never a silent pass.
     async fn is_current(&self, session: &Session, headers: &HeaderMap) -> Result<bool, Response> {
-        let current = self.inner.store.session_version(session.member).await.map_err(|error| {
+        let store = &self.inner.store;
+        let current = store.session_version(session.member, session.id).await.map_err(|error| {
             tracing::error!(error = &error as &dyn std::error::Error, "session check failed");
             Refusal::Unavailable.respond(headers)
         })?;

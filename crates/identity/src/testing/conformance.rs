@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::{
-    AccountRefusal, AccountStore, OwnerId, StoreFailure,
+    AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure,
     account::{DisplayName, Email, Member, NewMember, PasswordHash},
 };
 
@@ -53,12 +53,23 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(sto
 
 pub async fn bumping_the_session_version_revokes_older_sessions<S: AccountStore>(store: S) {
     let ada = member(&store, "ada@example.com").await;
-    assert_eq!(store.session_version(ada.id).await.expect("read"), Some(1));
+    assert_eq!(store.session_version(ada.id, None).await.expect("read"), Some(1));
     assert_eq!(store.bump_session_version(ada.id).await.expect("bump"), 2);
-    assert_eq!(store.session_version(ada.id).await.expect("read"), Some(2));
+    assert_eq!(store.session_version(ada.id, None).await.expect("read"), Some(2));
     let stranger = OwnerId::random();
-    assert_eq!(store.session_version(stranger).await.expect("read"), None);
+    assert_eq!(store.session_version(stranger, None).await.expect("read"), None);
     assert_eq!(refusal(store.bump_session_version(stranger).await), Some(AccountRefusal::NotFound));
+}
+
+pub async fn a_signed_out_session_ends_and_the_members_others_go_on<S: AccountStore>(store: S) {
+    let ada = member(&store, "ada@example.com").await;
+    let (here, there) = (SessionId::random(), SessionId::random());
+    store.end_session(ada.id, here).await.expect("sign out");
+    store.end_session(ada.id, here).await.expect("again: nothing more");
+    assert_eq!(store.session_version(ada.id, Some(here)).await.expect("read"), None);
+    assert_eq!(store.session_version(ada.id, Some(there)).await.expect("read"), Some(1));
+    let stranger = store.end_session(OwnerId::random(), there).await;
+    assert_eq!(refusal(stranger), Some(AccountRefusal::NotFound));
 }
 
 pub async fn a_merge_is_idempotent<S: AccountStore>(store: S) {
@@ -169,7 +180,7 @@ pub async fn deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_e
     store.merge_guest_into_member(bobs_guest, bob.id).await.expect("merge");
     store.delete_member(ada.id).await.expect("delete");
     assert!(store.find_member(ada.id).await.expect("find").is_none());
-    assert_eq!(store.session_version(ada.id).await.expect("read"), None);
+    assert_eq!(store.session_version(ada.id, None).await.expect("read"), None);
     assert_eq!(refusal(store.delete_member(ada.id).await), Some(AccountRefusal::NotFound));
     // Bob and what was merged into him are untouched.
     assert!(store.find_member(bob.id).await.expect("find").is_some());

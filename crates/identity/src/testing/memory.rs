@@ -1,5 +1,5 @@
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, PoisonError},
     time::Duration,
 };
@@ -7,7 +7,7 @@ use std::{
 use chrono::{DateTime, Utc};
 
 use crate::{
-    AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, StoreFailure,
+    AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, SessionId, StoreFailure,
     account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
@@ -26,6 +26,8 @@ struct State {
     merged: HashMap<OwnerId, OwnerId>,
     /// Attempts per key: the window's start and the count in it.
     attempts: HashMap<String, (i64, u32)>,
+    /// Sessions signed out.
+    ended: HashSet<SessionId>,
 }
 
 /// The memory store only ever refuses.
@@ -55,8 +57,15 @@ type Result<T> = std::result::Result<T, MemoryStoreError>;
 impl IdentityStore for MemoryStore {
     type Error = MemoryStoreError;
 
-    async fn session_version(&self, member: OwnerId) -> Result<Option<i32>> {
-        Ok(self.with(|state| state.members.get(&member).map(|m| m.session_version)))
+    async fn session_version(
+        &self,
+        member: OwnerId,
+        session: Option<SessionId>,
+    ) -> Result<Option<i32>> {
+        Ok(self.with(|state| {
+            let ended = session.is_some_and(|session| state.ended.contains(&session));
+            state.members.get(&member).filter(|_| !ended).map(|m| m.session_version)
+        }))
     }
 }
 
@@ -126,6 +135,16 @@ impl AccountStore for MemoryStore {
 
     async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
         Ok(self.with(|state| state.members.values().find(|m| m.email == *email).cloned()))
+    }
+
+    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
+        self.with(|state| {
+            if !state.members.contains_key(&member) {
+                return Err(MemoryStoreError(AccountRefusal::NotFound));
+            }
+            state.ended.insert(session);
+            Ok(())
+        })
     }
 
     async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {

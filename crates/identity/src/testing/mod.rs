@@ -18,6 +18,7 @@ macro_rules! account_store_conformance {
             a_member_is_found_by_normalised_email,
             a_taken_email_is_refused_and_nothing_is_stored,
             bumping_the_session_version_revokes_older_sessions,
+            a_signed_out_session_ends_and_the_members_others_go_on,
             a_merge_is_idempotent,
             a_merged_guest_cannot_be_merged_into_another_member,
             a_member_cannot_be_merged_as_a_guest,

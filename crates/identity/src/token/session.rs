@@ -44,6 +44,28 @@ struct SessionClaims {
     iat: i64,
     exp: i64,
     auth_time: i64,
+    /// Absent from sessions issued before sessions had ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<Uuid>,
+}
+
+/// Tells one session of a member from the others (the `sid` claim, OpenID Connect's
+/// name for it), so a sign-out ends this session and no other. Kept across refreshes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SessionId(Uuid);
+
+impl SessionId {
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
 }
 
 /// A decrypted, unexpired member session.
@@ -57,6 +79,9 @@ pub struct Session {
     /// When this token was issued (sign-in or the last refresh).
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// `None` for a session issued before sessions had ids: it ends only by expiry or by
+    /// a bump of the version.
+    pub id: Option<SessionId>,
 }
 
 /// Issues and opens member sessions: JWE compact, `dir` + `A256GCM`, so the claims are
@@ -78,10 +103,22 @@ impl SessionTokens {
         self.policy
     }
 
-    /// A session for a member who signed in at `auth_time`, issued `now`. It expires at
-    /// the idle timeout or the absolute lifetime, whichever comes first.
+    /// A new session (with a new id) for a member who signed in at `auth_time`, issued
+    /// `now`. It expires at the idle timeout or the absolute lifetime, whichever comes
+    /// first.
     pub fn issue(
         &self,
+        member: OwnerId,
+        version: i32,
+        auth_time: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> String {
+        self.issue_as(Some(SessionId::random()), member, version, auth_time, now)
+    }
+
+    fn issue_as(
+        &self,
+        id: Option<SessionId>,
         member: OwnerId,
         version: i32,
         auth_time: DateTime<Utc>,
@@ -94,6 +131,7 @@ impl SessionTokens {
             iat: timestamp(now),
             exp: timestamp(expires_at),
             auth_time: timestamp(auth_time),
+            sid: id.map(|id| id.as_uuid()),
         };
         let mut header = JweHeader::new();
         header.set_content_encryption("A256GCM");
@@ -104,11 +142,12 @@ impl SessionTokens {
             .expect("AES-256-GCM with a 32-byte key and a fresh random IV cannot fail")
     }
 
-    /// The same session, issued again `now` (its idle timer restarts); `None` when it is
-    /// not yet due for a refresh.
+    /// The same session (the same id), issued again `now` (its idle timer restarts);
+    /// `None` when it is not yet due for a refresh.
     pub fn refresh(&self, session: &Session, now: DateTime<Utc>) -> Option<String> {
-        (now - session.issued_at >= self.policy.refresh_after)
-            .then(|| self.issue(session.member, session.version, session.auth_time, now))
+        (now - session.issued_at >= self.policy.refresh_after).then(|| {
+            self.issue_as(session.id, session.member, session.version, session.auth_time, now)
+        })
     }
 
     /// Checks the header (`dir` + `A256GCM` only), decrypts with each key newest first,
@@ -134,6 +173,7 @@ impl SessionTokens {
             auth_time: from_timestamp(claims.auth_time)?,
             issued_at: from_timestamp(claims.iat)?,
             expires_at: from_timestamp(claims.exp)?,
+            id: claims.sid.map(SessionId),
         };
         if session.auth_time + self.policy.absolute_lifetime + LEEWAY <= now {
             return Err(TokenError::AbsoluteLifetimeExceeded);

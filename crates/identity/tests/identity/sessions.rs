@@ -99,6 +99,15 @@ fn a_session_is_refreshed_only_after_the_refresh_age() {
     let renewed = tokens().verify(&refreshed, start() + Duration::days(1)).expect("valid");
     assert_eq!(renewed.issued_at, start() + Duration::days(1));
     assert_eq!(renewed.auth_time, start(), "sign-in time is kept");
+    assert_eq!(renewed.id, session.id, "it is the same session");
+}
+
+#[test]
+fn every_sign_in_is_a_session_of_its_own() {
+    let (member, first) = issued();
+    let second = tokens().issue(member, 3, start(), start());
+    let ids = [first, second].map(|token| tokens().verify(&token, start()).expect("valid").id);
+    assert!(ids[0].is_some() && ids[1].is_some() && ids[0] != ids[1], "{ids:?}");
 }
 
 #[test]

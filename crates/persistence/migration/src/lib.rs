@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_core_tables;
 mod m20261128_000001_attempts;
+mod m20261128_000002_ended_sessions;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_core_tables::Migration),
             Box::new(m20261128_000001_attempts::Migration),
+            Box::new(m20261128_000002_ended_sessions::Migration),
         ]
     }
 }

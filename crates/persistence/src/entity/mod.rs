@@ -3,5 +3,6 @@
 
 pub mod attempt;
 pub mod avatar;
+pub mod ended_session;
 pub mod member;
 pub mod owner;

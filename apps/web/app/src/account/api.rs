@@ -33,7 +33,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
 /// Ends this browser's session and starts a brand-new, empty guest.
 #[server(endpoint = "account/sign-out", client = ApiClient)]
 pub async fn sign_out() -> Result<(), ApiError> {
-    super::load::sign_out()
+    super::load::sign_out().await
 }
 
 /// Ends every session of the member, this browser's too (which starts a new guest).

@@ -22,17 +22,17 @@ pub enum PageViewer {
     Guest,
     /// A member with a current session; `None` when the row could not be read (logged).
     Member(Option<Member>),
-    /// The session was revoked, or its account is gone.
+    /// The session was revoked or signed out, or its account is gone.
     Ended,
 }
 
 impl PageViewer {
-    /// A guest costs no query; a member, one.
+    /// A guest costs no query; a member, one (which also finds a signed-out session).
     pub async fn load(store: &Store, viewer: Viewer) -> Self {
-        let Viewer::Member { user_id, version, .. } = viewer else {
+        let Viewer::Member { user_id, version, session, .. } = viewer else {
             return PageViewer::Guest;
         };
-        match store.find_member(user_id).await {
+        match store.find_member_in_session(user_id, session).await {
             Ok(Some(member)) if member.session_version == version => {
                 PageViewer::Member(Some(member))
             }
@@ -173,8 +173,16 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn sign_out() -> Result<(), ApiError> {
-    let (_, _, identity) = parts()?;
+/// Ends this session, so a copy of its cookie reaches nothing, and starts a brand-new
+/// guest. The browser is signed out even when recording the end fails (logged): at a
+/// shared computer, staying signed in would be the worse failure.
+pub async fn sign_out() -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    if let Viewer::Member { user_id, session, .. } = viewer
+        && let Err(error) = accounts.sign_out(user_id, session).await
+    {
+        tracing::error!(error = &error as &dyn std::error::Error, "recording a sign-out");
+    }
     changed_identity(&identity.fresh_guest().1);
     leptos_axum::redirect("/");
     Ok(())

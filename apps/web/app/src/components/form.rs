@@ -64,7 +64,7 @@ pub trait FromFields: ServerFn {
 /// Implements [`FromFields`] for server functions, naming each argument's reading:
 /// `text` for a string, `parse` for anything with `FromStr`.
 ///
-/// ```ignore
+/// ```text
 /// from_fields! { CreateAvatar { emoji: text, name: text } }
 /// ```
 #[macro_export]

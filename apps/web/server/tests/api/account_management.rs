@@ -129,3 +129,33 @@ async fn one_address_cannot_open_account_after_account() {
     assert_eq!(third.status(), 429);
     assert!(third.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn after_a_sign_out_a_copy_of_the_session_cookie_reaches_nothing() {
+    let app = spawn_app().await;
+    let (here, elsewhere) = (browser(), browser());
+    let signed_up = sign_up(&app, &here, "ada@example.com").await;
+    let cookies = set_cookies(signed_up.headers());
+    let session = cookies.iter().find(|c| c.starts_with("__Host-session=")).expect("a session");
+    let copy = session.split(';').next().expect("name=value").to_owned();
+    call(&app, &here, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    sign_in(&app, &elsewhere, PASSWORD).await;
+
+    post(&app, &here, "sign-out", &[]).await;
+    // Someone who copied the cookie before the sign-out (a shared computer, say).
+    let write = app
+        .bare_client
+        .post(app.url("/api/roster/create"))
+        .header("cookie", &copy)
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&[("emoji", "🦊"), ("name", "Fox")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(write.status(), 401);
+    let page = app.get_with_cookie("/", Some(&copy)).await.text().await.expect("body");
+    assert!(page.contains("Your session has ended") && !page.contains("Owl"), "{page}");
+    // The member's session in the other browser goes on.
+    assert_eq!(names(&app, &elsewhere).await, ["Owl"]);
+}

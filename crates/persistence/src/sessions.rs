@@ -1,0 +1,102 @@
+//! Revocation: the session version (bumped to end every session of a member) and the
+//! sessions signed out one by one. Every check is one query.
+
+use identity::{OwnerId, SessionId, account::Member};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
+};
+
+use crate::{
+    Store, StoreError,
+    accounts::member_from,
+    entity::{ended_session, member},
+};
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// The member's current `session_version`, or `None` when there is no such member or
+    /// `session` was signed out.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn session_version(
+        &self,
+        member: OwnerId,
+        session: Option<SessionId>,
+    ) -> Result<Option<i32>> {
+        Ok(member::Entity::find_by_id(member.as_uuid())
+            .filter(not_signed_out(session))
+            .select_only()
+            .column(member::Column::SessionVersion)
+            .into_tuple::<i32>()
+            .one(&self.db)
+            .await?)
+    }
+
+    /// The member whose page this is, unless `session` was signed out (`None` then, as
+    /// for a member that no longer exists). The caller compares the version.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn find_member_in_session(
+        &self,
+        member: OwnerId,
+        session: Option<SessionId>,
+    ) -> Result<Option<Member>> {
+        member::Entity::find_by_id(member.as_uuid())
+            .filter(not_signed_out(session))
+            .one(&self.db)
+            .await?
+            .map(member_from)
+            .transpose()
+    }
+
+    /// Records that `session` was signed out; a second time changes nothing.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
+        let row = ended_session::ActiveModel {
+            id: Set(session.as_uuid()),
+            owner_id: Set(member.as_uuid()),
+            ended_at: Set(self.now()),
+        };
+        ended_session::Entity::insert(row)
+            .on_conflict(OnConflict::column(ended_session::Column::Id).do_nothing().to_owned())
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(|error| match error.sql_err() {
+                Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::NotFound,
+                _ => StoreError::Database(error),
+            })?;
+        Ok(())
+    }
+
+    /// Ends every session the member holds ("sign out everywhere", password change):
+    /// sessions carry the version they were issued with, and older ones are refused.
+    /// Returns the new version.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        let rows = member::Entity::update_many()
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+}
+
+/// No row in `ended_sessions` for `session` (always true for a session without an id).
+fn not_signed_out(session: Option<SessionId>) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(session) = session {
+        let ended = Query::select()
+            .expr(Expr::value(1))
+            .from(ended_session::Entity)
+            .and_where(Expr::col(ended_session::Column::Id).eq(session.as_uuid()))
+            .to_owned();
+        condition = condition.add(Expr::exists(ended).not());
+    }
+    condition
+}
