@@ -3,7 +3,7 @@
 use http::header::SET_COOKIE;
 use identity::{
     Identity, Viewer,
-    account::{Accounts, DisplayName, Member, Upgrade},
+    account::{AccountError, Accounts, DisplayName, Member, Upgrade},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;
@@ -88,15 +88,8 @@ fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
 }
 
 pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<(), ApiError> {
-    let refused = |error| {
-        back_with(
-            "/signup",
-            SignUp::PATH,
-            &error,
-            &[("email", email), ("display_name", display_name)],
-        );
-        error
-    };
+    let kept = [("email", email), ("display_name", display_name)];
+    let refused = |error| back_with(error, "/signup", SignUp::PATH, &kept);
     let (viewer, accounts, identity) = parts()?;
     let Viewer::Guest { sid } = viewer else {
         return Err(refused(answer(ApiError::Conflict(Conflict::SignedIn))));
@@ -116,9 +109,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
         Viewer::Member { .. } => None,
     };
     let upgrade = accounts.sign_in(guest, email, password, client_ip()).await.map_err(|error| {
-        let error = account_error(error);
-        back_with("/signin", SignIn::PATH, &error, &[("email", email)]);
-        error
+        back_with(account_error(error), "/signin", SignIn::PATH, &[("email", email)])
     })?;
     signed_in(&identity, &upgrade);
     Ok(())
@@ -179,7 +170,7 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
 pub async fn sign_out() -> Result<(), ApiError> {
     let (viewer, accounts, identity) = parts()?;
     if let Viewer::Member { user_id, session, .. } = viewer
-        && let Err(error) = accounts.sign_out(user_id, session).await
+        && let Err(AccountError::Store(error)) = accounts.sign_out(user_id, session).await
     {
         tracing::error!(error = &error as &dyn std::error::Error, "recording a sign-out");
     }

@@ -13,19 +13,21 @@ pub fn form_failure() -> Option<(String, ApiError)> {
     Some((failure.path().to_owned(), error))
 }
 
-/// After a plain form post to `action` failed: back to `page` with the error in the URL
-/// (where Leptos's own redirect puts it, for [`form_failure`]) and `keep`, what was typed
-/// that the form shows again — an email, never a password. Replaces Leptos's redirect,
-/// which goes back to the `Referer` and so loses what was typed.
-pub fn back_with(page: &str, action: &str, error: &ApiError, keep: &[(&str, &str)]) {
-    if !from_a_form() {
-        return;
+/// After a plain form post to `action` failed with `error`: back to `page` with the
+/// error in the URL (where Leptos's own redirect puts it, for [`form_failure`]) and
+/// `keep`, what was typed that the form shows again — an email, never a password.
+/// Replaces Leptos's redirect, which goes back to the `Referer` and so loses what was
+/// typed. Returns the error, for the server function to return.
+pub fn back_with(error: ApiError, page: &str, action: &str, keep: &[(&str, &str)]) -> ApiError {
+    if from_a_form()
+        && let Ok(code) = serde_json::to_vec(&error)
+    {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(keep);
+        query.append_pair("__path", action).append_pair("__err", &URL_SAFE.encode(code));
+        leptos_axum::redirect(&format!("{page}?{}", query.finish()));
     }
-    let Ok(code) = serde_json::to_vec(error) else { return };
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(keep);
-    query.append_pair("__path", action).append_pair("__err", &URL_SAFE.encode(code));
-    leptos_axum::redirect(&format!("{page}?{}", query.finish()));
+    error
 }
 
 /// A value [`back_with`] kept, to fill its field again (only alongside a failure).
