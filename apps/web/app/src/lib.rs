@@ -42,6 +42,8 @@ const FAVICON: &str = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg
 
 /// The document around the app: rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::page_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

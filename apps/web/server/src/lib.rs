@@ -9,6 +9,8 @@ pub mod cli;
 pub mod config;
 /// Refusals answered before the app runs (oversized bodies).
 pub mod edge;
+/// Security headers on every response.
+pub mod headers;
 /// The application builder, the router and the health endpoints.
 pub mod startup;
 /// Structured logging.

@@ -29,7 +29,7 @@ use tower_http::{
 
 use crate::{
     config::{Config, Environment},
-    edge,
+    edge, headers,
 };
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
@@ -47,6 +47,8 @@ pub struct AppState {
     /// Sign-up and sign-in (argon2id hashing; its dummy hash is made once, here).
     pub accounts: Accounts<Store>,
     pub cross_site_guard: CrossSiteGuard,
+    /// Production: tell browsers to use HTTPS only (`Strict-Transport-Security`).
+    pub https_only: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -111,7 +113,8 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// The whole application as one router: pages, server functions, the bundle and the
 /// health endpoints. Tests build it around their own state.
 ///
-/// Layers, outermost first: tracing, response compression, the body limits, the
+/// Layers, outermost first: the security headers (`headers`), tracing, response
+/// compression, the body limits, the
 /// cross-site write guard (so a refused request mints nothing), then the identity
 /// middleware (every page and server function sees a `Viewer`); page routes also preload
 /// their data (`preload_page`). Every layer that refuses answers with the app's typed
@@ -121,7 +124,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let (store, identity, accounts) =
         (state.store.clone(), state.identity.clone(), state.accounts.clone());
-    Router::new()
+    let https_only = state.https_only;
+    let app = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -145,7 +149,8 @@ pub fn router(state: AppState) -> Router {
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    headers::secure(app, https_only)
 }
 
 /// The process is up.
@@ -217,7 +222,9 @@ impl Application {
             .build();
         let accounts =
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
-        let state = AppState { leptos_options, store, identity, accounts, cross_site_guard };
+        let https_only = config.environment == Environment::Production;
+        let state =
+            AppState { leptos_options, store, identity, accounts, cross_site_guard, https_only };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
         let listener = TcpListener::bind(requested)

@@ -254,7 +254,9 @@ pub async fn identify<S: IdentityStore>(
     // the middleware's own (a minted or refreshed token) would undo that.
     if sets_identity_cookie(response.headers()) {
         cookies.clear();
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
     if !cookies.is_empty() {
         let headers = response.headers_mut();
@@ -263,7 +265,7 @@ pub async fn identify<S: IdentityStore>(
         }
         // A response that sets an identity must never be stored by a shared cache and
         // handed to someone else.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
     response
 }

@@ -98,7 +98,8 @@ pub(super) fn SecretField(
 }
 
 /// Wires every [`SecretField`]'s button: a few lines of plain script instead of an
-/// island, so the pages cost the shared wasm bundle nothing. A password shown is hidden
+/// island, so the pages cost the shared wasm bundle nothing. It carries the response's
+/// nonce, which the page's Content-Security-Policy asks of inline scripts. A password shown is hidden
 /// again before its form is sent (password managers only save hidden ones).
 #[component]
 pub(super) fn RevealScript() -> impl IntoView {
@@ -107,7 +108,7 @@ const i=document.getElementById(b.getAttribute('aria-controls')),\
 set=s=>{i.type=s?'text':'password';b.textContent=s?'Hide':'Show'};\
 b.classList.add('ready');b.onclick=()=>set(i.type==='password');\
 i.form.addEventListener('submit',()=>set(false))}";
-    view! { <script inner_html=SCRIPT></script> }
+    view! { <script nonce=leptos::nonce::use_nonce() inner_html=SCRIPT></script> }
 }
 
 /// The email and password fields both forms start with; the email as typed before a

@@ -30,6 +30,28 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
     parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
 }
 
+/// Puts the page's Content-Security-Policy on the response: scripts only from our origin
+/// or inline with this response's nonce (Leptos puts it on the hydration script; our own
+/// inline scripts carry it too), wasm compiled by the browser, nothing framed, no
+/// plugins, no `<base>` elsewhere, forms posted only to us. Called by the shell, which
+/// renders before any byte is sent.
+pub fn page_security_policy() {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'",
+        &*nonce
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The owner to scope by (from the request's verified viewer) and the store: the start
 /// of every server function that touches owned data.
 pub fn scope() -> Result<(OwnerId, Store), ApiError> {

@@ -66,7 +66,7 @@ async fn a_guest_signs_up_and_keeps_the_roster_under_a_new_session() {
     assert_eq!(cookies.len(), 2, "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=; Max-Age=0;")), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=ey")), "{cookies:?}");
-    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
 
     assert_eq!(names(&app, &app.client).await, ["Tom", "Rex"]);
     assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "ada" }));

@@ -14,7 +14,7 @@ async fn a_first_visit_sets_exactly_one_guest_cookie_with_the_exact_attributes()
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(cookies[0].starts_with("__Host-guest=ey"), "{}", cookies[0]);
     assert!(cookies[0].ends_with(ATTRIBUTES), "{}", cookies[0]);
-    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["cache-control"], "private, no-store");
 }
 
 #[tokio::test]

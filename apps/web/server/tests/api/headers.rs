@@ -1,0 +1,93 @@
+//! Security headers: a page's Content-Security-Policy with a fresh nonce on its scripts,
+//! a policy that allows nothing on every other answer, and the headers every response
+//! carries.
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+/// The value of the `nonce-…` source in a policy.
+fn nonce_of(policy: &str) -> &str {
+    let start = policy.find("'nonce-").expect("a nonce source") + "'nonce-".len();
+    let end = policy[start..].find('\'').expect("closed") + start;
+    &policy[start..end]
+}
+
+#[tokio::test]
+async fn a_page_allows_only_its_own_scripts_and_cannot_be_framed() {
+    let app = spawn_app().await;
+    let page = app.get("/").await;
+    let policy = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    for directive in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} missing from {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let html = page.text().await.expect("body");
+    let nonce = nonce_of(&policy).to_owned();
+    assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
+    // Every inline script on the page carries it; none without.
+    let scripts = html.matches("<script").count();
+    assert!(
+        scripts > 0 && html.matches(&format!("nonce=\"{nonce}\"")).count() >= scripts,
+        "{html}"
+    );
+
+    let again = app.get("/signin").await;
+    let other = again.headers()["content-security-policy"].to_str().expect("ascii");
+    let other = nonce_of(other).to_owned();
+    assert_ne!(other, nonce, "a fresh nonce per response");
+    let html = again.text().await.expect("body");
+    assert!(html.contains(&format!("<script nonce=\"{other}\">for(const b")), "{html}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_headers_and_personal_ones_are_never_stored() {
+    let app = spawn_app().await;
+    let json = app
+        .client
+        .post(app.url("/api/roster/list"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("request");
+    for response in
+        [app.get("/").await, json, app.get("/no-such-page").await, app.get("/healthz").await]
+    {
+        let headers = response.headers();
+        let url = response.url().path().to_owned();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{url}");
+        assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin", "{url}");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .is_ok_and(|p| p.contains("frame-ancestors 'none'")),
+            "{url}"
+        );
+        assert_eq!(headers["cache-control"], "private, no-store", "{url}");
+        assert!(!headers.contains_key("strict-transport-security"), "not in development: {url}");
+    }
+    let api = app
+        .client
+        .post(app.url("/api/roster/list"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        api.headers()["content-security-policy"]
+            .to_str()
+            .is_ok_and(|p| p.starts_with("default-src 'none'"))
+    );
+}
+
+#[tokio::test]
+async fn in_production_browsers_are_told_to_use_https_only() {
+    let app = spawn_app_with(&[("APP_ENV", "production")]).await;
+    let page = app.get("/").await;
+    assert_eq!(page.headers()["strict-transport-security"], "max-age=63072000; includeSubDomains");
+}
