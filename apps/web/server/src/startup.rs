@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::from_fn(edge::refuse_oversized))
+        .layer(axum::middleware::from_fn(edge::own_origin_redirects))
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

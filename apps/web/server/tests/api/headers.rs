@@ -91,3 +91,29 @@ async fn in_production_browsers_are_told_to_use_https_only() {
     let page = app.get("/").await;
     assert_eq!(page.headers()["strict-transport-security"], "max-age=63072000; includeSubDomains");
 }
+
+#[tokio::test]
+async fn a_form_reply_never_sends_the_browser_to_another_site() {
+    let app = spawn_app().await;
+    // A plain form post (no Sec-Fetch-Site, no Origin: a script's) naming another site
+    // as the page it came from; the name is refused, and Leptos answers "back to the
+    // Referer".
+    for referer in ["https://evil.example/phish", "//evil.example/", "javascript:alert(1)"] {
+        let response = app
+            .client
+            .post(app.url("/api/roster/create"))
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .form(&[("emoji", "🐱"), ("name", "")])
+            .send()
+            .await
+            .expect("request");
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()["location"], "/", "{referer}");
+    }
+    // Our own page stays the target, with the error for it.
+    let ours =
+        app.post_from_page("/api/roster/create", "/", &[("emoji", "🐱"), ("name", "")]).await;
+    let location = ours.headers()["location"].to_str().expect("ascii");
+    assert!(location.starts_with("/?") && location.contains("__err="), "{location}");
+}
