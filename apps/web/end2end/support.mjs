@@ -14,7 +14,7 @@ const SERVER = process.env.GUESTROOM_BIN;
 const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The `AUTH_SECRET` every test server runs with, so tests can make tokens it accepts. */
-export const AUTH_SECRET = 'end-to-end-test-secret-0123456789abcdef';
+export const AUTH_SECRET = 'Zm9M1tbnqHVdfrwTlf0rBrz3VhaV9wP2uHkr3U1n5Ds=';
 
 /** Starts the server binary on port 0 and resolves once it prints the URL it serves. */
 export async function startServer() {

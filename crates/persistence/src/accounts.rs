@@ -223,7 +223,7 @@ pub(crate) fn member_from(row: member::Model) -> Result<Member> {
     Ok(Member {
         id: OwnerId::from_uuid(row.owner_id),
         email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
-        display_name: DisplayName::parse(&row.display_name).map_err(StoreError::corrupt)?,
+        display_name: DisplayName::from_stored(&row.display_name).map_err(StoreError::corrupt)?,
         password_hash: row.password_hash.map(PasswordHash::new),
         session_version: row.session_version,
         created_at: row.created_at,

@@ -282,7 +282,7 @@ impl TryFrom<avatar::Model> for Avatar {
         Ok(Avatar {
             id: AvatarId::from_uuid(row.id),
             emoji: Emoji::parse(&row.emoji).map_err(StoreError::corrupt)?,
-            name: AvatarName::parse(&row.name).map_err(StoreError::corrupt)?,
+            name: AvatarName::from_stored(&row.name).map_err(StoreError::corrupt)?,
             is_active: row.is_active,
             position: row.position,
             created_at: row.created_at,

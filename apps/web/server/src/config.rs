@@ -23,8 +23,14 @@ pub struct Config {
     /// `AUTH_SECRET`: one secret, or several separated by commas, newest first.
     pub auth_secret: Option<AuthSecret>,
     /// `PUBLIC_ORIGIN`: the origin users type (`https://guestroom.example`), for the
-    /// cross-site write guard behind a proxy that rewrites `Host`. Optional.
+    /// cross-site write guard behind a proxy that rewrites `Host`. Optional; when set it
+    /// must be `http(s)://host[:port]` and nothing more.
     pub public_origin: Option<String>,
+    /// `ALLOWED_HOSTS`: comma-separated host names (no ports) requests may name in `Host`,
+    /// besides `localhost`, the loopback addresses, the bind address and
+    /// `PUBLIC_ORIGIN`'s host. Anything else is refused (DNS rebinding, host-header
+    /// poisoning).
+    pub allowed_hosts: Vec<String>,
     /// `AUTH_ATTEMPTS_PER_IP` and `AUTH_ATTEMPTS_PER_EMAIL`: how many sign-ins, sign-ups
     /// and password confirmations each gets per 15 minutes (defaults 100 and 10).
     pub attempt_limits: Limits,
@@ -145,7 +151,15 @@ impl Config {
                 "development or production",
             )?,
             auth_secret: lookup("AUTH_SECRET").filter(|s| !s.trim().is_empty()).map(AuthSecret),
-            public_origin: lookup("PUBLIC_ORIGIN").filter(|s| !s.trim().is_empty()),
+            public_origin: lookup("PUBLIC_ORIGIN")
+                .filter(|s| !s.trim().is_empty())
+                .map(|origin| checked_origin(origin.trim()))
+                .transpose()?,
+            allowed_hosts: get("ALLOWED_HOSTS", "")
+                .split(',')
+                .map(|host| host.trim().to_ascii_lowercase())
+                .filter(|host| !host.is_empty())
+                .collect(),
             attempt_limits: Limits {
                 per_ip: parse(
                     get("AUTH_ATTEMPTS_PER_IP", &Limits::default().per_ip.to_string()),
@@ -166,6 +180,44 @@ impl Config {
                 "pretty or json",
             )?,
         })
+    }
+}
+
+/// `origin` when it is exactly `http(s)://host[:port]` (a trailing `/` allowed), without
+/// the slash.
+fn checked_origin(origin: &str) -> Result<String, ConfigError> {
+    let invalid = || ConfigError {
+        name: "PUBLIC_ORIGIN",
+        value: origin.to_owned(),
+        expected: "an origin like https://guestroom.example (scheme and host, nothing after)",
+    };
+    let uri: axum::http::Uri = origin.parse().map_err(|_| invalid())?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let bare = uri.authority().is_some_and(|a| !a.as_str().contains('@'))
+        && matches!(uri.path(), "" | "/")
+        && uri.query().is_none()
+        && !origin.ends_with("//");
+    if scheme_ok && bare { Ok(origin.trim_end_matches('/').to_owned()) } else { Err(invalid()) }
+}
+
+impl Config {
+    /// The host names `Host` may carry: the loopback names, the bind address (unless it
+    /// is every interface), `PUBLIC_ORIGIN`'s host, and `ALLOWED_HOSTS`.
+    pub fn host_names(&self) -> Vec<String> {
+        let mut hosts: Vec<String> =
+            ["localhost", "127.0.0.1", "[::1]"].into_iter().map(str::to_owned).collect();
+        if !self.bind_address.is_unspecified() {
+            hosts.push(match self.bind_address {
+                IpAddr::V4(v4) => v4.to_string(),
+                IpAddr::V6(v6) => format!("[{v6}]"),
+            });
+        }
+        let public = self.public_origin.as_ref().and_then(|o| o.parse::<axum::http::Uri>().ok());
+        if let Some(host) = public.as_ref().and_then(axum::http::Uri::host) {
+            hosts.push(host.to_ascii_lowercase());
+        }
+        hosts.extend(self.allowed_hosts.iter().cloned());
+        hosts
     }
 }
 
@@ -213,6 +265,46 @@ mod tests {
         let config =
             config(&[("AUTH_SECRET", "correct-horse-battery-staple-0123456789")]).expect("valid");
         assert!(!format!("{config:?}").contains("correct-horse"));
+    }
+
+    #[test]
+    fn a_public_origin_is_an_origin_and_nothing_more() {
+        let ok = config(&[("PUBLIC_ORIGIN", "https://guestroom.example/")]).expect("valid");
+        assert_eq!(ok.public_origin.as_deref(), Some("https://guestroom.example"));
+        for bad in [
+            "guestroom.example",
+            "ftp://guestroom.example",
+            "https://guestroom.example/app",
+            "https://guestroom.example?x=1",
+            "https://user@guestroom.example",
+        ] {
+            let error = config(&[("PUBLIC_ORIGIN", bad)]).expect_err(bad);
+            assert!(error.to_string().starts_with("PUBLIC_ORIGIN is invalid"), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_allowed_hosts_are_loopback_the_bind_address_and_the_public_origin() {
+        let hosts = config(&[
+            ("BIND_ADDRESS", "192.0.2.10"),
+            ("PUBLIC_ORIGIN", "https://Guestroom.Example"),
+            ("ALLOWED_HOSTS", "www.guestroom.example, "),
+        ])
+        .expect("valid")
+        .host_names();
+        assert_eq!(
+            hosts,
+            [
+                "localhost",
+                "127.0.0.1",
+                "[::1]",
+                "192.0.2.10",
+                "guestroom.example",
+                "www.guestroom.example"
+            ]
+        );
+        let everywhere = config(&[("BIND_ADDRESS", "0.0.0.0")]).expect("valid").host_names();
+        assert_eq!(everywhere, ["localhost", "127.0.0.1", "[::1]"]);
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! What the server answers at its edge, before the app runs: oversized bodies, in the
-//! app's typed error; and redirects, which may only lead back to this origin.
+//! What the server answers at its edge, around the app: unknown hosts, oversized bodies
+//! and panics, in the app's typed error; and redirects, which may only lead back to this
+//! origin.
 
 use app::error::ApiError;
+use std::sync::Arc;
+
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{
         HeaderMap, HeaderValue, StatusCode,
         header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION},
@@ -28,6 +31,61 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
         return refusal(request.headers(), ApiError::TooLarge);
     }
     next.run(request).await
+}
+
+/// Refuses (400) a request whose host is not one of `allowed` (`Config::host_names`):
+/// a page served under a name an attacker controls (DNS rebinding) or links built from
+/// a forged `Host` never happen. Before the identity layer, so a refused request mints
+/// nothing. The health checks answer whatever the host: a load balancer asks by address.
+pub async fn refuse_unknown_hosts(
+    State(allowed): State<Arc<[String]>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
+    let named = request.uri().host().map(str::to_owned).or_else(|| {
+        let host = request.headers().get(HOST)?.to_str().ok()?;
+        Some(host_name(host).to_owned())
+    });
+    let known = named.is_some_and(|host| {
+        let host = host.to_ascii_lowercase();
+        let bracketed =
+            if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
+        allowed.contains(&bracketed)
+    });
+    if known { next.run(request).await } else { refusal(request.headers(), ApiError::BadRequest) }
+}
+
+/// The host name of a `Host` value, without its port (`[::1]:3000` → `[::1]`).
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+/// A handler that panics answers 500 with the typed error (`"unavailable"`, which the
+/// browser's client reads as a fault on our side), never a dropped connection. The panic
+/// itself is printed by the panic hook; this logs that a request ended in one.
+pub async fn contain_panics(request: Request, next: Next) -> Response {
+    use futures::FutureExt;
+    let json = identity::http::accepts_json(request.headers());
+    match std::panic::AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("a request handler panicked");
+            let error = ApiError::Unavailable;
+            if json {
+                let body = serde_json::to_string(&error).unwrap_or_default();
+                let content_type = [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+                (StatusCode::INTERNAL_SERVER_ERROR, content_type, body).into_response()
+            } else {
+                (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+            }
+        }
+    }
 }
 
 /// Keeps every redirect on this origin. Leptos answers a plain form post by sending the
@@ -80,7 +138,43 @@ fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::local_target;
+    use axum::{Router, body::Body, routing::get};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("a bug")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_the_typed_error() {
+        let app = Router::new()
+            .route("/boom", get(boom))
+            .layer(axum::middleware::from_fn(contain_panics));
+        for (accept, body) in [
+            ("application/json", "\"unavailable\""),
+            ("text/html", "Something went wrong on our side. Please try again."),
+        ] {
+            let request = Request::get("/boom").header("accept", accept).body(Body::empty());
+            let response = app.clone().oneshot(request.expect("request")).await.expect("answer");
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let bytes = axum::body::to_bytes(response.into_body(), 1024).await.expect("body");
+            assert_eq!(bytes, body.as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_host_name_loses_its_port() {
+        for (host, name) in [
+            ("127.0.0.1:3000", "127.0.0.1"),
+            ("[::1]:3000", "[::1]"),
+            ("[::1]", "[::1]"),
+            ("guestroom.example", "guestroom.example"),
+        ] {
+            assert_eq!(host_name(host), name);
+        }
+    }
 
     #[test]
     fn only_this_origin_is_a_redirect_target() {

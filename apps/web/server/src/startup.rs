@@ -49,6 +49,8 @@ pub struct AppState {
     pub cross_site_guard: CrossSiteGuard,
     /// Production: tell browsers to use HTTPS only (`Strict-Transport-Security`).
     pub https_only: bool,
+    /// The host names requests may name (`Config::host_names`).
+    pub allowed_hosts: Arc<[String]>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -113,10 +115,10 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// The whole application as one router: pages, server functions, the bundle and the
 /// health endpoints. Tests build it around their own state.
 ///
-/// Layers, outermost first: the security headers (`headers`), tracing, response
-/// compression, the body limits, the
-/// cross-site write guard (so a refused request mints nothing), then the identity
-/// middleware (every page and server function sees a `Viewer`); page routes also preload
+/// Layers, outermost first: the security headers (`headers`), tracing, the host
+/// allow-list, response compression, panics contained, redirects kept here, the body
+/// limits, the cross-site write guard (so a refused request mints nothing), then the
+/// identity middleware (every page and server function sees a `Viewer`); page routes also preload
 /// their data (`preload_page`). Every layer that refuses answers with the app's typed
 /// error (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
@@ -147,8 +149,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::from_fn(edge::refuse_oversized))
         .layer(axum::middleware::from_fn(edge::own_origin_redirects))
+        .layer(axum::middleware::from_fn(edge::contain_panics))
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     headers::secure(app, https_only)
@@ -224,8 +228,16 @@ impl Application {
         let accounts =
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
         let https_only = config.environment == Environment::Production;
-        let state =
-            AppState { leptos_options, store, identity, accounts, cross_site_guard, https_only };
+        let allowed_hosts = config.host_names().into();
+        let state = AppState {
+            leptos_options,
+            store,
+            identity,
+            accounts,
+            cross_site_guard,
+            https_only,
+            allowed_hosts,
+        };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
         let listener = TcpListener::bind(requested)

@@ -21,7 +21,7 @@ pub use rules::{AccountError, Accounts, Upgrade};
 
 use crate::{
     OwnerId,
-    text::{TextProblem, normalise_name},
+    text::{TextProblem, normalise_name, stored_name},
 };
 
 /// Which account field an [`InvalidInput`] is about.
@@ -67,6 +67,10 @@ pub struct InvalidInput {
     pub problem: AccountProblem,
 }
 
+fn invalid_display_name(problem: TextProblem) -> InvalidInput {
+    InvalidInput { field: AccountField::DisplayName, problem: problem.into() }
+}
+
 /// A member's display name: 1–80 grapheme clusters after trimming and NFC.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisplayName(String);
@@ -75,10 +79,13 @@ impl DisplayName {
     pub const MAX_GRAPHEMES: usize = 80;
 
     pub fn parse(input: &str) -> Result<Self, InvalidInput> {
-        normalise_name(input, Self::MAX_GRAPHEMES).map(Self).map_err(|problem| InvalidInput {
-            field: AccountField::DisplayName,
-            problem: problem.into(),
-        })
+        normalise_name(input, Self::MAX_GRAPHEMES).map(Self).map_err(invalid_display_name)
+    }
+
+    /// A display name read back from a store, under the rules it may have been written
+    /// with ([`crate::text::stored_name`]).
+    pub fn from_stored(text: &str) -> Result<Self, InvalidInput> {
+        stored_name(text, Self::MAX_GRAPHEMES).map(Self).map_err(invalid_display_name)
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,12 +1,19 @@
 use std::{fmt, io, path::Path};
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64::{
+    Engine,
+    engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD},
+};
 use hkdf::Hkdf;
 use sha2::Sha256;
 
-/// The shortest `AUTH_SECRET` entry accepted: 32 bytes, as `openssl rand -base64 32`
-/// prints (44 characters).
+/// The least key an `AUTH_SECRET` entry must carry: 32 bytes, written in base64 (standard
+/// or URL-safe, padded or not), as `openssl rand -base64 32` prints them (44 characters).
 pub const MIN_SECRET_LEN: usize = 32;
+
+/// Fewer distinct byte values than this in 32 or more bytes is not randomness: 32 random
+/// bytes have about 30, and fewer than 16 happens about once in 10^20 draws.
+const MIN_DISTINCT_BYTES: usize = 16;
 
 /// Key material that never prints. No `Serialize`, and `Debug` shows `[redacted]`.
 #[derive(Clone)]
@@ -44,9 +51,9 @@ pub enum KeyError {
     #[error("AUTH_SECRET is empty")]
     Empty,
     #[error(
-        "AUTH_SECRET entry {position} is {len} bytes; at least {MIN_SECRET_LEN} are needed (generate one with `openssl rand -base64 32`)"
+        "AUTH_SECRET entry {position} is {why}: it must be base64 of at least {MIN_SECRET_LEN} random bytes (generate one with `openssl rand -base64 32`)"
     )]
-    TooShort { position: usize, len: usize },
+    Weak { position: usize, why: &'static str },
     #[error("AUTH_SECRET is required in production (generate one with `openssl rand -base64 32`)")]
     MissingInProduction,
     #[error("cannot read or write the development secret at {path}")]
@@ -67,6 +74,8 @@ const SESSION_INFO: &[u8] = b"member-session/A256GCM";
 
 impl Keyring {
     /// Parses `AUTH_SECRET`: one secret, or several separated by commas, newest first.
+    /// Each must be base64 of at least 32 random-looking bytes; the text itself is the
+    /// input keying material of HKDF.
     pub fn from_secrets(value: &str) -> Result<Self, KeyError> {
         let secrets: Vec<&str> =
             value.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
@@ -75,9 +84,7 @@ impl Keyring {
         }
         let mut keyring = Keyring { guest: Vec::new(), session: Vec::new() };
         for (index, secret) in secrets.iter().enumerate() {
-            if secret.len() < MIN_SECRET_LEN {
-                return Err(KeyError::TooShort { position: index + 1, len: secret.len() });
-            }
+            check_strength(secret).map_err(|why| KeyError::Weak { position: index + 1, why })?;
             let hkdf = Hkdf::<Sha256>::new(Some(HKDF_SALT), secret.as_bytes());
             keyring.guest.push(derive(&hkdf, GUEST_INFO));
             keyring.session.push(derive(&hkdf, SESSION_INFO));
@@ -108,6 +115,23 @@ impl Keyring {
     }
 }
 
+/// Refuses a secret that is not base64, decodes to fewer than 32 bytes, or repeats itself
+/// (32 times the same letter, say).
+fn check_strength(secret: &str) -> Result<(), &'static str> {
+    let bytes = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(secret).ok())
+        .ok_or("not base64")?;
+    if bytes.len() < MIN_SECRET_LEN {
+        return Err("too short");
+    }
+    let distinct = bytes.iter().collect::<std::collections::HashSet<_>>().len();
+    if distinct < MIN_DISTINCT_BYTES {
+        return Err("not random");
+    }
+    Ok(())
+}
+
 fn derive(hkdf: &Hkdf<Sha256>, info: &[u8]) -> SecretKey {
     let mut key = [0_u8; 32];
     // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so expand cannot fail.
@@ -133,14 +157,38 @@ fn write_private(path: &Path, contents: &str) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+    const SECRET: &str = "KpXoGx3JmpGW1QxboyX9NZON7NuJqY+v7k7+//y07QU=";
 
     #[test]
-    fn a_secret_shorter_than_32_bytes_is_rejected() {
-        assert!(matches!(
-            Keyring::from_secrets("short"),
-            Err(KeyError::TooShort { position: 1, len: 5 })
-        ));
+    fn a_secret_that_is_not_32_random_bytes_of_base64_is_refused() {
+        let thirty_two_letters = "a".repeat(32);
+        let forty_four_letters = "a".repeat(44);
+        for (secret, expected) in [
+            ("short", "not base64"),
+            ("integration-test-secret-0123456789abcdef", "too short"),
+            (thirty_two_letters.as_str(), "too short"),
+            (forty_four_letters.as_str(), "not random"),
+            ("correct horse battery staple correct horse", "not base64"),
+        ] {
+            let refused = Keyring::from_secrets(secret);
+            assert!(
+                matches!(refused, Err(KeyError::Weak { position: 1, why }) if why == expected),
+                "{secret}: {refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_base64_alphabet_is_accepted() {
+        for secret in [
+            SECRET,
+            "KpXoGx3JmpGW1QxboyX9NZON7NuJqY+v7k7+//y07QU",
+            "KpXoGx3JmpGW1QxboyX9NZON7NuJqY-v7k7-__y07QU",
+        ] {
+            assert!(Keyring::from_secrets(secret).is_ok(), "{secret}");
+        }
+        let second = Keyring::from_secrets(&format!("{SECRET}, short"));
+        assert!(matches!(second, Err(KeyError::Weak { position: 2, .. })), "{second:?}");
     }
 
     #[test]
@@ -156,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_list_keeps_its_order_newest_first() {
-        let other = "fedcba9876543210fedcba9876543210";
+        let other = "N00AZvgsuEqs5HZeNR/wd05ZyAsYgZkh1w/2DSNYBDM=";
         let both = Keyring::from_secrets(&format!("{other}, {SECRET}")).expect("valid");
         let old = Keyring::from_secrets(SECRET).expect("valid");
         assert_eq!(both.guest.len(), 2);

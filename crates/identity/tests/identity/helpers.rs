@@ -3,9 +3,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use identity::Keyring;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
-pub const SECRET: &str = "test-secret-0123456789abcdef0123456789";
-pub const OLD_SECRET: &str = "old-secret-0123456789abcdef0123456789ab";
-pub const FOREIGN_SECRET: &str = "foreign-secret-0123456789abcdef01234567";
+pub const SECRET: &str = "6MzKgzzOTSZi/YRmBPy6ErDNESkmLvRKPR+YefIcXIs=";
+pub const OLD_SECRET: &str = "QFaiHvVa1KZdF+4bAZ8inhT/wgUqV5oiKStFMht13bs=";
+pub const FOREIGN_SECRET: &str = "2k1KcD/V9tThdP3DAqeKNL4L19hd2RC9CYBRY7g29cQ=";
 
 pub fn keys(secrets: &str) -> Keyring {
     Keyring::from_secrets(secrets).expect("valid test secrets")

@@ -3,6 +3,8 @@ use std::fmt;
 use unicode_segmentation::UnicodeSegmentation;
 use uuid::Uuid;
 
+use identity::text::stored_name;
+
 use super::{Field, Problem, ValidationError, parse_text};
 
 /// An avatar's id. Unlike [`identity::OwnerId`] it may come from a client: every query that
@@ -75,6 +77,14 @@ impl AvatarName {
 
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
         parse_text(Field::Name, input, Self::MAX_GRAPHEMES).map(Self)
+    }
+
+    /// A name read back from the store, under the rules it may have been written with
+    /// (`identity::text::stored_name`).
+    pub(crate) fn from_stored(text: &str) -> Result<Self, ValidationError> {
+        stored_name(text, Self::MAX_GRAPHEMES)
+            .map(Self)
+            .map_err(|problem| ValidationError::new(Field::Name, problem.into()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -66,6 +66,7 @@ on_every_backend!(
     stale_guests_are_deleted_with_their_avatars,
     touch_last_seen_updates_an_existing_owner_only,
     migrations_go_up_down_and_up_again,
+    names_stored_before_the_invisible_character_rule_still_load,
 );
 
 /// `identity`'s account-store suite, as `accounts::sqlite::<name>` and

@@ -72,7 +72,9 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
         }
         (_, Problem::Empty) => write!(f, "{label} cannot be empty."),
         (_, Problem::TooLong { max }) => write!(f, "{label} can be at most {max} characters long."),
-        (_, Problem::ControlCharacter) => write!(f, "{label} cannot contain control characters."),
+        (_, Problem::ControlCharacter) => {
+            write!(f, "{label} cannot contain control or invisible characters.")
+        }
         _ => write!(f, "{label} is not valid."),
     }
 }

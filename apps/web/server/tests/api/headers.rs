@@ -117,3 +117,24 @@ async fn a_form_reply_never_sends_the_browser_to_another_site() {
     let location = ours.headers()["location"].to_str().expect("ascii");
     assert!(location.starts_with("/?") && location.contains("__err="), "{location}");
 }
+
+#[tokio::test]
+async fn a_request_for_another_host_is_refused_and_mints_nothing() {
+    let app = spawn_app().await;
+    let ask = |host: &'static str, path: &'static str| {
+        app.bare_client
+            .get(app.url(path))
+            .header("host", host)
+            .header("accept", "application/json")
+            .send()
+    };
+    // DNS rebinding: a name the attacker controls, pointed at this server.
+    let refused = ask("evil.example", "/").await.expect("request");
+    assert_eq!(refused.status(), 400);
+    assert!(!refused.headers().contains_key("set-cookie"));
+    assert_eq!(refused.text().await.expect("body"), r#""bad_request""#);
+    assert_eq!(ask("evil.example:80", "/api/viewer").await.expect("request").status(), 400);
+    // Loopback names and the health checks (asked by address) answer.
+    assert_eq!(ask("localhost:3000", "/").await.expect("request").status(), 200);
+    assert_eq!(ask("evil.example", "/healthz").await.expect("request").status(), 200);
+}

@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, SET_COOKIE};
 use server::{config::Config, startup::Application};
 
 /// The secret every test instance runs with, so tests can mint tokens the app accepts.
-pub const TEST_SECRET: &str = "integration-test-secret-0123456789abcdef";
+pub const TEST_SECRET: &str = "BqGZMlg+NofT7rvGf7HvHjE4aO2sWvPOcnRs9CK5bm4=";
 
 /// A running instance of the app on its own port, SQLite file and clock.
 pub struct TestApp {

@@ -135,6 +135,9 @@ async fn invalid_input_is_a_field_error_and_stores_nothing() {
         ("🐱🐶", "Tom", "emoji"),
         ("🐱", " ", "name"),
         ("🐱", &"x".repeat(41), "name"),
+        // Names that look empty or hide characters (a Hangul filler, a zero-width space).
+        ("🐱", "\u{3164}", "name"),
+        ("🐱", "To\u{200B}m", "name"),
     ] {
         let (status, body) =
             call(&app, &app.client, "create", &[("emoji", emoji), ("name", name)]).await;

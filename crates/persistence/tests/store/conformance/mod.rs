@@ -1,8 +1,10 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
-//! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations.
+//! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations;
+//! `rows`: rows written under older rules.
 
 mod owners;
 mod roster;
+mod rows;
 
 use identity::{
     OwnerId,
@@ -13,6 +15,7 @@ use sea_orm::DbBackend;
 
 pub use owners::*;
 pub use roster::*;
+pub use rows::*;
 
 use crate::support::TestDb;
 
