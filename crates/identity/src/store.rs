@@ -27,9 +27,15 @@ pub trait StoreFailure: std::error::Error + Send + Sync + 'static {
     fn refusal(&self) -> Option<AccountRefusal>;
 }
 
-/// What the identity middleware needs from storage: revocation only.
+/// What the identity middleware needs from storage: revocation, and that a guest came
+/// back.
 pub trait IdentityStore: Clone + Send + Sync + 'static {
     type Error: StoreFailure;
+
+    /// A returning guest was seen (called when its token is re-issued: at most once a day
+    /// per guest), so a guest who keeps coming back is not swept as stale. A guest the
+    /// store has no row for stays without one.
+    fn guest_seen(&self, guest: OwnerId) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// The member's current `session_version`, or `None` when there is no such member or
     /// `session` was signed out ([`AccountStore::end_session`]). Consulted on writes and

@@ -230,9 +230,13 @@ pub(crate) fn member_from(row: member::Model) -> Result<Member> {
     })
 }
 
-/// The identity middleware consults the store only for revocation.
+/// The identity middleware asks the store about revocation, and marks returning guests.
 impl identity::IdentityStore for Store {
     type Error = StoreError;
+
+    async fn guest_seen(&self, guest: OwnerId) -> Result<()> {
+        Store::touch_last_seen(self, guest).await
+    }
 
     async fn session_version(
         &self,

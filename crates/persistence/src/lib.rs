@@ -23,7 +23,10 @@ mod roster;
 mod sessions;
 /// The store handle the operations hang from.
 mod store;
+/// Deleting stale guests and expired records.
+mod sweep;
 
 pub use domain::AvatarId;
 pub use error::StoreError;
 pub use store::{DEFAULT_AVATAR_LIMIT, Store};
+pub use sweep::SweepReport;

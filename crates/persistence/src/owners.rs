@@ -19,22 +19,6 @@ impl Store {
     pub async fn touch_last_seen(&self, owner: OwnerId) -> Result<(), StoreError> {
         touch_owner(&self.db, owner, self.now()).await
     }
-
-    /// Deletes guests (and, by cascade, their avatars) not seen for `not_seen_for`.
-    /// Returns how many guests were deleted. Members are never touched.
-    #[tracing::instrument(skip_all)]
-    pub async fn delete_stale_guests(
-        &self,
-        not_seen_for: chrono::Duration,
-    ) -> Result<u64, StoreError> {
-        let cutoff = self.now() - not_seen_for;
-        let deleted = owner::Entity::delete_many()
-            .filter(owner::Column::Kind.eq(OwnerKind::Guest))
-            .filter(owner::Column::LastSeenAt.lt(cutoff))
-            .exec(&self.db)
-            .await?;
-        Ok(deleted.rows_affected)
-    }
 }
 
 /// Creates the owner's row if it is missing (as a guest) and marks it seen, returning it.

@@ -1,7 +1,7 @@
 use migration::{Migrator, MigratorTrait};
 use persistence::db;
 
-use crate::config::Config;
+use crate::{config::Config, startup::sweep_once};
 
 /// `guestroom migrate <up|down|status|fresh>`: manage the schema of `DATABASE_URL` by
 /// hand. (The server applies pending migrations by itself at start-up.)
@@ -37,3 +37,21 @@ pub const MIGRATE_USAGE: &str = "usage: guestroom migrate up | down [STEPS] | st
   down    roll back the last migration (or STEPS of them)
   status  list migrations as Applied or Pending
   fresh   drop every table and apply all migrations (destroys data)";
+
+/// `guestroom sweep`: deletes stale guests and expired records once, for cron (the
+/// server also sweeps by itself every hour).
+#[allow(clippy::print_stdout, reason = "the counts are the command's output")]
+pub async fn sweep(config: &Config) -> Result<(), String> {
+    let connection = db::connect(config.database_url.expose())
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", config.database_url.redacted()))?;
+    let store = persistence::Store::new(connection, std::sync::Arc::new(identity::SystemClock));
+    let report = sweep_once(&store, config.guest_retention())
+        .await
+        .map_err(|e| format!("sweep failed: {e}"))?;
+    println!(
+        "deleted {} guests, {} attempt counts, {} ended sessions",
+        report.guests, report.attempts, report.ended_sessions
+    );
+    Ok(())
+}

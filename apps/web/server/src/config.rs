@@ -34,6 +34,9 @@ pub struct Config {
     /// `AUTH_ATTEMPTS_PER_IP` and `AUTH_ATTEMPTS_PER_EMAIL`: how many sign-ins, sign-ups
     /// and password confirmations each gets per 15 minutes (defaults 100 and 10).
     pub attempt_limits: Limits,
+    /// `GUEST_RETENTION_DAYS`: guests not seen for this many days are deleted with their
+    /// avatars (default 90, at least 31; members are never deleted).
+    pub guest_retention_days: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +158,18 @@ impl Config {
                 .filter(|s| !s.trim().is_empty())
                 .map(|origin| checked_origin(origin.trim()))
                 .transpose()?,
+            guest_retention_days: parse(
+                get("GUEST_RETENTION_DAYS", "90"),
+                "GUEST_RETENTION_DAYS",
+                RETENTION,
+            )
+            .and_then(|days: u32| {
+                (days >= MIN_RETENTION_DAYS).then_some(days).ok_or(ConfigError {
+                    name: "GUEST_RETENTION_DAYS",
+                    value: days.to_string(),
+                    expected: RETENTION,
+                })
+            })?,
             allowed_hosts: get("ALLOWED_HOSTS", "")
                 .split(',')
                 .map(|host| host.trim().to_ascii_lowercase())
@@ -183,6 +198,11 @@ impl Config {
     }
 }
 
+/// Longer than a guest token lives (30 days), so a retired guest's row outlives every
+/// token that names it.
+const MIN_RETENTION_DAYS: u32 = 31;
+const RETENTION: &str = "a whole number of days, at least 31 (longer than a guest token lives)";
+
 /// `origin` when it is exactly `http(s)://host[:port]` (a trailing `/` allowed), without
 /// the slash.
 fn checked_origin(origin: &str) -> Result<String, ConfigError> {
@@ -201,6 +221,11 @@ fn checked_origin(origin: &str) -> Result<String, ConfigError> {
 }
 
 impl Config {
+    /// `GUEST_RETENTION_DAYS` as a duration.
+    pub fn guest_retention(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.guest_retention_days))
+    }
+
     /// The host names `Host` may carry: the loopback names, the bind address (unless it
     /// is every interface), `PUBLIC_ORIGIN`'s host, and `ALLOWED_HOSTS`.
     pub fn host_names(&self) -> Vec<String> {
@@ -305,6 +330,18 @@ mod tests {
         );
         let everywhere = config(&[("BIND_ADDRESS", "0.0.0.0")]).expect("valid").host_names();
         assert_eq!(everywhere, ["localhost", "127.0.0.1", "[::1]"]);
+    }
+
+    #[test]
+    fn guests_are_kept_longer_than_their_tokens_live() {
+        assert_eq!(config(&[]).expect("defaults").guest_retention_days, 90);
+        assert_eq!(
+            config(&[("GUEST_RETENTION_DAYS", "31")]).expect("valid").guest_retention_days,
+            31
+        );
+        for bad in ["30", "0", "-1", "ninety"] {
+            assert!(config(&[("GUEST_RETENTION_DAYS", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

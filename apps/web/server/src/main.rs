@@ -16,7 +16,12 @@ async fn main() -> ExitCode {
     let outcome = match args.split_first() {
         None => serve(&config).await,
         Some((command, rest)) if command == "migrate" => cli::migrate(&config, rest).await,
-        Some(_) => Err(format!("usage: guestroom [migrate …]\n\n{}", cli::MIGRATE_USAGE)),
+        Some((command, [])) if command == "sweep" => cli::sweep(&config).await,
+        Some(_) => Err(format!(
+            "usage: guestroom [migrate … | sweep]\n\n{}\n\nsweep: delete guests not seen for \
+             GUEST_RETENTION_DAYS and expired records, once",
+            cli::MIGRATE_USAGE
+        )),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

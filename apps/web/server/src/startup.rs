@@ -14,7 +14,8 @@ use axum::{
     serve::ListenerExt,
 };
 use identity::{
-    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SessionPolicy,
+    SystemClock,
     account::{Accounts, PasswordHasher},
     identify, refuse_cross_site,
 };
@@ -180,6 +181,19 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     address: SocketAddr,
+    guest_retention: chrono::Duration,
+}
+
+/// How often a running server sweeps (`sweep_once`).
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// One sweep: guests not seen for `guest_retention`, old attempt counts, ended sessions
+/// past the longest session lifetime.
+pub async fn sweep_once(
+    store: &Store,
+    guest_retention: chrono::Duration,
+) -> Result<persistence::SweepReport, StoreError> {
+    store.sweep(guest_retention, SessionPolicy::default().absolute_lifetime).await
 }
 
 impl Application {
@@ -246,7 +260,7 @@ impl Application {
         let address = listener
             .local_addr()
             .map_err(|source| StartupError::Bind { address: requested, source })?;
-        Ok(Self { listener, state, address })
+        Ok(Self { listener, state, address, guest_retention: config.guest_retention() })
     }
 
     /// The address actually bound (with the real port when 0 was asked for).
@@ -269,7 +283,21 @@ impl Application {
     }
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then finishes open requests.
+    /// Sweeps stale guests and expired records every hour meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        let (store, retention) = (self.state.store.clone(), self.guest_retention);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(SWEEP_EVERY);
+            loop {
+                every.tick().await;
+                match sweep_once(&store, retention).await {
+                    Ok(report) => tracing::info!(?report, "swept"),
+                    Err(error) => {
+                        tracing::error!(error = &error as &dyn std::error::Error, "sweep failed");
+                    }
+                }
+            }
+        });
         // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold back the last
         // chunk of a streamed page for ~40 ms.
         let listener = self.listener.tap_io(|stream| {

@@ -172,35 +172,47 @@ impl<S: IdentityStore> Identity<S> {
         Ok(current.is_some_and(|current| session.check_version(current).is_ok()))
     }
 
-    /// The guest the request carries, re-issued when due; or a brand-new guest, marked
-    /// [`NewGuest`].
+    /// The guest the request carries, re-issued when due (a returning guest); or a
+    /// brand-new guest.
     fn guest(
         &self,
         headers: &HeaderMap,
         now: DateTime<Utc>,
         cookies: &mut Vec<HeaderValue>,
-    ) -> (Viewer, Option<NewGuest>) {
+    ) -> (Viewer, GuestVisit) {
         let guests = &self.inner.guests;
         let verified =
             cookie_values(headers, GUEST_COOKIE).find_map(|token| guests.verify(token, now).ok());
-        let sid = match verified {
-            Some(token) if now - token.issued_at < self.inner.guest_refresh_after => token.sid,
+        match verified {
+            Some(token) if now - token.issued_at < self.inner.guest_refresh_after => {
+                (Viewer::Guest { sid: token.sid }, GuestVisit::Known)
+            }
             Some(token) => {
                 cookies.push(set_cookie(
                     GUEST_COOKIE,
                     &guests.issue(token.sid, now),
                     guests.lifetime(),
                 ));
-                token.sid
+                (Viewer::Guest { sid: token.sid }, GuestVisit::Returning)
             }
             None => {
                 let sid = OwnerId::random();
                 cookies.push(set_cookie(GUEST_COOKIE, &guests.issue(sid, now), guests.lifetime()));
-                return (Viewer::Guest { sid }, Some(NewGuest));
+                (Viewer::Guest { sid }, GuestVisit::New)
             }
-        };
-        (Viewer::Guest { sid }, None)
+        }
     }
+}
+
+/// How the request's viewer came to be, for what the middleware does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GuestVisit {
+    /// A member, or a guest whose token was recent.
+    Known,
+    /// A guest whose token was re-issued: the first visit in a day.
+    Returning,
+    /// A guest minted by this request.
+    New,
 }
 
 fn sets_identity_cookie(headers: &HeaderMap) -> bool {
@@ -223,8 +235,9 @@ pub struct NewGuest;
 /// [`Viewer`] — the member session if valid, else the guest token if valid, else a new
 /// guest (also marked [`NewGuest`]) — puts it in the request's extensions (so even the
 /// first render of a new guest is that guest's), and adds any cookie changes to the
-/// response. A write with a revoked session is refused with [`Refusal::SignedOut`]. It never touches the
-/// database except to check revocation on writes and session refreshes.
+/// response. A write with a revoked session is refused with [`Refusal::SignedOut`]. It
+/// touches the database only to check revocation on writes and session refreshes, and to
+/// mark a returning guest seen (once a day per guest).
 ///
 /// ```text
 /// router.layer(axum::middleware::from_fn_with_state(identity, identity::identify::<MyStore>))
@@ -240,11 +253,18 @@ pub async fn identify<S: IdentityStore>(
     let now = identity.now();
     let mut cookies = Vec::new();
     let (method, headers) = (request.method(), request.headers());
-    let (viewer, new_guest) = match identity.member(method, headers, now, &mut cookies).await {
-        Ok(Some(member)) => (member, None),
+    let (viewer, visit) = match identity.member(method, headers, now, &mut cookies).await {
+        Ok(Some(member)) => (member, GuestVisit::Known),
         Ok(None) => identity.guest(headers, now, &mut cookies),
         Err(response) => return response,
     };
+    if let (Viewer::Guest { sid }, GuestVisit::Returning) = (viewer, visit)
+        && let Err(error) = identity.inner.store.guest_seen(sid).await
+    {
+        // Only the sweep's clock is late: the request goes on.
+        tracing::warn!(error = &error as &dyn std::error::Error, "marking a guest seen");
+    }
+    let new_guest = (visit == GuestVisit::New).then_some(NewGuest);
     request.extensions_mut().insert(viewer);
     if let Some(new_guest) = new_guest {
         request.extensions_mut().insert(new_guest);

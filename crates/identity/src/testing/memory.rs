@@ -57,6 +57,11 @@ type Result<T> = std::result::Result<T, MemoryStoreError>;
 impl IdentityStore for MemoryStore {
     type Error = MemoryStoreError;
 
+    /// The memory store keeps no guests.
+    async fn guest_seen(&self, _guest: OwnerId) -> Result<()> {
+        Ok(())
+    }
+
     async fn session_version(
         &self,
         member: OwnerId,

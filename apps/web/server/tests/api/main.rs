@@ -13,3 +13,4 @@ mod pages;
 mod preload;
 mod roster;
 mod startup;
+mod sweep;

@@ -1,10 +1,11 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
 //! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations;
-//! `rows`: rows written under older rules.
+//! `rows`: rows written under older rules; `sweep`: what a sweep deletes and keeps.
 
 mod owners;
 mod roster;
 mod rows;
+mod sweep;
 
 use identity::{
     OwnerId,
@@ -16,6 +17,7 @@ use sea_orm::DbBackend;
 pub use owners::*;
 pub use roster::*;
 pub use rows::*;
+pub use sweep::*;
 
 use crate::support::TestDb;
 

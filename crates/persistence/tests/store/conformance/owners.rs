@@ -1,6 +1,5 @@
-//! Owners and members: half-written rows, merges, cascades, stale-guest sweeps, migrations.
+//! Owners and members: half-written rows, merges, cascades, migrations.
 
-use chrono::Duration;
 use identity::{
     OwnerId,
     account::{DisplayName, Email, NewMember},
@@ -183,35 +182,6 @@ pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db
     assert_eq!(names(&db.store.list_avatars(bob.id).await.expect("list")), ["Owl"]);
     let again = db.store.delete_member(ada.id).await;
     assert!(matches!(again, Err(StoreError::NotFound)), "{again:?}");
-}
-
-pub async fn stale_guests_are_deleted_with_their_avatars(db: TestDb) {
-    let stale = OwnerId::random();
-    db.store.create_avatar(stale, avatar("🐱", "Cat")).await.expect("create");
-    let old_member = new_member(&db, "ada@example.com").await;
-    db.store.create_avatar(old_member.id, avatar("🦉", "Owl")).await.expect("create");
-    db.clock.advance(Duration::days(31));
-    let fresh = OwnerId::random();
-    db.store.create_avatar(fresh, avatar("🐶", "Dog")).await.expect("create");
-
-    let deleted = db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep");
-    assert_eq!(deleted, 1);
-    assert!(db.store.list_avatars(stale).await.expect("list").is_empty());
-    assert_eq!(names(&db.store.list_avatars(fresh).await.expect("list")), ["Dog"]);
-    assert_eq!(names(&db.store.list_avatars(old_member.id).await.expect("list")), ["Owl"]);
-    assert_eq!(avatar_rows(&db).await, 2);
-}
-
-pub async fn touch_last_seen_updates_an_existing_owner_only(db: TestDb) {
-    let guest = OwnerId::random();
-    db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
-    db.clock.advance(Duration::days(29));
-    db.store.touch_last_seen(guest).await.expect("touch");
-    db.clock.advance(Duration::days(2));
-    // Seen 2 days ago, created 31 days ago: not stale.
-    assert_eq!(db.store.delete_stale_guests(Duration::days(30)).await.expect("sweep"), 0);
-    db.store.touch_last_seen(OwnerId::random()).await.expect("touch unknown");
-    assert_eq!(owner_rows(&db).await, 1);
 }
 
 pub async fn migrations_go_up_down_and_up_again(db: TestDb) {
