@@ -11,14 +11,23 @@ use crate::StoreError;
 /// How long a SQLite writer waits for another one before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a request waits for a pooled connection (or a new one) before failing: with
+/// the database down, requests fail within seconds (a 503) instead of queueing for the
+/// pool's default 30.
+const POOL_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// PostgreSQL cancels any statement running longer (no query of Guestroom's comes near).
+const STATEMENT_TIMEOUT: &str = "5s";
+
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 ///
 /// SQLite is opened in WAL mode (readers never block the writer), with foreign keys
 /// enforced (cascading deletes rely on them) and a busy timeout; the file and its folder
-/// are created when missing.
+/// are created when missing. PostgreSQL sessions get a statement timeout. Either way a
+/// connection is waited for at most [`POOL_TIMEOUT`].
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = ConnectOptions::new(url);
-    options.sqlx_logging(false);
+    options.sqlx_logging(false).acquire_timeout(POOL_TIMEOUT).connect_timeout(POOL_TIMEOUT);
     if url.starts_with("sqlite:") {
         let parsed = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Open(format!("invalid SQLite URL: {e}")))?;
@@ -37,7 +46,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
         });
     } else {
-        options.max_connections(16);
+        options
+            .max_connections(16)
+            .map_sqlx_postgres_opts(|o| o.options([("statement_timeout", STATEMENT_TIMEOUT)]));
     }
     Ok(Database::connect(options).await?)
 }

@@ -61,6 +61,15 @@ pub fn RosterPage() -> impl IntoView {
         }),
         crate::server::form_failure().map(|(action, error)| FormFailure { action, error }),
     );
+    // The list could not be read: the page says so, and answers 503 so that monitors,
+    // proxies and crawlers see a failure, not a page. The next request reads again.
+    #[cfg(feature = "ssr")]
+    if data.roster.is_err()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
+    }
     // Never rendered in the browser (only islands run there); this keeps the type whole.
     #[cfg(not(feature = "ssr"))]
     let (data, failure) = (

@@ -23,3 +23,21 @@ async fn an_unknown_page_is_a_404_page() {
     assert_eq!(response.status(), 404);
     assert!(response.text().await.expect("body").contains("Page not found"));
 }
+
+#[tokio::test]
+async fn a_page_whose_data_cannot_be_read_answers_503_and_recovers_by_itself() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    crate::roster::create(&app, "🐱", "Tom").await;
+    let db = app.store.connection();
+    db.execute_unprepared("ALTER TABLE avatars RENAME TO avatars_away").await.expect("hide");
+    let page = app.get("/").await;
+    assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["retry-after"], "5");
+    assert!(page.text().await.expect("body").contains("Something went wrong"));
+
+    db.execute_unprepared("ALTER TABLE avatars_away RENAME TO avatars").await.expect("back");
+    let page = app.get("/").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("body").contains("Tom"));
+}
