@@ -1,7 +1,7 @@
 use migration::{Migrator, MigratorTrait};
 use persistence::db;
 
-use crate::{config::Config, startup::sweep_once};
+use crate::{config::Config, sweep::sweep_once};
 
 /// `guestroom migrate <up|down|status|fresh>`: manage the schema of `DATABASE_URL` by
 /// hand. (The server applies pending migrations by itself at start-up.)

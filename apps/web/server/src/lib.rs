@@ -13,5 +13,7 @@ pub mod edge;
 pub mod headers;
 /// The application builder, the router and the health endpoints.
 pub mod startup;
+/// The sweep of stale guests and expired records.
+pub mod sweep;
 /// Structured logging.
 pub mod telemetry;

@@ -14,8 +14,7 @@ use axum::{
     serve::ListenerExt,
 };
 use identity::{
-    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SessionPolicy,
-    SystemClock,
+    Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
     account::{Accounts, PasswordHasher},
     identify, refuse_cross_site,
 };
@@ -30,7 +29,7 @@ use tower_http::{
 
 use crate::{
     config::{Config, Environment},
-    edge, headers,
+    edge, headers, sweep,
 };
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
@@ -184,18 +183,6 @@ pub struct Application {
     guest_retention: chrono::Duration,
 }
 
-/// How often a running server sweeps (`sweep_once`).
-const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
-
-/// One sweep: guests not seen for `guest_retention`, old attempt counts, ended sessions
-/// past the longest session lifetime.
-pub async fn sweep_once(
-    store: &Store,
-    guest_retention: chrono::Duration,
-) -> Result<persistence::SweepReport, StoreError> {
-    store.sweep(guest_retention, SessionPolicy::default().absolute_lifetime).await
-}
-
 impl Application {
     /// Loads the keys, opens the database, applies pending migrations and binds the
     /// listening socket. Any failure stops here, before a single request is served.
@@ -285,19 +272,7 @@ impl Application {
     /// Serves until the process receives Ctrl-C or SIGTERM, then finishes open requests.
     /// Sweeps stale guests and expired records every hour meanwhile.
     pub async fn run_until_stopped(self) -> io::Result<()> {
-        let (store, retention) = (self.state.store.clone(), self.guest_retention);
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(SWEEP_EVERY);
-            loop {
-                every.tick().await;
-                match sweep_once(&store, retention).await {
-                    Ok(report) => tracing::info!(?report, "swept"),
-                    Err(error) => {
-                        tracing::error!(error = &error as &dyn std::error::Error, "sweep failed");
-                    }
-                }
-            }
-        });
+        sweep::every_hour(self.state.store.clone(), self.guest_retention);
         // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold back the last
         // chunk of a streamed page for ~40 ms.
         let listener = self.listener.tap_io(|stream| {

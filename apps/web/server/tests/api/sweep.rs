@@ -2,7 +2,7 @@
 //! who left is deleted with their avatars.
 
 use chrono::Duration;
-use server::startup::sweep_once;
+use server::sweep::sweep_once;
 
 use crate::{
     accounts::browser,

@@ -1,0 +1,34 @@
+//! The sweep of stale guests and expired records (`persistence::Store::sweep`): hourly in
+//! a running server, once from `guestroom sweep`.
+
+use identity::SessionPolicy;
+use persistence::{Store, StoreError, SweepReport};
+
+/// How often a running server sweeps.
+const EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// One sweep: guests not seen for `guest_retention`, old attempt counts, ended sessions
+/// past the longest session lifetime.
+pub async fn sweep_once(
+    store: &Store,
+    guest_retention: chrono::Duration,
+) -> Result<SweepReport, StoreError> {
+    store.sweep(guest_retention, SessionPolicy::default().absolute_lifetime).await
+}
+
+/// Sweeps now and then every hour, for as long as the server runs; a failure is logged
+/// and the next hour tries again.
+pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            every.tick().await;
+            match sweep_once(&store, guest_retention).await {
+                Ok(report) => tracing::info!(?report, "swept"),
+                Err(error) => {
+                    tracing::error!(error = &error as &dyn std::error::Error, "sweep failed");
+                }
+            }
+        }
+    });
+}
