@@ -37,6 +37,10 @@ pub struct Config {
     /// `GUEST_RETENTION_DAYS`: guests not seen for this many days are deleted with their
     /// avatars (default 90, at least 31; members are never deleted).
     pub guest_retention_days: u32,
+    /// `CLIENT_IP_HEADER`: behind a reverse proxy, the header it sets with the client's
+    /// address (`X-Forwarded-For`, `X-Real-IP`). Unset (the default), the connection's
+    /// peer is the client: set it only when every request comes through that proxy.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,6 +174,10 @@ impl Config {
                     expected: RETENTION,
                 })
             })?,
+            client_ip_header: lookup("CLIENT_IP_HEADER")
+                .filter(|s| !s.trim().is_empty())
+                .map(|name| parse(name.trim().to_owned(), "CLIENT_IP_HEADER", "a header name"))
+                .transpose()?,
             allowed_hosts: get("ALLOWED_HOSTS", "")
                 .split(',')
                 .map(|host| host.trim().to_ascii_lowercase())
@@ -342,6 +350,14 @@ mod tests {
         for bad in ["30", "0", "-1", "ninety"] {
             assert!(config(&[("GUEST_RETENTION_DAYS", bad)]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_client_ip_header_is_a_header_name() {
+        let set = config(&[("CLIENT_IP_HEADER", "X-Forwarded-For")]).expect("valid");
+        assert_eq!(set.client_ip_header.map(|h| h.to_string()), Some("x-forwarded-for".into()));
+        assert!(config(&[]).expect("defaults").client_ip_header.is_none());
+        assert!(config(&[("CLIENT_IP_HEADER", "X Forwarded")]).is_err());
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct AppState {
     pub https_only: bool,
     /// The host names requests may name (`Config::host_names`).
     pub allowed_hosts: Arc<[String]>,
+    /// `CLIENT_IP_HEADER`: the trusted proxy's header with the client's address.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -116,7 +118,7 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// health endpoints. Tests build it around their own state.
 ///
 /// Layers, outermost first: the security headers (`headers`), tracing, the host
-/// allow-list, response compression, panics contained, redirects kept here, the body
+/// allow-list, the client's address, response compression, panics contained, redirects kept here, the body
 /// limits, the cross-site write guard (so a refused request mints nothing), then the
 /// identity middleware (every page and server function sees a `Viewer`); page routes also preload
 /// their data (`preload_page`). Every layer that refuses answers with the app's typed
@@ -152,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(edge::contain_panics))
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.client_ip_header.clone(), edge::client_address))
         .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
@@ -238,6 +241,7 @@ impl Application {
             cross_site_guard,
             https_only,
             allowed_hosts,
+            client_ip_header: config.client_ip_header.clone(),
         };
 
         let requested = SocketAddr::new(config.bind_address, config.port);

@@ -21,13 +21,14 @@ pub fn viewer() -> Option<Viewer> {
     use_context::<http::request::Parts>()?.extensions.get::<Viewer>().copied()
 }
 
-/// The address of the client asking, for the attempt limits: the peer of the connection.
-/// (Behind a reverse proxy every request has the proxy's address; a trusted forwarding
-/// header is not read yet.)
+/// The address of the client asking, as the server worked it out (the connection's peer,
+/// or the trusted proxy's header when one is configured), put in every request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The address of the client asking, for the attempt limits.
 pub fn client_ip() -> Option<std::net::IpAddr> {
-    use axum::extract::ConnectInfo;
-    let parts = use_context::<http::request::Parts>()?;
-    parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+    use_context::<http::request::Parts>()?.extensions.get::<ClientIp>().map(|ip| ip.0)
 }
 
 /// Puts the page's Content-Security-Policy on the response: scripts only from our origin
