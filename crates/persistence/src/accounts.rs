@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait, sea_query::Expr,
 };
 
 use identity::{
@@ -88,17 +87,10 @@ impl Store {
     /// session issued before the change outlives it. Returns the new version.
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
-        let rows = member::Entity::update_many()
-            .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
-            .col_expr(
-                member::Column::SessionVersion,
-                Expr::col(member::Column::SessionVersion).add(1),
-            )
-            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(member::Column::OwnerId.eq(member.as_uuid()))
-            .exec_with_returning(&self.db)
-            .await?;
-        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+        self.bump_session_version_and(member, |update| {
+            update.col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
+        })
+        .await
     }
 
     /// Deletes the member with everything it owns or links to, in one transaction: the

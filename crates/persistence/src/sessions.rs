@@ -4,7 +4,7 @@
 use identity::{OwnerId, SessionId, account::Member};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, SqlErr,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, SqlErr, UpdateMany,
     sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 
@@ -74,15 +74,24 @@ impl Store {
     /// Returns the new version.
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
-        let rows = member::Entity::update_many()
+        self.bump_session_version_and(member, |update| update).await
+    }
+
+    /// [`Store::bump_session_version`] with more of the member's columns set by `also`,
+    /// in the same statement (a password change: the new hash).
+    pub(crate) async fn bump_session_version_and(
+        &self,
+        member: OwnerId,
+        also: impl FnOnce(UpdateMany<member::Entity>) -> UpdateMany<member::Entity>,
+    ) -> Result<i32> {
+        let update = member::Entity::update_many()
             .col_expr(
                 member::Column::SessionVersion,
                 Expr::col(member::Column::SessionVersion).add(1),
             )
             .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(member::Column::OwnerId.eq(member.as_uuid()))
-            .exec_with_returning(&self.db)
-            .await?;
+            .filter(member::Column::OwnerId.eq(member.as_uuid()));
+        let rows = also(update).exec_with_returning(&self.db).await?;
         rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
     }
 }

@@ -48,16 +48,12 @@ pub async fn refuse_unknown_hosts(
     if matches!(request.uri().path(), "/healthz" | "/readyz") {
         return next.run(request).await;
     }
-    let named = request.uri().host().map(str::to_owned).or_else(|| {
-        let host = request.headers().get(HOST)?.to_str().ok()?;
-        Some(host_name(host).to_owned())
-    });
-    let known = named.is_some_and(|host| {
-        let host = host.to_ascii_lowercase();
-        let bracketed =
-            if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
-        allowed.contains(&bracketed)
-    });
+    // The URI's host (HTTP/2, absolute-form) or the `Host` header's, IPv6 in brackets
+    // either way, as the allowed names are written.
+    let named =
+        request.uri().host().or_else(|| request.headers().get(HOST)?.to_str().ok().map(host_name));
+    let known =
+        named.is_some_and(|host| allowed.iter().any(|name| name.eq_ignore_ascii_case(host)));
     if known { next.run(request).await } else { refusal(request.headers(), ApiError::BadRequest) }
 }
 
@@ -100,14 +96,7 @@ pub async fn contain_panics(request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             tracing::error!("a request handler panicked");
-            let error = ApiError::Unavailable;
-            if json {
-                let body = serde_json::to_string(&error).unwrap_or_default();
-                let content_type = [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
-                (StatusCode::INTERNAL_SERVER_ERROR, content_type, body).into_response()
-            } else {
-                (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
-            }
+            typed(json, StatusCode::INTERNAL_SERVER_ERROR, &ApiError::Unavailable)
         }
     }
 }
@@ -117,11 +106,11 @@ pub async fn contain_panics(request: Request, next: Next) -> Response {
 /// make the app redirect to any site. A `Location` that is not a path here, or a URL of
 /// this host, becomes `/`.
 pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
-    let host = request.headers().get(HOST).and_then(|host| host.to_str().ok()).map(str::to_owned);
+    let host = request.headers().get(HOST).cloned();
     let mut response = next.run(request).await;
     let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
     if let Some(location) = location
-        && let local = local_target(location, host.as_deref())
+        && let local = local_target(location, host.as_ref().and_then(|h| h.to_str().ok()))
         && local != location
     {
         let safe = HeaderValue::from_str(&local).unwrap_or(HeaderValue::from_static("/"));
@@ -151,8 +140,13 @@ fn local_target(location: &str, host: Option<&str>) -> String {
 fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
     let status = error.status().and_then(|s| StatusCode::from_u16(s).ok());
     let status = status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if identity::http::accepts_json(headers) {
-        let body = serde_json::to_string(&error).unwrap_or_default();
+    typed(identity::http::accepts_json(headers), status, &error)
+}
+
+/// `error` with `status`: its code as JSON (`json`), or its sentence.
+fn typed(json: bool, status: StatusCode, error: &ApiError) -> Response {
+    if json {
+        let body = serde_json::to_string(error).unwrap_or_default();
         (status, [(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body)
             .into_response()
     } else {

@@ -16,11 +16,11 @@ pub async fn sweep_once(
     store.sweep(guest_retention, SessionPolicy::default().absolute_lifetime).await
 }
 
-/// Sweeps now and then every hour, for as long as the server runs; a failure is logged
-/// and the next hour tries again.
+/// Sweeps every hour, starting an hour after start-up (a restart does no extra work),
+/// for as long as the server runs; a failure is logged and the next hour tries again.
 pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(EVERY);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         loop {
             every.tick().await;
             match sweep_once(&store, guest_retention).await {
