@@ -7,6 +7,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Outside the clone by default, so a fresh clone on the same machine reuses the
 # dependency build (minutes on 2 cores). Override to build elsewhere.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/guestroom/target}"
+# A CI run builds once from a clean clone: incremental caches (tens of GB over a day of
+# runs) would only take disk.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 # Where the browser bundle is assembled; the server serves it (LEPTOS_SITE_ROOT).
 SITE_ROOT="$ROOT/target/site"
 WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen` pin in Cargo.toml
