@@ -12,6 +12,8 @@
 
 /// Accounts: members, emails, display names, password hashes, merge reports.
 pub mod account;
+/// Security events for the audit log.
+pub mod audit;
 /// Where time comes from.
 mod clock;
 /// The id that owns data.

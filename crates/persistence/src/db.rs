@@ -2,7 +2,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection,
+    ConnectOptions, Database, DatabaseConnection, DbBackend,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -61,4 +61,19 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
 /// Whether the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), StoreError> {
     Ok(db.ping().await?)
+}
+
+/// The pool's connections: how many are open and how many of those are idle (for the
+/// server's metrics).
+pub fn pool_usage(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+    }
 }

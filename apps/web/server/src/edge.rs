@@ -1,18 +1,19 @@
-//! What the server answers at its edge, around the app: unknown hosts, oversized bodies
-//! and panics, in the app's typed error; and redirects, which may only lead back to this
-//! origin.
+//! What the server answers at its edge, around the app: unknown hosts, oversized bodies,
+//! slow answers and panics, in the app's typed error; and redirects, which may only lead
+//! back to this origin.
 
 use app::error::ApiError;
 use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,
+    time::Duration,
 };
 
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{
         HeaderMap, HeaderName, HeaderValue, StatusCode,
-        header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION},
+        header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER},
     },
     middleware::Next,
     response::{IntoResponse, Response},
@@ -39,13 +40,14 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
 /// Refuses (400) a request whose host is not one of `allowed` (`Config::host_names`):
 /// a page served under a name an attacker controls (DNS rebinding) or links built from
 /// a forged `Host` never happen. Before the identity layer, so a refused request mints
-/// nothing. The health checks answer whatever the host: a load balancer asks by address.
+/// nothing. The health checks and `/metrics` answer whatever the host: a load balancer
+/// and a scraper ask by address.
 pub async fn refuse_unknown_hosts(
     State(allowed): State<Arc<[String]>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+    if matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics") {
         return next.run(request).await;
     }
     // The URI's host (HTTP/2, absolute-form) or the `Host` header's, IPv6 in brackets
@@ -101,6 +103,20 @@ pub async fn contain_panics(request: Request, next: Next) -> Response {
     }
 }
 
+/// The whole answer within `limit` (`REQUEST_TIMEOUT_SECS`): a request still running then
+/// (a database that stopped answering, a body trickling in) is answered 503 with the
+/// typed error, and its work is dropped.
+pub async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let json = identity::http::accepts_json(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(?limit, "a request ran past its deadline");
+            typed(json, StatusCode::SERVICE_UNAVAILABLE, &ApiError::Unavailable)
+        }
+    }
+}
+
 /// Keeps every redirect on this origin. Leptos answers a plain form post by sending the
 /// browser back to the request's `Referer`, a header the client chooses: a script could
 /// make the app redirect to any site. A `Location` that is not a path here, or a URL of
@@ -136,11 +152,16 @@ fn local_target(location: &str, host: Option<&str>) -> String {
 }
 
 /// An error answered at the edge, before the app: JSON for clients that accept it (the
-/// shape every server function's errors have), a plain sentence otherwise.
-fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
+/// shape every server function's errors have), a plain sentence otherwise; with
+/// `Retry-After` when the error says when.
+pub(crate) fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
     let status = error.status().and_then(|s| StatusCode::from_u16(s).ok());
     let status = status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    typed(identity::http::accepts_json(headers), status, &error)
+    let mut response = typed(identity::http::accepts_json(headers), status, &error);
+    if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
+        response.headers_mut().insert(RETRY_AFTER, seconds.into());
+    }
+    response
 }
 
 /// `error` with `status`: its code as JSON (`json`), or its sentence.

@@ -7,10 +7,16 @@
 pub mod cli;
 /// Settings from environment variables.
 pub mod config;
-/// Refusals answered before the app runs (oversized bodies).
+/// Refusals answered before the app runs (unknown hosts, oversized bodies, deadlines).
 pub mod edge;
 /// Security headers on every response.
 pub mod headers;
+/// Rate limits and load shedding.
+pub mod limits;
+/// `/metrics` and the counts behind it.
+pub mod observe;
+/// Serving connections, with timeouts and a shutdown deadline.
+pub mod serve;
 /// The application builder, the router and the health endpoints.
 pub mod startup;
 /// The sweep of stale guests and expired records.

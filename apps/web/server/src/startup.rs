@@ -1,4 +1,4 @@
-use std::{io, net::SocketAddr, path::Path, sync::Arc};
+use std::{future::Future, io, net::SocketAddr, path::Path, sync::Arc};
 
 use app::{App, OUTPUT_NAME, shell};
 use axum::{
@@ -11,7 +11,6 @@ use axum::{
     middleware::{Next, from_fn_with_state},
     response::Response,
     routing::get,
-    serve::ListenerExt,
 };
 use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
@@ -20,23 +19,26 @@ use identity::{
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
 use persistence::{Store, StoreError, db};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
+    timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
 };
 
 use crate::{
-    config::{Config, Environment},
-    edge, headers, sweep,
+    config::{Config, Environment, Secret, Timeouts},
+    edge, headers,
+    limits::{self, Limits},
+    observe, serve, sweep,
 };
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
 pub const DEV_SECRET_PATH: &str = "data/auth_secret";
 
-/// Paths that carry no identity: static files and health checks get no cookie.
-const ANONYMOUS_PATHS: [&str; 3] = ["/pkg/", "/healthz", "/readyz"];
+/// Paths that carry no identity: static files, health checks and metrics get no cookie.
+const ANONYMOUS_PATHS: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
 
 /// What every handler and server function can reach.
 #[derive(Clone, Debug)]
@@ -53,6 +55,14 @@ pub struct AppState {
     pub allowed_hosts: Arc<[String]>,
     /// `CLIENT_IP_HEADER`: the trusted proxy's header with the client's address.
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// Rate limits and the cap on requests in flight.
+    pub limits: Limits,
+    /// `REQUEST_TIMEOUT_SECS` and `HEADER_TIMEOUT_SECS` (the latter also bounds the body).
+    pub timeouts: Timeouts,
+    /// Renders `/metrics`.
+    pub metrics: PrometheusHandle,
+    /// `METRICS_TOKEN`: lets a scraper on another machine read `/metrics`.
+    pub metrics_token: Option<Secret>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -117,12 +127,14 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// The whole application as one router: pages, server functions, the bundle and the
 /// health endpoints. Tests build it around their own state.
 ///
-/// Layers, outermost first: the security headers (`headers`), tracing, the host
-/// allow-list, the client's address, response compression, panics contained, redirects kept here, the body
-/// limits, the cross-site write guard (so a refused request mints nothing), then the
-/// identity middleware (every page and server function sees a `Viewer`); page routes also preload
-/// their data (`preload_page`). Every layer that refuses answers with the app's typed
-/// error (`app::error::ApiError`) when the client accepts JSON.
+/// Layers, outermost first: the security headers (`headers`), tracing, metrics, load
+/// shedding, the host allow-list, the client's address, the request deadline and body
+/// timeout, response compression, panics contained, redirects kept here, the body limits,
+/// the cross-site write guard (so a refused request mints nothing), the identity
+/// middleware (every page and server function sees a `Viewer`), then the rate limits
+/// (which need the viewer); page routes also preload their data (`preload_page`). Every
+/// layer that refuses answers with the app's typed error (`app::error::ApiError`) when
+/// the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -144,8 +156,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), preload_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(observe::metrics))
         .nest_service("/pkg", bundle(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
         .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
@@ -154,8 +168,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(edge::contain_panics))
         // Pages and server-function replies; the bundle is already compressed on disk.
         .layer(CompressionLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
+        .layer(from_fn_with_state(state.timeouts.request, edge::deadline))
         .layer(from_fn_with_state(state.client_ip_header.clone(), edge::client_address))
         .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
+        .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
+        .layer(axum::middleware::from_fn(observe::measure))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     headers::secure(app, https_only)
@@ -242,6 +260,10 @@ impl Application {
             https_only,
             allowed_hosts,
             client_ip_header: config.client_ip_header.clone(),
+            limits: Limits::new(&config.traffic),
+            timeouts: config.timeouts,
+            metrics: observe::recorder(),
+            metrics_token: config.metrics_token.clone(),
         };
 
         let requested = SocketAddr::new(config.bind_address, config.port);
@@ -273,20 +295,20 @@ impl Application {
         format!("http://{}", self.address)
     }
 
-    /// Serves until the process receives Ctrl-C or SIGTERM, then finishes open requests.
-    /// Sweeps stale guests and expired records every hour meanwhile.
+    /// Serves until the process receives Ctrl-C or SIGTERM, then lets the requests in
+    /// flight finish (up to `SHUTDOWN_TIMEOUT_SECS`).
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// [`Application::run_until_stopped`], stopping when `stop` completes instead of on a
+    /// signal. Sweeps stale guests and expired records every hour meanwhile, and forgets
+    /// the rate-limit buckets of quiet clients every minute.
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> io::Result<()> {
         sweep::every_hour(self.state.store.clone(), self.guest_retention);
-        // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold back the last
-        // chunk of a streamed page for ~40 ms.
-        let listener = self.listener.tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::warn!(%error, "cannot set TCP_NODELAY");
-            }
-        });
-        // The peer's address reaches handlers as `ConnectInfo`, for the attempt limits.
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+        self.state.limits.forget_idle_every_minute();
+        let timeouts = self.state.timeouts;
+        serve::serve(self.listener, router(self.state), timeouts, stop).await
     }
 }
 
@@ -328,5 +350,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

@@ -24,7 +24,16 @@ pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
         loop {
             every.tick().await;
             match sweep_once(&store, guest_retention).await {
-                Ok(report) => tracing::info!(?report, "swept"),
+                Ok(report) => {
+                    tracing::info!(?report, "swept");
+                    for (what, count) in [
+                        ("guests", report.guests),
+                        ("attempts", report.attempts),
+                        ("ended_sessions", report.ended_sessions),
+                    ] {
+                        metrics::counter!("guestroom_swept_total", "what" => what).increment(count);
+                    }
+                }
                 Err(error) => {
                     tracing::error!(error = &error as &dyn std::error::Error, "sweep failed");
                 }

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use super::{AccountError, Accounts, Member, Password, limits::Action};
-use crate::{AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure};
+use crate::{AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure, audit};
 
 impl<S: AccountStore> Accounts<S> {
     /// Ends this session of `member` (a sign-out), so a copy of its cookie reaches
@@ -16,8 +16,11 @@ impl<S: AccountStore> Accounts<S> {
         member: OwnerId,
         session: Option<SessionId>,
     ) -> Result<(), AccountError<S::Error>> {
-        let Some(session) = session else { return Ok(()) };
-        self.store.end_session(member, session).await.map_err(gone_or_store)
+        let ended = match session {
+            Some(session) => self.store.end_session(member, session).await.map_err(gone_or_store),
+            None => Ok(()),
+        };
+        recorded("sign_out", member, None, ended)
     }
 
     /// Ends every session of `member` ("sign out everywhere"): sessions issued before are
@@ -26,13 +29,25 @@ impl<S: AccountStore> Accounts<S> {
         &self,
         member: OwnerId,
     ) -> Result<i32, AccountError<S::Error>> {
-        self.store.bump_session_version(member).await.map_err(gone_or_store)
+        let bumped = self.store.bump_session_version(member).await.map_err(gone_or_store);
+        recorded("sign_out_everywhere", member, None, bumped)
     }
 
     /// Replaces the password after checking the current one, and ends every session the
     /// member holds. Returns the member as it now is, so the caller can issue this
     /// browser a session at the new version (it stays signed in; the others do not).
     pub async fn change_password(
+        &self,
+        member: OwnerId,
+        current: &str,
+        new: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Member, AccountError<S::Error>> {
+        let changed = self.try_change_password(member, current, new, client).await;
+        recorded("password_change", member, client, changed)
+    }
+
+    async fn try_change_password(
         &self,
         member: OwnerId,
         current: &str,
@@ -56,8 +71,11 @@ impl<S: AccountStore> Accounts<S> {
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<(), AccountError<S::Error>> {
-        let member = self.confirm_password(member, password, client).await?;
-        self.store.delete_member(member.id).await.map_err(gone_or_store)
+        let deleted = match self.confirm_password(member, password, client).await {
+            Ok(member) => self.store.delete_member(member.id).await.map_err(gone_or_store),
+            Err(error) => Err(error),
+        };
+        recorded("account_deletion", member, client, deleted)
     }
 
     /// The member, when `password` is theirs ([`AccountError::WrongCredentials`] when it
@@ -82,6 +100,17 @@ impl<S: AccountStore> Accounts<S> {
         let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
         if matches { Ok(member) } else { Err(AccountError::WrongCredentials) }
     }
+}
+
+/// `result`, after its audit line.
+fn recorded<T, E>(
+    event: &'static str,
+    member: OwnerId,
+    client: Option<IpAddr>,
+    result: Result<T, AccountError<E>>,
+) -> Result<T, AccountError<E>> {
+    audit::record(event, audit::outcome(&result), Some(member), client);
+    result
 }
 
 /// A member deleted between reading and writing is [`AccountError::NoSuchMember`].

@@ -6,7 +6,7 @@ use std::{net::IpAddr, sync::Arc};
 
 use tokio::sync::Semaphore;
 
-use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure};
+use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
 
 use super::{
     DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
@@ -83,6 +83,19 @@ impl<S: AccountStore> Accounts<S> {
         display_name: &str,
         client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
+        let upgrade = self.try_sign_up(guest, email, password, display_name, client).await;
+        record_upgrade("sign_up", &upgrade, client);
+        upgrade
+    }
+
+    async fn try_sign_up(
+        &self,
+        guest: OwnerId,
+        email: &str,
+        password: &str,
+        display_name: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
         let email = Email::parse(email).map_err(AccountError::Invalid)?;
         let password = Password::parse_new(password).map_err(AccountError::Invalid)?;
         let display_name = match display_name.trim() {
@@ -120,6 +133,18 @@ impl<S: AccountStore> Accounts<S> {
     /// password are the same error after the same work (a dummy hash is verified when
     /// there is no account), so neither timing nor answer tells which accounts exist.
     pub async fn sign_in(
+        &self,
+        guest: Option<OwnerId>,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let upgrade = self.try_sign_in(guest, email, password, client).await;
+        record_upgrade("sign_in", &upgrade, client);
+        upgrade
+    }
+
+    async fn try_sign_in(
         &self,
         guest: Option<OwnerId>,
         email: &str,
@@ -169,6 +194,27 @@ impl<S: AccountStore> Accounts<S> {
             Ok(done) => done,
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
         }
+    }
+}
+
+/// The audit line of a sign-up or sign-in, and one more when avatars came along.
+fn record_upgrade<E>(
+    event: &'static str,
+    upgrade: &Result<Upgrade, AccountError<E>>,
+    client: Option<IpAddr>,
+) {
+    let member = upgrade.as_ref().ok().map(|upgrade| upgrade.member.id);
+    audit::record(event, audit::outcome(upgrade), member, client);
+    if let Ok(Upgrade { member, merge }) = upgrade
+        && merge.moved_avatars > 0
+    {
+        tracing::info!(
+            target: audit::TARGET,
+            event = "guest_merged",
+            outcome = "success",
+            member = %member.id,
+            avatars = merge.moved_avatars,
+        );
     }
 }
 

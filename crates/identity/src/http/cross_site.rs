@@ -63,7 +63,14 @@ pub async fn refuse_cross_site(
     if guard.allows(request.method(), request.headers()) {
         return next.run(request).await;
     }
-    tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site write refused");
+    tracing::info!(
+        target: crate::audit::TARGET,
+        event = "cross_site_write",
+        outcome = "refused",
+        method = %request.method(),
+        path = request.uri().path(),
+        origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()),
+    );
     Refusal::Forbidden.respond(request.headers())
 }
 

@@ -141,6 +141,7 @@ impl<S: IdentityStore> Identity<S> {
         let is_write = !is_safe(method);
         if (is_write || refreshed.is_some()) && !self.is_current(&session, headers).await? {
             if is_write {
+                crate::audit::record("revoked_session", "refused", Some(session.member), None);
                 let mut response = Refusal::SignedOut.respond(headers);
                 response.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
                 return Err(response);
@@ -270,6 +271,11 @@ pub async fn identify<S: IdentityStore>(
         request.extensions_mut().insert(new_guest);
     }
     let mut response = next.run(request).await;
+    // A request refused for its rate mints nothing: the refused client gets no fresh
+    // guest to carry on with.
+    if visit == GuestVisit::New && response.status() == http::StatusCode::TOO_MANY_REQUESTS {
+        cookies.clear();
+    }
     // A handler that changed the identity (sign-in, sign-out) set the cookies itself;
     // the middleware's own (a minted or refreshed token) would undo that.
     if sets_identity_cookie(response.headers()) {

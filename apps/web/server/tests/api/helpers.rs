@@ -39,23 +39,25 @@ fn test_config_with(database_dir: &tempfile::TempDir, settings: &[(&str, &str)])
     .expect("test configuration is valid")
 }
 
-/// Everything the test binary's apps logged at WARN or above, one line per event. The
-/// apps of all tests share it, so a test looks for a message only it can cause.
-pub fn warnings_logged() -> String {
+/// Everything the test binary's apps logged at WARN or above, and their audit lines, one
+/// line per event. The apps of all tests share it, so a test looks for a message only it
+/// can cause.
+pub fn logged() -> String {
     let lines = LOG.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
     String::from_utf8_lossy(&lines).into_owned()
 }
 
 static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
 
-/// Sends the apps' WARN and ERROR events to [`warnings_logged`] (once per test binary).
+/// Sends the apps' WARN and ERROR events and audit lines to [`logged`] (once per
+/// test binary).
 fn capture_logs() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let log = Arc::clone(LOG.get_or_init(Default::default));
         let writer = move || LogWriter(Arc::clone(&log));
         let _ = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::WARN)
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,audit=info"))
             .with_ansi(false)
             .with_writer(writer)
             .try_init();
@@ -81,6 +83,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// An instance with some settings of the test's own (`AUTH_ATTEMPTS_PER_IP`, say).
 pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    spawn_app_until(settings, std::future::pending()).await.0
+}
+
+/// An instance that stops serving when `stop` completes; the handle ends when it has
+/// shut down.
+pub async fn spawn_app_until(
+    settings: &[(&str, &str)],
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (TestApp, tokio::task::JoinHandle<std::io::Result<()>>) {
     capture_logs();
     let database_dir = tempfile::tempdir().expect("temporary folder");
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("date"));
@@ -89,14 +100,14 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
         Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("app starts");
     let address = app.url();
     let (store, identity) = (app.store().clone(), app.identity().clone());
-    tokio::spawn(app.run_until_stopped());
+    let serving = tokio::spawn(app.run_until(stop));
     // A request that hangs fails its test within the timeout instead of stalling the run.
     let builder = || {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(20))
     };
-    TestApp {
+    let app = TestApp {
         address,
         client: builder().cookie_store(true).build().expect("http client"),
         bare_client: builder().build().expect("http client"),
@@ -104,7 +115,8 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
         identity,
         clock,
         _database_dir: database_dir,
-    }
+    };
+    (app, serving)
 }
 
 impl TestApp {

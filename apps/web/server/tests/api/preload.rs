@@ -6,7 +6,7 @@ use http::{Method, Request};
 use identity::{NewGuest, OwnerId, Viewer};
 
 use crate::{
-    helpers::{spawn_app, warnings_logged},
+    helpers::{logged, spawn_app},
     roster::{call, create},
 };
 
@@ -90,7 +90,7 @@ async fn head_of_the_home_page_answers_like_get_and_logs_no_error() {
     let content_type = head.headers()["content-type"].to_str().expect("ascii").to_owned();
     assert!(content_type.starts_with("text/html"), "{content_type}");
     // Without its data the page would render an error and log it (once per such render).
-    let logged = warnings_logged();
+    let logged = logged();
     assert!(!logged.contains("rendered without its data"), "{logged}");
     assert!(app.get("/").await.text().await.expect("body").contains("Tom"));
 }

@@ -1,0 +1,140 @@
+use super::*;
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    Config::from_lookup(|name| {
+        vars.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned())
+    })
+}
+
+#[test]
+fn defaults_run_on_a_sqlite_file_on_port_3000() {
+    let config = config(&[]).expect("defaults are valid");
+    assert_eq!(config.database_url.expose(), Config::DEFAULT_DATABASE_URL);
+    assert_eq!(config.port, 3000);
+    assert_eq!(config.bind_address.to_string(), "127.0.0.1");
+    assert_eq!(config.log_format, LogFormat::Pretty);
+    assert_eq!(config.attempt_limits, Limits::default());
+}
+
+#[test]
+fn attempt_limits_are_whole_numbers() {
+    let three = config(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).expect("valid");
+    assert_eq!(three.attempt_limits.per_email, 3);
+    let error = config(&[("AUTH_ATTEMPTS_PER_IP", "lots")]).expect_err("invalid");
+    assert!(error.to_string().starts_with("AUTH_ATTEMPTS_PER_IP is invalid"), "{error}");
+}
+
+#[test]
+fn a_port_that_is_not_a_number_is_rejected_by_name() {
+    let error = config(&[("PORT", "eighty")]).expect_err("invalid");
+    assert!(error.to_string().starts_with("PORT is invalid"), "{error}");
+}
+
+#[test]
+fn an_unknown_log_format_is_rejected() {
+    assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
+}
+
+#[test]
+fn the_auth_secret_never_prints() {
+    let config =
+        config(&[("AUTH_SECRET", "correct-horse-battery-staple-0123456789")]).expect("valid");
+    assert!(!format!("{config:?}").contains("correct-horse"));
+}
+
+#[test]
+fn a_public_origin_is_an_origin_and_nothing_more() {
+    let ok = config(&[("PUBLIC_ORIGIN", "https://guestroom.example/")]).expect("valid");
+    assert_eq!(ok.public_origin.as_deref(), Some("https://guestroom.example"));
+    for bad in [
+        "guestroom.example",
+        "ftp://guestroom.example",
+        "https://guestroom.example/app",
+        "https://guestroom.example?x=1",
+        "https://user@guestroom.example",
+    ] {
+        let error = config(&[("PUBLIC_ORIGIN", bad)]).expect_err(bad);
+        assert!(error.to_string().starts_with("PUBLIC_ORIGIN is invalid"), "{error}");
+    }
+}
+
+#[test]
+fn the_allowed_hosts_are_loopback_the_bind_address_and_the_public_origin() {
+    let hosts = config(&[
+        ("BIND_ADDRESS", "192.0.2.10"),
+        ("PUBLIC_ORIGIN", "https://Guestroom.Example"),
+        ("ALLOWED_HOSTS", "www.guestroom.example, "),
+    ])
+    .expect("valid")
+    .host_names();
+    assert_eq!(
+        hosts,
+        [
+            "localhost",
+            "127.0.0.1",
+            "[::1]",
+            "192.0.2.10",
+            "guestroom.example",
+            "www.guestroom.example"
+        ]
+    );
+    let everywhere = config(&[("BIND_ADDRESS", "0.0.0.0")]).expect("valid").host_names();
+    assert_eq!(everywhere, ["localhost", "127.0.0.1", "[::1]"]);
+}
+
+#[test]
+fn guests_are_kept_longer_than_their_tokens_live() {
+    assert_eq!(config(&[]).expect("defaults").guest_retention_days, 90);
+    assert_eq!(config(&[("GUEST_RETENTION_DAYS", "31")]).expect("valid").guest_retention_days, 31);
+    for bad in ["30", "0", "-1", "ninety"] {
+        assert!(config(&[("GUEST_RETENTION_DAYS", bad)]).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_client_ip_header_is_a_header_name() {
+    let set = config(&[("CLIENT_IP_HEADER", "X-Forwarded-For")]).expect("valid");
+    assert_eq!(set.client_ip_header.map(|h| h.to_string()), Some("x-forwarded-for".into()));
+    assert!(config(&[]).expect("defaults").client_ip_header.is_none());
+    assert!(config(&[("CLIENT_IP_HEADER", "X Forwarded")]).is_err());
+}
+
+#[test]
+fn an_unknown_environment_is_rejected() {
+    assert!(config(&[("APP_ENV", "staging")]).is_err());
+}
+
+#[test]
+fn a_database_password_never_prints() {
+    let url = DatabaseUrl::new("postgres://app:hunter2@db.internal:5432/guestroom");
+    assert_eq!(format!("{url:?}"), "postgres://app:[redacted]@db.internal:5432/guestroom");
+    let config = config(&[("DATABASE_URL", url.expose())]).expect("valid");
+    assert!(!format!("{config:?}").contains("hunter2"));
+}
+
+#[test]
+fn traffic_limits_and_timeouts_have_defaults_and_refuse_zero() {
+    let defaults = config(&[]).expect("defaults");
+    assert_eq!(defaults.traffic.writes_per_owner.get(), 120);
+    assert_eq!(defaults.traffic.max_in_flight, 512);
+    assert_eq!(defaults.timeouts.header, std::time::Duration::from_secs(10));
+    let set = config(&[("NEW_GUESTS_PER_MINUTE_PER_IP", "5"), ("REQUEST_TIMEOUT_SECS", "2")])
+        .expect("valid");
+    assert_eq!(set.traffic.new_guests_per_ip.get(), 5);
+    assert_eq!(set.timeouts.request, std::time::Duration::from_secs(2));
+    for (name, bad) in [
+        ("WRITES_PER_MINUTE_PER_IP", "0"),
+        ("MAX_REQUESTS_IN_FLIGHT", "0"),
+        ("HEADER_TIMEOUT_SECS", "0"),
+        ("SHUTDOWN_TIMEOUT_SECS", "soon"),
+    ] {
+        let error = config(&[(name, bad)]).expect_err(bad);
+        assert!(error.to_string().starts_with(&format!("{name} is invalid")), "{error}");
+    }
+}
+
+#[test]
+fn the_metrics_token_never_prints() {
+    let config = config(&[("METRICS_TOKEN", "scrape-secret-123")]).expect("valid");
+    assert!(!format!("{config:?}").contains("scrape-secret"));
+}

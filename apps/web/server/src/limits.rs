@@ -1,0 +1,202 @@
+//! Rate limits and load shedding: what keeps one client, or a flood, from taking the
+//! server and its database away from everyone else.
+//!
+//! **Where the buckets live.** In this process's memory (`governor`'s GCRA buckets, one
+//! atomic per key). They guard this instance's CPU and the writes it sends to the
+//! database, and cost nothing per request; with several instances behind a load balancer
+//! a client gets each instance's budget (three instances, three times the writes). The
+//! limit that must hold across instances — guesses at a password — lives in the database
+//! instead (`identity::account::limits`, the `attempts` table), where the total counts.
+
+use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+
+use app::{error::ApiError, server::ClientIp};
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, Method, header::RETRY_AFTER},
+    middleware::Next,
+    response::Response,
+};
+use governor::{
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+};
+use identity::{NewGuest, OwnerId, Viewer};
+use tokio::sync::Semaphore;
+
+use crate::{config::Traffic, edge};
+
+/// One bucket per key, refilled at a steady rate, a minute's worth at most.
+#[derive(Debug)]
+struct Buckets<K: std::hash::Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+    name: &'static str,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Buckets<K> {
+    fn per_minute(name: &'static str, quota: NonZeroU32) -> Self {
+        Self { limiter: RateLimiter::keyed(Quota::per_minute(quota)), name }
+    }
+
+    /// `Ok` when `key` has a token left (and takes it), else how long until it has one.
+    fn take(&self, key: &K) -> Result<(), Refused> {
+        self.limiter.check_key(key).map_err(|not_until| Refused {
+            limit: self.name,
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+
+    /// Forgets keys whose bucket is full again, so memory follows the active clients.
+    fn forget_idle(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+}
+
+/// Which limit refused, and when to try again.
+#[derive(Debug)]
+struct Refused {
+    limit: &'static str,
+    retry_after: Duration,
+}
+
+/// The traffic limits of one instance. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    writes_per_ip: Buckets<IpAddr>,
+    writes_per_owner: Buckets<OwnerId>,
+    new_guests_per_ip: Buckets<IpAddr>,
+    in_flight: Arc<Semaphore>,
+}
+
+impl Limits {
+    pub fn new(traffic: &Traffic) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                writes_per_ip: Buckets::per_minute("writes_per_ip", traffic.writes_per_ip),
+                writes_per_owner: Buckets::per_minute("writes_per_owner", traffic.writes_per_owner),
+                new_guests_per_ip: Buckets::per_minute(
+                    "new_guests_per_ip",
+                    traffic.new_guests_per_ip,
+                ),
+                in_flight: Arc::new(Semaphore::new(traffic.max_in_flight)),
+            }),
+        }
+    }
+
+    /// Drops the buckets of clients that went quiet; run every minute.
+    pub fn forget_idle(&self) {
+        let inner = &self.inner;
+        inner.writes_per_ip.forget_idle();
+        inner.writes_per_owner.forget_idle();
+        inner.new_guests_per_ip.forget_idle();
+    }
+
+    /// [`Limits::forget_idle`] every minute, in the background, for as long as the
+    /// process runs.
+    pub fn forget_idle_every_minute(&self) {
+        let limits = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limits.forget_idle();
+            }
+        });
+    }
+
+    /// Whether this request may go on: a request that mints a guest takes from its
+    /// address's new-guest bucket; a write takes from its address's and its owner's.
+    fn admit(&self, request: &Request) -> Result<(), Refused> {
+        let inner = &self.inner;
+        let extensions = request.extensions();
+        let ip = extensions.get::<ClientIp>().map(|ClientIp(ip)| per_network(*ip));
+        if extensions.get::<NewGuest>().is_some() {
+            if let Some(ip) = ip {
+                inner.new_guests_per_ip.take(&ip)?;
+            }
+            metrics::counter!("guestroom_guests_minted_total").increment(1);
+        }
+        if only_reads(request) {
+            return Ok(());
+        }
+        if let Some(ip) = ip {
+            inner.writes_per_ip.take(&ip)?;
+        }
+        if let Some(viewer) = extensions.get::<Viewer>() {
+            inner.writes_per_owner.take(&viewer.owner_id())?;
+        }
+        Ok(())
+    }
+}
+
+/// An IPv6 client is counted by its /64: one subscriber usually holds the whole prefix,
+/// and could otherwise take a fresh address per request.
+fn per_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mask = !0u128 << 64;
+            IpAddr::V6((u128::from(v6) & mask).into())
+        }
+    }
+}
+
+/// Server functions that only read, though called by POST (the default of Leptos's
+/// server functions): not writes, so not in the write buckets.
+const READS_BY_POST: [&str; 1] = ["/api/roster/list"];
+
+/// Whether the request changes nothing: a safe method, or a read by POST.
+fn only_reads(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || READS_BY_POST.contains(&request.uri().path())
+}
+
+/// The rate limits, inside the identity layer (they need the viewer and whether this
+/// request minted it). Over a limit: 429 with `Retry-After` and the typed error, an audit
+/// line, and no guest minted (the identity layer sets no cookie on a 429).
+pub async fn throttle(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    match limits.admit(&request) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => {
+            // Rounded up: "try again in 0 seconds" would invite the same refusal.
+            let seconds = refused.retry_after.as_secs() + 1;
+            let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
+            metrics::counter!("guestroom_rate_limited_total", "limit" => refused.limit)
+                .increment(1);
+            tracing::info!(
+                target: identity::audit::TARGET,
+                event = "rate_limit",
+                outcome = "refused",
+                limit = refused.limit,
+                client = client.map(tracing::field::display),
+            );
+            edge::refusal(
+                request.headers(),
+                ApiError::TooManyRequests { retry_after: Some(seconds) },
+            )
+        }
+    }
+}
+
+/// Load shedding: at most `MAX_REQUESTS_IN_FLIGHT` requests are served at once; one more
+/// is answered 503 with `Retry-After: 1` straight away, so a flood meets fast refusals
+/// instead of a queue that grows until everything times out. The health checks are never
+/// shed: a load balancer must still see the process alive.
+pub async fn shed_load(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
+    let Ok(_permit) = Arc::clone(&limits.inner.in_flight).try_acquire_owned() else {
+        metrics::counter!("guestroom_requests_shed_total").increment(1);
+        let mut response = edge::refusal(request.headers(), ApiError::Unavailable);
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
+    next.run(request).await
+}

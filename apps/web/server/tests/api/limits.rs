@@ -1,0 +1,121 @@
+//! The traffic limits, attacked: a script that makes a guest per request, a client that
+//! writes without pause, a flood past the cap on requests in flight.
+
+use std::time::Duration;
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+use crate::{
+    helpers::{TestApp, logged, set_cookies, spawn_app_with},
+    roster::{call, names},
+};
+
+/// A client that keeps its cookies: one guest.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().expect("client")
+}
+
+fn retry_after(response: &reqwest::Response) -> u64 {
+    let value = response.headers().get("retry-after").expect("Retry-After");
+    value.to_str().expect("ascii").parse().expect("seconds")
+}
+
+#[tokio::test]
+async fn a_script_that_makes_a_guest_per_request_is_refused_and_gets_no_guest() {
+    let app = spawn_app_with(&[("NEW_GUESTS_PER_MINUTE_PER_IP", "3")]).await;
+    // A visitor who keeps the cookie is a new guest once.
+    assert_eq!(app.get("/").await.status(), 200);
+    for _ in 0..2 {
+        let response = app.get_with_cookie("/", None).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(set_cookies(response.headers()).len(), 1, "a guest is minted");
+    }
+    let refused = app.get_with_cookie("/", None).await;
+    assert_eq!(refused.status(), 429);
+    assert!((1..=60).contains(&retry_after(&refused)));
+    assert!(set_cookies(refused.headers()).is_empty(), "a refused request mints no guest");
+    assert!(logged().contains("new_guests_per_ip"), "the refusal is in the audit log");
+    // The visitor with a cookie goes on.
+    assert_eq!(app.get("/").await.status(), 200);
+    let (status, body) =
+        call(&app, &app.client, "create", &[("emoji", "🦊"), ("name", "Fox")]).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_guest_that_writes_without_pause_is_refused_and_nothing_more_is_stored() {
+    let app = spawn_app_with(&[("WRITES_PER_MINUTE_PER_OWNER", "3")]).await;
+    let guest = browser();
+    for name in ["One", "Two", "Three"] {
+        let (status, body) = call(&app, &guest, "create", &[("emoji", "🦊"), ("name", name)]).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = call(&app, &guest, "create", &[("emoji", "🦊"), ("name", "Four")]).await;
+    assert_eq!(status, 429);
+    assert!(body.as_str().is_some_and(|code| code.starts_with("too_many_requests")), "{body}");
+    // Reads are not writes, and another guest has its own budget.
+    assert_eq!(names(&app, &guest).await, ["One", "Two", "Three"]);
+    let (status, _) = call(&app, &browser(), "create", &[("emoji", "🐙"), ("name", "Other")]).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn one_address_writing_as_many_guests_is_refused() {
+    let app = spawn_app_with(&[("WRITES_PER_MINUTE_PER_IP", "2")]).await;
+    for expected in [200, 200, 429] {
+        let (status, body) =
+            call(&app, &browser(), "create", &[("emoji", "🦊"), ("name", "Fox")]).await;
+        assert_eq!(status, expected, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn past_the_cap_on_requests_in_flight_requests_are_shed_at_once() {
+    let app = spawn_app_with(&[("MAX_REQUESTS_IN_FLIGHT", "1")]).await;
+    // A write whose body never finishes holds the one place.
+    let mut held = open_slow_post(&app).await;
+    let shed = app.get_with_cookie("/", None).await;
+    assert_eq!(shed.status(), 503);
+    assert_eq!(shed.headers()["retry-after"], "1");
+    // The health checks are never shed.
+    assert_eq!(app.get_with_cookie("/healthz", None).await.status(), 200);
+    // Once it is answered, the next request is served.
+    held.write_all(b"y").await.expect("rest of the body");
+    let mut answer = [0u8; 12];
+    held.read_exact(&mut answer).await.expect("an answer");
+    assert!(answer.starts_with(b"HTTP/1.1"), "{}", String::from_utf8_lossy(&answer));
+    drop(held);
+    let served = wait_for(|| app.get_with_cookie("/", None)).await;
+    assert_eq!(served, 200);
+}
+
+/// A POST to a server function whose declared body is one byte longer than what is sent.
+pub async fn open_slow_post(app: &TestApp) -> TcpStream {
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.expect("connect");
+    let head = format!(
+        "POST /api/roster/create HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2\r\n\r\nx"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    // Long enough for the server to have read the headers and begun waiting on the body.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream
+}
+
+/// The status of `request`, retried for up to two seconds until it is not a 503.
+async fn wait_for<F: std::future::Future<Output = reqwest::Response>>(
+    request: impl Fn() -> F,
+) -> u16 {
+    for _ in 0..20 {
+        let status = request().await.status().as_u16();
+        if status != 503 {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    503
+}

@@ -1,0 +1,41 @@
+//! Security events, one line each, for the audit log: what happened, to which member,
+//! from which address — never a password, a token or an email address. They are
+//! `tracing` events with the target [`TARGET`] and the fields `event` and `outcome`; the
+//! application decides where they go (Guestroom's server writes them as JSON lines and
+//! counts them in its metrics).
+
+use std::net::IpAddr;
+
+use crate::{OwnerId, account::AccountError};
+
+/// The `tracing` target of every audit event.
+pub const TARGET: &str = "audit";
+
+/// One security event. `member` and `client` are left out when unknown.
+pub fn record(
+    event: &'static str,
+    outcome: &'static str,
+    member: Option<OwnerId>,
+    client: Option<IpAddr>,
+) {
+    tracing::info!(
+        target: TARGET,
+        event,
+        outcome,
+        member = member.map(tracing::field::display),
+        client = client.map(tracing::field::display),
+    );
+}
+
+/// What an account action came to: `success`, or the refusal's name.
+pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str {
+    match result {
+        Ok(_) => "success",
+        Err(AccountError::Invalid(_)) => "invalid_input",
+        Err(AccountError::WrongCredentials) => "wrong_credentials",
+        Err(AccountError::EmailTaken) => "email_taken",
+        Err(AccountError::TooManyAttempts { .. }) => "too_many_attempts",
+        Err(AccountError::NoSuchMember) => "no_such_member",
+        Err(AccountError::Store(_)) => "store_failure",
+    }
+}
