@@ -5,7 +5,8 @@
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release build, on SQLite; the
 #      roster, cache and account journeys run once more on PostgreSQL.
-#   3. A short run of each benchmark script, so they keep working.
+#   3. A short run of each benchmark script and of the reliability suite, so they keep
+#      working (the outage scenario stops and restarts PostgreSQL).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -45,6 +46,10 @@ browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.lo
 step "benchmark smoke runs (the full runs are in the README)"
 GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node bench/enumeration.mjs 10
+
+step "reliability suite, smoke run (the full run: scripts/reliability.sh)"
+GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
+  node tests/reliability/run.mjs --smoke
 
 step "summary"
 echo "store conformance tests: $sqlite_tests passed on SQLite, $postgres_tests passed on PostgreSQL"

@@ -3,6 +3,8 @@
 //! `main` only reads the configuration and calls [`startup::Application::build`]; the
 //! integration tests build the very same application on port 0.
 
+/// Answering 503 at once while the database is down.
+pub mod breaker;
 /// `guestroom migrate …`: the migration command line.
 pub mod cli;
 /// Settings from environment variables.
@@ -15,9 +17,11 @@ pub mod headers;
 pub mod limits;
 /// `/metrics` and the counts behind it.
 pub mod observe;
+/// The router: the app's routes, the bundle, health checks and metrics, and the layers.
+pub mod router;
 /// Serving connections, with timeouts and a shutdown deadline.
 pub mod serve;
-/// The application builder, the router and the health endpoints.
+/// The application's state and builder.
 pub mod startup;
 /// The sweep of stale guests and expired records.
 pub mod sweep;

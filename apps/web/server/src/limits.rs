@@ -116,20 +116,20 @@ impl Limits {
         let inner = &self.inner;
         let extensions = request.extensions();
         let ip = extensions.get::<ClientIp>().map(|ClientIp(ip)| per_network(*ip));
-        if extensions.get::<NewGuest>().is_some() {
+        let mints = extensions.get::<NewGuest>().is_some();
+        if let (true, Some(ip)) = (mints, ip) {
+            inner.new_guests_per_ip.take(&ip)?;
+        }
+        if !only_reads(request) {
             if let Some(ip) = ip {
-                inner.new_guests_per_ip.take(&ip)?;
+                inner.writes_per_ip.take(&ip)?;
             }
+            if let Some(viewer) = extensions.get::<Viewer>() {
+                inner.writes_per_owner.take(&viewer.owner_id())?;
+            }
+        }
+        if mints {
             metrics::counter!("guestroom_guests_minted_total").increment(1);
-        }
-        if only_reads(request) {
-            return Ok(());
-        }
-        if let Some(ip) = ip {
-            inner.writes_per_ip.take(&ip)?;
-        }
-        if let Some(viewer) = extensions.get::<Viewer>() {
-            inner.writes_per_owner.take(&viewer.owner_id())?;
         }
         Ok(())
     }

@@ -1,0 +1,111 @@
+//! A circuit breaker on the database. While it is down, each request would wait out the
+//! pool's acquire timeout (3 s, sqlx retrying the refused connection) before its 503; with
+//! the breaker, the first such failure has the database pinged, and once it does not
+//! answer every request that needs it is answered 503 at once, until a ping (every
+//! 250 ms meanwhile) succeeds again. Nothing is restarted: the pool reconnects by itself.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use app::error::ApiError;
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header::RETRY_AFTER},
+    middleware::Next,
+    response::Response,
+};
+use persistence::{Store, db};
+
+use crate::edge;
+
+/// How long a ping may take before the database counts as not answering.
+const PING_TIMEOUT: Duration = Duration::from_secs(1);
+/// How often an open breaker pings.
+const PING_EVERY: Duration = Duration::from_millis(250);
+
+/// Paths that never touch the database: never refused by the breaker.
+const NO_DATABASE: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
+
+/// The breaker's state, shared by every request. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Breaker {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    /// The database did not answer its last ping: refuse at once.
+    open: AtomicBool,
+    /// A probe is running (one at a time).
+    probing: AtomicBool,
+}
+
+impl Breaker {
+    pub fn new(store: Store) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                open: AtomicBool::new(false),
+                probing: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// Whether requests are being refused because the database does not answer.
+    pub fn is_open(&self) -> bool {
+        self.inner.open.load(Ordering::Acquire)
+    }
+
+    /// A request failed as if the database were down: ping it (once, in the background),
+    /// open the breaker while it does not answer, close it when it does.
+    fn suspect(&self) {
+        if self.inner.probing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let breaker = self.clone();
+        tokio::spawn(async move {
+            while !breaker.database_answers().await {
+                if !breaker.inner.open.swap(true, Ordering::AcqRel) {
+                    tracing::error!("the database does not answer: refusing requests with 503");
+                    metrics::counter!("guestroom_database_outages_total").increment(1);
+                }
+                tokio::time::sleep(PING_EVERY).await;
+            }
+            if breaker.inner.open.swap(false, Ordering::AcqRel) {
+                tracing::warn!("the database answers again: serving");
+            }
+            breaker.inner.probing.store(false, Ordering::Release);
+        });
+    }
+
+    async fn database_answers(&self) -> bool {
+        let ping = db::ping(self.inner.store.connection());
+        matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(())))
+    }
+}
+
+/// The breaker as middleware, outside the identity layer (whose session checks read the
+/// database too). Open: 503 with `Retry-After: 5` and the typed error. Closed: the
+/// request goes on, and a 503 coming back has the database checked.
+pub async fn guard(State(breaker): State<Breaker>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if NO_DATABASE.iter().any(|prefix| path.starts_with(prefix)) {
+        return next.run(request).await;
+    }
+    if breaker.is_open() {
+        let mut response = edge::refusal(request.headers(), ApiError::Unavailable);
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("5"));
+        return response;
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        breaker.suspect();
+    }
+    response
+}

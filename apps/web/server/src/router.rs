@@ -1,0 +1,135 @@
+//! The whole application as one axum router, and the endpoints that are not the app's:
+//! the bundle, the health checks and the metrics.
+
+use std::path::Path;
+
+use app::{App, shell};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{
+        HeaderValue, StatusCode,
+        header::{CACHE_CONTROL, SET_COOKIE},
+    },
+    middleware::{Next, from_fn_with_state},
+    response::Response,
+    routing::get,
+};
+use identity::{identify, refuse_cross_site};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use persistence::{Store, db};
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
+};
+
+use crate::{breaker, edge, headers, limits, observe, startup::AppState};
+
+/// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
+/// through its own loader), and hands it over in the request. Rendering then never waits
+/// on the database, so nothing on a page suspends: the HTML is complete in one pass, with
+/// no streaming of late parts (whose Suspense machinery is also where rendering under
+/// load has been seen to hang). Server functions load what they need themselves.
+async fn preload_page(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ended = app::preload(&state.store, &state.identity, &mut request).await;
+    let mut response = next.run(request).await;
+    for cookie in ended.into_iter().flatten() {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The browser bundle (`/pkg`), as `scripts/build.sh` left it: with hashed names (a name
+/// never changes content) it may be cached for a year; the `.br`/`.gz` copies made at
+/// build time go to browsers that accept them. Unhashed files (a build without
+/// `hash.txt`) must be revalidated. Only successes are marked cacheable.
+fn bundle(options: &LeptosOptions) -> Router {
+    let folder = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let cache = HeaderValue::from_static(if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    });
+    Router::new()
+        .fallback_service(ServeDir::new(folder).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, move |response: &Response| {
+            response.status().is_success().then(|| cache.clone())
+        }))
+}
+
+/// The whole application as one router: pages, server functions, the bundle and the
+/// health endpoints. Tests build it around their own state.
+///
+/// Layers, outermost first: the security headers (`headers`), tracing, metrics, load
+/// shedding, the host allow-list, the client's address, the request deadline and body
+/// timeout, response compression, panics contained, redirects kept here, the body limits,
+/// the cross-site write guard (so a refused request mints nothing), the database's
+/// circuit breaker, the identity middleware (every page and server function sees a `Viewer`), then the rate limits
+/// (which need the viewer); page routes also preload their data (`preload_page`). Every
+/// layer that refuses answers with the app's typed error (`app::error::ApiError`) when
+/// the client accepts JSON.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let (store, identity, accounts) =
+        (state.store.clone(), state.identity.clone(), state.accounts.clone());
+    let https_only = state.https_only;
+    let app = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            // What pages and server functions reach through Leptos's context.
+            move || {
+                provide_context(store.clone());
+                provide_context(identity.clone());
+                provide_context(accounts.clone());
+            },
+            move || shell(options.clone()),
+        )
+        .route_layer(from_fn_with_state(state.clone(), preload_page))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(observe::metrics))
+        .nest_service("/pkg", bundle(&state.leptos_options))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
+        .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
+        .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
+        .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
+        .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
+        .layer(axum::middleware::from_fn(edge::refuse_oversized))
+        .layer(axum::middleware::from_fn(edge::own_origin_redirects))
+        .layer(axum::middleware::from_fn(edge::contain_panics))
+        // Pages and server-function replies; the bundle is already compressed on disk.
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
+        .layer(from_fn_with_state(state.timeouts.request, edge::deadline))
+        .layer(from_fn_with_state(state.client_ip_header.clone(), edge::client_address))
+        .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
+        .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
+        .layer(axum::middleware::from_fn(observe::measure))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    headers::secure(app, https_only)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the database answers (at once 503 while the breaker knows it
+/// does not).
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.breaker.is_open() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    }
+    match db::ping(state.store.connection()).await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::error!(error = ?error, "readiness check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

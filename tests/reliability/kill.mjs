@@ -1,0 +1,75 @@
+// kill -9 under write load: every write the server acknowledged (a 2xx) is there after a
+// restart, exactly once, and nothing is half-written.
+
+import { Guest, check, sleep, startServer } from './lib.mjs';
+
+/** Avatars one guest makes before the next worker's guest takes over (the cap is 100). */
+const PER_GUEST = 90;
+const WORKERS = 8;
+
+/**
+ * One round: `WORKERS` writers add avatars until the server is killed 0.3–1.5 s in; the
+ * server is restarted on the same database and every guest's roster is checked against
+ * what was acknowledged. Returns the round's figures.
+ */
+async function round(databaseUrl, number) {
+  let server = await startServer(databaseUrl);
+  const guests = [];
+  let stopped = false;
+  const worker = async (w) => {
+    let guest = null;
+    while (!stopped) {
+      if (!guest || guest.acknowledged.length >= PER_GUEST) {
+        guest = Object.assign(new Guest(), { acknowledged: [], attempted: 0 });
+        guests.push(guest);
+      }
+      const name = `r${number}w${w}n${guest.attempted++}`;
+      try {
+        const { status } = await guest.call(server.url, 'roster/create', { emoji: '🦊', name });
+        if (status >= 200 && status < 300) guest.acknowledged.push(name);
+      } catch {
+        // The connection died with the server: this write was never acknowledged.
+        break;
+      }
+    }
+  };
+  const writers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+  await sleep(300 + Math.random() * 1200);
+  await server.kill9();
+  stopped = true;
+  await Promise.all(writers);
+
+  server = await startServer(databaseUrl);
+  let acknowledged = 0;
+  let inFlight = 0;
+  for (const guest of guests) {
+    if (!guest.cookies.size) continue; // never answered: owns nothing
+    const { status, body } = await guest.call(server.url, 'roster/list');
+    check(status === 200, `round ${number}: the roster does not load (${status})`);
+    const names = body.map((avatar) => avatar.name);
+    for (const avatar of body) {
+      check(avatar.emoji === '🦊' && /^r\d+w\d+n\d+$/.test(avatar.name), `half-written: ${JSON.stringify(avatar)}`);
+    }
+    check(new Set(names).size === names.length, `round ${number}: an avatar stored twice`);
+    const missing = guest.acknowledged.filter((name) => !names.includes(name));
+    check(!missing.length, `round ${number}: acknowledged but lost: ${missing.join(', ')}`);
+    // At most the one write in flight at the kill may have landed unacknowledged.
+    const extra = names.length - guest.acknowledged.length;
+    check(extra <= 1, `round ${number}: ${extra} avatars nobody was told about`);
+    acknowledged += guest.acknowledged.length;
+    inFlight += extra;
+  }
+  await server.stop();
+  return { acknowledged, inFlight, guests: guests.length };
+}
+
+/** `rounds` rounds on `databaseUrl`; prints each and returns the totals. */
+export async function killUnderLoad(label, databaseUrl, rounds) {
+  let acknowledged = 0;
+  for (let n = 1; n <= rounds; n++) {
+    const figures = await round(databaseUrl, n);
+    acknowledged += figures.acknowledged;
+    console.log(`kill -9 ${label} round ${n}/${rounds}: ${figures.acknowledged} acknowledged writes of ${figures.guests} guests all present; ${figures.inFlight} in flight at the kill also landed`);
+  }
+  return { rounds, acknowledged };
+}
