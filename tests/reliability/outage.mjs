@@ -39,13 +39,17 @@ export async function outage(databaseUrl, seconds) {
   phase = 'during';
   let ready = 0;
   let readyChecks = 0;
-  while (Date.now() - stoppedAt < seconds * 1000) {
-    await sleep(1000);
-    const response = await fetch(`${server.url}/readyz`);
-    readyChecks++;
-    if (response.status === 503) ready++;
+  try {
+    while (Date.now() - stoppedAt < seconds * 1000) {
+      await sleep(1000);
+      const response = await fetch(`${server.url}/readyz`);
+      readyChecks++;
+      if (response.status === 503) ready++;
+    }
+  } finally {
+    // Whatever happened, the cluster the other tests use is left running.
+    cluster('start');
   }
-  cluster('start');
   const restartedAt = Date.now();
   phase = 'after';
   let recoveredAt = null;

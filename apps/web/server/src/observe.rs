@@ -51,6 +51,19 @@ pub fn recorder() -> PrometheusHandle {
         .clone()
 }
 
+/// Drains the recorded histogram samples into their buckets every five seconds. Without
+/// it they pile up between scrapes (eight bytes a request: a soak with nobody scraping
+/// grew the process by 16 MiB in ten minutes).
+pub fn upkeep_every_few_seconds(handle: PrometheusHandle) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            handle.run_upkeep();
+        }
+    });
+}
+
 /// Counts every request by route and status, and times it. The route is the pattern it
 /// matched (`/api/add_avatar`, `/pkg/{*rest}`), or `unmatched`: never the raw path, which
 /// a client could vary without end.

@@ -189,11 +189,12 @@ impl Application {
     }
 
     /// [`Application::run_until_stopped`], stopping when `stop` completes instead of on a
-    /// signal. Sweeps stale guests and expired records every hour meanwhile, and forgets
-    /// the rate-limit buckets of quiet clients every minute.
+    /// signal. Sweeps stale guests and expired records every hour meanwhile, forgets the
+    /// rate-limit buckets of quiet clients every minute, and keeps the metrics drained.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> io::Result<()> {
         sweep::every_hour(self.state.store.clone(), self.guest_retention);
         self.state.limits.forget_idle_every_minute();
+        observe::upkeep_every_few_seconds(self.state.metrics.clone());
         let timeouts = self.state.timeouts;
         serve::serve(self.listener, router(self.state), timeouts, stop).await
     }
