@@ -30,7 +30,7 @@ for target in "${targets[@]}"; do
   # leaves the input in fuzz/artifacts/.
   log="$(mktemp)"
   if ! cargo +"$WASM_NIGHTLY" fuzz run "$target" "corpus/$target" -- \
-    -runs="$runs" -max_total_time=1800 -print_final_stats=1 >"$log" 2>&1; then
+    -runs="$runs" -max_total_time=3600 -print_final_stats=1 >"$log" 2>&1; then
     tail -60 "$log"
     echo "fuzzing $target failed: the input is in fuzz/artifacts/$target/" >&2
     exit 1

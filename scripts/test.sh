@@ -5,8 +5,8 @@
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release build, on SQLite; the
 #      roster, cache and account journeys run once more on PostgreSQL.
-#   3. A short run of each benchmark script and of the reliability suite, so they keep
-#      working (the outage scenario stops and restarts PostgreSQL).
+#   3. A short run of each benchmark script, of the fuzz targets and of the reliability
+#      suite, so they keep working (the outage scenario stops and restarts PostgreSQL).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -46,6 +46,9 @@ browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.lo
 step "benchmark smoke runs (the full runs are in the README)"
 GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node bench/enumeration.mjs 10
+
+step "fuzzing, smoke run: the committed corpora and 20,000 new inputs per target (the full run: scripts/fuzz.sh)"
+"$ROOT/scripts/fuzz.sh" --smoke
 
 step "reliability suite, smoke run (the full run: scripts/reliability.sh)"
 GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
