@@ -17,10 +17,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use governor::{
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
-};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use identity::{NewGuest, OwnerId, Viewer};
 use tokio::sync::Semaphore;
 
@@ -42,7 +39,7 @@ impl<K: std::hash::Hash + Eq + Clone> Buckets<K> {
     fn take(&self, key: &K) -> Result<(), Refused> {
         self.limiter.check_key(key).map_err(|not_until| Refused {
             limit: self.name,
-            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+            retry_after: not_until.wait_time_from(self.limiter.clock().now()),
         })
     }
 

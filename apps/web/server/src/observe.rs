@@ -84,7 +84,7 @@ pub async fn measure(request: Request, next: Next) -> Response {
 
 /// `GET /metrics`. Answered to clients on this machine, or to a request that carries
 /// `METRICS_TOKEN` as a bearer token; anyone else gets 404, as if there were none.
-pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+pub async fn scrape(State(state): State<AppState>, request: Request) -> Response {
     let local = request.extensions().get::<ClientIp>().is_some_and(|ClientIp(ip)| is_local(*ip));
     let presented = request
         .headers()

@@ -58,17 +58,17 @@ fn bundle(options: &LeptosOptions) -> Router {
         }))
 }
 
-/// The whole application as one router: pages, server functions, the bundle and the
-/// health endpoints. Tests build it around their own state.
+/// The whole application as one router: pages, server functions, the bundle, the health
+/// endpoints and `/metrics`. Tests build it around their own state.
 ///
 /// Layers, outermost first: the security headers (`headers`), tracing, metrics, load
 /// shedding, the host allow-list, the client's address, the request deadline and body
 /// timeout, response compression, panics contained, redirects kept here, the body limits,
 /// the cross-site write guard (so a refused request mints nothing), the database's
-/// circuit breaker, the identity middleware (every page and server function sees a `Viewer`), then the rate limits
-/// (which need the viewer); page routes also preload their data (`preload_page`). Every
-/// layer that refuses answers with the app's typed error (`app::error::ApiError`) when
-/// the client accepts JSON.
+/// circuit breaker, the identity middleware (every page and server function sees a
+/// `Viewer`), then the rate limits (which need the viewer); page routes also preload
+/// their data (`preload_page`). Every layer that refuses answers with the app's typed
+/// error (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), preload_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(observe::metrics))
+        .route("/metrics", get(observe::scrape))
         .nest_service("/pkg", bundle(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
