@@ -179,6 +179,15 @@ mod tests {
     }
 
     #[test]
+    fn sixteen_distinct_bytes_are_enough_and_fifteen_are_not() {
+        let secret =
+            |distinct: u8| STANDARD.encode((0..distinct).cycle().take(32).collect::<Vec<_>>());
+        assert!(Keyring::from_secrets(&secret(16)).is_ok());
+        let refused = Keyring::from_secrets(&secret(15));
+        assert!(matches!(refused, Err(KeyError::Weak { why: "not random", .. })), "{refused:?}");
+    }
+
+    #[test]
     fn every_base64_alphabet_is_accepted() {
         for secret in [
             SECRET,
