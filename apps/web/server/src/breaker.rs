@@ -21,15 +21,12 @@ use axum::{
 };
 use persistence::{Store, db};
 
-use crate::edge;
+use crate::{edge, router::ANONYMOUS_PATHS};
 
 /// How long a ping may take before the database counts as not answering.
 const PING_TIMEOUT: Duration = Duration::from_secs(1);
 /// How often an open breaker pings.
 const PING_EVERY: Duration = Duration::from_millis(250);
-
-/// Paths that never touch the database: never refused by the breaker.
-const NO_DATABASE: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
 
 /// The breaker's state, shared by every request. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -95,7 +92,7 @@ impl Breaker {
 /// request goes on, and a 503 coming back has the database checked.
 pub async fn guard(State(breaker): State<Breaker>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if NO_DATABASE.iter().any(|prefix| path.starts_with(prefix)) {
+    if ANONYMOUS_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
         return next.run(request).await;
     }
     if breaker.is_open() {

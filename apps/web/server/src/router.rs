@@ -26,6 +26,11 @@ use tower_http::{
 
 use crate::{breaker, edge, headers, limits, observe, startup::AppState};
 
+/// Path prefixes that carry no identity and read nothing from the database: static
+/// files, health checks and metrics get no cookie, and the database breaker never
+/// refuses them.
+pub const ANONYMOUS_PATHS: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
+
 /// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
 /// through its own loader), and hands it over in the request. Rendering then never waits
 /// on the database, so nothing on a page suspends: the HTML is complete in one pass, with

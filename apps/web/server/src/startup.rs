@@ -16,15 +16,12 @@ use crate::{
     config::{Config, Environment, Secret, Timeouts},
     limits::Limits,
     observe,
-    router::router,
+    router::{ANONYMOUS_PATHS, router},
     serve, sweep,
 };
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
 pub const DEV_SECRET_PATH: &str = "data/auth_secret";
-
-/// Paths that carry no identity: static files, health checks and metrics get no cookie.
-const ANONYMOUS_PATHS: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
 
 /// What every handler and server function can reach.
 #[derive(Clone, Debug)]
