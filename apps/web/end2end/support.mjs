@@ -17,7 +17,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const AUTH_SECRET = 'Zm9M1tbnqHVdfrwTlf0rBrz3VhaV9wP2uHkr3U1n5Ds=';
 
 /** Starts the server binary on port 0 and resolves once it prints the URL it serves. */
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   if (!SERVER || !SITE_ROOT) {
     throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set (scripts/test.sh sets them)');
   }
@@ -33,6 +33,7 @@ export async function startServer() {
       LEPTOS_SITE_ROOT: SITE_ROOT,
       AUTH_SECRET,
       RUST_LOG: 'warn,guestroom=info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
@@ -132,6 +133,34 @@ export async function add(page, emoji, name) {
   await settled(page);
 }
 
+/**
+ * The settings of the test OpenID Connect provider that `scripts/test.sh` starts
+ * (`tests/oidc/provider.mjs`), as provider `test`, "Test ID" on its button.
+ */
+export function testProvider() {
+  const issuer = process.env.GUESTROOM_TEST_OIDC_ISSUER;
+  if (!issuer) throw new Error('GUESTROOM_TEST_OIDC_ISSUER must be set (scripts/test.sh starts the provider)');
+  return {
+    OIDC_PROVIDERS: 'test',
+    OIDC_TEST_ISSUER: issuer,
+    OIDC_TEST_CLIENT_ID: 'guestroom',
+    OIDC_TEST_CLIENT_SECRET: 'guestroom-test-client-secret',
+    OIDC_TEST_NAME: 'Test ID',
+  };
+}
+
+/**
+ * At the test provider's own pages (its development login, then consent): signs in as
+ * `login` (an email address comes back as that verified email).
+ */
+export async function signInAtProvider(page, login) {
+  await page.waitForSelector('input[name="login"]');
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 /** The password of the accounts the tests make. */
 export const PASSWORD = 'staple battery horse';
 
@@ -163,13 +192,14 @@ export async function openGuest(env, options = {}) {
 }
 
 /**
- * For a test file: a server and a browser started before its tests and stopped after.
- * Returns an object whose `server` and `browser` are set once `before` has run.
+ * For a test file: a server (with `extraEnv` set) and a browser started before its tests
+ * and stopped after. Returns an object whose `server` and `browser` are set once `before`
+ * has run.
  */
-export function useServerAndBrowser() {
+export function useServerAndBrowser(extraEnv = {}) {
   const env = {};
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(extraEnv);
     env.browser = await launchBrowser();
   });
   after(async () => {

@@ -36,6 +36,7 @@ pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str
         Err(AccountError::EmailTaken) => "email_taken",
         Err(AccountError::TooManyAttempts { .. }) => "too_many_attempts",
         Err(AccountError::NoSuchMember) => "no_such_member",
+        Err(AccountError::Link(problem)) => problem.as_str(),
         Err(AccountError::Store(_)) => "store_failure",
     }
 }

@@ -16,6 +16,9 @@ pub mod account;
 pub mod audit;
 /// Where time comes from.
 mod clock;
+/// Sign-in with OpenID Connect providers.
+#[cfg(feature = "oidc")]
+pub mod oidc;
 /// The id that owns data.
 mod owner;
 /// The ports: what the identity layer and the account rules need from storage.

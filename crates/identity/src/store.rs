@@ -7,7 +7,9 @@ use std::{future::Future, time::Duration};
 
 use crate::{
     OwnerId, SessionId,
-    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
+    account::{
+        AttemptCount, Email, Link, LinkedAccount, Member, MergeReport, NewMember, PasswordHash,
+    },
 };
 
 /// A refusal the account rules act on. Any store error without one is a fault.
@@ -19,6 +21,11 @@ pub enum AccountRefusal {
     EmailTaken,
     /// The guest was already merged into another member.
     GuestMerged,
+    /// The provider identity is linked to a member already, or the member has a link at
+    /// this provider already.
+    LinkTaken,
+    /// The member would be left with no way to sign in.
+    LastSignInMethod,
 }
 
 /// A store's error, as the identity layer reads it.
@@ -50,8 +57,9 @@ pub trait IdentityStore: Clone + Send + Sync + 'static {
 /// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation)
 /// need from storage.
 pub trait AccountStore: IdentityStore {
-    /// Creates a member with a fresh id that no guest has ever had; refuses a taken email
-    /// ([`AccountRefusal::EmailTaken`]) and then stores nothing.
+    /// Creates a member with a fresh id that no guest has ever had, and its link when
+    /// `new` has one; refuses a taken email ([`AccountRefusal::EmailTaken`]) or link
+    /// ([`AccountRefusal::LinkTaken`]) and then stores nothing.
     fn create_member(
         &self,
         new: NewMember,
@@ -68,6 +76,37 @@ pub trait AccountStore: IdentityStore {
         &self,
         email: &Email,
     ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// The member a provider identity is linked to.
+    fn find_member_by_link(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// Links a provider identity to the member; refuses one linked already, to anyone, or
+    /// a second link at the same provider ([`AccountRefusal::LinkTaken`]), and a member
+    /// that does not exist ([`AccountRefusal::NotFound`]).
+    fn link_account(
+        &self,
+        member: OwnerId,
+        link: Link,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Removes the member's link at `provider` in one step that refuses to remove the
+    /// last way to sign in (no password, no other link:
+    /// [`AccountRefusal::LastSignInMethod`]). No such link is not an error.
+    fn unlink_account(
+        &self,
+        member: OwnerId,
+        provider: &str,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// The member's links, oldest first.
+    fn linked_accounts(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<Vec<LinkedAccount>, Self::Error>> + Send;
 
     /// Ends one session of the member (a sign-out): from now on `session_version` answers
     /// `None` for it. Idempotent.

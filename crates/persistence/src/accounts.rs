@@ -11,7 +11,10 @@ use sea_orm::{
 
 use identity::{
     AccountStore, OwnerId, SessionId,
-    account::{AttemptCount, DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
+    account::{
+        AttemptCount, DisplayName, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
+        PasswordHash,
+    },
 };
 
 use crate::{
@@ -20,6 +23,7 @@ use crate::{
         avatar, member,
         owner::{self, OwnerKind},
     },
+    links::insert_link,
     owners::claim_owner,
     roster::{order, renumber},
 };
@@ -135,7 +139,8 @@ impl Store {
     }
 }
 
-/// Inserts a member and its owner row; a taken email is [`StoreError::EmailTaken`].
+/// Inserts a member, its owner row and its link; a taken email is
+/// [`StoreError::EmailTaken`], a taken link [`StoreError::LinkTaken`].
 async fn insert_member(
     txn: &DatabaseTransaction,
     new: NewMember,
@@ -166,6 +171,9 @@ async fn insert_member(
         Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
         _ => StoreError::Database(error),
     })?;
+    if let Some(link) = new.link {
+        insert_link(txn, id, link, now).await?;
+    }
     member_from(row)
 }
 
@@ -286,5 +294,21 @@ impl AccountStore for Store {
         guest: OwnerId,
     ) -> Result<(Member, MergeReport)> {
         Store::create_member_from_guest(self, new, guest).await
+    }
+
+    async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
+        Store::find_member_by_link(self, issuer, subject).await
+    }
+
+    async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
+        Store::link_account(self, member, link).await
+    }
+
+    async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
+        Store::unlink_account(self, member, provider).await
+    }
+
+    async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
+        Store::linked_accounts(self, member).await
     }
 }

@@ -20,6 +20,12 @@ pub enum StoreError {
     /// The guest's roster has moved to a member; the guest identity is retired.
     #[error("guest already merged into a member")]
     GuestMerged,
+    /// The provider identity is linked already, or the member has a link at the provider.
+    #[error("provider link taken")]
+    LinkTaken,
+    /// The member's last way to sign in cannot be removed.
+    #[error("last way to sign in")]
+    LastSignInMethod,
     /// The database could not be opened (bad URL, folder not creatable).
     #[error("cannot open the database: {0}")]
     Open(String),
@@ -43,6 +49,8 @@ impl identity::StoreFailure for StoreError {
             StoreError::NotFound => Some(identity::AccountRefusal::NotFound),
             StoreError::EmailTaken => Some(identity::AccountRefusal::EmailTaken),
             StoreError::GuestMerged => Some(identity::AccountRefusal::GuestMerged),
+            StoreError::LinkTaken => Some(identity::AccountRefusal::LinkTaken),
+            StoreError::LastSignInMethod => Some(identity::AccountRefusal::LastSignInMethod),
             _ => None,
         }
     }

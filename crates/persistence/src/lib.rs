@@ -15,6 +15,8 @@ pub mod domain;
 mod entity;
 /// The store's one error type.
 mod error;
+/// Provider links: which member a provider identity signs in to.
+mod links;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
 /// The roster: avatars, their order, the per-owner cap.

@@ -130,7 +130,7 @@ pub async fn preload<B>(
             request.extensions_mut().insert(data);
         }
         "/account" => {
-            if let Some(account) = page_viewer.account() {
+            if let Some(account) = page_viewer.account(store).await {
                 request.extensions_mut().insert(account);
             }
         }

@@ -17,6 +17,8 @@ pub mod headers;
 pub mod limits;
 /// `/metrics` and the counts behind it.
 pub mod observe;
+/// Sign-in with OpenID Connect providers: the start and callback endpoints.
+pub mod oidc;
 /// The router: the app's routes, the bundle, health checks and metrics, and the layers.
 pub mod router;
 /// Serving connections, with timeouts and a shutdown deadline.

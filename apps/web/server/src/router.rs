@@ -13,7 +13,7 @@ use axum::{
     },
     middleware::{Next, from_fn_with_state},
     response::Response,
-    routing::get,
+    routing::{get, post},
 };
 use identity::{identify, refuse_cross_site};
 use leptos::{config::LeptosOptions, prelude::provide_context};
@@ -24,7 +24,7 @@ use tower_http::{
     timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
 };
 
-use crate::{breaker, edge, headers, limits, observe, startup::AppState};
+use crate::{breaker, edge, headers, limits, observe, oidc, startup::AppState};
 
 /// Path prefixes that carry no identity and read nothing from the database: static
 /// files, health checks and metrics get no cookie, and the database breaker never
@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let (store, identity, accounts) =
         (state.store.clone(), state.identity.clone(), state.accounts.clone());
+    let buttons = state.sign_in_providers.buttons();
     let https_only = state.https_only;
     let app = Router::new()
         .leptos_routes_with_context(
@@ -89,10 +90,13 @@ pub fn router(state: AppState) -> Router {
                 provide_context(store.clone());
                 provide_context(identity.clone());
                 provide_context(accounts.clone());
+                provide_context(buttons.clone());
             },
             move || shell(options.clone()),
         )
         .route_layer(from_fn_with_state(state.clone(), preload_page))
+        .route("/auth/{provider}/start", post(oidc::start))
+        .route("/auth/{provider}/callback", get(oidc::callback))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(observe::scrape))

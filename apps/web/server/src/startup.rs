@@ -5,6 +5,7 @@ use axum::extract::FromRef;
 use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
     account::{Accounts, PasswordHasher},
+    oidc::{Provider, Providers},
 };
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -16,6 +17,7 @@ use crate::{
     config::{Config, Environment, Secret, Timeouts},
     limits::Limits,
     observe,
+    oidc::SignInProviders,
     router::{ANONYMOUS_PATHS, router},
     serve, sweep,
 };
@@ -48,6 +50,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// `METRICS_TOKEN`: lets a scraper on another machine read `/metrics`.
     pub metrics_token: Option<Secret>,
+    pub sign_in_providers: SignInProviders,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -69,6 +72,8 @@ pub enum StartupError {
     Migration(#[source] StoreError),
     #[error("refusing to start: no usable AUTH_SECRET")]
     Keys(#[source] KeyError),
+    #[error("refusing to start: an OpenID Connect provider's settings are invalid: {0}")]
+    Provider(String),
     #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -104,6 +109,17 @@ impl Application {
         })?;
         db::migrate(&connection).await.map_err(StartupError::Migration)?;
         let store = Store::new(connection, Arc::clone(&clock));
+        let providers = config
+            .providers
+            .iter()
+            .map(|settings| Provider::new(settings.clone()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StartupError::Provider)?;
+        let sign_in_providers = SignInProviders {
+            providers: Providers::new(providers),
+            keys: keys.clone(),
+            public_origin: config.public_origin.clone(),
+        };
         let identity = Identity::new(
             keys,
             store.clone(),
@@ -148,6 +164,7 @@ impl Application {
             timeouts: config.timeouts,
             metrics: observe::recorder(),
             metrics_token: config.metrics_token.clone(),
+            sign_in_providers,
         };
 
         let requested = SocketAddr::new(config.bind_address, config.port);

@@ -12,11 +12,14 @@ mod limits;
 mod manage;
 /// Password rules and argon2id hashing.
 mod password;
+/// Signing in with another provider: the linking rules.
+mod providers;
 /// Sign-up and sign-in: the upgrade rules.
 mod rules;
 
 pub use limits::{Action, AttemptCount, Limits};
 pub use password::{Password, PasswordHasher};
+pub use providers::{Link, LinkProblem, LinkedAccount, ProviderIdentity};
 pub use rules::{AccountError, Accounts, Upgrade};
 
 use crate::{
@@ -163,7 +166,10 @@ pub struct Member {
 pub struct NewMember {
     pub email: Email,
     pub display_name: DisplayName,
+    /// `None` for a member who signs in with a provider only.
     pub password_hash: Option<PasswordHash>,
+    /// The provider identity the member is created from, linked in the same step.
+    pub link: Option<Link>,
 }
 
 /// What a guest → member merge did.

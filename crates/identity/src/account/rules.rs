@@ -11,6 +11,7 @@ use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
 use super::{
     DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
     limits::{Action, Limits},
+    providers::LinkProblem,
 };
 
 /// The account rules over a store: sign-up and sign-in here, managing an account in
@@ -54,6 +55,9 @@ pub enum AccountError<E> {
     /// The signed-in member's account no longer exists (deleted in another tab).
     #[error("no such member")]
     NoSuchMember,
+    /// A sign-in with another provider, or a link to one, that the linking rules refuse.
+    #[error("provider link refused: {0:?}")]
+    Link(LinkProblem),
     /// The store failed; nothing was changed.
     #[error("store failure")]
     Store(#[source] E),
@@ -105,25 +109,33 @@ impl<S: AccountStore> Accounts<S> {
         .map_err(AccountError::Invalid)?;
         self.admit(Action::SignUp, client, Some(&email)).await?;
         let password_hash = Some(self.off_the_executor(move |h| h.hash(&password)).await);
-        let new = NewMember { email, display_name, password_hash };
+        let new = NewMember { email, display_name, password_hash, link: None };
+        self.create_from_guest(new, guest).await.map_err(|error| match error.refusal() {
+            Some(AccountRefusal::EmailTaken) => AccountError::EmailTaken,
+            _ => AccountError::Store(error),
+        })
+    }
+
+    /// Creates the member and moves `guest`'s roster into it. A retired guest token (its
+    /// roster already moved elsewhere) brings nothing along: the account is made without
+    /// it.
+    pub(super) async fn create_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> Result<Upgrade, S::Error> {
         match self.store.create_member_from_guest(new.clone(), guest).await {
             Ok((member, merge)) => Ok(Upgrade { member, merge }),
-            Err(error) => match error.refusal() {
-                Some(AccountRefusal::EmailTaken) => Err(AccountError::EmailTaken),
-                // A retired guest token (its roster already moved elsewhere) brings
-                // nothing along: the account is made without it.
-                Some(AccountRefusal::GuestMerged | AccountRefusal::NotFound) => {
-                    let member =
-                        self.store.create_member(new).await.map_err(|error| {
-                            match error.refusal() {
-                                Some(AccountRefusal::EmailTaken) => AccountError::EmailTaken,
-                                _ => AccountError::Store(error),
-                            }
-                        })?;
-                    Ok(Upgrade { member, merge: nothing_merged() })
-                }
-                None => Err(AccountError::Store(error)),
-            },
+            Err(error)
+                if matches!(
+                    error.refusal(),
+                    Some(AccountRefusal::GuestMerged | AccountRefusal::NotFound)
+                ) =>
+            {
+                let member = self.store.create_member(new).await?;
+                Ok(Upgrade { member, merge: nothing_merged() })
+            }
+            Err(error) => Err(error),
         }
     }
 
@@ -165,12 +177,24 @@ impl<S: AccountStore> Accounts<S> {
         let Some(guest) = guest else {
             return Ok(Upgrade { member, merge: nothing_merged() });
         };
+        self.bring_guest_along(guest, member).await.map_err(|error| match error {
+            // The account was deleted in between.
+            AccountError::NoSuchMember => AccountError::WrongCredentials,
+            error => error,
+        })
+    }
+
+    /// Appends `guest`'s roster to `member`'s; a guest merged before brings nothing.
+    pub(super) async fn bring_guest_along(
+        &self,
+        guest: OwnerId,
+        member: Member,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
         let merge = match self.store.merge_guest_into_member(guest, member.id).await {
             Ok(report) => report,
             Err(error) => match error.refusal() {
                 Some(AccountRefusal::GuestMerged) => nothing_merged(),
-                // The account was deleted in between.
-                Some(AccountRefusal::NotFound) => return Err(AccountError::WrongCredentials),
+                Some(AccountRefusal::NotFound) => return Err(AccountError::NoSuchMember),
                 _ => return Err(AccountError::Store(error)),
             },
         };
@@ -198,7 +222,7 @@ impl<S: AccountStore> Accounts<S> {
 }
 
 /// The audit line of a sign-up or sign-in, and one more when avatars came along.
-fn record_upgrade<E>(
+pub(super) fn record_upgrade<E>(
     event: &'static str,
     upgrade: &Result<Upgrade, AccountError<E>>,
     client: Option<IpAddr>,
@@ -218,13 +242,13 @@ fn record_upgrade<E>(
     }
 }
 
-fn nothing_merged() -> MergeReport {
+pub(super) fn nothing_merged() -> MergeReport {
     MergeReport { moved_avatars: 0, already_merged: false }
 }
 
 /// The email's local part ("ada" for ada@example.com), or "Member" should it not make a
 /// display name.
-fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
+pub(super) fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     DisplayName::parse(local).or_else(|_| DisplayName::parse("Member"))
 }

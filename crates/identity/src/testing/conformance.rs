@@ -1,6 +1,11 @@
 //! The rules every [`AccountStore`] follows. Each test takes a fresh, empty store;
 //! `account_store_conformance!` lists them.
 
+/// Provider links.
+mod links;
+
+pub use links::*;
+
 use std::time::Duration;
 
 use crate::{
@@ -8,22 +13,25 @@ use crate::{
     account::{DisplayName, Email, Member, NewMember, PasswordHash},
 };
 
-fn email(text: &str) -> Email {
+pub(super) fn email(text: &str) -> Email {
     Email::parse(text).expect("a valid test email")
 }
 
-async fn member<S: AccountStore>(store: &S, address: &str) -> Member {
+pub(super) async fn member<S: AccountStore>(store: &S, address: &str) -> Member {
     store
         .create_member(NewMember {
             email: email(address),
             display_name: DisplayName::parse("Ada").expect("a valid test name"),
             password_hash: None,
+            link: None,
         })
         .await
         .expect("create member")
 }
 
-fn refusal<T: std::fmt::Debug, E: StoreFailure>(result: Result<T, E>) -> Option<AccountRefusal> {
+pub(super) fn refusal<T: std::fmt::Debug, E: StoreFailure>(
+    result: Result<T, E>,
+) -> Option<AccountRefusal> {
     result.expect_err("the store should refuse").refusal()
 }
 
@@ -44,6 +52,7 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(sto
             email: email("ADA@example.com"),
             display_name: DisplayName::parse("Impostor").expect("valid"),
             password_hash: None,
+            link: None,
         })
         .await;
     assert_eq!(refusal(again), Some(AccountRefusal::EmailTaken));
@@ -116,6 +125,7 @@ pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: Ac
         email: email("ada@example.com"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
+        link: None,
     };
     let (ada, merge) = store.create_member_from_guest(new, guest).await.expect("sign up");
     assert_ne!(ada.id, guest, "a member's id is never the guest's");
@@ -133,6 +143,7 @@ pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: 
         email: email("ADA@example.com"),
         display_name: DisplayName::parse("Impostor").expect("valid"),
         password_hash: None,
+        link: None,
     };
     let refused = store.create_member_from_guest(new, guest).await;
     assert_eq!(refusal(refused), Some(AccountRefusal::EmailTaken));
@@ -151,6 +162,7 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
         email: email("bob@example.com"),
         display_name: DisplayName::parse("Bob").expect("valid"),
         password_hash: None,
+        link: None,
     };
     let refused = store.create_member_from_guest(new, guest).await;
     assert_eq!(refusal(refused), Some(AccountRefusal::GuestMerged));

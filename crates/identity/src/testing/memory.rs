@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, SessionId, StoreFailure,
-    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
+    account::{
+        AttemptCount, Email, Link, LinkedAccount, Member, MergeReport, NewMember, PasswordHash,
+    },
 };
 
 /// An [`AccountStore`] over maps in memory. It owns no data besides accounts, so a merge
@@ -28,6 +30,8 @@ struct State {
     attempts: HashMap<String, (i64, u32)>,
     /// Sessions signed out.
     ended: HashSet<SessionId>,
+    /// Provider links, oldest first, with their member and when they were made.
+    links: Vec<(Link, OwnerId, DateTime<Utc>)>,
 }
 
 /// The memory store only ever refuses.
@@ -79,6 +83,11 @@ impl State {
         if self.members.values().any(|member| member.email == new.email) {
             return Err(MemoryStoreError(AccountRefusal::EmailTaken));
         }
+        if let Some(link) = &new.link
+            && self.link_taken(link, None)
+        {
+            return Err(MemoryStoreError(AccountRefusal::LinkTaken));
+        }
         let member = Member {
             id: OwnerId::random(),
             email: new.email,
@@ -88,7 +97,18 @@ impl State {
             created_at,
         };
         self.members.insert(member.id, member.clone());
+        if let Some(link) = new.link {
+            self.links.push((link, member.id, created_at));
+        }
         Ok(member)
+    }
+
+    /// Whether `link` is linked to anyone, or `member` has a link at its provider.
+    fn link_taken(&self, link: &Link, member: Option<OwnerId>) -> bool {
+        self.links.iter().any(|(taken, owner, _)| {
+            (taken.issuer == link.issuer && taken.subject == link.subject)
+                || (Some(*owner) == member && taken.provider == link.provider)
+        })
     }
 
     fn merge(&mut self, guest: OwnerId, member: OwnerId) -> Result<MergeReport> {
@@ -175,8 +195,66 @@ impl AccountStore for MemoryStore {
         self.with(|state| {
             state.members.remove(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
             state.merged.retain(|_, into| *into != member);
+            state.links.retain(|(_, owner, _)| *owner != member);
             Ok(())
         })
+    }
+
+    async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
+        Ok(self.with(|state| {
+            let (_, owner, _) = state
+                .links
+                .iter()
+                .find(|(link, _, _)| link.issuer == issuer && link.subject == subject)?;
+            state.members.get(owner).cloned()
+        }))
+    }
+
+    async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
+        let now = self.clock.now();
+        self.with(|state| {
+            if !state.members.contains_key(&member) {
+                return Err(MemoryStoreError(AccountRefusal::NotFound));
+            }
+            if state.link_taken(&link, Some(member)) {
+                return Err(MemoryStoreError(AccountRefusal::LinkTaken));
+            }
+            state.links.push((link, member, now));
+            Ok(())
+        })
+    }
+
+    async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
+        self.with(|state| {
+            let mine = |(link, owner, _): &(Link, OwnerId, _)| {
+                *owner == member && link.provider == provider
+            };
+            if !state.links.iter().any(mine) {
+                return Ok(());
+            }
+            let has_password =
+                state.members.get(&member).is_some_and(|m| m.password_hash.is_some());
+            let links = state.links.iter().filter(|(_, owner, _)| *owner == member).count();
+            if !has_password && links == 1 {
+                return Err(MemoryStoreError(AccountRefusal::LastSignInMethod));
+            }
+            state.links.retain(|link| !mine(link));
+            Ok(())
+        })
+    }
+
+    async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
+        Ok(self.with(|state| {
+            state
+                .links
+                .iter()
+                .filter(|(_, owner, _)| *owner == member)
+                .map(|(link, _, at)| LinkedAccount {
+                    provider: link.provider.clone(),
+                    linked_at: *at,
+                })
+                .collect()
+        }))
     }
 
     async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {

@@ -30,6 +30,10 @@ macro_rules! account_store_conformance {
             deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_email,
             attempts_are_counted_per_key_within_a_window,
             concurrent_attempts_are_each_counted_once,
+            a_member_made_from_a_provider_identity_is_found_by_it,
+            a_provider_identity_links_to_one_member_once,
+            the_last_way_to_sign_in_is_never_unlinked,
+            deleting_a_member_frees_its_provider_identities,
         );
     };
 }

@@ -38,6 +38,8 @@ impl fmt::Debug for SecretKey {
 pub struct Keyring {
     pub(crate) guest: Vec<SecretKey>,
     pub(crate) session: Vec<SecretKey>,
+    /// Seals the state of a sign-in with another provider while the browser is away.
+    pub(crate) flow: Vec<SecretKey>,
 }
 
 impl fmt::Debug for Keyring {
@@ -71,6 +73,7 @@ pub enum KeyError {
 const HKDF_SALT: &[u8] = b"guestroom/identity/v1";
 const GUEST_INFO: &[u8] = b"guest-token/HS256";
 const SESSION_INFO: &[u8] = b"member-session/A256GCM";
+const FLOW_INFO: &[u8] = b"sign-in-flow/A256GCM";
 
 impl Keyring {
     /// Parses `AUTH_SECRET`: one secret, or several separated by commas, newest first.
@@ -82,12 +85,13 @@ impl Keyring {
         if secrets.is_empty() {
             return Err(KeyError::Empty);
         }
-        let mut keyring = Keyring { guest: Vec::new(), session: Vec::new() };
+        let mut keyring = Keyring { guest: Vec::new(), session: Vec::new(), flow: Vec::new() };
         for (index, secret) in secrets.iter().enumerate() {
             check_strength(secret).map_err(|why| KeyError::Weak { position: index + 1, why })?;
             let hkdf = Hkdf::<Sha256>::new(Some(HKDF_SALT), secret.as_bytes());
             keyring.guest.push(derive(&hkdf, GUEST_INFO));
             keyring.session.push(derive(&hkdf, SESSION_INFO));
+            keyring.flow.push(derive(&hkdf, FLOW_INFO));
         }
         Ok(keyring)
     }
@@ -206,9 +210,11 @@ mod tests {
     }
 
     #[test]
-    fn the_guest_and_session_keys_differ() {
+    fn each_purpose_has_its_own_key() {
         let keyring = Keyring::from_secrets(SECRET).expect("valid");
         assert_ne!(keyring.guest[0].expose(), keyring.session[0].expose());
+        assert_ne!(keyring.flow[0].expose(), keyring.session[0].expose());
+        assert_ne!(keyring.flow[0].expose(), keyring.guest[0].expose());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 pub(crate) mod guest;
 /// `AUTH_SECRET`, rotation, and the keys derived from it.
 pub(crate) mod keys;
+/// Sealing and opening JWE tokens (sessions, sign-in flows).
+pub(crate) mod sealed;
 /// Member sessions: JWE.
 pub(crate) mod session;
 

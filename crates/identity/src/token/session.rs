@@ -1,11 +1,14 @@
 use chrono::{DateTime, Duration, Utc};
-use josekit::jwe::{self, Dir, JweHeader};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
     Keyring, OwnerId,
-    token::{LEEWAY, TokenError, check_header, check_times, from_timestamp, timestamp},
+    token::{
+        LEEWAY, TokenError, check_times, from_timestamp,
+        sealed::{open, seal},
+        timestamp,
+    },
 };
 
 /// How long member sessions last and when they are re-issued.
@@ -84,15 +87,12 @@ pub struct Session {
     pub id: Option<SessionId>,
 }
 
-/// Issues and opens member sessions: JWE compact, `dir` + `A256GCM`, so the claims are
-/// both secret and tamper-evident, and no server-side state is needed to read them.
+/// Issues and opens member sessions, sealed ([`crate::token::sealed`]).
 #[derive(Clone, Debug)]
 pub struct SessionTokens {
     keys: Keyring,
     policy: SessionPolicy,
 }
-
-const JWE_HEADER: [(&str, &str); 2] = [("alg", "dir"), ("enc", "A256GCM")];
 
 impl SessionTokens {
     pub fn new(keys: Keyring, policy: SessionPolicy) -> Self {
@@ -133,13 +133,7 @@ impl SessionTokens {
             auth_time: timestamp(auth_time),
             sid: id.map(|id| id.as_uuid()),
         };
-        let mut header = JweHeader::new();
-        header.set_content_encryption("A256GCM");
-        let payload = serde_json::to_vec(&claims).expect("a struct of numbers serialises");
-        let encrypter =
-            Dir.encrypter_from_bytes(self.keys.session[0].expose()).expect("a 32-byte key");
-        jwe::serialize_compact(&payload, &header, &encrypter)
-            .expect("AES-256-GCM with a 32-byte key and a fresh random IV cannot fail")
+        seal(&self.keys.session[0], &claims)
     }
 
     /// The same session (the same id), issued again `now` (its idle timer restarts);
@@ -155,18 +149,7 @@ impl SessionTokens {
     /// current `session_version` is checked by the caller where the store is consulted
     /// ([`Session::check_version`]).
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Session, TokenError> {
-        check_header(token, 5, &JWE_HEADER)?;
-        let payload = self
-            .keys
-            .session
-            .iter()
-            .find_map(|key| {
-                let decrypter = Dir.decrypter_from_bytes(key.expose()).ok()?;
-                jwe::deserialize_compact(token, &decrypter).ok().map(|(payload, _)| payload)
-            })
-            .ok_or(TokenError::BadSignature)?;
-        let claims: SessionClaims =
-            serde_json::from_slice(&payload).map_err(|_| TokenError::Malformed)?;
+        let claims: SessionClaims = open(&self.keys.session, token)?;
         let session = Session {
             member: OwnerId::from_uuid(claims.sub),
             version: claims.ver,

@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_core_tables;
 mod m20261128_000001_attempts;
 mod m20261128_000002_ended_sessions;
+mod m20261128_000003_provider_links;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_core_tables::Migration),
             Box::new(m20261128_000001_attempts::Migration),
             Box::new(m20261128_000002_ended_sessions::Migration),
+            Box::new(m20261128_000003_provider_links::Migration),
         ]
     }
 }

@@ -4,5 +4,6 @@
 pub mod attempt;
 pub mod avatar;
 pub mod ended_session;
+pub mod linked_account;
 pub mod member;
 pub mod owner;

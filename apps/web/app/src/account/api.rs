@@ -62,11 +62,21 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
     super::load::delete_account(&password).await
 }
 
+/// Removes the member's link to `provider`, unless it is their last way to sign in.
+#[server(endpoint = "account/unlink", client = ApiClient)]
+pub async fn unlink_provider(provider: String) -> Result<(), ApiError> {
+    super::load::unlink_provider(&provider).await
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
     pub email: String,
     pub display_name: String,
+    /// Whether the member can sign in with a password.
+    pub has_password: bool,
+    /// The ids of the providers the member has linked.
+    pub linked: Vec<String>,
 }
 
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.

@@ -9,7 +9,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;
 use persistence::Store;
 
-use super::api::{AccountView, SignIn, SignUp, ViewerView};
+use super::api::{AccountView, SignIn, SignUp, UnlinkProvider, ViewerView};
 use crate::{
     error::{ApiError, Conflict, answer},
     server::{account_error, account_invalid, back_with, client_ip, store_error, viewer},
@@ -58,12 +58,19 @@ impl PageViewer {
         }
     }
 
-    /// What the account page shows, for a member whose row was read.
-    pub fn account(&self) -> Option<AccountView> {
+    /// What the account page shows, for a member whose row was read (one more query:
+    /// the member's links; a failure there is logged and shows none).
+    pub async fn account(&self, store: &Store) -> Option<AccountView> {
         let PageViewer::Member(Some(member)) = self else { return None };
+        let linked = store.linked_accounts(member.id).await.unwrap_or_else(|error| {
+            tracing::error!(error = &error as &dyn std::error::Error, "loading the links");
+            Vec::new()
+        });
         Some(AccountView {
             email: member.email.as_str().to_owned(),
             display_name: member.display_name.as_str().to_owned(),
+            has_password: member.password_hash.is_some(),
+            linked: linked.into_iter().map(|link| link.provider).collect(),
         })
     }
 }
@@ -150,6 +157,19 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     accounts.sign_out_everywhere(user_id).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
     leptos_axum::redirect("/");
+    Ok(())
+}
+
+pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, _) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    accounts
+        .unlink_provider(user_id, provider)
+        .await
+        .map_err(|error| back_with(account_error(error), "/account", UnlinkProvider::PATH, &[]))?;
+    leptos_axum::redirect("/account");
     Ok(())
 }
 

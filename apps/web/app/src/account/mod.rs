@@ -15,6 +15,8 @@ mod header;
 pub mod load;
 /// The sign-up and sign-in pages, and the parts of every account form.
 mod pages;
+/// Signing in with another provider: buttons, sign-in methods, refusals.
+mod providers;
 /// The account page.
 mod settings;
 
@@ -25,4 +27,5 @@ pub use header::WhoAmI;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
 pub use pages::{SignInPage, SignUpPage};
+pub use providers::{ProviderButton, ProviderProblem, SignInButtons};
 pub use settings::AccountPage;

@@ -4,7 +4,10 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::api::{SignIn, SignUp};
+use super::{
+    api::{SignIn, SignUp},
+    providers::{ProviderButtons, ProviderProblemAlert},
+};
 use crate::{
     components::{alert::Alert, field::Field},
     error::{ApiError, Conflict, Field as Name},
@@ -135,6 +138,7 @@ pub fn SignUpPage() -> impl IntoView {
         <section class="account" aria-labelledby="sign-up-title">
             <h1 id="sign-up-title">"Create your account"</h1>
             <p>"Your avatars come along. Already have an account? "<a href="/signin">"Sign in"</a></p>
+            <ProviderButtons />
             <p class="field-hint">
                 "A password of at least 10 characters; a long phrase is easiest to remember. "
                 "The display name is optional: without one, the part of your email before the @."
@@ -162,6 +166,8 @@ pub fn SignInPage() -> impl IntoView {
         <section class="account" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
+            <ProviderProblemAlert />
+            <ProviderButtons />
             <AccountForm action=SignIn::url() error=error.clone() submit="Sign in">
                 <Credentials error=error.clone() new=false />
             </AccountForm>

@@ -4,10 +4,17 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere},
+    api::{
+        AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere,
+        UnlinkProvider,
+    },
     pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
+    providers::SignInMethods,
 };
-use crate::{components::field::Field, error::Field as Name};
+use crate::{
+    components::{alert::Alert, field::Field},
+    error::Field as Name,
+};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -15,7 +22,7 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
-    let Some(AccountView { email, display_name }) = account else {
+    let Some(AccountView { email, display_name, has_password, linked }) = account else {
         return view! {
             <section class="account" aria-labelledby="account-title">
                 <h1 id="account-title">"Your account"</h1>
@@ -27,6 +34,8 @@ pub fn AccountPage() -> impl IntoView {
     let renamed = failure(SetDisplayName::PATH);
     let password = failure(ChangePassword::PATH);
     let deleting = failure(DeleteAccount::PATH);
+    let unlinking =
+        failure(UnlinkProvider::PATH).map(|e| view! { <Alert message=e.to_string() /> });
     view! {
         <section class="account" aria-labelledby="account-title">
             <h1 id="account-title">"Your account"</h1>
@@ -66,6 +75,9 @@ pub fn AccountPage() -> impl IntoView {
                 />
                 <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
             </AccountForm>
+
+            {unlinking}
+            <SignInMethods has_password linked />
 
             <h2>"Sessions"</h2>
             <div class="account-form">

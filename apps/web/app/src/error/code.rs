@@ -31,6 +31,9 @@ impl From<ApiError> for String {
             ApiError::Conflict(Conflict::GuestMerged) => (&["conflict", "guest_merged"], None),
             ApiError::Conflict(Conflict::EmailTaken) => (&["conflict", "email_taken"], None),
             ApiError::Conflict(Conflict::SignedIn) => (&["conflict", "signed_in"], None),
+            ApiError::Conflict(Conflict::LastSignInMethod) => {
+                (&["conflict", "last_sign_in_method"], None)
+            }
             ApiError::Unavailable => (&["unavailable"], None),
             ApiError::Unreachable => (&["unreachable"], None),
         };
@@ -87,6 +90,7 @@ impl TryFrom<String> for ApiError {
             ["conflict", "guest_merged"] => ApiError::Conflict(Conflict::GuestMerged),
             ["conflict", "email_taken"] => ApiError::Conflict(Conflict::EmailTaken),
             ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
+            ["conflict", "last_sign_in_method"] => ApiError::Conflict(Conflict::LastSignInMethod),
             ["unavailable"] => ApiError::Unavailable,
             ["unreachable"] => ApiError::Unreachable,
             _ => return Err(UnknownCode),
@@ -177,6 +181,7 @@ mod tests {
             ApiError::Conflict(Conflict::GuestMerged),
             ApiError::Conflict(Conflict::EmailTaken),
             ApiError::Conflict(Conflict::SignedIn),
+            ApiError::Conflict(Conflict::LastSignInMethod),
             ApiError::WrongCredentials,
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },

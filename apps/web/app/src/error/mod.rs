@@ -86,6 +86,8 @@ pub enum Conflict {
     EmailTaken,
     /// A sign-up while signed in.
     SignedIn,
+    /// Unlinking the member's only way to sign in.
+    LastSignInMethod,
 }
 
 impl ApiError {

@@ -41,6 +41,9 @@ impl fmt::Display for ApiError {
             ApiError::Conflict(Conflict::SignedIn) => {
                 f.write_str("You are signed in. Sign out first to create another account.")
             }
+            ApiError::Conflict(Conflict::LastSignInMethod) => f.write_str(
+                "That is your only way to sign in. Set a password or link another first.",
+            ),
             ApiError::Unavailable => {
                 f.write_str("Something went wrong on our side. Please try again.")
             }

@@ -1,4 +1,4 @@
-use identity::account::{AccountError, AccountField, AccountProblem, InvalidInput};
+use identity::account::{AccountError, AccountField, AccountProblem, InvalidInput, LinkProblem};
 use persistence::{
     StoreError,
     domain::{self, ValidationError},
@@ -17,6 +17,9 @@ pub fn store_error(error: StoreError) -> ApiError {
         }
         StoreError::GuestMerged => ApiError::Conflict(Conflict::GuestMerged),
         StoreError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
+        StoreError::LastSignInMethod => ApiError::Conflict(Conflict::LastSignInMethod),
+        // Only the provider endpoints link, and they answer a taken link themselves.
+        StoreError::LinkTaken => ApiError::BadRequest,
         StoreError::Open(_) | StoreError::Migration(_) | StoreError::Database(_) => {
             tracing::error!(error = &error as &dyn std::error::Error, "store failure");
             ApiError::Unavailable
@@ -56,6 +59,14 @@ pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> 
             answer(ApiError::TooManyRequests { retry_after: Some(retry_after) })
         }
         AccountError::NoSuchMember => answer(ApiError::SignedOut),
+        AccountError::Link(LinkProblem::LastSignInMethod) => {
+            answer(ApiError::Conflict(Conflict::LastSignInMethod))
+        }
+        // Only the provider endpoints meet the others, and they say them themselves.
+        AccountError::Link(problem) => {
+            tracing::warn!(?problem, "a provider refusal reached a server function");
+            answer(ApiError::BadRequest)
+        }
         AccountError::Store(error) => {
             tracing::error!(error = &error as &dyn std::error::Error, "account store failure");
             answer(ApiError::Unavailable)

@@ -34,7 +34,8 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
 /// Puts the page's Content-Security-Policy on the response: scripts only from our origin
 /// or inline with this response's nonce (Leptos puts it on the hydration script; our own
 /// inline scripts carry it too), wasm compiled by the browser, nothing framed, no
-/// plugins, no `<base>` elsewhere, forms posted only to us. Called by the shell, which
+/// plugins, no `<base>` elsewhere, forms posted only to us (and redirected on to the
+/// sign-in providers). Called by the shell, which
 /// renders before any byte is sent.
 pub fn page_security_policy() {
     let (Some(nonce), Some(response)) =
@@ -42,10 +43,14 @@ pub fn page_security_policy() {
     else {
         return;
     };
+    // A "Continue with …" form is redirected to its provider: allowed, and only those.
+    let providers = use_context::<crate::account::SignInButtons>()
+        .map(|buttons| buttons.form_origins.iter().map(|o| format!(" {o}")).collect::<String>())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'",
+         form-action 'self'{providers}; frame-ancestors 'none'",
         &*nonce
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {

@@ -2,6 +2,7 @@ use std::{net::IpAddr, path::PathBuf, str::FromStr};
 
 use identity::account::Limits;
 
+mod providers;
 mod secret;
 mod traffic;
 
@@ -54,6 +55,8 @@ pub struct Config {
     pub traffic: Traffic,
     /// How long a client may take to send a request, and the server to shut down.
     pub timeouts: Timeouts,
+    /// `OIDC_PROVIDERS` and each provider's settings (`config::providers`).
+    pub providers: Vec<identity::oidc::ProviderSettings>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +90,7 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let read = Reader(lookup);
         let limits = Limits::default();
-        Ok(Config {
+        let config = Config {
             database_url: DatabaseUrl::new(read.get("DATABASE_URL", Self::DEFAULT_DATABASE_URL)),
             bind_address: read.parse("BIND_ADDRESS", "127.0.0.1", "an IP address")?,
             port: read.parse("PORT", "3000", "a port number (0–65535)")?,
@@ -138,6 +141,7 @@ impl Config {
             },
             metrics_token: read.optional("METRICS_TOKEN").map(Secret::new),
             traffic: Traffic::read(&read)?,
+            providers: providers::read(&read)?,
             timeouts: Timeouts::read(&read)?,
             log_format: read.choose(
                 "LOG_FORMAT",
@@ -145,7 +149,20 @@ impl Config {
                 &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],
                 "pretty or json",
             )?,
-        })
+        };
+        // Behind a proxy the request's host and scheme are not the callback's: say it.
+        if config.environment == Environment::Production
+            && !config.providers.is_empty()
+            && config.public_origin.is_none()
+        {
+            return Err(ConfigError {
+                name: "PUBLIC_ORIGIN",
+                value: String::new(),
+                expected: "the origin users type, required in production with OIDC_PROVIDERS \
+                           (it makes the providers' callback URL)",
+            });
+        }
+        Ok(config)
     }
 }
 

@@ -10,6 +10,7 @@ async fn member(app: &TestApp) -> Member {
             email: Email::parse("ada@example.com").expect("valid"),
             display_name: DisplayName::parse("Ada").expect("valid"),
             password_hash: None,
+            link: None,
         })
         .await
         .expect("create member")

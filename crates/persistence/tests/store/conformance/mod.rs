@@ -54,6 +54,7 @@ pub(crate) async fn new_member(db: &TestDb, email: &str) -> Member {
             email: Email::parse(email).expect("valid email"),
             display_name: DisplayName::parse("Ada").expect("valid name"),
             password_hash: None,
+            link: None,
         })
         .await
         .expect("create member")

@@ -2,7 +2,7 @@
 
 use identity::{
     OwnerId,
-    account::{DisplayName, Email, NewMember},
+    account::{DisplayName, Email, Link, NewMember},
 };
 use migration::{Migrator, MigratorTrait};
 use persistence::StoreError;
@@ -21,6 +21,7 @@ pub async fn a_second_member_with_the_same_email_is_rejected(db: TestDb) {
             email: Email::parse("ADA@example.com").expect("valid"),
             display_name: DisplayName::parse("Impostor").expect("valid"),
             password_hash: None,
+            link: None,
         })
         .await;
     assert!(matches!(again, Err(StoreError::EmailTaken)), "{again:?}");
@@ -162,15 +163,15 @@ pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
+        link: Some(Link {
+            provider: "keycloak".into(),
+            issuer: "https://keycloak.example".into(),
+            subject: "ada-1".into(),
+        }),
     };
     let (ada, _) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
     db.store.create_avatar(ada.id, avatar("🐶", "Dog")).await.expect("create");
-    let link = format!(
-        "INSERT INTO linked_accounts (provider, subject, owner_id, created_at) \
-         VALUES ('issuer', 'sub', {}, '2026-01-01 00:00:00+00')",
-        uuid_literal(&db, ada.id)
-    );
-    db.execute(&link).await;
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM linked_accounts").await, 1);
     let bob = new_member(&db, "bob@example.com").await;
     db.store.create_avatar(bob.id, avatar("🦉", "Owl")).await.expect("create");
 
@@ -203,6 +204,7 @@ pub async fn a_sign_up_moves_the_guests_avatars_to_the_new_member_in_order(db: T
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
+        link: None,
     };
     let (ada, merge) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
     assert_eq!(merge.moved_avatars, 3);
@@ -218,6 +220,7 @@ pub async fn a_refused_sign_up_leaves_the_guests_avatars_where_they_were(db: Tes
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Impostor").expect("valid"),
         password_hash: None,
+        link: None,
     };
     let refused = db.store.create_member_from_guest(new, guest).await;
     assert!(matches!(refused, Err(StoreError::EmailTaken)), "{refused:?}");

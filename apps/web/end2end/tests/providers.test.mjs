@@ -1,0 +1,178 @@
+// Signing in with an OpenID Connect provider, in a real browser against a real provider
+// (`oidc-provider`, started by scripts/test.sh): the guest's roster comes along, the same
+// provider identity finds the same account, an email that has an account links nothing,
+// a member links and unlinks, and a callback opened in another browser (an attacker's
+// link) or opened twice changes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import {
+  add,
+  names,
+  openGuest,
+  signIn,
+  signInAtProvider,
+  signUp,
+  testProvider,
+  useServerAndBrowser,
+} from '../support.mjs';
+
+const env = useServerAndBrowser(testProvider());
+let people = 0;
+/** A fresh address per journey: the provider and the server outlive each test. */
+const newEmail = () => `grace${(people += 1)}@example.com`;
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  const found = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const who = (page) => page.locator('.identity .who').textContent();
+
+/** From the sign-in page: "Continue with Test ID", then the provider's pages. */
+async function continueWithProvider(page, login) {
+  await page.goto(new URL('/signin', page.url()).href);
+  await page.getByRole('button', { name: 'Continue with Test ID' }).click();
+  await signInAtProvider(page, login);
+}
+
+test('a guest signs in with the provider, the roster comes along, and the same identity finds the same account', async () => {
+  const email = newEmail();
+  const { context, page } = await openGuest(env);
+  await add(page, '🐱', 'Tom');
+  await add(page, '🐶', 'Rex');
+  await continueWithProvider(page, email);
+  await page.waitForURL(/came_along=2/);
+  await page.getByText('Your 2 avatars came along.').waitFor();
+  assert.equal(await who(page), 'Grace1');
+  assert.deepEqual(await names(page), ['Tom', 'Rex']);
+  assert.deepEqual((await context.cookies()).map((c) => c.name).filter((n) => n.startsWith('__Host-')), [
+    '__Host-session',
+  ]);
+  await context.close();
+
+  // Another browser, another guest with its own avatar: the same account, both rosters.
+  const elsewhere = await openGuest(env);
+  await add(elsewhere.page, '🦉', 'Owl');
+  await continueWithProvider(elsewhere.page, email);
+  await elsewhere.page.waitForURL(/came_along=1/);
+  assert.deepEqual(await names(elsewhere.page), ['Tom', 'Rex', 'Owl']);
+  await elsewhere.context.close();
+});
+
+test('the journey works with JavaScript off', async () => {
+  const { context, page } = await openGuest(env, { javaScriptEnabled: false });
+  await page.getByLabel('Emoji', { exact: true }).first().fill('🦊');
+  await page.getByLabel('Name', { exact: true }).first().fill('Fox');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await page.waitForLoadState();
+  await continueWithProvider(page, newEmail());
+  await page.waitForURL(/came_along=1/);
+  assert.deepEqual(await names(page), ['Fox']);
+  await context.close();
+});
+
+test('an email that has an account links nothing; the member links the provider from the account page, then unlinks it', async () => {
+  const email = newEmail();
+  const owner = await openGuest(env);
+  await signUp(owner.page, email);
+  await owner.context.close();
+
+  // Someone arrives from the provider with that email: no account is joined or made.
+  const { context, page } = await openGuest(env);
+  await add(page, '🐢', 'Shelly');
+  await continueWithProvider(page, email);
+  await page.waitForURL(/provider_error=email_has_account/);
+  await page.getByText('Sign in the way you did before, then link Test ID on your account page.').waitFor();
+  await page.goto(env.server.url);
+  assert.equal(await who(page), 'Guest');
+  assert.deepEqual(await names(page), ['Shelly']);
+
+  // Signed in with the password, the member links the provider…
+  await signIn(page, email);
+  await page.waitForURL(/came_along=1/);
+  await page.goto(new URL('/account', page.url()).href);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('button', { name: 'Link Test ID' }).click();
+  await page.waitForURL(/\/account\?linked=test/);
+  await page.getByText('Test ID is linked: you can sign in with it.').waitFor();
+
+  // …after which the provider signs in to this account.
+  const elsewhere = await openGuest(env);
+  await continueWithProvider(elsewhere.page, email);
+  await elsewhere.page.waitForURL(/came_along=0/);
+  assert.deepEqual(await names(elsewhere.page), ['Shelly']);
+  await elsewhere.context.close();
+
+  // Unlinked (the password remains), the provider finds the account no more.
+  await page.getByRole('button', { name: 'Unlink Test ID' }).click();
+  await page.getByRole('button', { name: 'Link Test ID' }).waitFor();
+  await context.close();
+});
+
+test('an account made with the provider cannot unlink its only way to sign in', async () => {
+  const { context, page } = await openGuest(env);
+  await continueWithProvider(page, newEmail());
+  await page.waitForURL(/came_along=0/);
+  await page.goto(new URL('/account', page.url()).href);
+  const unlink = page.getByRole('button', { name: 'Unlink Test ID' });
+  assert.equal(await unlink.isDisabled(), true);
+  // Sent anyway (the form without its button's state), the server refuses it.
+  await page.evaluate(() => {
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent.startsWith('Unlink'));
+    button.disabled = false;
+    button.click();
+  });
+  await page.getByText('That is your only way to sign in.').waitFor();
+  await page.getByRole('button', { name: 'Unlink Test ID' }).waitFor();
+  await context.close();
+});
+
+test("a callback opened in another browser (an attacker's link) merges nothing and signs in no one", async () => {
+  const attacker = await openGuest(env);
+  let callback;
+  await attacker.page.route('**/auth/test/callback**', async (route) => {
+    callback = route.request().url();
+    await route.abort();
+  });
+  await continueWithProvider(attacker.page, newEmail()).catch(() => {});
+  await attacker.page.waitForTimeout(100);
+  assert.match(callback ?? '', /code=.*state=|state=.*code=/, 'the provider redirected with a code');
+  await attacker.context.close();
+
+  const victim = await openGuest(env);
+  await add(victim.page, '🐝', 'Bee');
+  await victim.page.goto(callback);
+  await victim.page.waitForURL(/provider_error=expired/);
+  await victim.page.getByText('was not started in this browser').waitFor();
+  await victim.page.goto(env.server.url);
+  assert.equal(await who(victim.page), 'Guest');
+  assert.deepEqual(await names(victim.page), ['Bee']);
+  await victim.context.close();
+});
+
+test('a replayed callback does nothing, and an unverified email makes no account', async () => {
+  const { context, page } = await openGuest(env);
+  const callbacks = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/auth/test/callback')) callbacks.push(request.url());
+  });
+  await continueWithProvider(page, newEmail());
+  await page.waitForURL(/came_along=0/);
+  const name = await who(page);
+  await page.goto(callbacks[0]);
+  await page.waitForURL(/provider_error=expired/);
+  await page.goto(env.server.url);
+  assert.equal(await who(page), name, 'still the same member');
+  await context.close();
+
+  const unverified = await openGuest(env);
+  await continueWithProvider(unverified.page, `unverified-${newEmail()}`);
+  await unverified.page.waitForURL(/provider_error=no_verified_email/);
+  await unverified.page.getByText('did not share a verified email address').waitFor();
+  assert.deepEqual(await axeViolations(unverified.page), []);
+  await unverified.context.close();
+});

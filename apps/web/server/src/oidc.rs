@@ -1,0 +1,250 @@
+//! Sign-in with OpenID Connect providers, as two plain endpoints around the provider's
+//! pages:
+//!
+//! - `POST /auth/{provider}/start` (the "Continue with …" button, a form: a cross-site
+//!   page cannot start a flow) seals a new flow into a 10-minute `__Host-` cookie and
+//!   sends the browser to the provider. A guest signs in; a member links the provider.
+//! - `GET /auth/{provider}/callback` accepts only the flow this browser started, for the
+//!   viewer that started it, once (the cookie is cleared by every answer), and only then
+//!   asks the provider anything. The account rules then sign in, create or link.
+//!
+//! Every refusal goes back to the page the flow started from with a code the page turns
+//! into a sentence (`app::account::providers`), and changes nothing.
+
+use axum::{
+    Extension,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use identity::{
+    Keyring, Viewer,
+    account::{AccountError, LinkProblem},
+    http::cookies::{clear_cookie, cookie_values, set_cookie},
+    oidc::{FLOW_COOKIE, FLOW_LIFETIME, Flow, Intent, OidcError, Provider, Providers},
+};
+use serde::Deserialize;
+
+use app::{
+    account::{ProviderButton, ProviderProblem, SignInButtons},
+    server::ClientIp,
+};
+
+/// What the endpoints need: the providers, the key that seals flows, and where our
+/// callback is.
+#[derive(Clone, Debug)]
+pub struct SignInProviders {
+    pub providers: Providers,
+    pub keys: Keyring,
+    /// `PUBLIC_ORIGIN`, the origin of the callback URL; without it (development), the
+    /// request's own (allow-listed) host over plain HTTP.
+    pub public_origin: Option<String>,
+}
+
+impl SignInProviders {
+    /// The buttons the pages show, and the origins their forms may be redirected to
+    /// (the page's `form-action`): each provider's issuer origin, where its
+    /// authorization endpoint is.
+    pub fn buttons(&self) -> SignInButtons {
+        let buttons = self
+            .providers
+            .iter()
+            .map(|provider| ProviderButton {
+                id: provider.id().to_owned(),
+                name: provider.name().to_owned(),
+            })
+            .collect();
+        let origins = self.providers.iter().filter_map(Provider::origin).collect();
+        SignInButtons { buttons, form_origins: origins }
+    }
+}
+
+/// Where the provider sends the browser back to.
+fn callback_url(providers: &SignInProviders, headers: &HeaderMap, provider: &str) -> String {
+    let origin = providers.public_origin.clone().unwrap_or_else(|| {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    format!("{origin}/auth/{provider}/callback")
+}
+
+/// `POST /auth/{provider}/start`.
+pub async fn start(
+    State(state): State<crate::startup::AppState>,
+    Path(provider): Path<String>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+) -> Response {
+    let providers = &state.sign_in_providers;
+    let Some(provider) = providers.providers.get(&provider) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let intent = match viewer {
+        Viewer::Guest { sid } => Intent::SignIn { guest: sid },
+        Viewer::Member { user_id, .. } => Intent::Link { member: user_id },
+    };
+    let redirect = callback_url(providers, &headers, provider.id());
+    match provider.begin(&redirect, intent, state.identity.now()).await {
+        Ok((url, flow)) => {
+            let cookie = set_cookie(FLOW_COOKIE, &flow.seal(&providers.keys), FLOW_LIFETIME);
+            see_other(&url, [cookie])
+        }
+        Err(error) => {
+            tracing::warn!(provider = provider.id(), error = %error, "provider sign-in not started");
+            refused(provider, intent, &flow_problem(&error))
+        }
+    }
+}
+
+/// The provider's answer, in the callback's query.
+#[derive(Debug, Deserialize)]
+pub struct ProviderAnswer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /auth/{provider}/callback`.
+pub async fn callback(
+    State(state): State<crate::startup::AppState>,
+    Path(provider): Path<String>,
+    Extension(viewer): Extension<Viewer>,
+    client: Option<Extension<ClientIp>>,
+    Query(answer): Query<ProviderAnswer>,
+    headers: HeaderMap,
+) -> Response {
+    let providers = &state.sign_in_providers;
+    let Some(provider) = providers.providers.get(&provider) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cookie = cookie_values(&headers, FLOW_COOKIE).next();
+    let state_param = answer.state.as_deref().unwrap_or_default();
+    let flow = match Flow::open(
+        &providers.keys,
+        cookie,
+        provider.id(),
+        state_param,
+        state.identity.now(),
+    ) {
+        Ok(flow) if started_by(&flow, viewer) => flow,
+        Ok(flow) => {
+            tracing::warn!(target: identity::audit::TARGET, event = "provider_callback", outcome = "refused", reason = "another viewer");
+            return refused(provider, flow.intent, &ProviderProblem::Expired);
+        }
+        Err(refusal) => {
+            tracing::warn!(target: identity::audit::TARGET, event = "provider_callback", outcome = "refused", reason = %refusal);
+            return refused(provider, intent_of(viewer), &ProviderProblem::Expired);
+        }
+    };
+    let finished = match (answer.error, answer.code) {
+        (Some(error), _) => Err(OidcError::Cancelled(error)),
+        (None, Some(code)) => {
+            let redirect = callback_url(providers, &headers, provider.id());
+            provider.finish(&flow, &code, &redirect, state.identity.now()).await
+        }
+        (None, None) => Err(OidcError::Rejected("no code".to_owned())),
+    };
+    let identity = match finished {
+        Ok(identity) => identity,
+        Err(error) => {
+            tracing::warn!(provider = provider.id(), error = %error, "provider sign-in refused");
+            return refused(provider, flow.intent, &flow_problem(&error));
+        }
+    };
+    let accounts = &state.accounts;
+    match flow.intent {
+        Intent::SignIn { guest } => {
+            let ip = client.map(|Extension(ClientIp(ip))| ip);
+            match accounts.sign_in_with_provider(guest, identity, ip).await {
+                Ok(upgrade) => {
+                    let cookies = state
+                        .identity
+                        .signed_in_cookies(upgrade.member.id, upgrade.member.session_version);
+                    let to = format!("/?came_along={}", upgrade.merge.moved_avatars);
+                    see_other(&to, with_flow_cleared(cookies))
+                }
+                Err(error) => refused(provider, flow.intent, &account_problem(error)),
+            }
+        }
+        Intent::Link { member } => match accounts.link_provider(member, identity).await {
+            Ok(()) => see_other(
+                &format!("/account?linked={}", provider.id()),
+                [clear_cookie(FLOW_COOKIE)],
+            ),
+            Err(error) => refused(provider, flow.intent, &account_problem(error)),
+        },
+    }
+}
+
+/// The flow was started by who is asking now: the same guest (whose roster is the one
+/// that comes along), or the same member (who is linking).
+fn started_by(flow: &Flow, viewer: Viewer) -> bool {
+    match (flow.intent, viewer) {
+        (Intent::SignIn { guest }, Viewer::Guest { sid }) => guest == sid,
+        (Intent::Link { member }, Viewer::Member { user_id, .. }) => member == user_id,
+        _ => false,
+    }
+}
+
+fn intent_of(viewer: Viewer) -> Intent {
+    match viewer {
+        Viewer::Guest { sid } => Intent::SignIn { guest: sid },
+        Viewer::Member { user_id, .. } => Intent::Link { member: user_id },
+    }
+}
+
+/// Back to where the flow started, saying why not; the flow cookie is cleared.
+fn refused(provider: &Provider, intent: Intent, problem: &ProviderProblem) -> Response {
+    let page = match intent {
+        Intent::SignIn { .. } => "/signin",
+        Intent::Link { .. } => "/account",
+    };
+    let to = format!("{page}?provider={}&provider_error={}", provider.id(), problem.code());
+    see_other(&to, [clear_cookie(FLOW_COOKIE)])
+}
+
+fn see_other<const N: usize>(location: &str, cookies: [HeaderValue; N]) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn with_flow_cleared([a, b]: [HeaderValue; 2]) -> [HeaderValue; 3] {
+    [a, b, clear_cookie(FLOW_COOKIE)]
+}
+
+/// What the account rules' refusal means on the page.
+fn account_problem(error: AccountError<persistence::StoreError>) -> ProviderProblem {
+    match error {
+        AccountError::Link(LinkProblem::NoVerifiedEmail) => ProviderProblem::NoVerifiedEmail,
+        AccountError::Link(LinkProblem::EmailHasAccount) => ProviderProblem::EmailHasAccount,
+        AccountError::Link(LinkProblem::Taken) => ProviderProblem::Taken,
+        AccountError::TooManyAttempts { .. } => ProviderProblem::TooManyAttempts,
+        AccountError::Store(error) => {
+            tracing::error!(
+                error = &error as &dyn std::error::Error,
+                "provider sign-in: store failure"
+            );
+            ProviderProblem::Unavailable
+        }
+        other => {
+            tracing::warn!(error = %other, "provider sign-in refused");
+            ProviderProblem::Expired
+        }
+    }
+}
+
+/// What a protocol failure means on the page (the cause is logged by the caller).
+fn flow_problem(error: &OidcError) -> ProviderProblem {
+    match error {
+        OidcError::Flow(_) => ProviderProblem::Expired,
+        OidcError::Cancelled(_) => ProviderProblem::Cancelled,
+        OidcError::Unavailable(_) => ProviderProblem::Unavailable,
+        OidcError::Rejected(_) => ProviderProblem::Rejected,
+    }
+}

@@ -1,0 +1,153 @@
+//! Signing in with another provider (OpenID Connect): the linking rules. The protocol is
+//! [`crate::oidc`]'s; what a verified provider identity may do to accounts is decided
+//! here, against the [`AccountStore`] port.
+//!
+//! The rules (DESIGN.md, "Upgrade"): an identity already linked signs in to its member;
+//! an unknown identity whose verified email no member has creates a member; an unknown
+//! identity whose email a member has links *nothing* — whoever holds that account signs
+//! in the way they did before and links the provider from the account page. Every path
+//! that signs in brings the guest's roster along.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    AccountError, Accounts, DisplayName, Email, NewMember, Upgrade,
+    rules::{default_display_name, record_upgrade},
+};
+use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
+
+/// A person at a provider: (`issuer`, `subject`) names them for good (OpenID Connect
+/// Core §5.7); `provider` is the id this deployment configured the provider under, which
+/// a member has at most one link for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub provider: String,
+    pub issuer: String,
+    pub subject: String,
+}
+
+/// What a provider vouched for in a verified ID token.
+#[derive(Clone, Debug)]
+pub struct ProviderIdentity {
+    pub link: Link,
+    /// The email, only when the provider says it verified it.
+    pub email: Option<Email>,
+    /// The name the provider has for the person, when it makes a display name.
+    pub name: Option<DisplayName>,
+}
+
+/// One of a member's links, as the account page lists them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedAccount {
+    pub provider: String,
+    pub linked_at: DateTime<Utc>,
+}
+
+/// Why a provider sign-in or link did not happen (besides the shared
+/// [`AccountError`] cases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// The provider vouched for no verified email, and a new account needs one.
+    NoVerifiedEmail,
+    /// A member has this email: never linked automatically (the account could be
+    /// someone else's at a provider that does not own the email's domain).
+    EmailHasAccount,
+    /// The provider identity is linked to another member, or this member already has
+    /// a link at this provider.
+    Taken,
+    /// Unlinking would leave the member no way to sign in.
+    LastSignInMethod,
+}
+
+impl LinkProblem {
+    /// The audit log's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkProblem::NoVerifiedEmail => "no_verified_email",
+            LinkProblem::EmailHasAccount => "email_has_account",
+            LinkProblem::Taken => "link_taken",
+            LinkProblem::LastSignInMethod => "last_sign_in_method",
+        }
+    }
+}
+
+impl<S: AccountStore> Accounts<S> {
+    /// Signs in with a verified provider identity, creating the member when the rules
+    /// allow, and brings `guest`'s roster along.
+    pub async fn sign_in_with_provider(
+        &self,
+        guest: OwnerId,
+        identity: ProviderIdentity,
+        client: Option<IpAddr>,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let upgrade = self.try_sign_in_with_provider(guest, identity).await;
+        record_upgrade("provider_sign_in", &upgrade, client);
+        upgrade
+    }
+
+    async fn try_sign_in_with_provider(
+        &self,
+        guest: OwnerId,
+        identity: ProviderIdentity,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let link = &identity.link;
+        let linked = self.store.find_member_by_link(&link.issuer, &link.subject).await;
+        if let Some(member) = linked.map_err(AccountError::Store)? {
+            return self.bring_guest_along(guest, member).await;
+        }
+        let email = identity.email.ok_or(AccountError::Link(LinkProblem::NoVerifiedEmail))?;
+        if self.store.find_member_by_email(&email).await.map_err(AccountError::Store)?.is_some() {
+            return Err(AccountError::Link(LinkProblem::EmailHasAccount));
+        }
+        let display_name = match identity.name {
+            Some(name) => name,
+            None => default_display_name(&email).map_err(AccountError::Invalid)?,
+        };
+        let new = NewMember { email, display_name, password_hash: None, link: Some(identity.link) };
+        self.create_from_guest(new, guest).await.map_err(refused)
+    }
+
+    /// Links a verified provider identity to the signed-in `member`.
+    pub async fn link_provider(
+        &self,
+        member: OwnerId,
+        identity: ProviderIdentity,
+    ) -> Result<(), AccountError<S::Error>> {
+        let linked = self.store.link_account(member, identity.link).await.map_err(refused);
+        audit::record("provider_link", audit::outcome(&linked), Some(member), None);
+        linked
+    }
+
+    /// Removes the member's link at `provider`, unless it is their last way to sign in.
+    /// Removing a link that is not there is done already.
+    pub async fn unlink_provider(
+        &self,
+        member: OwnerId,
+        provider: &str,
+    ) -> Result<(), AccountError<S::Error>> {
+        let unlinked = self.store.unlink_account(member, provider).await.map_err(refused);
+        audit::record("provider_unlink", audit::outcome(&unlinked), Some(member), None);
+        unlinked
+    }
+
+    /// The member's links, oldest first.
+    pub async fn linked_accounts(
+        &self,
+        member: OwnerId,
+    ) -> Result<Vec<LinkedAccount>, AccountError<S::Error>> {
+        self.store.linked_accounts(member).await.map_err(AccountError::Store)
+    }
+}
+
+/// A store refusal as the account error it means.
+fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
+    match error.refusal() {
+        Some(AccountRefusal::EmailTaken) => AccountError::Link(LinkProblem::EmailHasAccount),
+        Some(AccountRefusal::LinkTaken) => AccountError::Link(LinkProblem::Taken),
+        Some(AccountRefusal::LastSignInMethod) => AccountError::Link(LinkProblem::LastSignInMethod),
+        Some(AccountRefusal::NotFound) => AccountError::NoSuchMember,
+        _ => AccountError::Store(error),
+    }
+}

@@ -1,0 +1,123 @@
+//! Provider links (sign-in with OpenID Connect): which member a provider identity signs
+//! in to, and the rule that a member always keeps a way to sign in.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr,
+    sea_query::{Alias, Expr, Query},
+};
+
+use identity::{
+    OwnerId,
+    account::{Link, LinkedAccount, Member},
+};
+
+use crate::{
+    Store, StoreError,
+    accounts::member_from,
+    entity::{linked_account, member},
+};
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// The member a provider identity is linked to.
+    #[tracing::instrument(skip_all)]
+    pub async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
+        let Some(link) =
+            linked_account::Entity::find_by_id((issuer.to_owned(), subject.to_owned()))
+                .one(&self.db)
+                .await?
+        else {
+            return Ok(None);
+        };
+        member::Entity::find_by_id(link.owner_id).one(&self.db).await?.map(member_from).transpose()
+    }
+
+    /// Links a provider identity to the member: [`StoreError::LinkTaken`] when it is
+    /// linked to anyone already or the member has a link at this provider,
+    /// [`StoreError::NotFound`] when there is no such member.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
+        if member::Entity::find_by_id(member.as_uuid()).one(&self.db).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        insert_link(&self.db, member, link, self.now()).await
+    }
+
+    /// Removes the member's link at `provider` in one statement that keeps it when it is
+    /// the member's last way to sign in (no password and no other link).
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
+        let other = Alias::new("other");
+        let others = Query::select()
+            .expr(Expr::val(1))
+            .from_as(linked_account::Entity, other.clone())
+            .and_where(
+                Expr::col((other.clone(), linked_account::Column::OwnerId)).eq(member.as_uuid()),
+            )
+            .and_where(Expr::col((other, linked_account::Column::Provider)).ne(provider))
+            .to_owned();
+        let password = Query::select()
+            .expr(Expr::val(1))
+            .from(member::Entity)
+            .and_where(member::Column::OwnerId.eq(member.as_uuid()))
+            .and_where(member::Column::PasswordHash.is_not_null())
+            .to_owned();
+        let mine = || {
+            linked_account::Column::OwnerId
+                .eq(member.as_uuid())
+                .and(linked_account::Column::Provider.eq(provider))
+        };
+        let removed = linked_account::Entity::delete_many()
+            .filter(mine())
+            .filter(Expr::exists(others).or(Expr::exists(password)))
+            .exec(&self.db)
+            .await?;
+        if removed.rows_affected > 0 {
+            return Ok(());
+        }
+        let kept = linked_account::Entity::find().filter(mine()).one(&self.db).await?;
+        if kept.is_some() { Err(StoreError::LastSignInMethod) } else { Ok(()) }
+    }
+
+    /// The member's links, oldest first.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
+        let rows = linked_account::Entity::find()
+            .filter(linked_account::Column::OwnerId.eq(member.as_uuid()))
+            .order_by_asc(linked_account::Column::CreatedAt)
+            .order_by_asc(linked_account::Column::Provider)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| LinkedAccount { provider: row.provider, linked_at: row.created_at })
+            .collect())
+    }
+}
+
+/// Inserts a link (inside the caller's transaction, when there is one); a taken identity
+/// or provider is [`StoreError::LinkTaken`].
+pub(crate) async fn insert_link(
+    db: &impl ConnectionTrait,
+    member: OwnerId,
+    link: Link,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    linked_account::Entity::insert(linked_account::ActiveModel {
+        issuer: Set(link.issuer),
+        subject: Set(link.subject),
+        provider: Set(link.provider),
+        owner_id: Set(member.as_uuid()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(|error| match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::LinkTaken,
+        _ => StoreError::Database(error),
+    })?;
+    Ok(())
+}
