@@ -4,7 +4,8 @@
 // GUESTROOM_E2E_DATABASE_URL=postgres://… runs the servers on that database instead.
 import { execFileSync, spawn } from 'node:child_process';
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, after } from 'node:test';
@@ -150,15 +151,31 @@ export function testProvider() {
 }
 
 /**
- * At the test provider's own pages (its development login, then consent): signs in as
- * `login` (an email address comes back as that verified email).
+ * At the test provider's own pages: signs in as `login` (an email address comes back as
+ * that verified email) on its development login page, unless this browser is signed in
+ * there already, then gives consent.
  */
 export async function signInAtProvider(page, login) {
-  await page.waitForSelector('input[name="login"]');
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  const loginField = page.locator('input[name="login"]');
+  const consent = page.getByRole('button', { name: 'Continue' });
+  await loginField.or(consent).first().waitFor();
+  if (await loginField.isVisible()) {
+    await loginField.fill(login);
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+  }
+  await consent.click();
+}
+
+// Evaluated through DevTools rather than added as a <script>: the page's
+// Content-Security-Policy refuses inline scripts without its nonce, as it should.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The page's axe-core violations, as readable lines. */
+export async function axeViolations(page) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 /** The password of the accounts the tests make. */

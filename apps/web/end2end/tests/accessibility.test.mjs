@@ -2,21 +2,9 @@
 // in both colour schemes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { add, openGuest, row, useServerAndBrowser } from '../support.mjs';
+import { add, axeViolations as violations, openGuest, row, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
-// Evaluated through DevTools rather than added as a <script>: the page's
-// Content-Security-Policy refuses inline scripts without its nonce, as it should.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The page's axe violations, as readable lines. */
-async function violations(page) {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => (await window.axe.run(document)).violations);
-  return found.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 for (const colorScheme of ['light', 'dark']) {
   test(`the roster page has no axe violations (${colorScheme})`, async () => {

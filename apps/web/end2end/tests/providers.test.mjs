@@ -5,10 +5,9 @@
 // link) or opened twice changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import {
   add,
+  axeViolations,
   names,
   openGuest,
   signIn,
@@ -22,13 +21,6 @@ const env = useServerAndBrowser(testProvider());
 let people = 0;
 /** A fresh address per journey: the provider and the server outlive each test. */
 const newEmail = () => `grace${(people += 1)}@example.com`;
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function axeViolations(page) {
-  await page.addScriptTag({ content: AXE });
-  const found = await page.evaluate(async () => (await window.axe.run(document)).violations);
-  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const who = (page) => page.locator('.identity .who').textContent();
 
@@ -97,6 +89,7 @@ test('an email that has an account links nothing; the member links the provider 
   await page.goto(new URL('/account', page.url()).href);
   assert.deepEqual(await axeViolations(page), []);
   await page.getByRole('button', { name: 'Link Test ID' }).click();
+  await signInAtProvider(page, email);
   await page.waitForURL(/\/account\?linked=test/);
   await page.getByText('Test ID is linked: you can sign in with it.').waitFor();
 
@@ -132,26 +125,36 @@ test('an account made with the provider cannot unlink its only way to sign in', 
 });
 
 test("a callback opened in another browser (an attacker's link) merges nothing and signs in no one", async () => {
+  // The attacker goes through the provider and keeps the callback URL it sends them to.
+  const attackerEmail = newEmail();
   const attacker = await openGuest(env);
-  let callback;
-  await attacker.page.route('**/auth/test/callback**', async (route) => {
-    callback = route.request().url();
-    await route.abort();
+  const callbacks = [];
+  attacker.page.on('request', (request) => {
+    if (request.url().includes('/auth/test/callback')) callbacks.push(request.url());
   });
-  await continueWithProvider(attacker.page, newEmail()).catch(() => {});
-  await attacker.page.waitForTimeout(100);
-  assert.match(callback ?? '', /code=.*state=|state=.*code=/, 'the provider redirected with a code');
+  await continueWithProvider(attacker.page, attackerEmail);
+  await attacker.page.waitForURL(/came_along=0/);
+  assert.match(callbacks[0] ?? '', /[?&]code=/, 'the provider redirected with a code');
   await attacker.context.close();
 
+  // The victim opens it: refused as a flow this browser did not start (not as a code the
+  // provider refuses), before anything is asked of the provider or merged.
   const victim = await openGuest(env);
   await add(victim.page, '🐝', 'Bee');
-  await victim.page.goto(callback);
+  await victim.page.goto(callbacks[0]);
   await victim.page.waitForURL(/provider_error=expired/);
   await victim.page.getByText('was not started in this browser').waitFor();
   await victim.page.goto(env.server.url);
   assert.equal(await who(victim.page), 'Guest');
   assert.deepEqual(await names(victim.page), ['Bee']);
   await victim.context.close();
+
+  // And the attacker's account got nothing of the victim's.
+  const again = await openGuest(env);
+  await continueWithProvider(again.page, attackerEmail);
+  await again.page.waitForURL(/came_along=0/);
+  assert.deepEqual(await names(again.page), []);
+  await again.context.close();
 });
 
 test('a replayed callback does nothing, and an unverified email makes no account', async () => {

@@ -117,13 +117,21 @@ pub async fn deadline(State(limit): State<Duration>, request: Request, next: Nex
     }
 }
 
+/// Marks a response whose redirect leaves this origin on purpose: the start of a
+/// sign-in at a configured provider (`crate::oidc`), to a URL the server made.
+#[derive(Clone, Copy, Debug)]
+pub struct ToProvider;
+
 /// Keeps every redirect on this origin. Leptos answers a plain form post by sending the
 /// browser back to the request's `Referer`, a header the client chooses: a script could
 /// make the app redirect to any site. A `Location` that is not a path here, or a URL of
-/// this host, becomes `/`.
+/// this host, becomes `/` — unless the handler marked the response [`ToProvider`].
 pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
     let host = request.headers().get(HOST).cloned();
     let mut response = next.run(request).await;
+    if response.extensions().get::<ToProvider>().is_some() {
+        return response;
+    }
     let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
     if let Some(location) = location
         && let local = local_target(location, host.as_ref().and_then(|h| h.to_str().ok()))

@@ -25,6 +25,7 @@ use identity::{
 };
 use serde::Deserialize;
 
+use crate::edge::ToProvider;
 use app::{
     account::{ProviderButton, ProviderProblem, SignInButtons},
     server::ClientIp,
@@ -87,7 +88,9 @@ pub async fn start(
     match provider.begin(&redirect, intent, state.identity.now()).await {
         Ok((url, flow)) => {
             let cookie = set_cookie(FLOW_COOKIE, &flow.seal(&providers.keys), FLOW_LIFETIME);
-            see_other(&url, [cookie])
+            let mut response = see_other(&url, [cookie]);
+            response.extensions_mut().insert(ToProvider);
+            response
         }
         Err(error) => {
             tracing::warn!(provider = provider.id(), error = %error, "provider sign-in not started");
@@ -102,6 +105,9 @@ pub struct ProviderAnswer {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// The issuer, from providers that name themselves in their answer (RFC 9207): an
+    /// answer from another provider is refused (a mix-up attack).
+    iss: Option<String>,
 }
 
 /// `GET /auth/{provider}/callback`.
@@ -137,6 +143,9 @@ pub async fn callback(
         }
     };
     let finished = match (answer.error, answer.code) {
+        _ if answer.iss.as_deref().is_some_and(|iss| iss != provider.issuer()) => {
+            Err(OidcError::Rejected("the answer names another issuer".to_owned()))
+        }
         (Some(error), _) => Err(OidcError::Cancelled(error)),
         (None, Some(code)) => {
             let redirect = callback_url(providers, &headers, provider.id());

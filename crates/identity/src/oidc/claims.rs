@@ -1,6 +1,6 @@
 use openidconnect::{
-    Nonce,
-    core::{CoreIdToken, CoreIdTokenVerifier},
+    EndUserEmail, EndUserName, LocalizedClaim, Nonce,
+    core::{CoreIdToken, CoreIdTokenVerifier, CoreUserInfoClaims},
 };
 
 use super::OidcError;
@@ -24,20 +24,43 @@ pub(super) fn identity(
     if issuer.len() > MAX_CLAIM_LEN || subject.len() > MAX_CLAIM_LEN {
         return Err(OidcError::Rejected("issuer or subject longer than 255 bytes".to_owned()));
     }
-    let email = match (claims.email(), claims.email_verified()) {
-        (Some(email), Some(true)) => Email::parse(email.as_str()).ok(),
-        _ => None,
-    };
-    let name = claims.name().and_then(|name| name.get(None));
-    Ok(ProviderIdentity {
+    let mut identity = ProviderIdentity {
         link: Link {
             provider: provider.to_owned(),
             issuer: issuer.to_owned(),
             subject: subject.to_owned(),
         },
-        email,
-        name: name.and_then(|name| DisplayName::parse(name.as_str()).ok()),
-    })
+        email: None,
+        name: None,
+    };
+    fill(&mut identity, claims.email(), claims.email_verified(), claims.name());
+    Ok(identity)
+}
+
+/// Completes `identity` from the userinfo endpoint, for providers that keep the email out
+/// of the ID token (the specification's default when an access token is issued). The
+/// caller asked for the same `sub` (checked by the request).
+pub(super) fn add_user_info(identity: &mut ProviderIdentity, info: &CoreUserInfoClaims) {
+    fill(identity, info.email(), info.email_verified(), info.name());
+}
+
+/// Takes the email when verified, and the name when it makes a display name, where the
+/// identity has none yet.
+fn fill(
+    identity: &mut ProviderIdentity,
+    email: Option<&EndUserEmail>,
+    email_verified: Option<bool>,
+    name: Option<&LocalizedClaim<EndUserName>>,
+) {
+    if identity.email.is_none()
+        && let (Some(email), Some(true)) = (email, email_verified)
+    {
+        identity.email = Email::parse(email.as_str()).ok();
+    }
+    if identity.name.is_none() {
+        let name = name.and_then(|name| name.get(None));
+        identity.name = name.and_then(|name| DisplayName::parse(name.as_str()).ok());
+    }
 }
 
 #[cfg(test)]

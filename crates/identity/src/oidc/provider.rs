@@ -7,9 +7,9 @@ use std::{
 use chrono::{DateTime, Utc};
 use openidconnect::{
     AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RequestTokenError, Scope, TokenResponse,
-    core::{CoreClient, CoreProviderMetadata, CoreResponseType},
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, SubjectIdentifier, TokenResponse,
+    core::{CoreClient, CoreProviderMetadata, CoreResponseType, CoreUserInfoClaims},
     reqwest,
 };
 use tokio::sync::RwLock;
@@ -110,6 +110,11 @@ impl Provider {
         &self.settings.name
     }
 
+    /// The issuer, as configured.
+    pub fn issuer(&self) -> &str {
+        &self.settings.issuer
+    }
+
     /// The issuer's origin (`https://accounts.google.com`), where providers serve their
     /// authorization endpoint.
     pub fn origin(&self) -> Option<String> {
@@ -176,7 +181,8 @@ impl Provider {
 
     /// Finishes a flow the callback accepted: exchanges `code` with the flow's PKCE
     /// verifier, then checks the ID token (issuer, audience, expiry at `now`, the flow's
-    /// nonce, the signature with the provider's published keys).
+    /// nonce, the signature with the provider's published keys). An email the ID token
+    /// does not carry is read from the userinfo endpoint, for the same subject.
     pub async fn finish(
         &self,
         flow: &Flow,
@@ -203,7 +209,20 @@ impl Provider {
             .ok_or_else(|| OidcError::Rejected("no ID token in the answer".to_owned()))?;
         let nonce = Nonce::new(flow.nonce.clone());
         let verifier = client.id_token_verifier().set_time_fn(move || now);
-        claims::identity(self.id(), id_token, &verifier, &nonce)
+        let mut identity = claims::identity(self.id(), id_token, &verifier, &nonce)?;
+        if identity.email.is_none()
+            && let Ok(request) = client.user_info(
+                response.access_token().clone(),
+                Some(SubjectIdentifier::new(identity.link.subject.clone())),
+            )
+        {
+            let info: CoreUserInfoClaims = request
+                .request_async(&self.http)
+                .await
+                .map_err(|error| OidcError::Unavailable(chain(&error)))?;
+            claims::add_user_info(&mut identity, &info);
+        }
+        Ok(identity)
     }
 }
 
