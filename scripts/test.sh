@@ -4,7 +4,9 @@
 #   1. Rust: unit tests and one integration-test binary per crate; the store's
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release build, on SQLite; the
-#      roster, cache and account journeys run once more on PostgreSQL.
+#      roster, cache, account and provider journeys run once more on PostgreSQL. A real
+#      OpenID Connect provider (npm `oidc-provider`, tests/oidc/provider.mjs) runs on
+#      loopback for the whole script.
 #   3. A short run of each benchmark script, of the fuzz targets and of the reliability
 #      suite, so they keep working (the outage scenario stops and restarts PostgreSQL).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -17,7 +19,19 @@ step "preparing PostgreSQL"
 export GUESTROOM_TEST_POSTGRES_URL="${GUESTROOM_TEST_POSTGRES_URL:-postgres://guestroom:guestroom@127.0.0.1:5432/postgres}"
 
 log_dir="$(mktemp -d)"
-trap 'rm -rf "$log_dir"' EXIT
+provider_pid=""
+trap 'rm -rf "$log_dir"; [ -z "$provider_pid" ] || kill "$provider_pid" 2>/dev/null' EXIT
+
+step "starting the OpenID Connect provider for the tests (oidc-provider, loopback)"
+provider_port="${OIDC_TEST_PORT:-5556}"
+node "$ROOT/tests/oidc/provider.mjs" "$provider_port" >"$log_dir/provider.log" 2>&1 &
+provider_pid=$!
+for _ in $(seq 50); do
+  grep -q '^issuer ' "$log_dir/provider.log" && break
+  kill -0 "$provider_pid" 2>/dev/null || { cat "$log_dir/provider.log" >&2; exit 1; }
+  sleep 0.2
+done
+export GUESTROOM_TEST_OIDC_ISSUER="http://localhost:$provider_port"
 
 step "Rust tests (unit, integration, store on SQLite and PostgreSQL)"
 cargo test --workspace --exclude guestroom-frontend 2>&1 | tee "$log_dir/cargo.log"
@@ -40,6 +54,7 @@ GUESTROOM_E2E_DATABASE_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestr
   GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node --test --test-concurrency=1 apps/web/end2end/tests/roster.test.mjs apps/web/end2end/tests/cache.test.mjs \
   apps/web/end2end/tests/accounts.test.mjs apps/web/end2end/tests/manage.test.mjs \
+  apps/web/end2end/tests/providers.test.mjs \
   2>&1 | tee "$log_dir/e2e-postgres.log"
 browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.log")
 

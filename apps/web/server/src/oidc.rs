@@ -55,7 +55,9 @@ impl SignInProviders {
                 name: provider.name().to_owned(),
             })
             .collect();
-        let origins = self.providers.iter().filter_map(Provider::origin).collect();
+        let mut origins: Vec<String> = self.providers.iter().filter_map(Provider::origin).collect();
+        origins.sort();
+        origins.dedup();
         SignInButtons { buttons, form_origins: origins }
     }
 }

@@ -135,7 +135,7 @@ pub fn ProviderButtons() -> impl IntoView {
                     .into_iter()
                     .map(|ProviderButton { id, name }| view! {
                         <form method="post" action=format!("/auth/{id}/start")>
-                            <button type="submit" class="provider">"Continue with "{name}</button>
+                            <button type="submit" class="provider">{format!("Continue with {name}")}</button>
                         </form>
                     })
                     .collect_view()}
@@ -164,7 +164,7 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>) -> impl IntoView {
                     <form method="post" action=UnlinkProvider::url()>
                         <input type="hidden" name="provider" value=id.clone() />
                         <button type="submit" disabled=last title=last.then_some("Your only way to sign in")>
-                            "Unlink "{name.clone()}
+                            {format!("Unlink {name}")}
                         </button>
                     </form>
                 }
@@ -173,7 +173,7 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>) -> impl IntoView {
                 view! {
                     <span class="method-state">"Not linked"</span>
                     <form method="post" action=format!("/auth/{id}/start")>
-                        <button type="submit">"Link "{name.clone()}</button>
+                        <button type="submit">{format!("Link {name}")}</button>
                     </form>
                 }
                 .into_any()

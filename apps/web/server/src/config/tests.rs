@@ -138,3 +138,53 @@ fn the_metrics_token_never_prints() {
     let config = config(&[("METRICS_TOKEN", "scrape-secret-123")]).expect("valid");
     assert!(!format!("{config:?}").contains("scrape-secret"));
 }
+
+#[test]
+fn providers_are_read_by_id_with_their_settings() {
+    let settings = [
+        ("OIDC_PROVIDERS", "google, my-id"),
+        ("OIDC_GOOGLE_ISSUER", "https://accounts.google.com"),
+        ("OIDC_GOOGLE_CLIENT_ID", "g-id"),
+        ("OIDC_GOOGLE_CLIENT_SECRET", "g-secret"),
+        ("OIDC_MY_ID_ISSUER", "https://id.example/realms/main"),
+        ("OIDC_MY_ID_CLIENT_ID", "guestroom"),
+        ("OIDC_MY_ID_CLIENT_SECRET", "k-secret"),
+        ("OIDC_MY_ID_NAME", "Example ID"),
+    ];
+    let providers = config(&settings).expect("valid").providers;
+    let read: Vec<_> = providers.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
+    assert_eq!(read, [("google", "Google"), ("my-id", "Example ID")]);
+    assert!(!format!("{providers:?}").contains("secret\""), "secrets never print");
+    assert!(config(&[]).expect("valid").providers.is_empty());
+}
+
+#[test]
+fn a_provider_without_its_settings_or_listed_twice_is_refused() {
+    let missing = config(&[("OIDC_PROVIDERS", "google"), ("OIDC_GOOGLE_ISSUER", "https://a.b")]);
+    let error = missing.expect_err("no client id");
+    assert!(error.to_string().starts_with("OIDC_PROVIDERS is invalid"), "{error}");
+    let settings = |id: &'static str| {
+        [("OIDC_A_ISSUER", "https://a.b"), ("OIDC_A_CLIENT_ID", "x"), ("OIDC_A_CLIENT_SECRET", "y")]
+            .into_iter()
+            .chain([("OIDC_PROVIDERS", id)])
+            .collect::<Vec<_>>()
+    };
+    assert!(config(&settings("a")).is_ok());
+    assert!(config(&settings("a,a")).is_err());
+}
+
+#[test]
+fn providers_in_production_need_the_public_origin() {
+    let production = [
+        ("APP_ENV", "production"),
+        ("OIDC_PROVIDERS", "a"),
+        ("OIDC_A_ISSUER", "https://a.b"),
+        ("OIDC_A_CLIENT_ID", "x"),
+        ("OIDC_A_CLIENT_SECRET", "y"),
+    ];
+    let error = config(&production).expect_err("no PUBLIC_ORIGIN");
+    assert!(error.to_string().starts_with("PUBLIC_ORIGIN is invalid"), "{error}");
+    let with_origin: Vec<_> =
+        production.into_iter().chain([("PUBLIC_ORIGIN", "https://guestroom.example")]).collect();
+    assert!(config(&with_origin).is_ok());
+}

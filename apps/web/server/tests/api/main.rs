@@ -13,6 +13,7 @@ mod member_sessions;
 mod metrics;
 mod pages;
 mod preload;
+mod providers;
 mod roster;
 mod serving;
 mod startup;

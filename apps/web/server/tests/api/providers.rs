@@ -1,0 +1,177 @@
+//! Sign-in with an OpenID Connect provider over HTTP, against the real provider that
+//! `scripts/test.sh` starts (`GUESTROOM_TEST_OIDC_ISSUER`): what starting a flow sends,
+//! and every callback refused before the provider is asked anything. (The journeys that
+//! go through the provider's pages are the browser tests'.)
+
+use reqwest::{StatusCode, Url};
+
+use crate::helpers::{TestApp, cookie_value, logged, set_cookies, spawn_app_with};
+
+fn issuer() -> String {
+    std::env::var("GUESTROOM_TEST_OIDC_ISSUER")
+        .expect("GUESTROOM_TEST_OIDC_ISSUER must be set: scripts/test.sh starts the provider")
+}
+
+/// An app with the test provider as `test`, and the same provider once more as `other`.
+async fn app_with_providers() -> TestApp {
+    let issuer = issuer();
+    spawn_app_with(&[
+        ("OIDC_PROVIDERS", "test,other"),
+        ("OIDC_TEST_ISSUER", &issuer),
+        ("OIDC_TEST_CLIENT_ID", "guestroom"),
+        ("OIDC_TEST_CLIENT_SECRET", "guestroom-test-client-secret"),
+        ("OIDC_TEST_NAME", "Test ID"),
+        ("OIDC_OTHER_ISSUER", &issuer),
+        ("OIDC_OTHER_CLIENT_ID", "guestroom"),
+        ("OIDC_OTHER_CLIENT_SECRET", "guestroom-test-client-secret"),
+    ])
+    .await
+}
+
+/// A flow started by the app's cookie-keeping client, a guest: the provider URL it was
+/// sent to, the flow's `Set-Cookie`, and the guest's cookie when this was its first page.
+async fn start(app: &TestApp, provider: &str) -> (Url, String, Option<String>) {
+    let page = app.get("/signin").await;
+    let guest = set_cookies(page.headers())
+        .into_iter()
+        .find(|c| c.starts_with("__Host-guest="))
+        .map(|c| format!("__Host-guest={}", cookie_value(&c)));
+    let response = app.post_from_page(&format!("/auth/{provider}/start"), "/signin", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().expect("ascii");
+    let url = Url::parse(location).expect("an absolute URL");
+    let flow = set_cookies(response.headers())
+        .into_iter()
+        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
+        .expect("a flow cookie");
+    (url, flow, guest)
+}
+
+fn param(url: &Url, name: &str) -> String {
+    url.query_pairs().find(|(key, _)| key == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+/// The callback as `cookies` (a `Cookie` header) send it, and where it sends the browser.
+async fn callback(
+    app: &TestApp,
+    provider: &str,
+    query: &str,
+    cookies: &str,
+) -> (String, Vec<String>) {
+    let path = format!("/auth/{provider}/callback?{query}");
+    let response = app.get_with_cookie(&path, Some(cookies)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    (location, set_cookies(response.headers()))
+}
+
+#[tokio::test]
+async fn starting_a_flow_sends_the_browser_to_the_provider_with_pkce_state_and_nonce_sealed_in_a_cookie()
+ {
+    let app = app_with_providers().await;
+    let (url, flow, _) = start(&app, "test").await;
+    assert_eq!(url.as_str().split('?').next(), Some(format!("{}/auth", issuer()).as_str()));
+    assert_eq!(param(&url, "response_type"), "code");
+    assert_eq!(param(&url, "client_id"), "guestroom");
+    assert_eq!(param(&url, "code_challenge_method"), "S256");
+    assert_eq!(param(&url, "redirect_uri"), app.url("/auth/test/callback"));
+    assert_eq!(param(&url, "scope"), "openid email profile");
+    let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
+    assert!(state.len() >= 16 && nonce.len() >= 16, "{state} {nonce}");
+    assert!(param(&url, "code_challenge").len() >= 43);
+    assert!(flow.ends_with("; Max-Age=600; Path=/; Secure; HttpOnly; SameSite=Lax"), "{flow}");
+    let sealed = cookie_value(&flow);
+    assert!(!sealed.contains(&state) && !sealed.contains(&nonce), "sealed, not readable");
+
+    // Each flow is new.
+    let (again, ..) = start(&app, "test").await;
+    assert_ne!(param(&again, "state"), state);
+}
+
+#[tokio::test]
+async fn the_sign_in_page_shows_the_providers_and_lets_its_forms_go_to_them() {
+    let app = app_with_providers().await;
+    let page = app.get("/signin").await;
+    let policy = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    let origin = Url::parse(&issuer()).expect("URL").origin().ascii_serialization();
+    // Two providers at one issuer: its origin once.
+    assert!(policy.contains(&format!("form-action 'self' {origin};")), "{policy}");
+    let html = page.text().await.expect("body");
+    assert!(html.contains(r#"action="/auth/test/start""#), "{html}");
+    assert!(html.contains("Continue with Test ID") && html.contains("Continue with Other"));
+
+    // Without providers, no button and no origin beyond ours.
+    let plain = crate::helpers::spawn_app().await.get("/signin").await;
+    let policy = plain.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    assert!(policy.contains("form-action 'self';"), "{policy}");
+    assert!(!plain.text().await.expect("body").contains("Continue with"));
+}
+
+#[tokio::test]
+async fn a_page_on_another_site_cannot_start_a_flow() {
+    let app = app_with_providers().await;
+    let response = app
+        .client
+        .post(app.url("/auth/test/start"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookies(response.headers()).iter().all(|c| !c.starts_with("__Host-signin-flow")));
+    let unknown = app.post_from_page("/auth/nobody/start", "/signin", &[]).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn callbacks_this_browser_did_not_start_are_refused_before_the_provider_is_asked() {
+    let app = app_with_providers().await;
+    let (url, flow, guest) = start(&app, "test").await;
+    let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
+    let flow = format!("__Host-signin-flow={}", cookie_value(&flow));
+    let expired = "/signin?provider=test&provider_error=expired";
+    // A made-up code: had any of these reached the provider, it would answer `rejected`.
+    let cases = [
+        ("no flow cookie", format!("code=x&state={state}"), guest.clone()),
+        ("another state", "code=x&state=other".to_owned(), format!("{guest}; {flow}")),
+        ("no state", "code=x".to_owned(), format!("{guest}; {flow}")),
+        ("another guest", format!("code=x&state={state}"), flow.clone()),
+    ];
+    for (case, query, cookies) in cases {
+        let (location, set) = callback(&app, "test", &query, &cookies).await;
+        assert_eq!(location, expired, "{case}");
+        assert!(
+            set.iter().any(|c| c.starts_with("__Host-signin-flow=; Max-Age=0")),
+            "{case}: the flow cookie is cleared: {set:?}"
+        );
+    }
+    // A flow started for one provider does not finish at another.
+    let (location, _) =
+        callback(&app, "other", &format!("code=x&state={state}"), &format!("{guest}; {flow}"))
+            .await;
+    assert_eq!(location, "/signin?provider=other&provider_error=expired");
+    // Ten minutes later the flow is over.
+    app.clock.advance(chrono::Duration::minutes(10));
+    let (location, _) =
+        callback(&app, "test", &format!("code=x&state={state}"), &format!("{guest}; {flow}")).await;
+    assert_eq!(location, expired);
+    assert!(logged().contains("provider_callback"), "refusals are audited");
+}
+
+#[tokio::test]
+async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
+    let app = app_with_providers().await;
+    let (url, flow, guest) = start(&app, "test").await;
+    let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
+    let cookies = format!("{guest}; __Host-signin-flow={}", cookie_value(&flow));
+    let mix_up = format!("code=x&state={state}&iss=https%3A%2F%2Fevil.example");
+    let (location, _) = callback(&app, "test", &mix_up, &cookies).await;
+    assert_eq!(location, "/signin?provider=test&provider_error=rejected");
+    let cancelled = format!("error=access_denied&state={state}");
+    let (location, _) = callback(&app, "test", &cancelled, &cookies).await;
+    assert_eq!(location, "/signin?provider=test&provider_error=cancelled");
+    // A code the provider never issued is refused by the provider.
+    let (location, _) =
+        callback(&app, "test", &format!("code=forged&state={state}"), &cookies).await;
+    assert_eq!(location, "/signin?provider=test&provider_error=rejected");
+}
