@@ -106,9 +106,10 @@ test('an email that has an account links nothing; the member links the provider 
   await context.close();
 });
 
-test('an account made with the provider cannot unlink its only way to sign in', async () => {
+test('an account made with the provider keeps its only way to sign in, and is deleted with its email typed again', async () => {
+  const email = newEmail();
   const { context, page } = await openGuest(env);
-  await continueWithProvider(page, newEmail());
+  await continueWithProvider(page, email);
   await page.waitForURL(/came_along=0/);
   await page.goto(new URL('/account', page.url()).href);
   const unlink = page.getByRole('button', { name: 'Unlink Test ID' });
@@ -121,6 +122,16 @@ test('an account made with the provider cannot unlink its only way to sign in', 
   });
   await page.getByText('That is your only way to sign in.').waitFor();
   await page.getByRole('button', { name: 'Unlink Test ID' }).waitFor();
+
+  // No password to change; deletion asks for the email instead.
+  await page.getByText('This account has no password').waitFor();
+  await page.getByLabel('Your email, to confirm').fill('someone@example.com');
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await page.getByText("That is not this account's email.").waitFor();
+  await page.getByLabel('Your email, to confirm').fill(email);
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await page.getByText('Your account and its avatars were deleted.').waitFor();
+  assert.equal(await who(page), 'Guest');
   await context.close();
 });
 

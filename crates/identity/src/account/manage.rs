@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::{AccountError, Accounts, Member, Password, limits::Action};
+use super::{AccountError, Accounts, Email, Member, Password, limits::Action};
 use crate::{AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure, audit};
 
 impl<S: AccountStore> Accounts<S> {
@@ -55,7 +55,7 @@ impl<S: AccountStore> Accounts<S> {
         client: Option<IpAddr>,
     ) -> Result<Member, AccountError<S::Error>> {
         let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
-        let mut member = self.confirm_password(member, current, client).await?;
+        let mut member = self.confirm_password(member, current, client, false).await?;
         let hash = self.off_the_executor(move |h| h.hash(&new)).await;
         member.session_version =
             self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;
@@ -64,14 +64,16 @@ impl<S: AccountStore> Accounts<S> {
     }
 
     /// Deletes the account and everything it owns or links to, after checking the
-    /// password. The caller then starts a fresh guest.
+    /// password — or, for a member who signs in with providers only, the email typed
+    /// again (a deliberate act, not a secret: whoever holds the session can already
+    /// delete every avatar). The caller then starts a fresh guest.
     pub async fn delete_account(
         &self,
         member: OwnerId,
         password: &str,
         client: Option<IpAddr>,
     ) -> Result<(), AccountError<S::Error>> {
-        let deleted = match self.confirm_password(member, password, client).await {
+        let deleted = match self.confirm_password(member, password, client, true).await {
             Ok(member) => self.store.delete_member(member.id).await.map_err(gone_or_store),
             Err(error) => Err(error),
         };
@@ -79,12 +81,14 @@ impl<S: AccountStore> Accounts<S> {
     }
 
     /// The member, when `password` is theirs ([`AccountError::WrongCredentials`] when it
-    /// is not, after the same work as a sign-in).
+    /// is not, after the same work as a sign-in). A member without a password confirms
+    /// with their email when `or_email`, and cannot otherwise.
     async fn confirm_password(
         &self,
         member: OwnerId,
         password: &str,
         client: Option<IpAddr>,
+        or_email: bool,
     ) -> Result<Member, AccountError<S::Error>> {
         let member = self
             .store
@@ -93,6 +97,14 @@ impl<S: AccountStore> Accounts<S> {
             .map_err(AccountError::Store)?
             .ok_or(AccountError::NoSuchMember)?;
         self.admit(Action::ConfirmPassword, client, Some(&member.email)).await?;
+        if member.password_hash.is_none() {
+            let typed = Email::parse(password).is_ok_and(|typed| typed == member.email);
+            return if or_email && typed {
+                Ok(member)
+            } else {
+                Err(AccountError::WrongCredentials)
+            };
+        }
         let Some(password) = Password::given(password) else {
             return Err(AccountError::WrongCredentials);
         };

@@ -6,5 +6,6 @@ mod accounts;
 mod arbitrary_input;
 mod guest_tokens;
 mod helpers;
+mod providers;
 mod sessions;
 mod stores;

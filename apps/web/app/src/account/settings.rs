@@ -58,23 +58,33 @@ pub fn AccountPage() -> impl IntoView {
             </AccountForm>
 
             <h2>"Password"</h2>
-            <AccountForm action=ChangePassword::url() error=password.clone() submit="Change password">
-                <SecretField
-                    label="Current password"
-                    id="current_password"
-                    name="current_password"
-                    autocomplete="current-password"
-                    error=wrong_password(&password, "That is not your current password.")
-                />
-                <SecretField
-                    label="New password"
-                    id="new_password"
-                    name="password"
-                    autocomplete="new-password"
-                    error=at(&password, Name::Password)
-                />
-                <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
-            </AccountForm>
+            {if has_password {
+                view! {
+                    <AccountForm action=ChangePassword::url() error=password.clone() submit="Change password">
+                        <SecretField
+                            label="Current password"
+                            id="current_password"
+                            name="current_password"
+                            autocomplete="current-password"
+                            error=wrong_password(&password, "That is not your current password.")
+                        />
+                        <SecretField
+                            label="New password"
+                            id="new_password"
+                            name="password"
+                            autocomplete="new-password"
+                            error=at(&password, Name::Password)
+                        />
+                        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+                    </AccountForm>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p>"This account has no password: you sign in with the providers linked below."</p>
+                }
+                .into_any()
+            }}
 
             {unlinking}
             <SignInMethods has_password linked />
@@ -95,13 +105,31 @@ pub fn AccountPage() -> impl IntoView {
             <h2>"Delete account"</h2>
             <AccountForm action=DeleteAccount::url() error=deleting.clone() submit="Delete account" button="danger">
                 <p>"Deletes your account and all its avatars for good. This browser goes on as a new guest."</p>
-                <SecretField
-                    label="Password"
-                    id="delete_password"
-                    name="password"
-                    autocomplete="current-password"
-                    error=wrong_password(&deleting, "That is not your password.")
-                />
+                {if has_password {
+                    view! {
+                        <SecretField
+                            label="Password"
+                            id="delete_password"
+                            name="password"
+                            autocomplete="current-password"
+                            error=wrong_password(&deleting, "That is not your password.")
+                        />
+                    }
+                    .into_any()
+                } else {
+                    // Without a password, the email typed again confirms it.
+                    view! {
+                        <Field
+                            label="Your email, to confirm"
+                            id="delete_email"
+                            name="password"
+                            kind="email"
+                            autocomplete="off"
+                            error=wrong_password(&deleting, "That is not this account's email.")
+                        />
+                    }
+                    .into_any()
+                }}
             </AccountForm>
             <RevealScript />
         </section>
