@@ -40,3 +40,38 @@ pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str
         Err(AccountError::Store(_)) => "store_failure",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{AccountField, AccountProblem, InvalidInput, LinkProblem};
+
+    #[test]
+    fn every_outcome_has_its_own_name() {
+        let invalid = InvalidInput { field: AccountField::Email, problem: AccountProblem::Empty };
+        let outcomes: [Result<(), AccountError<std::io::Error>>; 8] = [
+            Ok(()),
+            Err(AccountError::Invalid(invalid)),
+            Err(AccountError::WrongCredentials),
+            Err(AccountError::EmailTaken),
+            Err(AccountError::TooManyAttempts { retry_after: 1 }),
+            Err(AccountError::NoSuchMember),
+            Err(AccountError::Link(LinkProblem::Taken)),
+            Err(AccountError::Store(std::io::Error::other("down"))),
+        ];
+        let names: Vec<&str> = outcomes.iter().map(outcome).collect();
+        assert_eq!(
+            names,
+            [
+                "success",
+                "invalid_input",
+                "wrong_credentials",
+                "email_taken",
+                "too_many_attempts",
+                "no_such_member",
+                "link_taken",
+                "store_failure"
+            ]
+        );
+    }
+}

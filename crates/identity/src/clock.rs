@@ -39,3 +39,18 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told_and_forward() {
+        let start = DateTime::UNIX_EPOCH;
+        let clock = ManualClock::new(start);
+        assert_eq!(clock.now(), start);
+        clock.advance(Duration::minutes(5));
+        assert_eq!(clock.now(), start + Duration::minutes(5));
+        assert_eq!(clock.clone().now(), clock.now(), "clones share the time");
+    }
+}

@@ -98,6 +98,15 @@ mod tests {
     }
 
     #[test]
+    fn eight_code_points_a_grapheme_fit_and_nine_do_not() {
+        // `q` has no precomposed form with an acute accent: NFC keeps every mark.
+        let eight = format!("q{}", "\u{0301}".repeat(7)).repeat(40);
+        assert_eq!(stored_name(&eight, 40).map(|t| t.chars().count()), Ok(320));
+        let nine = format!("q{}", "\u{0301}".repeat(8)).repeat(40);
+        assert_eq!(stored_name(&nine, 40), Err(TextProblem::TooLong { max: 40 }));
+    }
+
+    #[test]
     fn combining_mark_stuffing_is_too_long() {
         let zalgo = format!("a{}", "\u{0301}".repeat(400));
         assert_eq!(normalise_name(&zalgo, 40), Err(TextProblem::TooLong { max: 40 }));

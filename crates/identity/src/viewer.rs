@@ -31,10 +31,6 @@ impl Viewer {
             Viewer::Member { user_id, .. } => *user_id,
         }
     }
-
-    pub fn is_member(&self) -> bool {
-        matches!(self, Viewer::Member { .. })
-    }
 }
 
 #[cfg(feature = "axum")]

@@ -212,6 +212,15 @@ mod tests {
     #[test]
     fn a_password_hash_never_prints() {
         let hash = PasswordHash::new("$argon2id$v=19$secret".into());
-        assert!(!format!("{hash:?}").contains("secret"));
+        assert_eq!(format!("{hash:?}"), "PasswordHash([redacted])");
+    }
+
+    #[test]
+    fn an_email_may_be_254_bytes_and_no_more() {
+        let at_limit = format!("{}@example.com", "a".repeat(Email::MAX_LEN - 12));
+        assert_eq!(Email::parse(&at_limit).map(|e| e.0.len()), Ok(Email::MAX_LEN));
+        let over = format!("a{at_limit}");
+        let error = Email::parse(&over).expect_err("too long");
+        assert_eq!(error.problem, AccountProblem::TooLong { max: Email::MAX_LEN });
     }
 }

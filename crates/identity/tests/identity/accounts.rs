@@ -209,3 +209,17 @@ async fn one_address_cannot_try_many_accounts() {
     // Sign-ups have a budget of their own.
     accounts.sign_up(OwnerId::random(), "d@example.com", PASSWORD, "", ip).await.expect("up");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_bumps_the_version_and_a_gone_account_says_so() {
+    let accounts = accounts();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("sign up").member;
+    assert_eq!(accounts.sign_out_everywhere(ada.id).await.expect("bumped"), 2);
+    assert_eq!(accounts.sign_out_everywhere(ada.id).await.expect("bumped"), 3);
+    accounts.delete_account(ada.id, PASSWORD, None).await.expect("deleted");
+    let gone = accounts.sign_out_everywhere(ada.id).await;
+    assert!(matches!(gone, Err(AccountError::NoSuchMember)), "{gone:?}");
+    let gone = accounts.sign_out(ada.id, Some(identity::SessionId::random())).await;
+    assert!(matches!(gone, Err(AccountError::NoSuchMember)), "{gone:?}");
+}

@@ -215,3 +215,35 @@ fn garbage_is_malformed() {
         );
     }
 }
+
+#[test]
+fn clocks_may_disagree_by_a_minute_either_way_and_no_more() {
+    let (_, token) = issued();
+    let at = |offset: Duration| tokens().verify(&token, start() + offset);
+    assert!(at(Duration::seconds(-60)).is_ok(), "issued a minute ahead of our clock");
+    assert_eq!(at(Duration::seconds(-61)), Err(TokenError::NotYetValid));
+    let idle = Duration::days(7);
+    assert!(at(idle + Duration::seconds(59)).is_ok(), "a minute's grace at the idle timeout");
+    assert_eq!(at(idle + Duration::seconds(60)), Err(TokenError::IdleTimeout));
+
+    // Refreshed daily up to the last day: the absolute lifetime has the same grace.
+    let tokens = tokens();
+    let mut token = tokens.issue(OwnerId::random(), 1, start(), start());
+    for day in 1..=29 {
+        let now = start() + Duration::days(day);
+        token = tokens.refresh(&tokens.verify(&token, now).expect("valid"), now).expect("due");
+    }
+    let end = start() + Duration::days(30);
+    assert!(tokens.verify(&token, end + Duration::seconds(59)).is_ok());
+    let over = tokens.verify(&token, end + Duration::seconds(60));
+    assert_eq!(over, Err(TokenError::AbsoluteLifetimeExceeded));
+    assert_eq!(tokens.policy(), policy());
+}
+
+#[test]
+fn a_cookie_of_exactly_the_size_limit_is_read() {
+    let at_limit = "a".repeat(MAX_TOKEN_LEN);
+    assert_eq!(tokens().verify(&at_limit, start()), Err(TokenError::Malformed));
+    let over = "a".repeat(MAX_TOKEN_LEN + 1);
+    assert_eq!(tokens().verify(&over, start()), Err(TokenError::Oversized));
+}
