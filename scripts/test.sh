@@ -7,8 +7,8 @@
 #      roster, cache, account and provider journeys run once more on PostgreSQL. A real
 #      OpenID Connect provider (npm `oidc-provider`, tests/oidc/provider.mjs) runs on
 #      loopback for the whole script.
-#   3. A short run of each benchmark script, of the fuzz targets and of the reliability
-#      suite, so they keep working (the outage scenario stops and restarts PostgreSQL).
+#   3. A short run of each benchmark script, of the fuzz targets, of mutation testing and
+#      of the reliability suite, so they keep working (the outage scenario stops and restarts PostgreSQL).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -64,6 +64,9 @@ GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT
 
 step "fuzzing, smoke run: the committed corpora and 20,000 new inputs per target (the full run: scripts/fuzz.sh)"
 "$ROOT/scripts/fuzz.sh" --smoke
+
+step "mutation testing, smoke run (the full run: scripts/mutants.sh)"
+"$ROOT/scripts/mutants.sh" --smoke
 
 step "reliability suite, smoke run (the full run: scripts/reliability.sh)"
 GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \

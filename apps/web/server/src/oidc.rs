@@ -82,10 +82,7 @@ pub async fn start(
     let Some(provider) = providers.providers.get(&provider) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let intent = match viewer {
-        Viewer::Guest { sid } => Intent::SignIn { guest: sid },
-        Viewer::Member { user_id, .. } => Intent::Link { member: user_id },
-    };
+    let intent = intent_of(viewer);
     let redirect = callback_url(providers, &headers, provider.id());
     match provider.begin(&redirect, intent, state.identity.now()).await {
         Ok((url, flow)) => {
@@ -125,24 +122,13 @@ pub async fn callback(
     let Some(provider) = providers.providers.get(&provider) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let now = state.identity.now();
     let cookie = cookie_values(&headers, FLOW_COOKIE).next();
     let state_param = answer.state.as_deref().unwrap_or_default();
-    let flow = match Flow::open(
-        &providers.keys,
-        cookie,
-        provider.id(),
-        state_param,
-        state.identity.now(),
-    ) {
+    let flow = match Flow::open(&providers.keys, cookie, provider.id(), state_param, now) {
         Ok(flow) if started_by(&flow, viewer) => flow,
-        Ok(flow) => {
-            tracing::warn!(target: identity::audit::TARGET, event = "provider_callback", outcome = "refused", reason = "another viewer");
-            return refused(provider, flow.intent, &ProviderProblem::Expired);
-        }
-        Err(refusal) => {
-            tracing::warn!(target: identity::audit::TARGET, event = "provider_callback", outcome = "refused", reason = %refusal);
-            return refused(provider, intent_of(viewer), &ProviderProblem::Expired);
-        }
+        Ok(flow) => return refused_callback(provider, flow.intent, &"started by another viewer"),
+        Err(refusal) => return refused_callback(provider, intent_of(viewer), &refusal),
     };
     let finished = match (answer.error, answer.code) {
         _ if answer.iss.as_deref().is_some_and(|iss| iss != provider.issuer()) => {
@@ -151,7 +137,7 @@ pub async fn callback(
         (Some(error), _) => Err(OidcError::Cancelled(error)),
         (None, Some(code)) => {
             let redirect = callback_url(providers, &headers, provider.id());
-            provider.finish(&flow, &code, &redirect, state.identity.now()).await
+            provider.finish(&flow, &code, &redirect, now).await
         }
         (None, None) => Err(OidcError::Rejected("no code".to_owned())),
     };
@@ -162,29 +148,45 @@ pub async fn callback(
             return refused(provider, flow.intent, &flow_problem(&error));
         }
     };
-    let accounts = &state.accounts;
+    let client = client.map(|Extension(ClientIp(ip))| ip);
     match flow.intent {
         Intent::SignIn { guest } => {
-            let ip = client.map(|Extension(ClientIp(ip))| ip);
-            match accounts.sign_in_with_provider(guest, identity, ip).await {
+            match state.accounts.sign_in_with_provider(guest, identity, client).await {
                 Ok(upgrade) => {
-                    let cookies = state
-                        .identity
-                        .signed_in_cookies(upgrade.member.id, upgrade.member.session_version);
+                    let member = &upgrade.member;
+                    let cookies =
+                        state.identity.signed_in_cookies(member.id, member.session_version);
                     let to = format!("/?came_along={}", upgrade.merge.moved_avatars);
                     see_other(&to, with_flow_cleared(cookies))
                 }
                 Err(error) => refused(provider, flow.intent, &account_problem(error)),
             }
         }
-        Intent::Link { member } => match accounts.link_provider(member, identity).await {
-            Ok(()) => see_other(
-                &format!("/account?linked={}", provider.id()),
-                [clear_cookie(FLOW_COOKIE)],
-            ),
+        Intent::Link { member } => match state.accounts.link_provider(member, identity).await {
+            Ok(()) => {
+                let to = format!("/account?linked={}", provider.id());
+                see_other(&to, [clear_cookie(FLOW_COOKIE)])
+            }
             Err(error) => refused(provider, flow.intent, &account_problem(error)),
         },
     }
+}
+
+/// A callback this browser did not start (or started as someone else): audited, then
+/// refused like an expired flow.
+fn refused_callback(
+    provider: &Provider,
+    intent: Intent,
+    reason: &dyn std::fmt::Display,
+) -> Response {
+    tracing::info!(
+        target: identity::audit::TARGET,
+        event = "provider_callback",
+        outcome = "refused",
+        provider = provider.id(),
+        reason = %reason,
+    );
+    refused(provider, intent, &ProviderProblem::Expired)
 }
 
 /// The flow was started by who is asking now: the same guest (whose roster is the one
@@ -197,6 +199,7 @@ fn started_by(flow: &Flow, viewer: Viewer) -> bool {
     }
 }
 
+/// What a flow started by `viewer` is for: a guest signs in, a member links.
 fn intent_of(viewer: Viewer) -> Intent {
     match viewer {
         Viewer::Guest { sid } => Intent::SignIn { guest: sid },

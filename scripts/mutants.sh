@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Mutation testing with cargo-mutants: the code is changed one small way at a time (a
+# comparison flipped, a function made to return a default) and the tests must notice.
+# A mutant no test notices is a gap in the tests, or a change that makes no difference.
+#   scripts/mutants.sh            identity and persistence in full (about an hour and a half)
+#   scripts/mutants.sh --smoke    two small files, every mutant must be caught (CI)
+# Reports go to target/mutants/<part>/mutants.out (missed.txt lists the survivors).
+#
+# Each part is tested where its tests are: identity's rules and tokens by the crate's own
+# tests, its HTTP layer (the identity middleware, the cross-site guard) by the server's
+# API tests, persistence by the store suite on SQLite (the PostgreSQL half runs the same
+# assertions and would double the time).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+CARGO_MUTANTS_VERSION=27.1.0
+if [ "$(cargo mutants --version 2>/dev/null || true)" != "cargo-mutants $CARGO_MUTANTS_VERSION" ]; then
+  step "installing cargo-mutants $CARGO_MUTANTS_VERSION (a few minutes, once)"
+  cargo install cargo-mutants --locked --version "$CARGO_MUTANTS_VERSION"
+fi
+out="$ROOT/target/mutants"
+mkdir -p "$out"
+
+# mutants PART ARGS…: one run, its summary line kept.
+mutants() {
+  local part=$1
+  shift
+  step "mutation testing: $part"
+  local status=0
+  cargo mutants --timeout 300 -o "$out/$part" "$@" 2>&1 | tee "$out/$part.log" | grep -E '^(MISSED|TIMEOUT)' || true
+  status=${PIPESTATUS[0]}
+  grep -E 'mutants tested in' "$out/$part.log" || true
+  return "$status"
+}
+
+if [ "${1:-}" = "--smoke" ]; then
+  # cargo-mutants exits non-zero when a mutant survives.
+  mutants smoke -p guestroom-identity -f crates/identity/src/http/cookies.rs -f crates/identity/src/clock.rs
+  exit
+fi
+
+failed=0
+mutants identity -p guestroom-identity -e 'crates/identity/src/http/**' || failed=1
+mutants identity-http -p guestroom-identity -f 'crates/identity/src/http/**' \
+  --test-package guestroom-server -- --test api || failed=1
+mutants persistence -p guestroom-persistence -- -- --skip postgres || failed=1
+exit "$failed"
