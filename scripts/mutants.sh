@@ -27,7 +27,7 @@ mutants() {
   shift
   step "mutation testing: $part"
   local status=0
-  cargo mutants --timeout 300 -o "$out/$part" "$@" 2>&1 | tee "$out/$part.log" | grep -E '^(MISSED|TIMEOUT)' || true
+  cargo mutants --timeout 120 -o "$out/$part" "$@" 2>&1 | tee "$out/$part.log" | grep -E '^(MISSED|TIMEOUT)' || true
   status=${PIPESTATUS[0]}
   grep -E 'mutants tested in' "$out/$part.log" || true
   return "$status"

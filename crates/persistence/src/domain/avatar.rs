@@ -141,6 +141,12 @@ mod tests {
     use crate::domain::problem;
 
     #[test]
+    fn an_avatar_id_prints_as_its_uuid() {
+        let uuid = Uuid::from_u128(0x1234);
+        assert_eq!(AvatarId::from_uuid(uuid).to_string(), uuid.to_string());
+    }
+
+    #[test]
     fn a_single_emoji_is_accepted() {
         assert_eq!(Emoji::parse("🐱").map(|e| e.as_str()), Ok("🐱"));
     }

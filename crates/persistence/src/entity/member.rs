@@ -45,3 +45,26 @@ impl Related<super::owner::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_row_prints_without_its_password_hash() {
+        let row = Model {
+            owner_id: Uuid::nil(),
+            email: "ada@example.com".into(),
+            display_name: "Ada".into(),
+            password_hash: Some("$argon2id$v=19$secret".into()),
+            session_version: 2,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        assert_eq!(
+            format!("{row:?}"),
+            "Model { owner_id: 00000000-0000-0000-0000-000000000000, email: \"ada@example.com\", \
+             display_name: \"Ada\", password_hash: Some(\"[redacted]\"), session_version: 2, .. }"
+        );
+    }
+}
