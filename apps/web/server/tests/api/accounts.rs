@@ -73,6 +73,18 @@ async fn a_guest_signs_up_and_keeps_the_roster_under_a_new_session() {
 }
 
 #[tokio::test]
+async fn a_sign_up_as_the_very_first_request_leaves_only_the_session() {
+    let app = spawn_app().await;
+    // No cookie yet: the identity layer mints a guest for the request, and must not add
+    // its cookie to the answer that signs in.
+    let response = sign_up(&app, &app.bare_client, "first@example.com").await;
+    let cookies = set_cookies(response.headers());
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=; Max-Age=0;")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-session=ey")), "{cookies:?}");
+}
+
+#[tokio::test]
 async fn the_old_guest_token_reaches_nothing_of_the_members() {
     let app = spawn_app().await;
     let page = app.get("/").await;

@@ -86,6 +86,18 @@ async fn starting_a_flow_sends_the_browser_to_the_provider_with_pkce_state_and_n
     // Each flow is new.
     let (again, ..) = start(&app, "test").await;
     assert_ne!(param(&again, "state"), state);
+
+    // Started as the very first request, the flow comes with the guest it belongs to.
+    let first = app
+        .bare_client
+        .post(app.url("/auth/test/start"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("request");
+    let cookies = set_cookies(first.headers());
+    let names: Vec<&str> = cookies.iter().filter_map(|c| c.split('=').next()).collect();
+    assert_eq!(names, ["__Host-signin-flow", "__Host-guest"], "{cookies:?}");
 }
 
 #[tokio::test]
