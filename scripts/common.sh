@@ -19,6 +19,34 @@ WASM_NIGHTLY=nightly-2026-05-19
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Commands run when the script exits, however it exits (add with `at_exit "command"`).
+EXIT_COMMANDS=()
+at_exit() { EXIT_COMMANDS+=("$1"); }
+run_exit_commands() { for command in "${EXIT_COMMANDS[@]}"; do eval "$command" || true; done; }
+trap run_exit_commands EXIT
+
+# Starts the OpenID Connect provider the tests sign in at (npm `oidc-provider`,
+# tests/oidc/provider.mjs) on loopback, unless GUESTROOM_TEST_OIDC_ISSUER names one
+# already, and stops it when the script exits.
+start_test_provider() {
+  if [ -n "${GUESTROOM_TEST_OIDC_ISSUER:-}" ]; then return; fi
+  local port="${OIDC_TEST_PORT:-5556}" log
+  log="$(mktemp)"
+  step "starting the OpenID Connect provider for the tests (oidc-provider, port $port)"
+  node "$ROOT/tests/oidc/provider.mjs" "$port" >"$log" 2>&1 &
+  at_exit "kill $! 2>/dev/null; rm -f '$log'"
+  for _ in $(seq 50); do
+    if grep -q '^issuer ' "$log"; then
+      export GUESTROOM_TEST_OIDC_ISSUER="http://localhost:$port"
+      return
+    fi
+    sleep 0.2
+  done
+  cat "$log" >&2
+  echo "the test provider did not start" >&2
+  exit 1
+}
+
 # Rust's wasm target, the matching wasm-bindgen CLI and the npm tools (wasm-opt).
 install_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -7,9 +7,10 @@
 # Reports go to target/mutants/<part>/mutants.out (missed.txt lists the survivors).
 #
 # Each part is tested where its tests are: identity's rules and tokens by the crate's own
-# tests, its HTTP layer (the identity middleware, the cross-site guard) by those and the
-# server's tests, persistence by the store suite on SQLite (the PostgreSQL half runs the same
-# assertions and would double the time).
+# tests, its HTTP layer (the identity middleware, the cross-site guard) and OpenID Connect
+# by those and the server's tests (with the test provider running), persistence by the
+# store suite on SQLite (the PostgreSQL half runs the same assertions and would double
+# the time).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
@@ -44,11 +45,14 @@ if [ "${1:-}" = "--smoke" ]; then
 fi
 
 failed=0
-mutants identity -p guestroom-identity -e 'crates/identity/src/http/**' || failed=1
-# The HTTP layer by its own unit tests and the server's tests. (cargo-mutants' baseline
-# would run only the mutated package's tests; both pass on the unmutated tree in
-# scripts/test.sh.)
-mutants identity-http -p guestroom-identity -f 'crates/identity/src/http/**' --baseline=skip \
+start_test_provider
+mutants identity -p guestroom-identity -e 'crates/identity/src/http/**' \
+  -e 'crates/identity/src/oidc/**' || failed=1
+# The HTTP layer and OpenID Connect by their own unit tests and the server's tests.
+# (cargo-mutants' baseline would run only the mutated package's tests; both pass on the
+# unmutated tree in scripts/test.sh.)
+mutants identity-edge -p guestroom-identity -f 'crates/identity/src/http/**' \
+  -f 'crates/identity/src/oidc/**' --baseline=skip \
   --test-package guestroom-identity --test-package guestroom-server || failed=1
 mutants persistence -p guestroom-persistence -- -- --skip postgres || failed=1
 exit "$failed"

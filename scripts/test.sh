@@ -19,19 +19,9 @@ step "preparing PostgreSQL"
 export GUESTROOM_TEST_POSTGRES_URL="${GUESTROOM_TEST_POSTGRES_URL:-postgres://guestroom:guestroom@127.0.0.1:5432/postgres}"
 
 log_dir="$(mktemp -d)"
-provider_pid=""
-trap 'rm -rf "$log_dir"; [ -z "$provider_pid" ] || kill "$provider_pid" 2>/dev/null' EXIT
+at_exit "rm -rf '$log_dir'"
 
-step "starting the OpenID Connect provider for the tests (oidc-provider, loopback)"
-provider_port="${OIDC_TEST_PORT:-5556}"
-node "$ROOT/tests/oidc/provider.mjs" "$provider_port" >"$log_dir/provider.log" 2>&1 &
-provider_pid=$!
-for _ in $(seq 50); do
-  grep -q '^issuer ' "$log_dir/provider.log" && break
-  kill -0 "$provider_pid" 2>/dev/null || { cat "$log_dir/provider.log" >&2; exit 1; }
-  sleep 0.2
-done
-export GUESTROOM_TEST_OIDC_ISSUER="http://localhost:$provider_port"
+start_test_provider
 
 step "Rust tests (unit, integration, store on SQLite and PostgreSQL)"
 cargo test --workspace --exclude guestroom-frontend 2>&1 | tee "$log_dir/cargo.log"

@@ -127,6 +127,13 @@ mod tests {
     }
 
     #[test]
+    fn a_password_and_the_hasher_print_nothing_secret() {
+        let password = Password::parse_new("correct horse").expect("valid");
+        assert_eq!(format!("{password:?}"), "Password([redacted])");
+        assert_eq!(format!("{:?}", PasswordHasher::new()), "PasswordHasher { .. }");
+    }
+
+    #[test]
     fn a_password_of_10_characters_is_accepted_and_9_is_too_short() {
         assert!(Password::parse_new("correct ho").is_ok());
         assert_eq!(problem("correcthx"), AccountProblem::TooShort { min: 10 });

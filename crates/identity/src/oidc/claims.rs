@@ -90,6 +90,7 @@ mod tests {
         nonce: &'static str,
         expires_in: Duration,
         email_verified: Option<bool>,
+        subject: &'static str,
     }
 
     const GOOD: Token = Token {
@@ -98,6 +99,7 @@ mod tests {
         nonce: NONCE,
         expires_in: Duration::minutes(5),
         email_verified: Some(true),
+        subject: "ada-1",
     };
 
     /// The time of every test: tokens are issued then, and checked then.
@@ -109,7 +111,7 @@ mod tests {
         let now = now();
         let mut name = LocalizedClaim::new();
         name.insert(None, EndUserName::new("Ada Lovelace".to_owned()));
-        let standard = StandardClaims::new(SubjectIdentifier::new("ada-1".to_owned()))
+        let standard = StandardClaims::new(SubjectIdentifier::new(token.subject.to_owned()))
             .set_email(Some(EndUserEmail::new("Ada@Example.com".to_owned())))
             .set_email_verified(token.email_verified)
             .set_name(Some(name));
@@ -172,6 +174,27 @@ mod tests {
         assert!(refused(&signed(Token { nonce: "nonce-2", ..GOOD })).contains("nonce"));
         let expired = Token { expires_in: Duration::minutes(-5), ..GOOD };
         assert!(refused(&signed(expired)).contains("xpired"));
+    }
+
+    #[test]
+    fn a_subject_of_more_than_255_bytes_is_refused() {
+        let longest: &'static str = "s".repeat(255).leak();
+        assert!(check(&signed(Token { subject: longest, ..GOOD })).is_ok());
+        let longer: &'static str = "s".repeat(256).leak();
+        assert!(refused(&signed(Token { subject: longer, ..GOOD })).contains("255"));
+    }
+
+    #[test]
+    fn the_userinfo_endpoint_completes_what_the_token_left_out() {
+        let mut identity = check(&signed(Token { email_verified: None, ..GOOD })).expect("ok");
+        assert_eq!(identity.email, None);
+        let standard = StandardClaims::new(SubjectIdentifier::new("ada-1".to_owned()))
+            .set_email(Some(EndUserEmail::new("ada@example.com".to_owned())))
+            .set_email_verified(Some(true));
+        let info = CoreUserInfoClaims::new(standard, Default::default());
+        add_user_info(&mut identity, &info);
+        assert_eq!(identity.email.as_ref().map(Email::as_str), Some("ada@example.com"));
+        assert_eq!(identity.name.as_ref().map(DisplayName::as_str), Some("Ada Lovelace"));
     }
 
     #[test]

@@ -50,8 +50,4 @@ impl Providers {
     pub fn iter(&self) -> impl Iterator<Item = &Provider> {
         self.0.iter()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
