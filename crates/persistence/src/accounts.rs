@@ -1,7 +1,6 @@
-//! Members, the guest → member merge, password changes and deletion: `identity`'s
-//! [`AccountStore`] port, on the database (sessions and revocation are in `sessions`).
-
-use std::time::Duration;
+//! Members, the guest → member merge, password changes and deletion, on the database
+//! (sessions and revocation are in `sessions`, provider links in `links`; `ports` hands
+//! them all to `identity`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -10,11 +9,8 @@ use sea_orm::{
 };
 
 use identity::{
-    AccountStore, OwnerId, SessionId,
-    account::{
-        AttemptCount, DisplayName, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
-        PasswordHash,
-    },
+    OwnerId,
+    account::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
 use crate::{
@@ -228,87 +224,4 @@ pub(crate) fn member_from(row: member::Model) -> Result<Member> {
         session_version: row.session_version,
         created_at: row.created_at,
     })
-}
-
-/// The identity middleware asks the store about revocation, and marks returning guests.
-impl identity::IdentityStore for Store {
-    type Error = StoreError;
-
-    async fn guest_seen(&self, guest: OwnerId) -> Result<()> {
-        Store::touch_last_seen(self, guest).await
-    }
-
-    async fn session_version(
-        &self,
-        member: OwnerId,
-        session: Option<SessionId>,
-    ) -> Result<Option<i32>> {
-        Store::session_version(self, member, session).await
-    }
-}
-
-impl AccountStore for Store {
-    async fn create_member(&self, new: NewMember) -> Result<Member> {
-        Store::create_member(self, new).await
-    }
-
-    async fn find_member(&self, member: OwnerId) -> Result<Option<Member>> {
-        Store::find_member(self, member).await
-    }
-
-    async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
-        Store::set_password(self, member, hash).await
-    }
-
-    async fn delete_member(&self, member: OwnerId) -> Result<()> {
-        Store::delete_member(self, member).await
-    }
-
-    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
-        Store::count_attempt(self, key, window).await
-    }
-
-    async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
-        Store::find_member_by_email(self, email).await
-    }
-
-    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
-        Store::end_session(self, member, session).await
-    }
-
-    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
-        Store::bump_session_version(self, member).await
-    }
-
-    async fn merge_guest_into_member(
-        &self,
-        guest: OwnerId,
-        member: OwnerId,
-    ) -> Result<MergeReport> {
-        Store::merge_guest_into_member(self, guest, member).await
-    }
-
-    async fn create_member_from_guest(
-        &self,
-        new: NewMember,
-        guest: OwnerId,
-    ) -> Result<(Member, MergeReport)> {
-        Store::create_member_from_guest(self, new, guest).await
-    }
-
-    async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
-        Store::find_member_by_link(self, issuer, subject).await
-    }
-
-    async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
-        Store::link_account(self, member, link).await
-    }
-
-    async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
-        Store::unlink_account(self, member, provider).await
-    }
-
-    async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
-        Store::linked_accounts(self, member).await
-    }
 }

@@ -19,6 +19,8 @@ mod error;
 mod links;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
+/// `identity`'s ports (`IdentityStore`, `AccountStore`) on the store.
+mod ports;
 /// The roster: avatars, their order, the per-owner cap.
 mod roster;
 /// Revocation: session versions and signed-out sessions.
