@@ -183,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn states_that_differ_anywhere_differ() {
+        assert!(same(b"state-1", b"state-1"));
+        // Two differences whose bits cancel out under XOR still differ.
+        assert!(!same(b"ab", b"ba"));
+        assert!(!same(b"state-1", b"state-2"));
+        assert!(!same(b"state", b"state-1"));
+    }
+
+    #[test]
     fn a_link_flow_keeps_its_member() {
         let keys = Keyring::from_secrets(SECRET).expect("valid");
         let now = DateTime::UNIX_EPOCH + Duration::days(20_000);
