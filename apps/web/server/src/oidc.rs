@@ -58,7 +58,8 @@ impl SignInProviders {
         let mut origins: Vec<String> = self.providers.iter().filter_map(Provider::origin).collect();
         origins.sort();
         origins.dedup();
-        SignInButtons { buttons, form_origins: origins }
+        let form_origins = origins.iter().map(|origin| format!(" {origin}")).collect::<String>();
+        SignInButtons { buttons, form_origins: form_origins.into() }
     }
 }
 

@@ -20,16 +20,18 @@ pub struct ProviderButton {
 
 /// The providers this deployment offers, put in the pages' context by the server: none
 /// means no buttons.
+/// Made once at start-up and put in every page's context: cheap to clone.
 #[derive(Clone, Debug, Default)]
 pub struct SignInButtons {
-    pub buttons: Vec<ProviderButton>,
+    pub buttons: std::sync::Arc<[ProviderButton]>,
     /// The origins a "Continue with …" form is redirected to, which the page's
-    /// Content-Security-Policy must allow (`form-action`).
-    pub form_origins: Vec<String>,
+    /// Content-Security-Policy must allow (`form-action`): each preceded by a space, ready
+    /// to append.
+    pub form_origins: std::sync::Arc<str>,
 }
 
 fn providers() -> Vec<ProviderButton> {
-    use_context::<SignInButtons>().map(|p| p.buttons).unwrap_or_default()
+    use_context::<SignInButtons>().map(|p| p.buttons.to_vec()).unwrap_or_default()
 }
 
 /// Why a provider sign-in (or link) came back refused; nothing was changed.

@@ -45,7 +45,7 @@ pub fn page_security_policy() {
     };
     // A "Continue with …" form is redirected to its provider: allowed, and only those.
     let providers = use_context::<crate::account::SignInButtons>()
-        .map(|buttons| buttons.form_origins.iter().map(|o| format!(" {o}")).collect::<String>())
+        .map(|buttons| buttons.form_origins)
         .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; \
