@@ -21,6 +21,9 @@ mod clock;
 pub mod oidc;
 /// The id that owns data.
 mod owner;
+/// Sign-in with passkeys.
+#[cfg(feature = "passkeys")]
+pub mod passkey;
 /// The ports: what the identity layer and the account rules need from storage.
 mod store;
 /// The rules of names people type.

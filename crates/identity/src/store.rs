@@ -8,7 +8,8 @@ use std::{future::Future, time::Duration};
 use crate::{
     OwnerId, SessionId,
     account::{
-        AttemptCount, Email, Link, LinkedAccount, Member, MergeReport, NewMember, PasswordHash,
+        AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
+        NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
     },
 };
 
@@ -21,8 +22,8 @@ pub enum AccountRefusal {
     EmailTaken,
     /// The guest was already merged into another member.
     GuestMerged,
-    /// The provider identity is linked to a member already, or the member has a link at
-    /// this provider already.
+    /// The provider identity is linked to a member already, the member has a link at
+    /// this provider already, or the passkey is registered already.
     LinkTaken,
     /// The member would be left with no way to sign in.
     LastSignInMethod,
@@ -57,9 +58,10 @@ pub trait IdentityStore: Clone + Send + Sync + 'static {
 /// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation)
 /// need from storage.
 pub trait AccountStore: IdentityStore {
-    /// Creates a member with a fresh id that no guest has ever had, and its link when
-    /// `new` has one; refuses a taken email ([`AccountRefusal::EmailTaken`]) or link
-    /// ([`AccountRefusal::LinkTaken`]) and then stores nothing.
+    /// Creates the member `new` describes (its id is fresh: no guest has ever had it),
+    /// with its link or passkey when it has one; refuses a taken email
+    /// ([`AccountRefusal::EmailTaken`]), link or passkey ([`AccountRefusal::LinkTaken`])
+    /// and then stores nothing.
     fn create_member(
         &self,
         new: NewMember,
@@ -94,7 +96,7 @@ pub trait AccountStore: IdentityStore {
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Removes the member's link at `provider` in one step that refuses to remove the
-    /// last way to sign in (no password, no other link:
+    /// last way to sign in (no password, no other link, no passkey:
     /// [`AccountRefusal::LastSignInMethod`]). No such link is not an error.
     fn unlink_account(
         &self,
@@ -107,6 +109,44 @@ pub trait AccountStore: IdentityStore {
         &self,
         member: OwnerId,
     ) -> impl Future<Output = Result<Vec<LinkedAccount>, Self::Error>> + Send;
+
+    /// Adds a passkey to the member; refuses a credential registered already, to anyone
+    /// ([`AccountRefusal::LinkTaken`]), and a member that does not exist
+    /// ([`AccountRefusal::NotFound`]).
+    fn add_passkey(
+        &self,
+        member: OwnerId,
+        passkey: NewPasskey,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// The member's passkeys, oldest first.
+    fn passkeys(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<Vec<Passkey>, Self::Error>> + Send;
+
+    /// The passkey with this credential id, and whose it is.
+    fn find_passkey(
+        &self,
+        credential_id: &CredentialId,
+    ) -> impl Future<Output = Result<Option<PasskeyOwner>, Self::Error>> + Send;
+
+    /// A passkey signed in: keeps its new state (signature counter, backup flags) and
+    /// the time; [`AccountRefusal::NotFound`] when it was removed meanwhile.
+    fn passkey_used(
+        &self,
+        credential_id: &CredentialId,
+        credential: StoredCredential,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Removes one of the member's passkeys in one step that refuses to remove the last
+    /// way to sign in ([`AccountRefusal::LastSignInMethod`]). No such passkey is not an
+    /// error.
+    fn remove_passkey(
+        &self,
+        member: OwnerId,
+        credential_id: &CredentialId,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// Ends one session of the member (a sign-out): from now on `session_version` answers
     /// `None` for it. Idempotent.

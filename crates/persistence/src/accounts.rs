@@ -21,13 +21,14 @@ use crate::{
     },
     links::insert_link,
     owners::claim_owner,
+    passkeys::insert_passkey,
     roster::{order, renumber},
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Store {
-    /// Creates a member (and its owner row) with a fresh id that no guest has ever had.
+    /// Creates a member (and its owner row) with the fresh id `new` carries.
     #[tracing::instrument(skip_all)]
     pub async fn create_member(&self, new: NewMember) -> Result<Member> {
         let txn = self.db.begin().await?;
@@ -135,14 +136,14 @@ impl Store {
     }
 }
 
-/// Inserts a member, its owner row and its link; a taken email is
-/// [`StoreError::EmailTaken`], a taken link [`StoreError::LinkTaken`].
+/// Inserts a member, its owner row, and its link or passkey; a taken email is
+/// [`StoreError::EmailTaken`], a taken link or passkey [`StoreError::LinkTaken`].
 async fn insert_member(
     txn: &DatabaseTransaction,
     new: NewMember,
     now: DateTime<Utc>,
 ) -> Result<Member> {
-    let id = OwnerId::random();
+    let id = new.id;
     owner::Entity::insert(owner::ActiveModel {
         id: Set(id.as_uuid()),
         kind: Set(OwnerKind::Member),
@@ -169,6 +170,9 @@ async fn insert_member(
     })?;
     if let Some(link) = new.link {
         insert_link(txn, id, link, now).await?;
+    }
+    if let Some(passkey) = new.passkey {
+        insert_passkey(txn, id, passkey, now).await?;
     }
     member_from(row)
 }

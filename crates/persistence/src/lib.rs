@@ -19,6 +19,8 @@ mod error;
 mod links;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
+/// Passkeys, and the rule that a member keeps a way to sign in.
+mod passkeys;
 /// `identity`'s ports (`IdentityStore`, `AccountStore`) on the store.
 mod ports;
 /// The roster: avatars, their order, the per-owner cap.

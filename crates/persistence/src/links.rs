@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, SqlErr,
-    sea_query::{Alias, Expr, Query},
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, SqlErr, TransactionTrait,
 };
 
 use identity::{
@@ -17,6 +16,8 @@ use crate::{
     Store, StoreError,
     accounts::member_from,
     entity::{linked_account, member},
+    owners::touch_owner,
+    passkeys::{Method, another_way_to_sign_in},
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -46,40 +47,26 @@ impl Store {
         insert_link(&self.db, member, link, self.now()).await
     }
 
-    /// Removes the member's link at `provider` in one statement that keeps it when it is
-    /// the member's last way to sign in (no password and no other link).
+    /// Removes the member's link at `provider` unless it is their last way to sign in
+    /// ([`StoreError::LastSignInMethod`]).
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
-        let other = Alias::new("other");
-        let others = Query::select()
-            .expr(Expr::val(1))
-            .from_as(linked_account::Entity, other.clone())
-            .and_where(
-                Expr::col((other.clone(), linked_account::Column::OwnerId)).eq(member.as_uuid()),
-            )
-            .and_where(Expr::col((other, linked_account::Column::Provider)).ne(provider))
-            .to_owned();
-        let password = Query::select()
-            .expr(Expr::val(1))
-            .from(member::Entity)
-            .and_where(member::Column::OwnerId.eq(member.as_uuid()))
-            .and_where(member::Column::PasswordHash.is_not_null())
-            .to_owned();
         let mine = || {
             linked_account::Column::OwnerId
                 .eq(member.as_uuid())
                 .and(linked_account::Column::Provider.eq(provider))
         };
+        let txn = self.db.begin().await?;
+        touch_owner(&txn, member, self.now()).await?;
         let removed = linked_account::Entity::delete_many()
             .filter(mine())
-            .filter(Expr::exists(others).or(Expr::exists(password)))
-            .exec(&self.db)
+            .filter(another_way_to_sign_in(member, Method::Link(provider)))
+            .exec(&txn)
             .await?;
-        if removed.rows_affected > 0 {
-            return Ok(());
-        }
-        let kept = linked_account::Entity::find().filter(mine()).one(&self.db).await?;
-        if kept.is_some() { Err(StoreError::LastSignInMethod) } else { Ok(()) }
+        let kept = removed.rows_affected == 0
+            && linked_account::Entity::find().filter(mine()).one(&txn).await?.is_some();
+        txn.commit().await?;
+        if kept { Err(StoreError::LastSignInMethod) } else { Ok(()) }
     }
 
     /// The member's links, oldest first.

@@ -6,7 +6,8 @@ use std::time::Duration;
 use identity::{
     AccountStore, OwnerId, SessionId,
     account::{
-        AttemptCount, Email, Link, LinkedAccount, Member, MergeReport, NewMember, PasswordHash,
+        AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
+        NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
     },
 };
 
@@ -94,5 +95,25 @@ impl AccountStore for Store {
 
     async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
         Store::linked_accounts(self, member).await
+    }
+
+    async fn add_passkey(&self, member: OwnerId, passkey: NewPasskey) -> Result<()> {
+        Store::add_passkey(self, member, passkey).await
+    }
+
+    async fn passkeys(&self, member: OwnerId) -> Result<Vec<Passkey>> {
+        Store::passkeys(self, member).await
+    }
+
+    async fn find_passkey(&self, id: &CredentialId) -> Result<Option<PasskeyOwner>> {
+        Store::find_passkey(self, id).await
+    }
+
+    async fn passkey_used(&self, id: &CredentialId, credential: StoredCredential) -> Result<()> {
+        Store::passkey_used(self, id, credential).await
+    }
+
+    async fn remove_passkey(&self, member: OwnerId, id: &CredentialId) -> Result<()> {
+        Store::remove_passkey(self, member, id).await
     }
 }

@@ -10,6 +10,8 @@ use unicode_normalization::UnicodeNormalization;
 mod limits;
 /// Ending sessions, changing the password, deleting the account.
 mod manage;
+/// Passkeys: what is stored, and the rules for adding, removing and signing in.
+mod passkeys;
 /// Password rules and argon2id hashing.
 mod password;
 /// Signing in with another provider: the linking rules.
@@ -18,6 +20,9 @@ mod providers;
 mod rules;
 
 pub use limits::{Action, AttemptCount, Limits};
+pub use passkeys::{
+    CredentialId, MAX_PASSKEYS, NewPasskey, Passkey, PasskeyName, PasskeyOwner, StoredCredential,
+};
 pub use password::{Password, PasswordHasher};
 pub use providers::{Link, LinkProblem, LinkedAccount, ProviderIdentity};
 pub use rules::{AccountError, Accounts, Upgrade};
@@ -33,6 +38,7 @@ pub enum AccountField {
     Email,
     DisplayName,
     Password,
+    PasskeyName,
 }
 
 /// What is wrong with an account field's value.
@@ -164,12 +170,17 @@ pub struct Member {
 /// What a new member is made of.
 #[derive(Clone, Debug)]
 pub struct NewMember {
+    /// The member's id: [`OwnerId::random`], fresh, never a guest's. Chosen by the caller
+    /// because a passkey made at sign-up carries it (its WebAuthn user handle).
+    pub id: OwnerId,
     pub email: Email,
     pub display_name: DisplayName,
-    /// `None` for a member who signs in with a provider only.
+    /// `None` for a member who signs in with a provider or a passkey only.
     pub password_hash: Option<PasswordHash>,
     /// The provider identity the member is created from, linked in the same step.
     pub link: Option<Link>,
+    /// The passkey the member is created with, stored in the same step.
+    pub passkey: Option<NewPasskey>,
 }
 
 /// What a guest → member merge did.

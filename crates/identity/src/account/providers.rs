@@ -45,8 +45,8 @@ pub struct LinkedAccount {
     pub linked_at: DateTime<Utc>,
 }
 
-/// Why a provider sign-in or link did not happen (besides the shared
-/// [`AccountError`] cases).
+/// Why a way to sign in (a provider link, a passkey) could not be added, used or removed
+/// (besides the shared [`AccountError`] cases).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkProblem {
     /// The provider vouched for no verified email, and a new account needs one.
@@ -54,11 +54,13 @@ pub enum LinkProblem {
     /// A member has this email: never linked automatically (the account could be
     /// someone else's at a provider that does not own the email's domain).
     EmailHasAccount,
-    /// The provider identity is linked to another member, or this member already has
-    /// a link at this provider.
+    /// The provider identity is linked to another member, this member already has a
+    /// link at this provider, or the passkey is registered already.
     Taken,
-    /// Unlinking would leave the member no way to sign in.
+    /// Unlinking or removing would leave the member no way to sign in.
     LastSignInMethod,
+    /// The member holds [`super::MAX_PASSKEYS`] passkeys already.
+    TooManyPasskeys,
 }
 
 impl LinkProblem {
@@ -69,6 +71,7 @@ impl LinkProblem {
             LinkProblem::EmailHasAccount => "email_has_account",
             LinkProblem::Taken => "link_taken",
             LinkProblem::LastSignInMethod => "last_sign_in_method",
+            LinkProblem::TooManyPasskeys => "too_many_passkeys",
         }
     }
 }
@@ -105,7 +108,14 @@ impl<S: AccountStore> Accounts<S> {
             Some(name) => name,
             None => default_display_name(&email).map_err(AccountError::Invalid)?,
         };
-        let new = NewMember { email, display_name, password_hash: None, link: Some(identity.link) };
+        let new = NewMember {
+            id: OwnerId::random(),
+            email,
+            display_name,
+            password_hash: None,
+            link: Some(identity.link),
+            passkey: None,
+        };
         self.create_from_guest(new, guest).await.map_err(refused)
     }
 
@@ -142,7 +152,7 @@ impl<S: AccountStore> Accounts<S> {
 }
 
 /// A store refusal as the account error it means.
-fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
+pub(super) fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
     match error.refusal() {
         Some(AccountRefusal::EmailTaken) => AccountError::Link(LinkProblem::EmailHasAccount),
         Some(AccountRefusal::LinkTaken) => AccountError::Link(LinkProblem::Taken),

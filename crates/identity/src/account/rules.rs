@@ -109,7 +109,14 @@ impl<S: AccountStore> Accounts<S> {
         .map_err(AccountError::Invalid)?;
         self.admit(Action::SignUp, client, Some(&email)).await?;
         let password_hash = Some(self.off_the_executor(move |h| h.hash(&password)).await);
-        let new = NewMember { email, display_name, password_hash, link: None };
+        let new = NewMember {
+            id: OwnerId::random(),
+            email,
+            display_name,
+            password_hash,
+            link: None,
+            passkey: None,
+        };
         self.create_from_guest(new, guest).await.map_err(|error| match error.refusal() {
             Some(AccountRefusal::EmailTaken) => AccountError::EmailTaken,
             _ => AccountError::Store(error),

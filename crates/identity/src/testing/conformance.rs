@@ -3,8 +3,11 @@
 
 /// Provider links.
 mod links;
+/// Passkeys.
+mod passkeys;
 
 pub use links::*;
+pub use passkeys::*;
 
 use std::time::Duration;
 
@@ -20,10 +23,12 @@ pub(super) fn email(text: &str) -> Email {
 pub(super) async fn member<S: AccountStore>(store: &S, address: &str) -> Member {
     store
         .create_member(NewMember {
+            id: OwnerId::random(),
             email: email(address),
             display_name: DisplayName::parse("Ada").expect("a valid test name"),
             password_hash: None,
             link: None,
+            passkey: None,
         })
         .await
         .expect("create member")
@@ -49,10 +54,12 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(sto
     let ada = member(&store, "ada@example.com").await;
     let again = store
         .create_member(NewMember {
+            id: OwnerId::random(),
             email: email("ADA@example.com"),
             display_name: DisplayName::parse("Impostor").expect("valid"),
             password_hash: None,
             link: None,
+            passkey: None,
         })
         .await;
     assert_eq!(refusal(again), Some(AccountRefusal::EmailTaken));
@@ -122,10 +129,12 @@ pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: Ac
 ) {
     let guest = OwnerId::random();
     let new = NewMember {
+        id: OwnerId::random(),
         email: email("ada@example.com"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: None,
+        passkey: None,
     };
     let (ada, merge) = store.create_member_from_guest(new, guest).await.expect("sign up");
     assert_ne!(ada.id, guest, "a member's id is never the guest's");
@@ -140,10 +149,12 @@ pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: 
     let ada = member(&store, "ada@example.com").await;
     let guest = OwnerId::random();
     let new = NewMember {
+        id: OwnerId::random(),
         email: email("ADA@example.com"),
         display_name: DisplayName::parse("Impostor").expect("valid"),
         password_hash: None,
         link: None,
+        passkey: None,
     };
     let refused = store.create_member_from_guest(new, guest).await;
     assert_eq!(refusal(refused), Some(AccountRefusal::EmailTaken));
@@ -159,10 +170,12 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
     let guest = OwnerId::random();
     store.merge_guest_into_member(guest, ada.id).await.expect("merge");
     let new = NewMember {
+        id: OwnerId::random(),
         email: email("bob@example.com"),
         display_name: DisplayName::parse("Bob").expect("valid"),
         password_hash: None,
         link: None,
+        passkey: None,
     };
     let refused = store.create_member_from_guest(new, guest).await;
     assert_eq!(refusal(refused), Some(AccountRefusal::GuestMerged));

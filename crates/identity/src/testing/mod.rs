@@ -34,6 +34,11 @@ macro_rules! account_store_conformance {
             a_provider_identity_links_to_one_member_once,
             the_last_way_to_sign_in_is_never_unlinked,
             deleting_a_member_frees_its_provider_identities,
+            a_passkey_is_added_listed_found_and_used,
+            a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey,
+            the_last_way_to_sign_in_is_never_removed,
+            a_passkey_lets_the_last_link_go_and_goes_with_its_member,
+            two_removals_at_once_leave_one_way_to_sign_in,
         );
     };
 }

@@ -11,6 +11,7 @@ mod m20261127_000001_core_tables;
 mod m20261128_000001_attempts;
 mod m20261128_000002_ended_sessions;
 mod m20261128_000003_provider_links;
+mod m20261128_000004_passkeys;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_attempts::Migration),
             Box::new(m20261128_000002_ended_sessions::Migration),
             Box::new(m20261128_000003_provider_links::Migration),
+            Box::new(m20261128_000004_passkeys::Migration),
         ]
     }
 }

@@ -7,3 +7,4 @@ pub mod ended_session;
 pub mod linked_account;
 pub mod member;
 pub mod owner;
+pub mod passkey;

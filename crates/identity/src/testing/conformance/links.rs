@@ -16,10 +16,12 @@ fn link(provider: &str, subject: &str) -> Link {
 
 fn linked_member(address: &str, link: Link) -> NewMember {
     NewMember {
+        id: OwnerId::random(),
         email: email(address),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: Some(link),
+        passkey: None,
     }
 }
 

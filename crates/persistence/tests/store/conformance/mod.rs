@@ -51,10 +51,12 @@ pub(crate) async fn roster_of(db: &TestDb, owner: OwnerId, names: &[&str]) -> Ve
 pub(crate) async fn new_member(db: &TestDb, email: &str) -> Member {
     db.store
         .create_member(NewMember {
+            id: OwnerId::random(),
             email: Email::parse(email).expect("valid email"),
             display_name: DisplayName::parse("Ada").expect("valid name"),
             password_hash: None,
             link: None,
+            passkey: None,
         })
         .await
         .expect("create member")

@@ -18,10 +18,12 @@ pub async fn a_second_member_with_the_same_email_is_rejected(db: TestDb) {
     let again = db
         .store
         .create_member(NewMember {
+            id: OwnerId::random(),
             email: Email::parse("ADA@example.com").expect("valid"),
             display_name: DisplayName::parse("Impostor").expect("valid"),
             password_hash: None,
             link: None,
+            passkey: None,
         })
         .await;
     assert!(matches!(again, Err(StoreError::EmailTaken)), "{again:?}");
@@ -160,6 +162,7 @@ pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db
     let guest = OwnerId::random();
     db.store.create_avatar(guest, avatar("🐱", "Cat")).await.expect("create");
     let new = NewMember {
+        id: OwnerId::random(),
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
@@ -168,6 +171,7 @@ pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db
             issuer: "https://keycloak.example".into(),
             subject: "ada-1".into(),
         }),
+        passkey: None,
     };
     let (ada, _) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
     db.store.create_avatar(ada.id, avatar("🐶", "Dog")).await.expect("create");
@@ -201,10 +205,12 @@ pub async fn a_sign_up_moves_the_guests_avatars_to_the_new_member_in_order(db: T
     let guest = OwnerId::random();
     roster_of(&db, guest, &["Cat", "Dog", "Owl"]).await;
     let new = NewMember {
+        id: OwnerId::random(),
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: None,
+        passkey: None,
     };
     let (ada, merge) = db.store.create_member_from_guest(new, guest).await.expect("sign up");
     assert_eq!(merge.moved_avatars, 3);
@@ -217,10 +223,12 @@ pub async fn a_refused_sign_up_leaves_the_guests_avatars_where_they_were(db: Tes
     let guest = OwnerId::random();
     roster_of(&db, guest, &["Cat", "Dog"]).await;
     let new = NewMember {
+        id: OwnerId::random(),
         email: Email::parse("ada@example.com").expect("valid"),
         display_name: DisplayName::parse("Impostor").expect("valid"),
         password_hash: None,
         link: None,
+        passkey: None,
     };
     let refused = db.store.create_member_from_guest(new, guest).await;
     assert!(matches!(refused, Err(StoreError::EmailTaken)), "{refused:?}");

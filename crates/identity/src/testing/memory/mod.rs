@@ -9,9 +9,13 @@ use chrono::{DateTime, Utc};
 use crate::{
     AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, SessionId, StoreFailure,
     account::{
-        AttemptCount, Email, Link, LinkedAccount, Member, MergeReport, NewMember, PasswordHash,
+        AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
+        NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
     },
 };
+
+/// Passkeys: their part of the state.
+mod passkeys;
 
 /// An [`AccountStore`] over maps in memory. It owns no data besides accounts, so a merge
 /// moves nothing (`moved_avatars` is 0) but follows every other rule.
@@ -32,6 +36,8 @@ struct State {
     ended: HashSet<SessionId>,
     /// Provider links, oldest first, with their member and when they were made.
     links: Vec<(Link, OwnerId, DateTime<Utc>)>,
+    /// Passkeys, oldest first.
+    passkeys: Vec<passkeys::Stored>,
 }
 
 /// The memory store only ever refuses.
@@ -83,13 +89,14 @@ impl State {
         if self.members.values().any(|member| member.email == new.email) {
             return Err(MemoryStoreError(AccountRefusal::EmailTaken));
         }
-        if let Some(link) = &new.link
-            && self.link_taken(link, None)
-        {
+        let link_taken = new.link.as_ref().is_some_and(|link| self.link_taken(link, None));
+        let passkey_taken =
+            new.passkey.as_ref().is_some_and(|key| self.passkey_taken(&key.credential_id));
+        if link_taken || passkey_taken {
             return Err(MemoryStoreError(AccountRefusal::LinkTaken));
         }
         let member = Member {
-            id: OwnerId::random(),
+            id: new.id,
             email: new.email,
             display_name: new.display_name,
             password_hash: new.password_hash,
@@ -100,7 +107,17 @@ impl State {
         if let Some(link) = new.link {
             self.links.push((link, member.id, created_at));
         }
+        if let Some(passkey) = new.passkey {
+            self.passkeys.push(passkeys::Stored::new(member.id, passkey, created_at));
+        }
         Ok(member)
+    }
+
+    /// How many ways `member` has to sign in: a password, links, passkeys.
+    fn ways_to_sign_in(&self, member: OwnerId) -> usize {
+        let password = self.members.get(&member).is_some_and(|m| m.password_hash.is_some());
+        let links = self.links.iter().filter(|(_, owner, _)| *owner == member).count();
+        usize::from(password) + links + self.passkeys.iter().filter(|k| k.owner == member).count()
     }
 
     /// Whether `link` is linked to anyone, or `member` has a link at its provider.
@@ -196,6 +213,7 @@ impl AccountStore for MemoryStore {
             state.members.remove(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
             state.merged.retain(|_, into| *into != member);
             state.links.retain(|(_, owner, _)| *owner != member);
+            state.passkeys.retain(|key| key.owner != member);
             Ok(())
         })
     }
@@ -232,10 +250,7 @@ impl AccountStore for MemoryStore {
             if !state.links.iter().any(mine) {
                 return Ok(());
             }
-            let has_password =
-                state.members.get(&member).is_some_and(|m| m.password_hash.is_some());
-            let links = state.links.iter().filter(|(_, owner, _)| *owner == member).count();
-            if !has_password && links == 1 {
+            if state.ways_to_sign_in(member) == 1 {
                 return Err(MemoryStoreError(AccountRefusal::LastSignInMethod));
             }
             state.links.retain(|link| !mine(link));
@@ -255,6 +270,28 @@ impl AccountStore for MemoryStore {
                 })
                 .collect()
         }))
+    }
+
+    async fn add_passkey(&self, member: OwnerId, passkey: NewPasskey) -> Result<()> {
+        let now = self.clock.now();
+        self.with(|state| state.add_passkey(member, passkey, now))
+    }
+
+    async fn passkeys(&self, member: OwnerId) -> Result<Vec<Passkey>> {
+        Ok(self.with(|state| state.passkeys_of(member)))
+    }
+
+    async fn find_passkey(&self, credential_id: &CredentialId) -> Result<Option<PasskeyOwner>> {
+        Ok(self.with(|state| state.find_passkey(credential_id)))
+    }
+
+    async fn passkey_used(&self, id: &CredentialId, credential: StoredCredential) -> Result<()> {
+        let now = self.clock.now();
+        self.with(|state| state.passkey_used(id, credential, now))
+    }
+
+    async fn remove_passkey(&self, member: OwnerId, credential_id: &CredentialId) -> Result<()> {
+        self.with(|state| state.remove_passkey(member, credential_id))
     }
 
     async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
