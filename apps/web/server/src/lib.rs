@@ -19,6 +19,8 @@ pub mod limits;
 pub mod observe;
 /// Sign-in with OpenID Connect providers: the start and callback endpoints.
 pub mod oidc;
+/// Sign-in with passkeys: the ceremonies' JSON endpoints.
+pub mod passkeys;
 /// The router: the app's routes, the bundle, health checks and metrics, and the layers.
 pub mod router;
 /// Serving connections, with timeouts and a shutdown deadline.

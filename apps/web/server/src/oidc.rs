@@ -59,7 +59,7 @@ impl SignInProviders {
         origins.sort();
         origins.dedup();
         let form_origins = origins.iter().map(|origin| format!(" {origin}")).collect::<String>();
-        SignInButtons { buttons, form_origins: form_origins.into() }
+        SignInButtons { buttons, form_origins: form_origins.into(), passkeys: None }
     }
 }
 

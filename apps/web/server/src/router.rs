@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use app::{App, shell};
+use app::{App, account::SignInButtons, shell};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request, State},
@@ -24,7 +24,7 @@ use tower_http::{
     timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
 };
 
-use crate::{breaker, edge, headers, limits, observe, oidc, startup::AppState};
+use crate::{breaker, edge, headers, limits, observe, oidc, passkeys, startup::AppState};
 
 /// Path prefixes that carry no identity and read nothing from the database: static
 /// files, health checks and metrics get no cookie, and the database breaker never
@@ -79,7 +79,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let (store, identity, accounts) =
         (state.store.clone(), state.identity.clone(), state.accounts.clone());
-    let buttons = state.sign_in_providers.buttons();
+    let passkeys = state.passkeys.as_ref().map(|passkeys| passkeys.party.id().into());
+    let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };
     let https_only = state.https_only;
     let app = Router::new()
         .leptos_routes_with_context(
@@ -97,6 +98,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), preload_page))
         .route("/auth/{provider}/start", post(oidc::start))
         .route("/auth/{provider}/callback", get(oidc::callback))
+        .route("/auth/passkey/add", post(passkeys::start_add))
+        .route("/auth/passkey/signup", post(passkeys::start_sign_up))
+        .route("/auth/passkey/signin", post(passkeys::start_sign_in))
+        .route("/auth/passkey/finish", post(passkeys::finish))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(observe::scrape))

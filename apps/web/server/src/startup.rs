@@ -18,6 +18,7 @@ use crate::{
     limits::Limits,
     observe,
     oidc::SignInProviders,
+    passkeys::PasskeyCeremonies,
     router::{ANONYMOUS_PATHS, router},
     serve, sweep,
 };
@@ -51,6 +52,8 @@ pub struct AppState {
     /// `METRICS_TOKEN`: lets a scraper on another machine read `/metrics`.
     pub metrics_token: Option<Secret>,
     pub sign_in_providers: SignInProviders,
+    /// Passkeys; `None` where this deployment has no origin to make them for.
+    pub passkeys: Option<PasskeyCeremonies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,6 +77,8 @@ pub enum StartupError {
     Keys(#[source] KeyError),
     #[error("refusing to start: an OpenID Connect provider's settings are invalid: {0}")]
     Provider(String),
+    #[error("refusing to start: passkeys cannot be offered at {0}")]
+    Passkeys(String),
     #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -120,6 +125,8 @@ impl Application {
             keys: keys.clone(),
             public_origin: config.public_origin.clone(),
         };
+        let passkeys =
+            PasskeyCeremonies::for_config(config, &keys).map_err(StartupError::Passkeys)?;
         let identity = Identity::new(
             keys,
             store.clone(),
@@ -165,6 +172,7 @@ impl Application {
             metrics: observe::recorder(),
             metrics_token: config.metrics_token.clone(),
             sign_in_providers,
+            passkeys,
         };
 
         let requested = SocketAddr::new(config.bind_address, config.port);

@@ -25,7 +25,7 @@ pub use passkeys::{
 };
 pub use password::{Password, PasswordHasher};
 pub use providers::{Link, LinkProblem, LinkedAccount, ProviderIdentity};
-pub use rules::{AccountError, Accounts, Upgrade};
+pub use rules::{AccountError, Accounts, Upgrade, default_display_name};
 
 use crate::{
     OwnerId,

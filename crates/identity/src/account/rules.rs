@@ -255,7 +255,7 @@ pub(super) fn nothing_merged() -> MergeReport {
 
 /// The email's local part ("ada" for ada@example.com), or "Member" should it not make a
 /// display name.
-pub(super) fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
+pub fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     DisplayName::parse(local).or_else(|_| DisplayName::parse("Member"))
 }

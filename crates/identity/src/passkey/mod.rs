@@ -12,13 +12,15 @@
 mod ceremony;
 
 pub use ceremony::{CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, CeremonyRefusal};
+/// The sealed state of a sign-in, as [`Ceremony::SignIn`] carries it.
+pub use webauthn_rs::prelude::DiscoverableAuthentication;
 
 use std::sync::Arc;
 
 use serde_json::Value;
 use webauthn_rs::prelude::{
-    DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Url, Webauthn, WebauthnBuilder,
+    Passkey, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Webauthn,
+    WebauthnBuilder,
 };
 
 use crate::{

@@ -68,6 +68,12 @@ pub async fn unlink_provider(provider: String) -> Result<(), ApiError> {
     super::load::unlink_provider(&provider).await
 }
 
+/// Removes one of the member's passkeys, unless it is their last way to sign in.
+#[server(endpoint = "account/remove-passkey", client = ApiClient)]
+pub async fn remove_passkey(credential_id: String) -> Result<(), ApiError> {
+    super::load::remove_passkey(&credential_id).await
+}
+
 /// What the account page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
@@ -77,6 +83,7 @@ pub struct AccountView {
     pub has_password: bool,
     /// The ids of the providers the member has linked.
     pub linked: Vec<String>,
+    pub passkeys: Vec<super::passkeys::PasskeyView>,
 }
 
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.

@@ -3,13 +3,16 @@
 use http::header::SET_COOKIE;
 use identity::{
     Identity, Viewer,
-    account::{AccountError, Accounts, DisplayName, Member, Upgrade},
+    account::{AccountError, Accounts, CredentialId, DisplayName, Member, Upgrade},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;
 use persistence::Store;
 
-use super::api::{AccountView, SignIn, SignUp, UnlinkProvider, ViewerView};
+use super::{
+    api::{AccountView, RemovePasskey, SignIn, SignUp, UnlinkProvider, ViewerView},
+    passkeys::PasskeyView,
+};
 use crate::{
     error::{ApiError, Conflict, answer},
     server::{account_error, account_invalid, back_with, client_ip, store_error, viewer},
@@ -58,19 +61,37 @@ impl PageViewer {
         }
     }
 
-    /// What the account page shows, for a member whose row was read (one more query:
-    /// the member's links; a failure there is logged and shows none).
+    /// What the account page shows, for a member whose row was read (two more queries:
+    /// the member's links and passkeys; a failure there is logged and shows none).
     pub async fn account(&self, store: &Store) -> Option<AccountView> {
         let PageViewer::Member(Some(member)) = self else { return None };
-        let linked = store.linked_accounts(member.id).await.unwrap_or_else(|error| {
-            tracing::error!(error = &error as &dyn std::error::Error, "loading the links");
-            Vec::new()
-        });
+        let (linked, passkeys) =
+            futures::join!(store.linked_accounts(member.id), store.passkeys(member.id));
+        let logged = |error: persistence::StoreError| {
+            tracing::error!(error = &error as &dyn std::error::Error, "loading sign-in methods");
+        };
+        let date = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %b %Y").to_string();
         Some(AccountView {
             email: member.email.as_str().to_owned(),
             display_name: member.display_name.as_str().to_owned(),
             has_password: member.password_hash.is_some(),
-            linked: linked.into_iter().map(|link| link.provider).collect(),
+            linked: linked
+                .map_err(logged)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|link| link.provider)
+                .collect(),
+            passkeys: passkeys
+                .map_err(logged)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|key| PasskeyView {
+                    id: key.credential_id.to_string(),
+                    name: key.name.as_str().to_owned(),
+                    added: date(key.created_at),
+                    last_used: key.last_used_at.map(date),
+                })
+                .collect(),
         })
     }
 }
@@ -169,6 +190,19 @@ pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
         .unlink_provider(user_id, provider)
         .await
         .map_err(|error| back_with(account_error(error), "/account", UnlinkProvider::PATH, &[]))?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+pub async fn remove_passkey(credential_id: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, _) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    let refused = |error| back_with(error, "/account", RemovePasskey::PATH, &[]);
+    let id =
+        CredentialId::parse(credential_id).ok_or_else(|| refused(answer(ApiError::BadRequest)))?;
+    accounts.remove_passkey(user_id, &id).await.map_err(|error| refused(account_error(error)))?;
     leptos_axum::redirect("/account");
     Ok(())
 }

@@ -15,6 +15,8 @@ mod header;
 pub mod load;
 /// The sign-up and sign-in pages, and the parts of every account form.
 mod pages;
+/// Passkeys: the buttons, the account page's list, the script between browser and server.
+mod passkeys;
 /// Signing in with another provider: buttons, sign-in methods, refusals.
 mod providers;
 /// The account page.

@@ -6,6 +6,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     api::{SignIn, SignUp},
+    passkeys::{PasskeyButton, PasskeyScript},
     providers::{ProviderButtons, ProviderProblemAlert},
 };
 use crate::{
@@ -125,8 +126,10 @@ fn Credentials(error: Option<ApiError>, new: bool) -> impl IntoView {
         let wrong = wrong_password(&error, "Wrong email or password.");
         view! { <SecretField label="Password" id="password" name="password" autocomplete="current-password" error=wrong /> }
     };
+    // At sign-in the browser may offer passkeys in the email field's autofill.
+    let autocomplete = if new { "email" } else { "username webauthn" };
     view! {
-        <Field label="Email" id="email" name="email" kind="email" autocomplete="email" value=kept("email") error=at(&error, Name::Email) />
+        <Field label="Email" id="email" name="email" kind="email" autocomplete value=kept("email") error=at(&error, Name::Email) />
         {password}
     }
 }
@@ -154,7 +157,9 @@ pub fn SignUpPage() -> impl IntoView {
                     error=at(&error, Name::DisplayName)
                 />
             </AccountForm>
+            <PasskeyButton kind="signup" label="Create account with a passkey instead" />
             <RevealScript />
+            <PasskeyScript />
         </section>
     }
 }
@@ -168,10 +173,12 @@ pub fn SignInPage() -> impl IntoView {
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
             <ProviderProblemAlert />
             <ProviderButtons />
+            <PasskeyButton kind="signin" label="Sign in with a passkey" />
             <AccountForm action=SignIn::url() error=error.clone() submit="Sign in">
                 <Credentials error=error.clone() new=false />
             </AccountForm>
             <RevealScript />
+            <PasskeyScript />
         </section>
     }
 }

@@ -28,6 +28,9 @@ pub struct SignInButtons {
     /// Content-Security-Policy must allow (`form-action`): each preceded by a space, ready
     /// to append.
     pub form_origins: std::sync::Arc<str>,
+    /// Where passkeys work: the relying party id (the host they are made for); `None`,
+    /// no passkeys on this deployment.
+    pub passkeys: Option<std::sync::Arc<str>>,
 }
 
 fn providers() -> Vec<ProviderButton> {
@@ -147,15 +150,16 @@ pub fn ProviderButtons() -> impl IntoView {
 }
 
 /// The account page's sign-in methods: the password, and each provider linked or not.
-/// The last way to sign in cannot be unlinked (the server refuses it too).
+/// The last way to sign in (counting `passkeys`) cannot be unlinked (the server refuses
+/// it too).
 #[component]
-pub fn SignInMethods(has_password: bool, linked: Vec<String>) -> impl IntoView {
+pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -> impl IntoView {
     let providers = providers();
     if providers.is_empty() {
         return None;
     }
     let linked_just_now = use_query_map().with_untracked(|query| query.get("linked"));
-    let ways = usize::from(has_password) + linked.len();
+    let ways = usize::from(has_password) + linked.len() + passkeys;
     let rows = providers
         .into_iter()
         .map(|ProviderButton { id, name }| {

@@ -9,6 +9,7 @@ use super::{
         UnlinkProvider,
     },
     pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
+    passkeys::Passkeys,
     providers::SignInMethods,
 };
 use crate::{
@@ -22,7 +23,7 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
-    let Some(AccountView { email, display_name, has_password, linked }) = account else {
+    let Some(AccountView { email, display_name, has_password, linked, passkeys }) = account else {
         return view! {
             <section class="account" aria-labelledby="account-title">
                 <h1 id="account-title">"Your account"</h1>
@@ -81,13 +82,14 @@ pub fn AccountPage() -> impl IntoView {
                 .into_any()
             } else {
                 view! {
-                    <p>"This account has no password: you sign in with the providers linked below."</p>
+                    <p>"This account has no password: you sign in with a passkey or a linked provider."</p>
                 }
                 .into_any()
             }}
 
             {unlinking}
-            <SignInMethods has_password linked />
+            <SignInMethods has_password linked=linked.clone() passkeys=passkeys.len() />
+            <Passkeys passkeys other_ways=usize::from(has_password) + linked.len() />
 
             <h2>"Sessions"</h2>
             <div class="account-form">

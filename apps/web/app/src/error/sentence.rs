@@ -42,7 +42,7 @@ impl fmt::Display for ApiError {
                 f.write_str("You are signed in. Sign out first to create another account.")
             }
             ApiError::Conflict(Conflict::LastSignInMethod) => f.write_str(
-                "That is your only way to sign in. Set a password or link another first.",
+                "That is your only way to sign in. Add a passkey or link a provider first.",
             ),
             ApiError::Unavailable => {
                 f.write_str("Something went wrong on our side. Please try again.")

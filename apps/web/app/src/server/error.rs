@@ -81,6 +81,8 @@ pub fn account_invalid(InvalidInput { field, problem }: InvalidInput) -> ApiErro
             AccountField::Email => Field::Email,
             AccountField::DisplayName => Field::DisplayName,
             AccountField::Password => Field::Password,
+            // Said in the words of every other name ("Name can be at most …").
+            AccountField::PasskeyName => Field::Name,
         },
         problem: match problem {
             AccountProblem::Empty => Problem::Empty,

@@ -12,6 +12,7 @@ mod limits;
 mod member_sessions;
 mod metrics;
 mod pages;
+mod passkeys;
 mod preload;
 mod providers;
 mod roster;

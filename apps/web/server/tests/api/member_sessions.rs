@@ -7,7 +7,7 @@ use crate::helpers::{TestApp, cookie_value, set_cookies, spawn_app};
 async fn member(app: &TestApp) -> Member {
     app.store
         .create_member(NewMember {
-            id: OwnerId::random(),
+            id: identity::OwnerId::random(),
             email: Email::parse("ada@example.com").expect("valid"),
             display_name: DisplayName::parse("Ada").expect("valid"),
             password_hash: None,
