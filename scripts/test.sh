@@ -37,14 +37,14 @@ GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT
   node --test --test-concurrency=1 apps/web/end2end/tests/ 2>&1 | tee "$log_dir/e2e.log"
 browser_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e.log")
 
-step "browser tests of the roster and accounts on PostgreSQL (the same release build)"
+step "browser tests of the roster, accounts, providers and passkeys on PostgreSQL (the same release build)"
 runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
   -c 'DROP DATABASE IF EXISTS guestroom_e2e' -c 'CREATE DATABASE guestroom_e2e OWNER guestroom'
 GUESTROOM_E2E_DATABASE_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_e2e" \
   GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node --test --test-concurrency=1 apps/web/end2end/tests/roster.test.mjs apps/web/end2end/tests/cache.test.mjs \
   apps/web/end2end/tests/accounts.test.mjs apps/web/end2end/tests/manage.test.mjs \
-  apps/web/end2end/tests/providers.test.mjs \
+  apps/web/end2end/tests/providers.test.mjs apps/web/end2end/tests/passkeys.test.mjs \
   2>&1 | tee "$log_dir/e2e-postgres.log"
 browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.log")
 

@@ -187,7 +187,7 @@ export async function signUp(page, email, displayName = '') {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Display name (optional)').fill(displayName);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
   await page.waitForURL(/came_along=/);
 }
 
@@ -196,7 +196,7 @@ export async function signIn(page, email, password = PASSWORD) {
   await page.goto(new URL('/signin', page.url()).href);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** A new browser context (a new guest) with one page on the app, hydrated. */

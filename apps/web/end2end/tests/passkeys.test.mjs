@@ -1,0 +1,175 @@
+// Passkeys in a real browser: Chromium's virtual authenticator (DevTools'
+// `WebAuthn.addVirtualAuthenticator`, a platform authenticator with user verification)
+// makes and uses real credentials against the server. Browsers make passkeys for a
+// domain, never an IP address, so these pages are opened at `localhost`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PASSWORD,
+  add,
+  axeViolations,
+  names,
+  signIn,
+  signUp,
+  useServerAndBrowser,
+  waitForHydration,
+} from '../support.mjs';
+
+const env = useServerAndBrowser();
+const who = (page) => page.locator('.identity .who').textContent();
+const at = (page, path) => page.goto(new URL(path, page.url()).href);
+
+/**
+ * A new browser (a new guest) on the app at `localhost`, with a virtual authenticator;
+ * `credentials()` lists what it holds. The virtual authenticator answers at once, so on
+ * the sign-in page it would accept the email field's passkey autofill (conditional UI)
+ * as a person picking the passkey would: unless `autofill` is asked for, the browser
+ * says it has no such autofill, and only the button signs in.
+ */
+async function openWithAuthenticator({ autofill = false, ...options } = {}) {
+  const context = await env.browser.newContext(options);
+  if (!autofill) {
+    await context.addInitScript(() => {
+      if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+    });
+  }
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await page.goto(env.server.url.replace('127.0.0.1', 'localhost'));
+  if (options.javaScriptEnabled !== false) await waitForHydration(page);
+  const credentials = async () =>
+    (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+  return { context, page, credentials };
+}
+
+/** "Sign in with a passkey" on the sign-in page. */
+async function signInWithPasskey(page) {
+  await at(page, '/signin');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+}
+
+test('a guest creates an account with a passkey only; signed out, the passkey offered in the email field signs in and the roster comes along', async () => {
+  const { context, page, credentials } = await openWithAuthenticator({ autofill: true });
+  await add(page, '🐱', 'Tom');
+  await add(page, '🐶', 'Rex');
+  await page.getByRole('link', { name: 'Create account' }).click();
+  await page.getByLabel('Email').fill('pia@example.com');
+  await page.getByLabel('Display name (optional)').fill('Pia');
+  await page.getByRole('button', { name: 'Create account with a passkey instead' }).click();
+  await page.waitForURL(/came_along=2/);
+  assert.equal(await who(page), 'Pia');
+  assert.deepEqual(await names(page), ['Tom', 'Rex']);
+  const made = await credentials();
+  assert.equal(made.length, 1);
+  assert.equal(made[0].isResidentCredential, true, 'discoverable: signing in needs no email');
+  assert.deepEqual((await context.cookies()).map((c) => c.name), ['__Host-session']);
+
+  await at(page, '/account');
+  await page.getByText('This account has no password').waitFor();
+  const remove = page.getByRole('button', { name: 'Remove Passkey' });
+  assert.equal(await remove.isDisabled(), true, 'the only way to sign in cannot go');
+  assert.match(await page.locator('.method', { has: remove }).textContent(), /Added \d+ \w+ \d{4}, never used/);
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+  await waitForHydration(page);
+  await add(page, '🦉', 'Owl');
+  // The sign-in page asks the browser for a passkey in the email field's autofill; the
+  // authenticator answers as a person choosing it there would.
+  await at(page, '/signin');
+  await page.waitForURL(/came_along=1/);
+  assert.equal(await who(page), 'Pia');
+  assert.deepEqual(await names(page), ['Tom', 'Rex', 'Owl']);
+  await at(page, '/account');
+  assert.match(await page.locator('.methods').last().textContent(), /last used \d+ \w+ \d{4}/);
+  await context.close();
+});
+
+test('a member adds a named passkey, signs in with it, removes it, and the removed passkey is refused', async () => {
+  const { context, page, credentials } = await openWithAuthenticator();
+  await signUp(page, 'quinn@example.com', 'Quinn');
+  await at(page, '/account');
+  await page.getByLabel('Name of a new passkey (optional)').fill('Laptop');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForURL(/passkey=added/);
+  await page.getByText('Passkey added: you can sign in with it.').waitFor();
+  const remove = page.getByRole('button', { name: 'Remove Laptop' });
+  assert.equal(await remove.isDisabled(), false, 'the password remains');
+  assert.deepEqual(await axeViolations(page), []);
+
+  // The same authenticator cannot make a second passkey for the account.
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('#passkey-error', { hasText: 'This device has a passkey for this account already.' }).waitFor();
+  assert.equal((await credentials()).length, 1);
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+  await signInWithPasskey(page);
+  await page.waitForURL(/came_along=0/);
+  assert.equal(await who(page), 'Quinn');
+
+  await at(page, '/account');
+  await page.getByRole('button', { name: 'Remove Laptop' }).click();
+  await page.waitForURL((url) => new URL(url).pathname === '/account');
+  assert.equal(await page.getByRole('button', { name: 'Remove Laptop' }).count(), 0);
+
+  // The authenticator still holds it; the server no longer knows it.
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+  await signInWithPasskey(page);
+  await page.locator('#passkey-error', { hasText: 'That passkey is not registered here' }).waitFor();
+  assert.equal(await who(page), 'Guest');
+  await signIn(page, 'quinn@example.com', PASSWORD);
+  await page.waitForURL(/came_along=/);
+  await context.close();
+});
+
+test('a passkey sign-up with a taken email is refused at the email field before any passkey is made', async () => {
+  const owner = await openWithAuthenticator();
+  await signUp(owner.page, 'rosa@example.com');
+  await owner.context.close();
+
+  const { context, page, credentials } = await openWithAuthenticator();
+  await at(page, '/signup');
+  await page.getByLabel('Email').fill('rosa@example.com');
+  await page.getByRole('button', { name: 'Create account with a passkey instead' }).click();
+  const error = page.locator('#email-error');
+  await error.filter({ hasText: 'An account with this email already exists' }).waitFor();
+  assert.equal(await page.getByLabel('Email').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'email');
+  assert.deepEqual(await credentials(), []);
+  assert.equal(await who(page), 'Guest');
+  for (const path of ['/signup', '/signin']) {
+    await at(page, path);
+    assert.deepEqual(await axeViolations(page), [], path);
+  }
+  await context.close();
+});
+
+test('without JavaScript no passkey button appears, and the account page says adding one needs it', async () => {
+  const { context, page } = await openWithAuthenticator({ javaScriptEnabled: false });
+  await at(page, '/signin');
+  assert.equal(await page.getByRole('button', { name: 'Sign in with a passkey' }).count(), 0);
+  // What lets a browser offer passkeys in the field's autofill, when it can.
+  assert.equal(await page.getByLabel('Email').getAttribute('autocomplete'), 'username webauthn');
+  await at(page, '/signup');
+  assert.equal(await page.getByRole('button', { name: /with a passkey/ }).count(), 0);
+  await signUp(page, 'sam@example.com');
+  await at(page, '/account');
+  // (Playwright's text search skips <noscript>, which this browser shows.)
+  assert.match(await page.locator('noscript').innerHTML(), /Adding a passkey needs JavaScript\./);
+  assert.equal(await page.getByRole('button', { name: 'Add a passkey' }).count(), 0);
+  await context.close();
+});
