@@ -80,7 +80,7 @@ impl RelyingParty {
         display_name: &str,
         existing: Vec<CredentialId>,
     ) -> Result<(Value, PasskeyRegistration), PasskeyError> {
-        let exclude = existing.into_iter().map(|id| id.as_bytes().to_vec().into()).collect();
+        let exclude = existing.into_iter().map(|id| id.as_bytes().to_vec()).collect();
         let (options, state) = self
             .webauthn
             .start_passkey_registration(user.as_uuid(), name, display_name, Some(exclude))

@@ -32,6 +32,8 @@ pub enum Refusal {
     Taken,
     /// The member has the most passkeys an account may hold.
     TooMany,
+    /// This deployment offers no passkeys (production without `PUBLIC_ORIGIN`).
+    NotOffered,
 }
 
 impl Refusal {
@@ -43,6 +45,7 @@ impl Refusal {
                 .unwrap_or(StatusCode::BAD_REQUEST),
             Refusal::Expired | Refusal::Rejected | Refusal::Unknown => StatusCode::BAD_REQUEST,
             Refusal::Taken | Refusal::TooMany => StatusCode::CONFLICT,
+            Refusal::NotOffered => StatusCode::NOT_FOUND,
         }
     }
 
@@ -62,6 +65,7 @@ impl Refusal {
                                  Use another passkey or sign in another way."
                 .to_owned(),
             Refusal::Taken => "That passkey is registered here already.".to_owned(),
+            Refusal::NotOffered => "Passkeys are not offered here.".to_owned(),
             Refusal::TooMany => format!(
                 "An account can hold {} passkeys. Remove one to add another.",
                 identity::account::MAX_PASSKEYS

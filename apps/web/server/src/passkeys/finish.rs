@@ -38,12 +38,9 @@ pub async fn finish(
     headers: HeaderMap,
     answer: Result<Json<Value>, JsonRejection>,
 ) -> Response {
-    let ceremonies = match ceremonies(&state) {
-        Ok(ceremonies) => ceremonies,
-        Err(response) => return response,
-    };
     let client = client.map(|Extension(ClientIp(ip))| ip);
     let finished = async {
+        let ceremonies = ceremonies(&state)?;
         let answer = body(answer)?;
         let cookie = cookie_values(&headers, CEREMONY_COOKIE).next();
         let ceremony = Ceremony::open(&ceremonies.keys, cookie, viewer, state.identity.now())

@@ -74,8 +74,8 @@ impl PasskeyCeremonies {
 }
 
 /// The endpoints' state, or a 404 where this deployment offers no passkeys.
-fn ceremonies(state: &AppState) -> Result<&PasskeyCeremonies, Response> {
-    state.passkeys.as_ref().ok_or_else(|| axum::http::StatusCode::NOT_FOUND.into_response())
+fn ceremonies(state: &AppState) -> Result<&PasskeyCeremonies, Refusal> {
+    state.passkeys.as_ref().ok_or(Refusal::NotOffered)
 }
 
 /// The request's JSON body, or a 400 in the endpoints' words.
@@ -103,11 +103,8 @@ pub async fn start_add(
     Extension(viewer): Extension<Viewer>,
     request: Result<Json<AddPasskey>, JsonRejection>,
 ) -> Response {
-    let ceremonies = match ceremonies(&state) {
-        Ok(ceremonies) => ceremonies,
-        Err(response) => return response,
-    };
     let started = async {
+        let ceremonies = ceremonies(&state)?;
         let Viewer::Member { user_id, .. } = viewer else {
             return Err(Refusal::Api(ApiError::SignedOut));
         };
@@ -151,11 +148,8 @@ pub async fn start_sign_up(
     client: Option<Extension<ClientIp>>,
     request: Result<Json<SignUpWithPasskey>, JsonRejection>,
 ) -> Response {
-    let ceremonies = match ceremonies(&state) {
-        Ok(ceremonies) => ceremonies,
-        Err(response) => return response,
-    };
     let started = async {
+        let ceremonies = ceremonies(&state)?;
         let guest = guest(viewer)?;
         let request = body(request)?;
         let invalid = |invalid| Refusal::from(identity::account::AccountError::Invalid(invalid));
@@ -185,11 +179,8 @@ pub async fn start_sign_in(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
 ) -> Response {
-    let ceremonies = match ceremonies(&state) {
-        Ok(ceremonies) => ceremonies,
-        Err(response) => return response,
-    };
     let started = (|| {
+        let ceremonies = ceremonies(&state)?;
         let guest = guest(viewer)?;
         let (browser, authentication) = ceremonies.party.start_sign_in()?;
         let ceremony = Ceremony::sign_in(guest, authentication);

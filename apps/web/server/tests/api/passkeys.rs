@@ -237,3 +237,23 @@ async fn a_cross_site_page_cannot_start_a_ceremony() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(ceremony_cookie(&response).is_none());
 }
+
+#[tokio::test]
+async fn passkeys_are_made_for_the_public_origin_and_not_offered_in_production_without_one() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("APP_ENV", "production"),
+        ("PUBLIC_ORIGIN", "https://guestroom.example"),
+    ])
+    .await;
+    let ada = guest(&app).await;
+    let (options, _) = start_sign_in(&app, &ada).await;
+    assert_eq!(options["publicKey"]["rpId"], "guestroom.example");
+
+    let app = crate::helpers::spawn_app_with(&[("APP_ENV", "production")]).await;
+    let page = app.get_with_cookie("/signin", None).await.text().await.expect("body");
+    assert!(!page.contains("data-passkey"), "no passkey button");
+    let ada = guest(&app).await;
+    let refusal = post(&app, "/auth/passkey/signin", json!({}), &ada).await;
+    let refusal = refused(refusal, StatusCode::NOT_FOUND).await;
+    assert_eq!(refusal["message"], "Passkeys are not offered here.");
+}
