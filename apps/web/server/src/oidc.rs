@@ -131,6 +131,9 @@ pub async fn callback(
         Ok(flow) => return refused_callback(provider, flow.intent, &"started by another viewer"),
         Err(refusal) => return refused_callback(provider, intent_of(viewer), &refusal),
     };
+    if !session_still_current(&state, &flow, viewer).await {
+        return refused_callback(provider, flow.intent, &"the member's session has ended");
+    }
     let finished = match (answer.error, answer.code) {
         _ if answer.iss.as_deref().is_some_and(|iss| iss != provider.issuer()) => {
             Err(OidcError::Rejected("the answer names another issuer".to_owned()))
@@ -197,6 +200,22 @@ fn started_by(flow: &Flow, viewer: Viewer) -> bool {
         (Intent::SignIn { guest }, Viewer::Guest { sid }) => guest == sid,
         (Intent::Link { member }, Viewer::Member { user_id, .. }) => member == user_id,
         _ => false,
+    }
+}
+
+/// A link is made only while the member's session is current: one ended meanwhile (a
+/// sign-out everywhere, a password change) carries its cookie on but may link nothing.
+/// (The identity middleware checks this on writes; the callback is a `GET`.)
+async fn session_still_current(
+    state: &crate::startup::AppState,
+    flow: &Flow,
+    viewer: Viewer,
+) -> bool {
+    match (flow.intent, viewer) {
+        (Intent::Link { member }, Viewer::Member { version, session, .. }) => {
+            matches!(state.store.session_version(member, session).await, Ok(Some(now)) if now == version)
+        }
+        _ => true,
     }
 }
 

@@ -159,6 +159,8 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -
         return None;
     }
     let linked_just_now = use_query_map().with_untracked(|query| query.get("linked"));
+    let unlink_refused = super::pages::failure(UnlinkProvider::PATH)
+        .map(|error| view! { <Alert message=error.to_string() /> });
     let ways = usize::from(has_password) + linked.len() + passkeys;
     let rows = providers
         .into_iter()
@@ -194,6 +196,7 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -
         <h2>"Sign-in methods"</h2>
         <div class="account-form">
             <ProviderProblemAlert />
+            {unlink_refused}
             <ul class="methods">
                 <li class="method">
                     <span class="method-name">"Password"</span>

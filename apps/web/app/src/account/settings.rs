@@ -4,18 +4,12 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{
-        AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere,
-        UnlinkProvider,
-    },
+    api::{AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere},
     pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
     passkeys::Passkeys,
     providers::SignInMethods,
 };
-use crate::{
-    components::{alert::Alert, field::Field},
-    error::Field as Name,
-};
+use crate::{components::field::Field, error::Field as Name};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -35,8 +29,6 @@ pub fn AccountPage() -> impl IntoView {
     let renamed = failure(SetDisplayName::PATH);
     let password = failure(ChangePassword::PATH);
     let deleting = failure(DeleteAccount::PATH);
-    let unlinking =
-        failure(UnlinkProvider::PATH).map(|e| view! { <Alert message=e.to_string() /> });
     view! {
         <section class="account" aria-labelledby="account-title">
             <h1 id="account-title">"Your account"</h1>
@@ -87,7 +79,6 @@ pub fn AccountPage() -> impl IntoView {
                 .into_any()
             }}
 
-            {unlinking}
             <SignInMethods has_password linked=linked.clone() passkeys=passkeys.len() />
             <Passkeys passkeys other_ways=usize::from(has_password) + linked.len() />
 

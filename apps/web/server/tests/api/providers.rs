@@ -187,3 +187,44 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
         callback(&app, "test", &format!("code=forged&state={state}"), &cookies).await;
     assert_eq!(location, "/signin?provider=test&provider_error=rejected");
 }
+
+#[tokio::test]
+async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provider_is_asked() {
+    let app = app_with_providers().await;
+    let member = app
+        .store
+        .create_member(identity::account::NewMember {
+            id: identity::OwnerId::random(),
+            email: identity::account::Email::parse("ada@example.com").expect("valid"),
+            display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
+            password_hash: None,
+            link: None,
+            passkey: None,
+        })
+        .await
+        .expect("create");
+    let now = identity::Clock::now(&app.clock);
+    let session = app.session_tokens().issue(member.id, member.session_version, now, now);
+    let session = format!("__Host-session={session}");
+    let started = app
+        .bare_client
+        .post(app.url("/auth/test/start"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
+    let flow = set_cookies(started.headers())
+        .into_iter()
+        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
+        .expect("a flow cookie");
+    let cookies = format!("{session}; __Host-signin-flow={}", cookie_value(&flow));
+    // Signed out everywhere while at the provider (the session cookie lives on).
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    let query = format!("code=x&state={}", param(&url, "state"));
+    let (location, _) = callback(&app, "test", &query, &cookies).await;
+    assert_eq!(location, "/account?provider=test&provider_error=expired");
+}
