@@ -50,7 +50,7 @@ pub use token::{
     keys::{KeyError, Keyring, MIN_SECRET_LEN, SecretKey},
     session::{Session, SessionId, SessionPolicy, SessionTokens},
 };
-pub use viewer::Viewer;
+pub use viewer::{RECENT_SIGN_IN, Viewer};
 
 #[cfg(feature = "axum")]
 pub use self::http::{

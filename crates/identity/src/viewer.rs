@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::{OwnerId, SessionId};
 
@@ -23,7 +23,18 @@ pub enum Viewer {
     },
 }
 
+/// How long after signing in a member may add a way to sign in (a passkey, a provider
+/// link) without signing in again: someone holding a stolen session cookie must not
+/// make it into lasting access that outlives "sign out everywhere" or a new password.
+pub const RECENT_SIGN_IN: Duration = Duration::minutes(15);
+
 impl Viewer {
+    /// A member who signed in (with a password, a provider or a passkey — not a session
+    /// refresh) within [`RECENT_SIGN_IN`] of `now`.
+    pub fn signed_in_recently(&self, now: DateTime<Utc>) -> bool {
+        matches!(self, Viewer::Member { auth_time, .. } if now - *auth_time <= RECENT_SIGN_IN)
+    }
+
     /// The id every owned row is scoped by.
     pub fn owner_id(&self) -> OwnerId {
         match self {
@@ -70,3 +81,22 @@ mod extractor {
 
 #[cfg(feature = "axum")]
 pub use extractor::MissingViewer;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_is_recent_for_fifteen_minutes_and_a_guest_never_signed_in() {
+        let signed_in = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        let member = Viewer::Member {
+            user_id: OwnerId::random(),
+            auth_time: signed_in,
+            version: 1,
+            session: None,
+        };
+        assert!(member.signed_in_recently(signed_in + RECENT_SIGN_IN));
+        assert!(!member.signed_in_recently(signed_in + RECENT_SIGN_IN + Duration::seconds(1)));
+        assert!(!Viewer::Guest { sid: OwnerId::random() }.signed_in_recently(signed_in));
+    }
+}

@@ -130,7 +130,8 @@ pub async fn preload<B>(
             request.extensions_mut().insert(data);
         }
         "/account" => {
-            if let Some(account) = page_viewer.account(store).await {
+            let recent = viewer.signed_in_recently(identity.now());
+            if let Some(account) = page_viewer.account(store, recent).await {
                 request.extensions_mut().insert(account);
             }
         }

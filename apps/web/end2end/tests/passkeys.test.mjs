@@ -81,6 +81,11 @@ test('a guest creates an account with a passkey only; signed out, the passkey of
   assert.equal(await remove.isDisabled(), true, 'the only way to sign in cannot go');
   assert.match(await page.locator('.method', { has: remove }).textContent(), /Added \d+ \w+ \d{4}, never used/);
   assert.deepEqual(await axeViolations(page), []);
+  // A password as a second way to sign in: then the passkey may go.
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('Your password is set: you can sign in with it too.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Remove Passkey' }).isDisabled(), false);
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
   await page.getByText('No avatars yet').waitFor();

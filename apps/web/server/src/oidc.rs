@@ -84,6 +84,9 @@ pub async fn start(
         return StatusCode::NOT_FOUND.into_response();
     };
     let intent = intent_of(viewer);
+    if matches!(intent, Intent::Link { .. }) && !viewer.signed_in_recently(state.identity.now()) {
+        return refused(provider, intent, &ProviderProblem::SignInAgain);
+    }
     let redirect = callback_url(providers, &headers, provider.id());
     match provider.begin(&redirect, intent, state.identity.now()).await {
         Ok((url, flow)) => {

@@ -1,5 +1,5 @@
 //! What a signed-in member does to the account: sign out, end every session, change the
-//! password, delete the account. The last two ask for the password again, under the attempt
+//! password (or set a first one), delete the account. The last two ask for the password again, under the attempt
 //! limits, so a session left open on a shared computer cannot lock its owner out.
 
 use std::net::IpAddr;
@@ -56,6 +56,39 @@ impl<S: AccountStore> Accounts<S> {
     ) -> Result<Member, AccountError<S::Error>> {
         let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
         let mut member = self.confirm_password(member, current, client, false).await?;
+        let hash = self.off_the_executor(move |h| h.hash(&new)).await;
+        member.session_version =
+            self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;
+        member.password_hash = Some(hash);
+        Ok(member)
+    }
+
+    /// Gives a member who signs in without a password (providers, passkeys) one, and
+    /// ends every other session, as a change does; returns the member as it now is. The
+    /// caller asks for a recent sign-in first: this adds a way to sign in. A member who
+    /// has a password changes it instead, with the current one
+    /// ([`AccountError::WrongCredentials`] here).
+    pub async fn set_first_password(
+        &self,
+        member: OwnerId,
+        new: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Member, AccountError<S::Error>> {
+        let set = self.try_set_first_password(member, new).await;
+        recorded("password_set", member, client, set)
+    }
+
+    async fn try_set_first_password(
+        &self,
+        member: OwnerId,
+        new: &str,
+    ) -> Result<Member, AccountError<S::Error>> {
+        let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
+        let found = self.store.find_member(member).await.map_err(AccountError::Store)?;
+        let mut member = found.ok_or(AccountError::NoSuchMember)?;
+        if member.password_hash.is_some() {
+            return Err(AccountError::WrongCredentials);
+        }
         let hash = self.off_the_executor(move |h| h.hash(&new)).await;
         member.session_version =
             self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;

@@ -55,6 +55,13 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     super::load::change_password(&current_password, &password).await
 }
 
+/// Gives a member who signs in with providers or passkeys a password too (after a recent
+/// sign-in); this browser stays signed in, every other session ends.
+#[server(endpoint = "account/set-password", client = ApiClient)]
+pub async fn set_password(password: String) -> Result<(), ApiError> {
+    super::load::set_password(&password).await
+}
+
 /// Deletes the account, its avatars and everything linked to it (the password first);
 /// this browser goes on as a brand-new guest.
 #[server(endpoint = "account/delete", client = ApiClient)]
@@ -81,6 +88,8 @@ pub struct AccountView {
     pub display_name: String,
     /// Whether the member can sign in with a password.
     pub has_password: bool,
+    /// Whether the member signed in recently enough to add a way to sign in.
+    pub recent: bool,
     /// The ids of the providers the member has linked.
     pub linked: Vec<String>,
     pub passkeys: Vec<super::passkeys::PasskeyView>,

@@ -63,7 +63,8 @@ impl PageViewer {
 
     /// What the account page shows, for a member whose row was read (two more queries:
     /// the member's links and passkeys; a failure there is logged and shows none).
-    pub async fn account(&self, store: &Store) -> Option<AccountView> {
+    /// `recent`: the member signed in recently enough to add a way to sign in.
+    pub async fn account(&self, store: &Store, recent: bool) -> Option<AccountView> {
         let PageViewer::Member(Some(member)) = self else { return None };
         let (linked, passkeys) =
             futures::join!(store.linked_accounts(member.id), store.passkeys(member.id));
@@ -75,6 +76,7 @@ impl PageViewer {
             email: member.email.as_str().to_owned(),
             display_name: member.display_name.as_str().to_owned(),
             has_password: member.password_hash.is_some(),
+            recent,
             linked: linked
                 .map_err(logged)
                 .unwrap_or_default()
@@ -155,6 +157,22 @@ pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
         .map_err(account_error)?;
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
     leptos_axum::redirect("/account?changed=password");
+    Ok(())
+}
+
+/// A first password, after a recent sign-in (the page offers the form only then).
+pub async fn set_password(new: &str) -> Result<(), ApiError> {
+    let (viewer, accounts, identity) = parts()?;
+    let Viewer::Member { user_id, .. } = viewer else {
+        return Err(answer(ApiError::SignedOut));
+    };
+    if !viewer.signed_in_recently(identity.now()) {
+        return Err(answer(ApiError::Forbidden));
+    }
+    let member =
+        accounts.set_first_password(user_id, new, client_ip()).await.map_err(account_error)?;
+    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    leptos_axum::redirect("/account?changed=password-set");
     Ok(())
 }
 

@@ -24,6 +24,11 @@ mod settings;
 
 pub use header::WhoAmI;
 
+/// Why the account page offers no way to add a sign-in method right now, and what the
+/// server says when one is forced: the rule is `identity::RECENT_SIGN_IN`.
+pub const SIGN_IN_AGAIN: &str = "For your safety, adding a way to sign in needs a sign-in in \
+    the last 15 minutes. Sign out, sign in again, then add it.";
+
 /// Put in a page's request when its member session turned out to be revoked: the page
 /// is rendered for a new guest and says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -43,9 +43,10 @@ pub fn PasskeyButton(kind: &'static str, label: &'static str) -> impl IntoView {
 }
 
 /// The account page's passkeys: each with its dates and a Remove button (disabled for
-/// the last way to sign in; the server refuses it too), and a named new one.
+/// the last way to sign in; the server refuses it too), and a named new one — after a
+/// recent sign-in only (`recent`; the server refuses it too).
 #[component]
-pub fn Passkeys(passkeys: Vec<PasskeyView>, other_ways: usize) -> impl IntoView {
+pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> impl IntoView {
     relying_party()?;
     let added = use_query_map().with_untracked(|query| query.get("passkey").is_some());
     let refused = failure(RemovePasskey::PATH).map(|e| view! { <Alert message=e.to_string() /> });
@@ -77,15 +78,22 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, other_ways: usize) -> impl IntoView 
             {refused}
             <p>"Sign in with your fingerprint, face or device PIN instead of a password."</p>
             <ul class="methods">{rows}</ul>
-            <Field
-                label="Name of a new passkey (optional)"
-                id="passkey_name"
-                name="passkey_name"
-                placeholder="Laptop"
-                error=Signal::stored(None)
-            />
-            <PasskeyButton kind="add" label="Add a passkey" />
-            <noscript><p class="field-hint">"Adding a passkey needs JavaScript."</p></noscript>
+            {if recent {
+                view! {
+                    <Field
+                        label="Name of a new passkey (optional)"
+                        id="passkey_name"
+                        name="passkey_name"
+                        placeholder="Laptop"
+                        error=Signal::stored(None)
+                    />
+                    <PasskeyButton kind="add" label="Add a passkey" />
+                    <noscript><p class="field-hint">"Adding a passkey needs JavaScript."</p></noscript>
+                }
+                .into_any()
+            } else {
+                view! { <p class="field-hint">{super::SIGN_IN_AGAIN}</p> }.into_any()
+            }}
         </div>
         <PasskeyScript />
     })

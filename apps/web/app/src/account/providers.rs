@@ -56,9 +56,11 @@ pub enum ProviderProblem {
     Taken,
     /// Too many attempts from here.
     TooManyAttempts,
+    /// Linking needs a recent sign-in.
+    SignInAgain,
 }
 
-const PROBLEMS: [(ProviderProblem, &str); 8] = [
+const PROBLEMS: [(ProviderProblem, &str); 9] = [
     (ProviderProblem::Expired, "expired"),
     (ProviderProblem::Cancelled, "cancelled"),
     (ProviderProblem::Unavailable, "unavailable"),
@@ -67,6 +69,7 @@ const PROBLEMS: [(ProviderProblem, &str); 8] = [
     (ProviderProblem::EmailHasAccount, "email_has_account"),
     (ProviderProblem::Taken, "taken"),
     (ProviderProblem::TooManyAttempts, "too_many_attempts"),
+    (ProviderProblem::SignInAgain, "sign_in_again"),
 ];
 
 impl ProviderProblem {
@@ -108,6 +111,7 @@ impl ProviderProblem {
             ProviderProblem::TooManyAttempts => {
                 "Too many attempts — please try again in a few minutes.".to_owned()
             }
+            ProviderProblem::SignInAgain => super::SIGN_IN_AGAIN.to_owned(),
         }
     }
 }
@@ -153,7 +157,13 @@ pub fn ProviderButtons() -> impl IntoView {
 /// The last way to sign in (counting `passkeys`) cannot be unlinked (the server refuses
 /// it too).
 #[component]
-pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -> impl IntoView {
+pub fn SignInMethods(
+    has_password: bool,
+    /// Signed in recently enough to link a provider (else the buttons are disabled).
+    recent: bool,
+    linked: Vec<String>,
+    passkeys: usize,
+) -> impl IntoView {
     let providers = providers();
     if providers.is_empty() {
         return None;
@@ -181,7 +191,7 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -
                 view! {
                     <span class="method-state">"Not linked"</span>
                     <form method="post" action=format!("/auth/{id}/start")>
-                        <button type="submit">{format!("Link {name}")}</button>
+                        <button type="submit" disabled=!recent>{format!("Link {name}")}</button>
                     </form>
                 }
                 .into_any()
@@ -197,6 +207,7 @@ pub fn SignInMethods(has_password: bool, linked: Vec<String>, passkeys: usize) -
         <div class="account-form">
             <ProviderProblemAlert />
             {unlink_refused}
+            {(!recent).then(|| view! { <p class="field-hint">{super::SIGN_IN_AGAIN}</p> })}
             <ul class="methods">
                 <li class="method">
                     <span class="method-name">"Password"</span>

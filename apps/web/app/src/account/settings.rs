@@ -4,7 +4,10 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{AccountView, ChangePassword, DeleteAccount, SetDisplayName, SignOut, SignOutEverywhere},
+    api::{
+        AccountView, ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut,
+        SignOutEverywhere,
+    },
     pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
     passkeys::Passkeys,
     providers::SignInMethods,
@@ -17,7 +20,8 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
-    let Some(AccountView { email, display_name, has_password, linked, passkeys }) = account else {
+    let Some(AccountView { email, display_name, has_password, recent, linked, passkeys }) = account
+    else {
         return view! {
             <section class="account" aria-labelledby="account-title">
                 <h1 id="account-title">"Your account"</h1>
@@ -28,13 +32,12 @@ pub fn AccountPage() -> impl IntoView {
     };
     let renamed = failure(SetDisplayName::PATH);
     let password = failure(ChangePassword::PATH);
+    let password_set = failure(SetPassword::PATH);
     let deleting = failure(DeleteAccount::PATH);
     view! {
         <section class="account" aria-labelledby="account-title">
             <h1 id="account-title">"Your account"</h1>
-            {password_changed().then(|| view! {
-                <p class="notice" role="status">"Your password was changed. Every other session has ended."</p>
-            })}
+            {password_notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <dl class="account-facts">
                 <dt>"Email"</dt>
                 <dd>{email}</dd>
@@ -72,15 +75,31 @@ pub fn AccountPage() -> impl IntoView {
                     </AccountForm>
                 }
                 .into_any()
+            } else if recent {
+                view! {
+                    <AccountForm action=SetPassword::url() error=password_set.clone() submit="Set password">
+                        <p>"This account has no password: you sign in with a passkey or a linked provider. Set one to sign in with it too."</p>
+                        <SecretField
+                            label="New password"
+                            id="new_password"
+                            name="password"
+                            autocomplete="new-password"
+                            error=at(&password_set, Name::Password)
+                        />
+                        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+                    </AccountForm>
+                }
+                .into_any()
             } else {
                 view! {
                     <p>"This account has no password: you sign in with a passkey or a linked provider."</p>
+                    <p class="field-hint">{super::SIGN_IN_AGAIN}</p>
                 }
                 .into_any()
             }}
 
-            <SignInMethods has_password linked=linked.clone() passkeys=passkeys.len() />
-            <Passkeys passkeys other_ways=usize::from(has_password) + linked.len() />
+            <SignInMethods has_password recent linked=linked.clone() passkeys=passkeys.len() />
+            <Passkeys passkeys recent other_ways=usize::from(has_password) + linked.len() />
 
             <h2>"Sessions"</h2>
             <div class="account-form">
@@ -130,8 +149,15 @@ pub fn AccountPage() -> impl IntoView {
     .into_any()
 }
 
-/// `?changed=password`: the redirect after a password change.
-fn password_changed() -> bool {
+/// `?changed=password` (or `password-set`): the redirect after a password change (or a
+/// first password).
+fn password_notice() -> Option<&'static str> {
     use leptos_router::hooks::use_query_map;
-    use_query_map().with_untracked(|query| query.get("changed").as_deref() == Some("password"))
+    match use_query_map().with_untracked(|query| query.get("changed"))?.as_str() {
+        "password" => Some("Your password was changed. Every other session has ended."),
+        "password-set" => Some(
+            "Your password is set: you can sign in with it too. Every other session has ended.",
+        ),
+        _ => None,
+    }
 }

@@ -34,6 +34,8 @@ pub enum Refusal {
     TooMany,
     /// This deployment offers no passkeys (production without `PUBLIC_ORIGIN`).
     NotOffered,
+    /// Adding a passkey needs a recent sign-in ([`identity::RECENT_SIGN_IN`]).
+    SignInAgain,
 }
 
 impl Refusal {
@@ -46,6 +48,7 @@ impl Refusal {
             Refusal::Expired | Refusal::Rejected | Refusal::Unknown => StatusCode::BAD_REQUEST,
             Refusal::Taken | Refusal::TooMany => StatusCode::CONFLICT,
             Refusal::NotOffered => StatusCode::NOT_FOUND,
+            Refusal::SignInAgain => StatusCode::FORBIDDEN,
         }
     }
 
@@ -66,6 +69,7 @@ impl Refusal {
                 .to_owned(),
             Refusal::Taken => "That passkey is registered here already.".to_owned(),
             Refusal::NotOffered => "Passkeys are not offered here.".to_owned(),
+            Refusal::SignInAgain => app::account::SIGN_IN_AGAIN.to_owned(),
             Refusal::TooMany => format!(
                 "An account can hold {} passkeys. Remove one to add another.",
                 identity::account::MAX_PASSKEYS

@@ -108,6 +108,9 @@ pub async fn start_add(
         let Viewer::Member { user_id, .. } = viewer else {
             return Err(Refusal::Api(ApiError::SignedOut));
         };
+        if !viewer.signed_in_recently(state.identity.now()) {
+            return Err(Refusal::SignInAgain);
+        }
         let name = PasskeyName::parse(&body(request)?.name)
             .map_err(|invalid| Refusal::from(identity::account::AccountError::Invalid(invalid)))?;
         let member = state.store.find_member(user_id).await;

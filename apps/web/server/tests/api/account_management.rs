@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::{
     accounts::{PASSWORD, browser, input_tag, post, sign_up, viewer},
-    helpers::{TestApp, set_cookies, spawn_app, spawn_app_with},
+    helpers::{TestApp, logged, set_cookies, spawn_app, spawn_app_with},
     roster::{call, create, names},
 };
 
@@ -203,4 +203,55 @@ async fn a_forwarding_header_is_believed_only_when_configured() {
     assert_eq!(sign_up_forwarded_for(&app, "10.0.0.9, 198.51.100.1", "a@example.com").await, 200);
     assert_eq!(sign_up_forwarded_for(&app, "198.51.100.2", "b@example.com").await, 200);
     assert_eq!(sign_up_forwarded_for(&app, "10.0.0.9, 198.51.100.1", "c@example.com").await, 429);
+}
+
+/// Sets a first password with the form, as a member whose session began at `signed_in`.
+async fn set_first_password(
+    app: &TestApp,
+    member: &identity::account::Member,
+    signed_in: chrono::DateTime<chrono::Utc>,
+) -> reqwest::Response {
+    let now = identity::Clock::now(&app.clock);
+    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
+    app.bare_client
+        .post(app.url("/api/account/set-password"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/account"))
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", format!("__Host-session={session}"))
+        .form(&[("password", NEW_PASSWORD)])
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_member_without_a_password_sets_one_after_a_recent_sign_in() {
+    let app = spawn_app().await;
+    let new = identity::account::NewMember {
+        id: identity::OwnerId::random(),
+        email: Email::parse("ada@example.com").expect("valid"),
+        display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
+        password_hash: None,
+        link: None,
+        passkey: None,
+    };
+    let ada = app.store.create_member(new).await.expect("create");
+    let now = identity::Clock::now(&app.clock);
+    let long_ago = now - identity::RECENT_SIGN_IN - chrono::Duration::seconds(1);
+    let stale = set_first_password(&app, &ada, long_ago).await;
+    assert!(!set_cookies(stale.headers()).iter().any(|c| c.starts_with("__Host-session=")));
+    let unchanged = app.store.find_member(ada.id).await.expect("find").expect("ada");
+    assert!(unchanged.password_hash.is_none(), "no password without a recent sign-in");
+    assert_eq!(sign_in(&app, &browser(), NEW_PASSWORD).await.status(), 401);
+
+    let set = set_first_password(&app, &ada, now).await;
+    assert_eq!(set.headers()["location"], "/account?changed=password-set");
+    assert!(set_cookies(set.headers()).iter().any(|c| c.starts_with("__Host-session=")));
+    assert!(sign_in(&app, &browser(), NEW_PASSWORD).await.status().is_success());
+    // With a password, it is changed with the current one, not set again.
+    let ada = app.store.find_member(ada.id).await.expect("find").expect("ada");
+    let again = set_first_password(&app, &ada, now).await;
+    assert!(!set_cookies(again.headers()).iter().any(|c| c.starts_with("__Host-session=")));
+    assert!(logged().contains("password_set"), "audited");
 }

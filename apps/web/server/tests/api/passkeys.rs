@@ -257,3 +257,35 @@ async fn passkeys_are_made_for_the_public_origin_and_not_offered_in_production_w
     let refusal = refused(refusal, StatusCode::NOT_FOUND).await;
     assert_eq!(refusal["message"], "Passkeys are not offered here.");
 }
+
+#[tokio::test]
+async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
+    let app = spawn_app().await;
+    let member = app
+        .store
+        .create_member(NewMember {
+            id: OwnerId::random(),
+            email: Email::parse("ada@example.com").expect("valid"),
+            display_name: DisplayName::parse("Ada").expect("valid"),
+            password_hash: None,
+            link: None,
+            passkey: None,
+        })
+        .await
+        .expect("create");
+    let now = app.clock.now();
+    let signed_in = now - identity::RECENT_SIGN_IN - Duration::seconds(1);
+    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
+    let session = format!("__Host-session={session}");
+    let add = post(&app, "/auth/passkey/add", json!({"name": "Thief's key"}), &session).await;
+    let refusal = refused(add, StatusCode::FORBIDDEN).await;
+    assert_eq!(refusal["message"], app::account::SIGN_IN_AGAIN);
+    let page = app.get_with_cookie("/account", Some(&session)).await.text().await.expect("body");
+    assert!(page.contains("needs a sign-in in the last 15 minutes"), "{page}");
+    assert!(!page.contains("Add a passkey"), "{page}");
+
+    let recent = app.session_tokens().issue(member.id, member.session_version, now, now);
+    let recent = format!("__Host-session={recent}");
+    let page = app.get_with_cookie("/account", Some(&recent)).await.text().await.expect("body");
+    assert!(page.contains("Add a passkey") && !page.contains("needs a sign-in in the last"));
+}

@@ -228,3 +228,40 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
     let (location, _) = callback(&app, "test", &query, &cookies).await;
     assert_eq!(location, "/account?provider=test&provider_error=expired");
 }
+
+#[tokio::test]
+async fn linking_a_provider_needs_a_sign_in_in_the_last_fifteen_minutes() {
+    let app = app_with_providers().await;
+    let member = app
+        .store
+        .create_member(identity::account::NewMember {
+            id: identity::OwnerId::random(),
+            email: identity::account::Email::parse("ada@example.com").expect("valid"),
+            display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
+            password_hash: None,
+            link: None,
+            passkey: None,
+        })
+        .await
+        .expect("create");
+    let now = identity::Clock::now(&app.clock);
+    let signed_in = now - identity::RECENT_SIGN_IN - chrono::Duration::seconds(1);
+    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
+    let started = app
+        .bare_client
+        .post(app.url("/auth/test/start"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .header("cookie", format!("__Host-session={session}"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let location = started.headers()["location"].to_str().expect("ascii");
+    assert_eq!(location, "/account?provider=test&provider_error=sign_in_again");
+    let flows = set_cookies(started.headers());
+    assert!(
+        flows.iter().all(|c| c.starts_with("__Host-signin-flow=;")),
+        "no flow begins: {flows:?}"
+    );
+}
