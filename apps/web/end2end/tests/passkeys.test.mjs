@@ -178,3 +178,22 @@ test('without JavaScript no passkey button appears, and the account page says ad
   assert.equal(await page.getByRole('button', { name: 'Add a passkey' }).count(), 0);
   await context.close();
 });
+
+test('another open tab follows a passkey sign-in without being touched', async () => {
+  const { context, page } = await openWithAuthenticator();
+  await signUp(page, 'tove@example.com', 'Tove');
+  await at(page, '/account');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForURL(/passkey=added/);
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await waitForHydration(other);
+  assert.equal(await who(other), 'Guest');
+  await signInWithPasskey(page);
+  await page.waitForURL(/came_along=0/);
+  await other.locator('.identity .who', { hasText: 'Tove' }).waitFor({ timeout: 5_000 });
+  await context.close();
+});

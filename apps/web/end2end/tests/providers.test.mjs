@@ -190,3 +190,17 @@ test('a replayed callback does nothing, and an unverified email makes no account
   assert.deepEqual(await axeViolations(unverified.page), []);
   await unverified.context.close();
 });
+
+test('another open tab follows a provider sign-in without being touched', async () => {
+  const { context, page } = await openGuest(env);
+  await add(page, '🐝', 'Bea');
+  const other = await context.newPage();
+  await other.goto(env.server.url);
+  await other.locator('[data-hydrated="true"]').waitFor();
+  assert.equal(await who(other), 'Guest');
+  await continueWithProvider(page, newEmail());
+  await page.waitForURL(/came_along=1/);
+  await other.locator('.identity .who', { hasText: /^Grace\d+$/ }).waitFor({ timeout: 5_000 });
+  assert.deepEqual(await names(other), ['Bea']);
+  await context.close();
+});
