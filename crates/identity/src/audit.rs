@@ -49,7 +49,7 @@ mod tests {
     #[test]
     fn every_outcome_has_its_own_name() {
         let invalid = InvalidInput { field: AccountField::Email, problem: AccountProblem::Empty };
-        let outcomes: [Result<(), AccountError<std::io::Error>>; 8] = [
+        let outcomes: [Result<(), AccountError<std::io::Error>>; 9] = [
             Ok(()),
             Err(AccountError::Invalid(invalid)),
             Err(AccountError::WrongCredentials),
@@ -57,6 +57,7 @@ mod tests {
             Err(AccountError::TooManyAttempts { retry_after: 1 }),
             Err(AccountError::NoSuchMember),
             Err(AccountError::Link(LinkProblem::Taken)),
+            Err(AccountError::Link(LinkProblem::TooManyPasskeys)),
             Err(AccountError::Store(std::io::Error::other("down"))),
         ];
         let names: Vec<&str> = outcomes.iter().map(outcome).collect();
@@ -70,6 +71,7 @@ mod tests {
                 "too_many_attempts",
                 "no_such_member",
                 "link_taken",
+                "too_many_passkeys",
                 "store_failure"
             ]
         );
