@@ -47,12 +47,12 @@ fi
 failed=0
 start_test_provider
 mutants identity -p guestroom-identity -e 'crates/identity/src/http/**' \
-  -e 'crates/identity/src/oidc/**' || failed=1
-# The HTTP layer and OpenID Connect by their own unit tests and the server's tests.
+  -e 'crates/identity/src/oidc/**' -e 'crates/identity/src/passkey/**' || failed=1
+# The HTTP layer, OpenID Connect and passkeys by their own unit tests and the server's tests.
 # (cargo-mutants' baseline would run only the mutated package's tests; both pass on the
 # unmutated tree in scripts/test.sh.)
 mutants identity-edge -p guestroom-identity -f 'crates/identity/src/http/**' \
-  -f 'crates/identity/src/oidc/**' --baseline=skip \
+  -f 'crates/identity/src/oidc/**' -f 'crates/identity/src/passkey/**' --baseline=skip \
   --test-package guestroom-identity --test-package guestroom-server || failed=1
 mutants persistence -p guestroom-persistence -- -- --skip postgres || failed=1
 exit "$failed"

@@ -125,3 +125,87 @@ impl Ceremony {
         Ok(sealed.ceremony)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passkey::RelyingParty;
+
+    const SECRET: &str = "KpXoGx3JmpGW1QxboyX9NZON7NuJqY+v7k7+//y07QU=";
+
+    fn sign_in(guest: OwnerId) -> Ceremony {
+        let party = RelyingParty::new("http://localhost", "Test", true).expect("valid");
+        let (_, state) = party.start_sign_in().expect("options");
+        Ceremony::sign_in(guest, state)
+    }
+
+    fn member(user_id: OwnerId) -> Viewer {
+        Viewer::Member { user_id, auth_time: DateTime::UNIX_EPOCH, version: 1, session: None }
+    }
+
+    #[test]
+    fn a_ceremony_opens_for_the_viewer_that_started_it_until_it_expires() {
+        let keys = Keyring::from_secrets(SECRET).expect("valid");
+        let now = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        let guest = OwnerId::random();
+        let cookie = sign_in(guest).seal(&keys, now);
+        let open = |viewer, at| Ceremony::open(&keys, Some(&cookie), viewer, at).map(|_| ());
+        assert_eq!(open(Viewer::Guest { sid: guest }, now), Ok(()));
+        let last_second = now + CEREMONY_LIFETIME - Duration::seconds(1);
+        assert_eq!(open(Viewer::Guest { sid: guest }, last_second), Ok(()));
+        let late = now + CEREMONY_LIFETIME;
+        assert_eq!(open(Viewer::Guest { sid: guest }, late), Err(CeremonyRefusal::Expired));
+        let other = Viewer::Guest { sid: OwnerId::random() };
+        assert_eq!(open(other, now), Err(CeremonyRefusal::OtherViewer));
+        // A member with the guest's id is not the guest.
+        assert_eq!(open(member(guest), now), Err(CeremonyRefusal::OtherViewer));
+        let none = Ceremony::open(&keys, None, Viewer::Guest { sid: guest }, now).map(|_| ());
+        assert_eq!(none, Err(CeremonyRefusal::Missing));
+    }
+
+    #[test]
+    fn adding_a_passkey_is_for_the_member_that_started_it() {
+        let keys = Keyring::from_secrets(SECRET).expect("valid");
+        let now = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        let party = RelyingParty::new("http://localhost", "Test", true).expect("valid");
+        let ada = OwnerId::random();
+        let (_, state) = party.start_registration(ada, "ada", "Ada", Vec::new()).expect("options");
+        let name = PasskeyName::parse("Laptop").expect("valid");
+        let cookie = Ceremony::add(ada, &name, state).seal(&keys, now);
+        let opened = Ceremony::open(&keys, Some(&cookie), member(ada), now);
+        assert!(
+            matches!(opened, Ok(Ceremony::Add { member, name, .. }) if member == ada.as_uuid() && name == "Laptop")
+        );
+        let bob = Ceremony::open(&keys, Some(&cookie), member(OwnerId::random()), now);
+        assert_eq!(bob.map(|_| ()), Err(CeremonyRefusal::OtherViewer));
+        let as_guest = Ceremony::open(&keys, Some(&cookie), Viewer::Guest { sid: ada }, now);
+        assert_eq!(as_guest.map(|_| ()), Err(CeremonyRefusal::OtherViewer));
+    }
+
+    #[test]
+    fn a_ceremony_sealed_with_another_secret_or_a_flow_does_not_open() {
+        let keys = Keyring::from_secrets(SECRET).expect("valid");
+        let other =
+            Keyring::from_secrets("N00AZvgsuEqs5HZeNR/wd05ZyAsYgZkh1w/2DSNYBDM=").expect("valid");
+        let now = DateTime::UNIX_EPOCH + Duration::days(20_000);
+        let guest = OwnerId::random();
+        let viewer = Viewer::Guest { sid: guest };
+        let cookie = sign_in(guest).seal(&other, now);
+        let refused = Ceremony::open(&keys, Some(&cookie), viewer, now).map(|_| ());
+        assert_eq!(refused, Err(CeremonyRefusal::Unreadable(TokenError::BadSignature)));
+        // A provider flow (same key) is not a ceremony.
+        #[cfg(feature = "oidc")]
+        {
+            let flow = crate::oidc::Flow {
+                provider: "test".into(),
+                state: "s".into(),
+                nonce: "n".into(),
+                pkce_verifier: "v".into(),
+                intent: crate::oidc::Intent::SignIn { guest },
+                expires_at: now + CEREMONY_LIFETIME,
+            };
+            let refused = Ceremony::open(&keys, Some(&flow.seal(&keys)), viewer, now).map(|_| ());
+            assert_eq!(refused, Err(CeremonyRefusal::Unreadable(TokenError::Malformed)));
+        }
+    }
+}

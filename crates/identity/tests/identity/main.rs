@@ -6,6 +6,7 @@ mod accounts;
 mod arbitrary_input;
 mod guest_tokens;
 mod helpers;
+mod passkeys;
 mod providers;
 mod sessions;
 mod stores;
