@@ -227,6 +227,8 @@ mod tests {
     fn a_credential_id_round_trips_through_base64url_and_is_bounded() {
         let id = CredentialId::from_bytes(&[0xfb, 0xff, 0x01]).expect("valid");
         assert_eq!(id.to_string(), "-_8B");
+        assert_eq!(id.as_bytes(), [0xfb, 0xff, 0x01]);
+        assert_eq!(format!("{id:?}"), "CredentialId(-_8B)");
         assert_eq!(CredentialId::parse("-_8B"), Some(id));
         assert_eq!(CredentialId::parse(""), None);
         assert_eq!(CredentialId::parse("not base64!"), None);
