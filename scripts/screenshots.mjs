@@ -1,14 +1,26 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), and of the sign-up and account pages, from a running release build (after
-// scripts/build.sh --release):
+// (390 px, light), and of the sign-up, sign-in and account pages, from a running release
+// build (after scripts/build.sh --release). With GUESTROOM_TEST_OIDC_ISSUER (the test
+// provider, `node tests/oidc/provider.mjs`) the pages show its button too; the account page
+// shows a passkey made by Chromium's virtual authenticator.
 //   GUESTROOM_BIN=… LEPTOS_SITE_ROOT=… node scripts/screenshots.mjs docs/screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { add, launchBrowser, row, signUp, startServer, waitForHydration } from '../apps/web/end2end/support.mjs';
+import {
+  add,
+  launchBrowser,
+  row,
+  signUp,
+  startServer,
+  testProvider,
+  waitForHydration,
+} from '../apps/web/end2end/support.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshots';
 mkdirSync(out, { recursive: true });
-const server = await startServer();
+const server = await startServer(process.env.GUESTROOM_TEST_OIDC_ISSUER ? testProvider() : {});
+// Passkeys are made for a host name, not an IP address.
+const local = server.url.replace('127.0.0.1', 'localhost');
 const browser = await launchBrowser();
 try {
   for (const [name, colorScheme, width] of [['light', 'light', 720], ['dark', 'dark', 720], ['phone', 'light', 390]]) {
@@ -23,15 +35,25 @@ try {
     await page.screenshot({ path: join(out, `roster-${name}.png`), fullPage: name === 'phone' });
     await context.close();
   }
-  // The sign-up page, as a guest with avatars sees it.
+  // The sign-up and sign-in pages, as a guest sees them.
   const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 720, height: 560 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/signup`);
-  await page.screenshot({ path: join(out, 'signup.png') });
-  // The account page of a member, whole.
-  await page.goto(server.url);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  for (const name of ['signup', 'signin']) {
+    await page.goto(`${local}/${name}`);
+    await page.screenshot({ path: join(out, `${name}.png`) });
+  }
+  // The account page of a member with a passkey, whole.
+  await page.goto(local);
   await signUp(page, 'ada@example.com', 'Ada Lovelace');
   await page.getByRole('link', { name: 'Account' }).click();
+  await page.getByLabel('Name of a new passkey (optional)').fill('Laptop');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.waitForURL(/passkey=added/);
   await page.screenshot({ path: join(out, 'account.png'), fullPage: true });
   await context.close();
 } finally {

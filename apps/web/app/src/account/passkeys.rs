@@ -56,7 +56,7 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
         .map(|PasskeyView { id, name, added, last_used }| {
             let used = last_used.map_or_else(|| "never used".to_owned(), |at| format!("last used {at}"));
             view! {
-                <li class="method">
+                <li class="method passkey-row">
                     <span class="method-name">{name.clone()}</span>
                     <span class="method-state">{format!("Added {added}, {used}")}</span>
                     <form method="post" action=RemovePasskey::url()>
@@ -84,7 +84,7 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
                         label="Name of a new passkey (optional)"
                         id="passkey_name"
                         name="passkey_name"
-                        placeholder="Laptop"
+                        placeholder="Phone"
                         error=Signal::stored(None)
                     />
                     <PasskeyButton kind="add" label="Add a passkey" />
