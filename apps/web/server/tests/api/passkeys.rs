@@ -100,6 +100,9 @@ async fn a_sign_in_starts_with_options_for_any_passkey_and_a_sealed_short_lived_
     assert!(key.get("allowCredentials").is_none_or(|c| c.as_array().is_some_and(Vec::is_empty)));
     assert!(options.get("mediation").is_none(), "the page chooses: {options}");
     assert!(!cookie.contains(key["challenge"].as_str().expect("challenge")), "sealed, not plain");
+    // The pages tell their script where passkeys work.
+    let page = app.get_with_cookie("/signin", Some(&guest)).await.text().await.expect("body");
+    assert!(page.contains(r#"data-passkey-rp="localhost""#), "{page}");
 }
 
 #[tokio::test]
