@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, SqlErr, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr,
 };
 
 use identity::{
@@ -16,8 +16,7 @@ use crate::{
     Store, StoreError,
     accounts::member_from,
     entity::{linked_account, member},
-    owners::touch_owner,
-    passkeys::{Method, another_way_to_sign_in},
+    passkeys::{Method, remove_keeping_one},
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -51,22 +50,11 @@ impl Store {
     /// ([`StoreError::LastSignInMethod`]).
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
-        let mine = || {
-            linked_account::Column::OwnerId
-                .eq(member.as_uuid())
-                .and(linked_account::Column::Provider.eq(provider))
-        };
-        let txn = self.db.begin().await?;
-        touch_owner(&txn, member, self.now()).await?;
-        let removed = linked_account::Entity::delete_many()
-            .filter(mine())
-            .filter(another_way_to_sign_in(member, Method::Link(provider)))
-            .exec(&txn)
-            .await?;
-        let kept = removed.rows_affected == 0
-            && linked_account::Entity::find().filter(mine()).one(&txn).await?.is_some();
-        txn.commit().await?;
-        if kept { Err(StoreError::LastSignInMethod) } else { Ok(()) }
+        let mine = Condition::all()
+            .add(linked_account::Column::OwnerId.eq(member.as_uuid()))
+            .add(linked_account::Column::Provider.eq(provider));
+        remove_keeping_one::<linked_account::Entity>(self, member, Method::Link(provider), mine)
+            .await
     }
 
     /// The member's links, oldest first.

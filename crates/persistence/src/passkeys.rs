@@ -85,27 +85,37 @@ impl Store {
     }
 
     /// Removes one of the member's passkeys unless it is their last way to sign in
-    /// ([`StoreError::LastSignInMethod`]); see [`remove_sign_in_method`].
+    /// ([`StoreError::LastSignInMethod`]).
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn remove_passkey(&self, member: OwnerId, id: &CredentialId) -> Result<()> {
         let id = id.to_string();
-        let mine = || {
-            Condition::all()
-                .add(passkey::Column::OwnerId.eq(member.as_uuid()))
-                .add(passkey::Column::CredentialId.eq(id.as_str()))
-        };
-        let txn = self.db.begin().await?;
-        touch_owner(&txn, member, self.now()).await?;
-        let removed = passkey::Entity::delete_many()
-            .filter(mine())
-            .filter(another_way_to_sign_in(member, Method::Passkey(&id)))
-            .exec(&txn)
-            .await?;
-        let kept = removed.rows_affected == 0
-            && passkey::Entity::find().filter(mine()).one(&txn).await?.is_some();
-        txn.commit().await?;
-        if kept { Err(StoreError::LastSignInMethod) } else { Ok(()) }
+        let mine = Condition::all()
+            .add(passkey::Column::OwnerId.eq(member.as_uuid()))
+            .add(passkey::Column::CredentialId.eq(id.as_str()));
+        remove_keeping_one::<passkey::Entity>(self, member, Method::Passkey(&id), mine).await
     }
+}
+
+/// Removes the rows of `E` that `mine` selects — one of the member's ways to sign in,
+/// `going` — unless it is the last one ([`StoreError::LastSignInMethod`]; nothing there
+/// is done already). The member's owner row is locked first ([`touch_owner`]), so two
+/// removals at once cannot each count on the other's method.
+pub(crate) async fn remove_keeping_one<E: EntityTrait>(
+    store: &Store,
+    member: OwnerId,
+    going: Method<'_>,
+    mine: Condition,
+) -> Result<()> {
+    let txn = store.db.begin().await?;
+    touch_owner(&txn, member, store.now()).await?;
+    let removed = E::delete_many()
+        .filter(mine.clone())
+        .filter(another_way_to_sign_in(member, going))
+        .exec(&txn)
+        .await?;
+    let kept = removed.rows_affected == 0 && E::find().filter(mine).one(&txn).await?.is_some();
+    txn.commit().await?;
+    if kept { Err(StoreError::LastSignInMethod) } else { Ok(()) }
 }
 
 /// A way to sign in that is about to go.
@@ -117,9 +127,7 @@ pub(crate) enum Method<'a> {
 }
 
 /// True where `member` has a way to sign in besides `going`: a password, another link,
-/// another passkey. A removal filtered by it keeps the last way; the caller first locks
-/// the member's owner row ([`touch_owner`]), so two removals at once cannot each count
-/// on the other's method.
+/// another passkey.
 pub(crate) fn another_way_to_sign_in(member: OwnerId, going: Method<'_>) -> Condition {
     let mut links = Query::select()
         .expr(Expr::val(1))

@@ -64,14 +64,7 @@ pub fn AccountPage() -> impl IntoView {
                             autocomplete="current-password"
                             error=wrong_password(&password, "That is not your current password.")
                         />
-                        <SecretField
-                            label="New password"
-                            id="new_password"
-                            name="password"
-                            autocomplete="new-password"
-                            error=at(&password, Name::Password)
-                        />
-                        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+                        <NewPassword error=at(&password, Name::Password) />
                     </AccountForm>
                 }
                 .into_any()
@@ -79,14 +72,7 @@ pub fn AccountPage() -> impl IntoView {
                 view! {
                     <AccountForm action=SetPassword::url() error=password_set.clone() submit="Set password">
                         <p>"This account has no password: you sign in with a passkey or a linked provider. Set one to sign in with it too."</p>
-                        <SecretField
-                            label="New password"
-                            id="new_password"
-                            name="password"
-                            autocomplete="new-password"
-                            error=at(&password_set, Name::Password)
-                        />
-                        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+                        <NewPassword error=at(&password_set, Name::Password) />
                     </AccountForm>
                 }
                 .into_any()
@@ -147,6 +133,15 @@ pub fn AccountPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The new password of a change or a first password, and what saving it does.
+#[component]
+fn NewPassword(error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <SecretField label="New password" id="new_password" name="password" autocomplete="new-password" error />
+        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+    }
 }
 
 /// `?changed=password` (or `password-set`): the redirect after a password change (or a

@@ -6,7 +6,10 @@ use serde_json::json;
 
 use crate::{
     accounts::{PASSWORD, browser, input_tag, post, sign_up, viewer},
-    helpers::{TestApp, logged, set_cookies, spawn_app, spawn_app_with},
+    helpers::{
+        TestApp, logged, passwordless_member, session_cookie, set_cookies, spawn_app,
+        spawn_app_with,
+    },
     roster::{call, create, names},
 };
 
@@ -211,14 +214,12 @@ async fn set_first_password(
     member: &identity::account::Member,
     signed_in: chrono::DateTime<chrono::Utc>,
 ) -> reqwest::Response {
-    let now = identity::Clock::now(&app.clock);
-    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
     app.bare_client
         .post(app.url("/api/account/set-password"))
         .header("accept", "text/html")
         .header("referer", app.url("/account"))
         .header("sec-fetch-site", "same-origin")
-        .header("cookie", format!("__Host-session={session}"))
+        .header("cookie", session_cookie(app, member, signed_in))
         .form(&[("password", NEW_PASSWORD)])
         .send()
         .await
@@ -228,15 +229,7 @@ async fn set_first_password(
 #[tokio::test]
 async fn a_member_without_a_password_sets_one_after_a_recent_sign_in() {
     let app = spawn_app().await;
-    let new = identity::account::NewMember {
-        id: identity::OwnerId::random(),
-        email: Email::parse("ada@example.com").expect("valid"),
-        display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
-        password_hash: None,
-        link: None,
-        passkey: None,
-    };
-    let ada = app.store.create_member(new).await.expect("create");
+    let ada = passwordless_member(&app, "ada@example.com").await;
     let now = identity::Clock::now(&app.clock);
     let long_ago = now - identity::RECENT_SIGN_IN - chrono::Duration::seconds(1);
     let stale = set_first_password(&app, &ada, long_ago).await;

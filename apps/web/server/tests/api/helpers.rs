@@ -190,3 +190,33 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<String> {
 pub fn cookie_value(set_cookie: &str) -> &str {
     set_cookie.split(';').next().and_then(|pair| pair.split_once('=')).map_or("", |(_, v)| v)
 }
+
+/// A member without a password (as a provider or a passkey makes one), made in the store,
+/// named after the email ("Ada" for ada@example.com).
+pub async fn passwordless_member(app: &TestApp, email: &str) -> identity::account::Member {
+    let local = email.split('@').next().unwrap_or("member");
+    let name: String =
+        local.chars().take(1).flat_map(char::to_uppercase).chain(local.chars().skip(1)).collect();
+    app.store
+        .create_member(identity::account::NewMember {
+            id: identity::OwnerId::random(),
+            email: identity::account::Email::parse(email).expect("a valid test email"),
+            display_name: identity::account::DisplayName::parse(&name).expect("a valid name"),
+            password_hash: None,
+            link: None,
+            passkey: None,
+        })
+        .await
+        .expect("create member")
+}
+
+/// A `Cookie` pair of a session of `member`, who signed in at `signed_in`.
+pub fn session_cookie(
+    app: &TestApp,
+    member: &identity::account::Member,
+    signed_in: chrono::DateTime<Utc>,
+) -> String {
+    let now = identity::Clock::now(&app.clock);
+    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
+    format!("__Host-session={session}")
+}

@@ -1,30 +1,8 @@
+use crate::helpers::{
+    TestApp, cookie_value, passwordless_member, session_cookie, set_cookies, spawn_app,
+};
 use chrono::Duration;
 use identity::Clock;
-use identity::account::{DisplayName, Email, Member, NewMember};
-
-use crate::helpers::{TestApp, cookie_value, set_cookies, spawn_app};
-
-async fn member(app: &TestApp) -> Member {
-    app.store
-        .create_member(NewMember {
-            id: identity::OwnerId::random(),
-            email: Email::parse("ada@example.com").expect("valid"),
-            display_name: DisplayName::parse("Ada").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create member")
-}
-
-fn session_cookie(app: &TestApp, member: &Member) -> String {
-    let now = app.clock.now();
-    format!(
-        "__Host-session={}",
-        app.session_tokens().issue(member.id, member.session_version, now, now)
-    )
-}
 
 /// Adds an avatar (a write) with the given cookie, as a client that accepts `accept`.
 async fn post_new_avatar(app: &TestApp, cookie: &str, accept: &str) -> reqwest::Response {
@@ -43,8 +21,9 @@ async fn post_new_avatar(app: &TestApp, cookie: &str, accept: &str) -> reqwest::
 #[tokio::test]
 async fn a_valid_session_makes_the_member_the_viewer() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let response = app.get_with_cookie("/", Some(&session_cookie(&app, &member))).await;
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let response =
+        app.get_with_cookie("/", Some(&session_cookie(&app, &member, app.clock.now()))).await;
     assert!(set_cookies(response.headers()).is_empty(), "no guest is minted for a member");
     let html = response.text().await.expect("body");
     assert!(html.contains(r#"<span class="who">Ada</span>"#), "{html}");
@@ -54,8 +33,8 @@ async fn a_valid_session_makes_the_member_the_viewer() {
 #[tokio::test]
 async fn a_session_older_than_a_day_is_reissued_with_the_same_sign_in_time() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     let signed_in = app.clock.now();
     app.clock.advance(Duration::days(2));
     let response = app.get_with_cookie("/", Some(&cookie)).await;
@@ -76,8 +55,8 @@ async fn a_session_older_than_a_day_is_reissued_with_the_same_sign_in_time() {
 #[tokio::test]
 async fn a_revoked_session_ends_at_its_next_refresh_and_a_fresh_guest_begins() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
     app.clock.advance(Duration::days(2));
     let response = app.get_with_cookie("/", Some(&cookie)).await;
@@ -90,8 +69,8 @@ async fn a_revoked_session_ends_at_its_next_refresh_and_a_fresh_guest_begins() {
 #[tokio::test]
 async fn a_write_with_a_revoked_session_is_refused_at_once() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
     // A script or form post gets a sentence; the page's client (JSON) the typed error.
     for (accept, body) in [
@@ -113,8 +92,10 @@ async fn a_write_with_a_revoked_session_is_refused_at_once() {
 #[tokio::test]
 async fn a_write_with_a_current_session_is_the_members() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let response = post_new_avatar(&app, &session_cookie(&app, &member), "application/json").await;
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let response =
+        post_new_avatar(&app, &session_cookie(&app, &member, app.clock.now()), "application/json")
+            .await;
     assert_eq!(response.status(), 200);
     let avatars = app.store.list_avatars(member.id).await.expect("list");
     assert_eq!(avatars.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Tom"]);
@@ -123,8 +104,8 @@ async fn a_write_with_a_current_session_is_the_members() {
 #[tokio::test]
 async fn an_idle_session_is_cleared_and_the_visitor_becomes_a_guest() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     app.clock.advance(Duration::days(8));
     let response = app.get_with_cookie("/", Some(&cookie)).await;
     let cookies = set_cookies(response.headers());
@@ -144,8 +125,8 @@ async fn a_forged_session_cookie_is_cleared() {
 #[tokio::test]
 async fn a_member_is_shown_signed_in_on_every_page_even_an_unknown_one() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     for path in ["/", "/signin", "/no/such/page"] {
         let html = app.get_with_cookie(path, Some(&cookie)).await.text().await.expect("body");
         assert!(html.contains("Sign out"), "{path}: {html}");
@@ -156,8 +137,8 @@ async fn a_member_is_shown_signed_in_on_every_page_even_an_unknown_one() {
 #[tokio::test]
 async fn a_revoked_session_ends_at_its_next_page_and_shows_nothing_of_the_members() {
     let app = spawn_app().await;
-    let member = member(&app).await;
-    let cookie = session_cookie(&app, &member);
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
     post_new_avatar(&app, &cookie, "application/json").await;
     let page = app.get_with_cookie("/", Some(&cookie)).await.text().await.expect("body");
     assert!(page.contains("Tom"), "{page}");

@@ -4,14 +4,13 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Duration;
-use identity::{
-    Clock, OwnerId,
-    account::{DisplayName, Email, NewMember},
-};
+use identity::{Clock, OwnerId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, cookie_value, set_cookies, spawn_app};
+use crate::helpers::{
+    TestApp, cookie_value, passwordless_member, session_cookie, set_cookies, spawn_app,
+};
 
 /// A JSON post as the pages' script sends it, with exactly `cookie`.
 async fn post(app: &TestApp, path: &str, body: Value, cookie: &str) -> reqwest::Response {
@@ -118,17 +117,7 @@ async fn a_passkey_sign_up_checks_the_email_before_the_browser_makes_a_passkey()
     let invalid = refused(start(long_name).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(invalid["field"], "display_name");
 
-    app.store
-        .create_member(NewMember {
-            id: OwnerId::random(),
-            email: Email::parse("taken@example.com").expect("valid"),
-            display_name: DisplayName::parse("Taken").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create");
+    passwordless_member(&app, "taken@example.com").await;
     let taken =
         refused(start(json!({"email": "Taken@Example.com"})).await, StatusCode::CONFLICT).await;
     assert_eq!(taken["field"], "email");
@@ -188,21 +177,8 @@ async fn only_guests_sign_in_or_up_and_only_members_add_passkeys() {
         refused(post(&app, "/auth/passkey/add", json!({}), &ada).await, StatusCode::UNAUTHORIZED)
             .await;
     assert!(add["message"].as_str().is_some_and(|m| m.contains("session has ended")), "{add}");
-    let member = app
-        .store
-        .create_member(NewMember {
-            id: OwnerId::random(),
-            email: Email::parse("ada@example.com").expect("valid"),
-            display_name: DisplayName::parse("Ada").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create");
-    let now = app.clock.now();
-    let session = app.session_tokens().issue(member.id, member.session_version, now, now);
-    let session = format!("__Host-session={session}");
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let session = session_cookie(&app, &member, app.clock.now());
     for path in ["/auth/passkey/signin", "/auth/passkey/signup"] {
         let body = json!({"email": "bob@example.com"});
         let refusal = refused(post(&app, path, body, &session).await, StatusCode::CONFLICT).await;
@@ -264,22 +240,10 @@ async fn passkeys_are_made_for_the_public_origin_and_not_offered_in_production_w
 #[tokio::test]
 async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
     let app = spawn_app().await;
-    let member = app
-        .store
-        .create_member(NewMember {
-            id: OwnerId::random(),
-            email: Email::parse("ada@example.com").expect("valid"),
-            display_name: DisplayName::parse("Ada").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create");
+    let member = passwordless_member(&app, "ada@example.com").await;
     let now = app.clock.now();
-    let signed_in = now - identity::RECENT_SIGN_IN - Duration::seconds(1);
-    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
-    let session = format!("__Host-session={session}");
+    let session =
+        session_cookie(&app, &member, now - identity::RECENT_SIGN_IN - Duration::seconds(1));
     let add = post(&app, "/auth/passkey/add", json!({"name": "Thief's key"}), &session).await;
     let refusal = refused(add, StatusCode::FORBIDDEN).await;
     assert_eq!(refusal["message"], app::account::SIGN_IN_AGAIN);
@@ -287,8 +251,7 @@ async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
     assert!(page.contains("needs a sign-in in the last 15 minutes"), "{page}");
     assert!(!page.contains("Add a passkey"), "{page}");
 
-    let recent = app.session_tokens().issue(member.id, member.session_version, now, now);
-    let recent = format!("__Host-session={recent}");
+    let recent = session_cookie(&app, &member, now);
     let page = app.get_with_cookie("/account", Some(&recent)).await.text().await.expect("body");
     assert!(page.contains("Add a passkey") && !page.contains("needs a sign-in in the last"));
 }

@@ -5,7 +5,9 @@
 
 use reqwest::{StatusCode, Url};
 
-use crate::helpers::{TestApp, cookie_value, logged, set_cookies, spawn_app_with};
+use crate::helpers::{
+    TestApp, cookie_value, logged, passwordless_member, session_cookie, set_cookies, spawn_app_with,
+};
 
 fn issuer() -> String {
     std::env::var("GUESTROOM_TEST_OIDC_ISSUER")
@@ -191,21 +193,8 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
 #[tokio::test]
 async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provider_is_asked() {
     let app = app_with_providers().await;
-    let member = app
-        .store
-        .create_member(identity::account::NewMember {
-            id: identity::OwnerId::random(),
-            email: identity::account::Email::parse("ada@example.com").expect("valid"),
-            display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create");
-    let now = identity::Clock::now(&app.clock);
-    let session = app.session_tokens().issue(member.id, member.session_version, now, now);
-    let session = format!("__Host-session={session}");
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let session = session_cookie(&app, &member, identity::Clock::now(&app.clock));
     let started = app
         .bare_client
         .post(app.url("/auth/test/start"))
@@ -232,27 +221,16 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
 #[tokio::test]
 async fn linking_a_provider_needs_a_sign_in_in_the_last_fifteen_minutes() {
     let app = app_with_providers().await;
-    let member = app
-        .store
-        .create_member(identity::account::NewMember {
-            id: identity::OwnerId::random(),
-            email: identity::account::Email::parse("ada@example.com").expect("valid"),
-            display_name: identity::account::DisplayName::parse("Ada").expect("valid"),
-            password_hash: None,
-            link: None,
-            passkey: None,
-        })
-        .await
-        .expect("create");
+    let member = passwordless_member(&app, "ada@example.com").await;
     let now = identity::Clock::now(&app.clock);
     let signed_in = now - identity::RECENT_SIGN_IN - chrono::Duration::seconds(1);
-    let session = app.session_tokens().issue(member.id, member.session_version, signed_in, now);
+    let session = session_cookie(&app, &member, signed_in);
     let started = app
         .bare_client
         .post(app.url("/auth/test/start"))
         .header("sec-fetch-site", "same-origin")
         .header("accept", "text/html")
-        .header("cookie", format!("__Host-session={session}"))
+        .header("cookie", session)
         .send()
         .await
         .expect("request");
