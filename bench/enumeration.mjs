@@ -4,54 +4,12 @@
 // temporary folder). Both must get the same status and body; their latencies are
 // compared with a Mann-Whitney U test (a rank test: no assumption about the shape of the
 // distributions). Usage: node bench/enumeration.mjs [attempts per kind, default 200]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const attempts = Number(process.argv[2] ?? 200);
-const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}/release/guestroom`;
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? 'target/site';
+import { startServer } from './server.mjs';
 
-async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'guestroom-bench-'));
-  const child = spawn(bin, [], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      BIND_ADDRESS: '127.0.0.1',
-      DATABASE_URL: `sqlite://${join(dir, 'bench.db')}?mode=rwc`,
-      LEPTOS_SITE_ROOT: siteRoot,
-      AUTH_SECRET: randomBytes(32).toString('base64'),
-      // Measuring the answers, not the limits.
-      AUTH_ATTEMPTS_PER_IP: '1000000',
-      AUTH_ATTEMPTS_PER_EMAIL: '1000000',
-      NEW_GUESTS_PER_MINUTE_PER_IP: '1000000',
-      WRITES_PER_MINUTE_PER_IP: '1000000',
-      WRITES_PER_MINUTE_PER_OWNER: '1000000',
-      RUST_LOG: 'warn,guestroom=info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  child.stderr.resume();
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { url, stop };
-}
+const attempts = Number(process.argv[2] ?? 200);
 
 async function post(url, path, form) {
   const started = performance.now();

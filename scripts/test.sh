@@ -51,6 +51,7 @@ browser_postgres_passed=$(awk '/^# pass /{ print $3 }' "$log_dir/e2e-postgres.lo
 step "benchmark smoke runs (the full runs are in the README)"
 GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   node bench/enumeration.mjs 10
+"$ROOT/bench/run.sh" --smoke
 
 step "fuzzing, smoke run: the committed corpora and 20,000 new inputs per target (the full run: scripts/fuzz.sh)"
 "$ROOT/scripts/fuzz.sh" --smoke

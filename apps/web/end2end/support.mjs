@@ -3,6 +3,8 @@
 //
 // GUESTROOM_E2E_DATABASE_URL=postgres://… runs the servers on that database instead.
 import { execFileSync, spawn } from 'node:child_process';
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -224,4 +226,31 @@ export function useServerAndBrowser(extraEnv = {}) {
     await env.server?.stop();
   });
   return env;
+}
+
+/** One GET as a browser would send it; resolves to the status, headers and raw body. */
+export function fetchRaw(url, encoding = 'br, gzip') {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': encoding, accept: 'text/html,*/*' } }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * The first load of `/` at `base` on the wire, as a browser that accepts `encoding` gets
+ * it: the page, then every `/pkg/` file it names (JS, wasm, CSS). Resolves to
+ * `{ page, files: [{ path, response }], total }` (sizes as sent).
+ */
+export async function firstLoad(base, encoding = 'br, gzip') {
+  const page = await fetchRaw(`${base}/`, encoding);
+  const decode = page.headers['content-encoding'] === 'br' ? brotliDecompressSync : gunzipSync;
+  const html = decode(page.body).toString();
+  const paths = [...new Set(html.match(/\/pkg\/[\w.-]+/g))];
+  const files = [];
+  for (const path of paths) files.push({ path, response: await fetchRaw(`${base}${path}`, encoding) });
+  const total = files.reduce((sum, file) => sum + file.response.body.length, page.body.length);
+  return { page, files, total };
 }
