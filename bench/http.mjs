@@ -7,7 +7,8 @@
 // with the server's CPU (cores busy) during each run and its peak RSS so far, then the cold start
 // to the first 200 of `/` (with and without pending migrations), the binary's size and the
 // first load of `/` on the wire. Prints Markdown. `--smoke`: 1 s warm-up, 2 s runs.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,12 +36,14 @@ const peakRss = (pid) =>
   Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/)[1]) / 1024;
 
 const UNITS = { us: 0.001, ms: 1, s: 1000 };
-/** One wrk run of the request shape `shape` (bench/wrk.lua's variables). */
-function wrk(url, shape, seconds) {
-  const out = execFileSync('wrk', ['-t2', '-c64', `-d${seconds}s`, '--latency', '-s', 'bench/wrk.lua', url], {
-    env: { ...process.env, ...shape },
-    encoding: 'utf8',
-  });
+/**
+ * One wrk run of the request shape `shape` (bench/wrk.lua's variables). Asynchronous on
+ * purpose: while it runs, this process must keep reading the server's stderr (its audit
+ * lines), or the pipe fills and the server's logging blocks it.
+ */
+async function wrk(url, shape, seconds) {
+  const args = ['-t2', '-c64', `-d${seconds}s`, '--latency', '-s', 'bench/wrk.lua', url];
+  const { stdout: out } = await promisify(execFile)('wrk', args, { env: { ...process.env, ...shape } });
   const percentile = (p) => {
     const [, value, unit] = out.match(new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`));
     return Number(value) * UNITS[unit];
@@ -55,10 +58,10 @@ function wrk(url, shape, seconds) {
 }
 
 /** Warm-up, then the measured run, with the server's CPU over it. */
-function measure(server, shape) {
-  wrk(server.url, shape, warmUp);
+async function measure(server, shape) {
+  await wrk(server.url, shape, warmUp);
   const [cpu0, wall0] = [cpuSeconds(server.pid), performance.now()];
-  const result = wrk(server.url, shape, duration);
+  const result = await wrk(server.url, shape, duration);
   const cpu = (cpuSeconds(server.pid) - cpu0) / ((performance.now() - wall0) / 1000);
   return { ...result, cpu };
 }
@@ -112,7 +115,7 @@ const rows = [];
 const ceiling = await startServer({ command: ceilingBin });
 let ceilingRps;
 try {
-  const result = measure(ceiling, { BENCH_PATH: '/' });
+  const result = await measure(ceiling, { BENCH_PATH: '/' });
   ceilingRps = result.rps;
   rows.push(['bare axum "ok" (the ceiling)', result, peakRss(ceiling.pid)]);
 } finally {
@@ -141,7 +144,7 @@ try {
     ],
   ];
   // The peak RSS so far after each run (it only grows: the run that raises it shows).
-  for (const [name, shape] of shapes) rows.push([name, measure(server, shape), peakRss(server.pid)]);
+  for (const [name, shape] of shapes) rows.push([name, await measure(server, shape), peakRss(server.pid)]);
 } finally {
   await server.stop();
 }
