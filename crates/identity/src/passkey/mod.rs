@@ -100,7 +100,8 @@ impl RelyingParty {
         state: &PasskeyRegistration,
     ) -> Result<(CredentialId, StoredCredential), PasskeyError> {
         let passkey = self.webauthn.finish_passkey_registration(answer, state).map_err(rejected)?;
-        let id = CredentialId::from_bytes(passkey.cred_id()).ok_or(PasskeyError::Unknown)?;
+        let id = CredentialId::from_bytes(passkey.cred_id())
+            .ok_or_else(|| rejected("a credential id longer than WebAuthn allows"))?;
         Ok((id, stored(&passkey)?))
     }
 
