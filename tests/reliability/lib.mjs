@@ -71,6 +71,9 @@ export async function startServer(databaseUrl, settings = {}) {
     url,
     pid: child.pid,
     log: () => log,
+    /** Stops reading the server's stderr (its pipe then fills), and reads it again. */
+    stopReadingLog() { child.stderr.pause(); },
+    resumeReadingLog() { child.stderr.resume(); },
     /** The resident set size, in MiB. */
     rss() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -8,6 +8,7 @@ import { threeInstances } from './instances.mjs';
 import { slowloris } from './slowloris.mjs';
 import { outage } from './outage.mjs';
 import { soak } from './soak.mjs';
+import { blockedStderr } from './stderr.mjs';
 import { postgresDatabase, sqliteUrl, startServer } from './lib.mjs';
 
 const smoke = process.argv.includes('--smoke');
@@ -27,6 +28,16 @@ const scenarios = {
     }
   },
   outage: () => outage(postgresDatabase('guestroom_reliability'), smoke ? 8 : 30),
+  // Smoke: past the pipe, within the buffer; full: past the buffer too (lines dropped).
+  'stderr-blocked': async () => {
+    const server = await startServer(sqliteUrl());
+    try {
+      const dropped = await blockedStderr(server, smoke ? 3000 : 80_000);
+      if (!smoke && dropped === 0) throw new Error('no log line was dropped past the buffer');
+    } finally {
+      await server.stop();
+    }
+  },
   soak: () => soak(sqliteUrl(), smoke ? 10 : 600),
 };
 

@@ -17,7 +17,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    telemetry::init(&config);
+    // Held to the end: dropping it flushes the logs still buffered.
+    let _logs = telemetry::init(&config);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.split_first() {
         None => serve(&config).await,

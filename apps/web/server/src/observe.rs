@@ -101,6 +101,8 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Response
     let in_use = f64::from(open) - idle as f64;
     metrics::gauge!("guestroom_db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("guestroom_db_pool_connections", "state" => "in_use").set(in_use);
+    let dropped = crate::telemetry::dropped_lines();
+    metrics::counter!("guestroom_log_lines_dropped_total").absolute(dropped as u64);
     state.metrics.run_upkeep();
     let text = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
     ([(CONTENT_TYPE, text)], state.metrics.render()).into_response()
