@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    SqlErr, TransactionTrait, sea_query::Expr,
 };
 
 use identity::{
@@ -216,6 +216,15 @@ async fn merge(
         .exec(txn)
         .await?;
     Ok(MergeReport { moved_avatars: moved, already_merged: false })
+}
+
+/// [`StoreError::NotFound`] unless `member` is a member: what adding to a member (a link,
+/// a passkey) checks first.
+pub(crate) async fn ensure_member(db: &impl ConnectionTrait, member: OwnerId) -> Result<()> {
+    match member::Entity::find_by_id(member.as_uuid()).one(db).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound),
+    }
 }
 
 /// A member row, re-validated on the way out like every row.

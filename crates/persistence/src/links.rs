@@ -14,7 +14,7 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    accounts::member_from,
+    accounts::{ensure_member, member_from},
     entity::{linked_account, member},
     passkeys::{Method, remove_keeping_one},
 };
@@ -40,9 +40,7 @@ impl Store {
     /// [`StoreError::NotFound`] when there is no such member.
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
-        if member::Entity::find_by_id(member.as_uuid()).one(&self.db).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        ensure_member(&self.db, member).await?;
         insert_link(&self.db, member, link, self.now()).await
     }
 

@@ -17,6 +17,7 @@ use identity::{
 
 use crate::{
     Store, StoreError,
+    accounts::ensure_member,
     entity::{linked_account, member, passkey},
     owners::touch_owner,
 };
@@ -29,9 +30,7 @@ impl Store {
     /// member.
     #[tracing::instrument(skip_all, fields(%member))]
     pub async fn add_passkey(&self, member: OwnerId, new: NewPasskey) -> Result<()> {
-        if member::Entity::find_by_id(member.as_uuid()).one(&self.db).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        ensure_member(&self.db, member).await?;
         insert_passkey(&self.db, member, new, self.now()).await
     }
 

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use identity::{
-    account::{AccountError, LinkProblem},
+    account::{AccountError, InvalidInput, LinkProblem},
     http::cookies::clear_cookie,
     passkey::{CEREMONY_COOKIE, PasskeyError},
 };
@@ -104,6 +104,13 @@ impl From<PasskeyError> for Refusal {
             PasskeyError::Rejected(_) => Refusal::Rejected,
             PasskeyError::Unknown => Refusal::Unknown,
         }
+    }
+}
+
+/// Input the account rules refused, said at its field.
+impl From<InvalidInput> for Refusal {
+    fn from(invalid: InvalidInput) -> Self {
+        Refusal::Api(app::server::account_invalid(invalid))
     }
 }
 

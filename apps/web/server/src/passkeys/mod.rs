@@ -111,8 +111,7 @@ pub async fn start_add(
         if !viewer.signed_in_recently(state.identity.now()) {
             return Err(Refusal::SignInAgain);
         }
-        let name = PasskeyName::parse(&body(request)?.name)
-            .map_err(|invalid| Refusal::from(identity::account::AccountError::Invalid(invalid)))?;
+        let name = PasskeyName::parse(&body(request)?.name).map_err(Refusal::from)?;
         let member = state.store.find_member(user_id).await;
         let member = member
             .map_err(|error| Refusal::Api(app::server::store_error(error)))?
@@ -155,13 +154,12 @@ pub async fn start_sign_up(
         let ceremonies = ceremonies(&state)?;
         let guest = guest(viewer)?;
         let request = body(request)?;
-        let invalid = |invalid| Refusal::from(identity::account::AccountError::Invalid(invalid));
-        let email = Email::parse(&request.email).map_err(invalid)?;
+        let email = Email::parse(&request.email).map_err(Refusal::from)?;
         let display_name = match request.display_name.trim() {
             "" => identity::account::default_display_name(&email),
             given => DisplayName::parse(given),
         }
-        .map_err(invalid)?;
+        .map_err(Refusal::from)?;
         state.accounts.may_sign_up(&email, client.map(|Extension(ClientIp(ip))| ip)).await?;
         let member = OwnerId::random();
         let (browser, registration) = ceremonies.party.start_registration(

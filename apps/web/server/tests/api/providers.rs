@@ -49,6 +49,18 @@ async fn start(app: &TestApp, provider: &str) -> (Url, String, Option<String>) {
     (url, flow, guest)
 }
 
+/// "Link Test ID" as the member whose session cookie is `session` (a `Cookie` pair).
+async fn start_as(app: &TestApp, session: &str) -> reqwest::Response {
+    app.bare_client
+        .post(app.url("/auth/test/start"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "text/html")
+        .header("cookie", session)
+        .send()
+        .await
+        .expect("request")
+}
+
 fn param(url: &Url, name: &str) -> String {
     url.query_pairs().find(|(key, _)| key == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
@@ -195,15 +207,7 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
     let app = app_with_providers().await;
     let member = passwordless_member(&app, "ada@example.com").await;
     let session = session_cookie(&app, &member, identity::Clock::now(&app.clock));
-    let started = app
-        .bare_client
-        .post(app.url("/auth/test/start"))
-        .header("sec-fetch-site", "same-origin")
-        .header("accept", "text/html")
-        .header("cookie", &session)
-        .send()
-        .await
-        .expect("request");
+    let started = start_as(&app, &session).await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
     let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
     let flow = set_cookies(started.headers())
@@ -225,15 +229,7 @@ async fn linking_a_provider_needs_a_sign_in_in_the_last_fifteen_minutes() {
     let now = identity::Clock::now(&app.clock);
     let signed_in = now - identity::RECENT_SIGN_IN - chrono::Duration::seconds(1);
     let session = session_cookie(&app, &member, signed_in);
-    let started = app
-        .bare_client
-        .post(app.url("/auth/test/start"))
-        .header("sec-fetch-site", "same-origin")
-        .header("accept", "text/html")
-        .header("cookie", session)
-        .send()
-        .await
-        .expect("request");
+    let started = start_as(&app, &session).await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
     let location = started.headers()["location"].to_str().expect("ascii");
     assert_eq!(location, "/account?provider=test&provider_error=sign_in_again");
