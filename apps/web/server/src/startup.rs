@@ -191,8 +191,7 @@ impl Application {
         }));
 
         let requested = SocketAddr::new(config.bind_address, config.port);
-        let listener = TcpListener::bind(requested)
-            .await
+        let listener = serve::listen(requested)
             .map_err(|source| StartupError::Bind { address: requested, source })?;
         let address = listener
             .local_addr()
