@@ -1,23 +1,59 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release server and the ceiling (bare axum), installs wrk when
-# missing, and runs bench/http.mjs on loopback. Prints Markdown, headed by the date, the
-# git revision and the machine, ready for bench/RESULTS.md.
-#   bench/run.sh           the full run (about 3 minutes after the build)
-#   bench/run.sh --smoke   2-second runs on the release build already there (scripts/test.sh)
+# missing, starts PostgreSQL, and prints Markdown ready for bench/RESULTS.md, headed by
+# the date, the git revision and the machine:
+#   1. bench/http.mjs: the HTTP figures on SQLite and on PostgreSQL (1–3 instances), the
+#      cold start, the binary's size and the first load on the wire;
+#   2. bench/lighthouse.mjs: Lighthouse on `/`;
+#   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
+#   bench/run.sh           the full run (about 15 minutes after the build)
+#   bench/run.sh --smoke   short runs on the release build already there (scripts/test.sh);
+#                          the micro-benchmarks each run once, as a check
+#   bench/run.sh --runs=N  N measured runs of each HTTP shape (3 by default)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
+
+smoke=false
+[ "${1:-}" = "--smoke" ] && smoke=true
 
 if ! command -v wrk >/dev/null; then
   step "installing wrk from Debian"
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
 fi
-[ "${1:-}" = "--smoke" ] || "$ROOT/scripts/build.sh" --release >&2
+$smoke || "$ROOT/scripts/build.sh" --release >&2
 cargo build --release -p guestroom-server --bin bench-ceiling >&2
+"$ROOT/scripts/postgres.sh" >&2
+runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
+  -c 'DROP DATABASE IF EXISTS guestroom_bench WITH (FORCE)' -c 'CREATE DATABASE guestroom_bench OWNER guestroom'
 
 revision="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' with uncommitted changes')"
 memory="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
 echo "## $(date -u +%Y-%m-%d) at $revision: $(nproc) cores, $memory GiB, \`bench/run.sh ${*}\`"
 echo
-GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT" \
-  node bench/http.mjs "$@"
+export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT"
+BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench" node bench/http.mjs "$@"
+node bench/lighthouse.mjs
+
+# Criterion prints each result as "name  time: [low estimate high]", the name on a line
+# of its own when it is long; the table keeps the estimate and its interval.
+echo
+echo "Micro-benchmarks (criterion; the estimate, and its 95% interval):"
+echo
+echo "| what | time |"
+echo "|---|---:|"
+if $smoke; then criterion=(-- --test); else criterion=(-- --warm-up-time 2 --measurement-time 5); fi
+for bench in "-p guestroom-identity --bench tokens" "-p guestroom-persistence --bench validation" \
+  "-p guestroom-app --features ssr --bench render"; do
+  # shellcheck disable=SC2086 # the package and bench arguments, split on purpose
+  cargo bench --quiet $bench "${criterion[@]}" || exit 1
+done | awk '
+  /time:/ {
+    line = $0; sub(/ *time:.*/, "", line); if (line != "") name = line
+    sub(/^ */, "", name)
+    match($0, /\[.*\]/); split(substr($0, RSTART + 1, RLENGTH - 2), t, " ")
+    printf "| %s | %s %s (%s %s – %s %s) |\n", name, t[3], t[4], t[1], t[2], t[5], t[6]
+    next
+  }
+  /^Testing / { sub(/^Testing /, ""); sub(/[ \t]*$/, ""); printf "| %s | ran once (smoke) |\n", $0; next }
+  NF { name = $0 }'

@@ -51,6 +51,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta
+                    name="description"
+                    content="Keep a roster of avatars, no sign-up needed; make an account to keep it anywhere."
+                />
                 // Inline, so the browser's favicon request costs no round trip (and no 404).
                 <link rel="icon" href=FAVICON />
                 <HashedStylesheet options=options.clone() id="guestroom" />
