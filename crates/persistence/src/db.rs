@@ -2,11 +2,14 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbBackend,
+    ConnectOptions, Database, DbBackend,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
 use crate::StoreError;
+
+/// A handle on the database (a pool), as [`connect`] and [`connect_probe`] return it.
+pub use sea_orm::DatabaseConnection;
 
 /// How long a SQLite writer waits for another one before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,13 +22,52 @@ const POOL_TIMEOUT: Duration = Duration::from_secs(3);
 /// PostgreSQL cancels any statement running longer (no query of Guestroom's comes near).
 const STATEMENT_TIMEOUT: &str = "5s";
 
+/// Connections per server instance to PostgreSQL (all kept open while serving).
+const POSTGRES_POOL: u32 = 16;
+
+/// A PostgreSQL connection idle this long is pinged before it is handed out (one may have
+/// been dropped by the server, a proxy or a firewall meanwhile). sqlx's default pings on
+/// every checkout: a round trip per query, and under load the queue for the pool twice as
+/// long (bench/RESULTS.md).
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 ///
 /// SQLite is opened in WAL mode (readers never block the writer), with foreign keys
 /// enforced (cascading deletes rely on them) and a busy timeout; the file and its folder
-/// are created when missing. PostgreSQL sessions get a statement timeout. Either way a
-/// connection is waited for at most [`POOL_TIMEOUT`].
+/// are created when missing. PostgreSQL sessions get a statement timeout, and pooled
+/// connections are pinged only after [`PING_IF_IDLE_FOR`] idle. Either way a connection is
+/// waited for at most [`POOL_TIMEOUT`].
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+    Ok(Database::connect(options(url)?).await?)
+}
+
+/// [`connect`], for the server: on PostgreSQL every connection of the pool is opened up
+/// front and kept. Opened on demand, a burst of requests waited on PostgreSQL's backend
+/// start and password exchange while the cores were busy serving, and some waited out
+/// the pool timeout (bench/RESULTS.md). (Tests and the command line open them on demand:
+/// sixteen password exchanges per test database tripled the store tests' time.)
+pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreError> {
+    let mut options = options(url)?;
+    if !url.starts_with("sqlite:") {
+        options.min_connections(POSTGRES_POOL);
+    }
+    Ok(Database::connect(options).await?)
+}
+
+/// A second handle on the database named by `url`, of one connection, for the server's
+/// circuit breaker and readiness check: their ping must say whether the database answers,
+/// and a ping queued behind the busy main pool says only that the pool is busy. Under
+/// load on PostgreSQL that once opened the breaker, which then refused thousands of
+/// requests the database could have served (bench/RESULTS.md).
+pub async fn connect_probe(url: &str) -> Result<DatabaseConnection, StoreError> {
+    let mut options = options(url)?;
+    options.max_connections(1).min_connections(0);
+    Ok(Database::connect(options).await?)
+}
+
+/// The pool's settings for `url` (see [`connect`]).
+fn options(url: &str) -> Result<ConnectOptions, StoreError> {
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false).acquire_timeout(POOL_TIMEOUT).connect_timeout(POOL_TIMEOUT);
     if url.starts_with("sqlite:") {
@@ -38,6 +80,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 StoreError::Open(format!("cannot create the folder {}: {e}", folder.display()))
             })?;
         }
+        // No ping on checkout: a connection to a local file does not go stale, and on
+        // SQLite the ping was a second trip through the connection's worker thread.
+        options.test_before_acquire(false);
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -47,10 +92,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         });
     } else {
         options
-            .max_connections(16)
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
+            .max_connections(POSTGRES_POOL)
             .map_sqlx_postgres_opts(|o| o.options([("statement_timeout", STATEMENT_TIMEOUT)]));
     }
-    Ok(Database::connect(options).await?)
+    Ok(options)
 }
 
 /// Applies every pending migration. Start-up calls this and refuses to serve on failure.

@@ -3,6 +3,8 @@
 //! the breaker, the first such failure has the database pinged, and once it does not
 //! answer every request that needs it is answered 503 at once, until a ping (every
 //! 250 ms meanwhile) succeeds again. Nothing is restarted: the pool reconnects by itself.
+//! The pings go through a connection of their own (`db::connect_probe`), not the main
+//! pool: a pool busy under load is not a database that does not answer.
 
 use std::{
     sync::{
@@ -19,7 +21,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use persistence::{Store, db};
+use persistence::db::{self, DatabaseConnection};
 
 use crate::{edge, router::ANONYMOUS_PATHS};
 
@@ -36,7 +38,8 @@ pub struct Breaker {
 
 #[derive(Debug)]
 struct Inner {
-    store: Store,
+    /// The breaker's own connection to the database (`db::connect_probe`).
+    probe: DatabaseConnection,
     /// The database did not answer its last ping: refuse at once.
     open: AtomicBool,
     /// A probe is running (one at a time).
@@ -44,10 +47,10 @@ struct Inner {
 }
 
 impl Breaker {
-    pub fn new(store: Store) -> Self {
+    pub fn new(probe: DatabaseConnection) -> Self {
         Self {
             inner: Arc::new(Inner {
-                store,
+                probe,
                 open: AtomicBool::new(false),
                 probing: AtomicBool::new(false),
             }),
@@ -81,8 +84,10 @@ impl Breaker {
         });
     }
 
-    async fn database_answers(&self) -> bool {
-        let ping = db::ping(self.inner.store.connection());
+    /// Whether the database answers a ping within a second, on the breaker's own
+    /// connection (so whatever load the main pool is under).
+    pub async fn database_answers(&self) -> bool {
+        let ping = db::ping(&self.inner.probe);
         matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(())))
     }
 }

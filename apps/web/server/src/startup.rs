@@ -124,10 +124,14 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
         let keys = load_keys(config).map_err(StartupError::Keys)?;
-        let connection = db::connect(config.database_url.expose()).await.map_err(|source| {
+        let connection =
+            db::connect_for_serving(config.database_url.expose()).await.map_err(|source| {
+                StartupError::Database { url: config.database_url.redacted(), source }
+            })?;
+        db::migrate(&connection).await.map_err(StartupError::Migration)?;
+        let probe = db::connect_probe(config.database_url.expose()).await.map_err(|source| {
             StartupError::Database { url: config.database_url.redacted(), source }
         })?;
-        db::migrate(&connection).await.map_err(StartupError::Migration)?;
         let store = Store::new(connection, Arc::clone(&clock));
         let providers = config
             .providers
@@ -171,7 +175,7 @@ impl Application {
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
         let https_only = config.environment == Environment::Production;
         let allowed_hosts = config.host_names().into();
-        let breaker = Breaker::new(store.clone());
+        let breaker = Breaker::new(probe);
         let state = AppState(Arc::new(Shared {
             leptos_options,
             store,
