@@ -29,7 +29,7 @@ runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
 
 revision="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' with uncommitted changes')"
 memory="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
-echo "## $(date -u +%Y-%m-%d) at $revision: $(nproc) cores, $memory GiB, \`bench/run.sh ${*}\`"
+echo "## $(date -u +%Y-%m-%d) at $revision: $(nproc) cores, $memory GiB, \`bench/run.sh${*:+ $*}\`"
 echo
 export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT"
 BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench" node bench/http.mjs "$@"

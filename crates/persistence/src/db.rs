@@ -56,8 +56,8 @@ pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreE
 }
 
 /// A second handle on the database named by `url`, of one connection, for the server's
-/// circuit breaker and readiness check: their ping must say whether the database answers,
-/// and a ping queued behind the busy main pool says only that the pool is busy. Under
+/// circuit breaker: its ping must say whether the database answers, and a ping queued
+/// behind the busy main pool says only that the pool is busy. Under
 /// load on PostgreSQL that once opened the breaker, which then refused thousands of
 /// requests the database could have served (bench/RESULTS.md).
 pub async fn connect_probe(url: &str) -> Result<DatabaseConnection, StoreError> {

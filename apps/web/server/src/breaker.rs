@@ -86,7 +86,7 @@ impl Breaker {
 
     /// Whether the database answers a ping within a second, on the breaker's own
     /// connection (so whatever load the main pool is under).
-    pub async fn database_answers(&self) -> bool {
+    async fn database_answers(&self) -> bool {
         let ping = db::ping(&self.inner.probe);
         matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(())))
     }

@@ -18,7 +18,7 @@ use axum::{
 use identity::{identify, refuse_cross_site};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use persistence::Store;
+use persistence::{Store, db};
 use tower_http::{
     CompressionLevel, compression::CompressionLayer, services::ServeDir,
     set_header::SetResponseHeaderLayer, timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
@@ -137,15 +137,16 @@ async fn healthz() -> &'static str {
 }
 
 /// The process can serve: the database answers (at once 503 while the breaker knows it
-/// does not). Asked on the breaker's own connection: a main pool busy under load is no
-/// reason to take the instance out of rotation.
+/// does not).
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     if state.breaker.is_open() {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
-    if !state.breaker.database_answers().await {
-        tracing::error!("readiness check: the database does not answer");
-        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    match db::ping(state.store.connection()).await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::error!(error = ?error, "readiness check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
     }
-    (StatusCode::OK, "ready")
 }
