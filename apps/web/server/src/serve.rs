@@ -19,9 +19,9 @@ use crate::config::Timeouts;
 /// `TcpListener::bind` asks for 128, the standard library's figure: a burst of more new
 /// connections than that (clients reconnecting after a restart, a crowd arriving at once)
 /// has the kernel drop the extra SYNs, and each of those clients waits a full second for
-/// its retransmission — the reliability suite's slowloris opening burst showed 34 of 500
-/// connections taking 1.03 s. Linux caps the figure at `net.core.somaxconn` (4,096 by
-/// default).
+/// its retransmission: of a burst of 500 connections, 34 took 1.03 s (and a CI run of the
+/// reliability suite's slowloris saw a page load caught in one). Linux caps the figure at
+/// `net.core.somaxconn` (4,096 by default).
 const LISTEN_BACKLOG: u32 = 4096;
 
 /// Binds `address` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as `TcpListener::bind`

@@ -1,4 +1,8 @@
-use crate::helpers::spawn_app;
+use std::time::Duration;
+
+use sea_orm::TransactionTrait;
+
+use crate::{helpers::spawn_app, roster::call};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -25,4 +29,31 @@ async fn readyz_answers_503_when_the_database_is_gone() {
     assert_eq!(response.text().await.expect("body"), "database unavailable");
     // Liveness is not readiness: the process itself is still up.
     assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+/// A pool busy to its last connection is not a database that is down. The request that
+/// waits out the pool gets its 503, and has the breaker ping the database; the ping goes
+/// through the breaker's own connection, which answers, so the breaker stays closed and
+/// the next request waits for the pool like any other. (Pinging through the busy pool,
+/// the ping missed its second and the breaker refused every request at once: under load
+/// on PostgreSQL, thousands of them.)
+#[tokio::test]
+async fn a_busy_pool_does_not_open_the_database_breaker() {
+    let app = spawn_app().await;
+    let client = &app.client;
+    assert_eq!(call(&app, client, "list", &[]).await.0, 200);
+    // Every connection of the pool held (SQLite: 8).
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        held.push(app.store.connection().begin().await.expect("a pooled connection"));
+    }
+    assert_eq!(call(&app, client, "list", &[]).await.0, 503, "the pool timed out");
+    // Longer than the breaker's ping may take: an open breaker would answer at once now.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let answered =
+        tokio::time::timeout(Duration::from_millis(500), call(&app, client, "list", &[]));
+    assert!(answered.await.is_err(), "the breaker opened and refused the request at once");
+    drop(held);
+    let (status, body) = call(&app, client, "list", &[]).await;
+    assert_eq!(status, 200, "{body}");
 }
