@@ -11,7 +11,6 @@
 // cold start to the first 200 of `/` (with and without pending migrations), the binary's
 // size and the first load of `/` on the wire. Prints Markdown.
 // `--smoke`: 1 s warm-up, one 2 s run. `--runs=N`: N measured runs per shape.
-import { randomBytes } from 'node:crypto';
 import { statSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,16 +83,15 @@ try {
 table(rows, ceilingRps, ['peak RSS']);
 
 if (postgresUrl) {
-  // One secret for all instances: a session or guest token signed by one is good at all.
-  const env = { AUTH_SECRET: randomBytes(32).toString('base64') };
+  // The instances share the run's one secret: a token signed by one is good at all.
   const instances = [];
   const pgRows = [];
   try {
     // Started one after another: the first migrates the database, the others find it done.
-    instances.push(await startServer({ postgres: postgresUrl, env }));
+    instances.push(await startServer({ postgres: postgresUrl }));
     const shape = await seed(instances[0].url);
     for (const count of [1, 2, 3]) {
-      while (instances.length < count) instances.push(await startServer({ postgres: postgresUrl, env }));
+      while (instances.length < count) instances.push(await startServer({ postgres: postgresUrl }));
       for (const key of ['read', 'page', 'toggle']) {
         const [name, request] = shape[key];
         const result = await measure(instances, request, postgresPids);

@@ -1,59 +1,19 @@
-// What the benchmark scripts share: the release server started on loopback with a fresh
-// SQLite file (or a PostgreSQL database) and every traffic limit out of the way — the
-// scripts measure the answers, not the limits.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// What the benchmark scripts share: the release server, started as the reliability suite
+// starts it (tests/reliability/lib.mjs: loopback, the traffic limits out of the way, one
+// secret for every server of a run) on a fresh SQLite file or a PostgreSQL database; and
+// the benchmark's guest. The scripts measure the answers, not the limits.
+import { sqliteUrl, startServer as start } from '../tests/reliability/lib.mjs';
 
 export const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}/release/guestroom`;
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? 'target/site';
-const NO_LIMIT = '1000000000';
 
 /**
- * Starts `command` (the server by default) and resolves once it prints the URL it serves:
- * `{ url, pid, stop }`. `database`: a SQLite file to use (kept); `postgres`: a PostgreSQL
- * URL to use instead; else a fresh SQLite file in a temporary folder (removed at stop).
+ * Starts `command` (the server by default) and resolves once it serves: `{ url, pid,
+ * stop, … }`. `database`: a SQLite file to use; `postgres`: a PostgreSQL URL to use
+ * instead; else a fresh SQLite file. `env`: settings of the run's own.
  */
-export async function startServer({ command = bin, database, postgres, env = {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'guestroom-bench-'));
-  const sqlite = `sqlite://${database ?? join(dir, 'bench.db')}?mode=rwc`;
-  const child = spawn(command, [], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      BIND_ADDRESS: '127.0.0.1',
-      DATABASE_URL: postgres ?? sqlite,
-      LEPTOS_SITE_ROOT: siteRoot,
-      AUTH_SECRET: process.env.BENCH_AUTH_SECRET ?? randomBytes(32).toString('base64'),
-      AUTH_ATTEMPTS_PER_IP: NO_LIMIT,
-      AUTH_ATTEMPTS_PER_EMAIL: NO_LIMIT,
-      NEW_GUESTS_PER_MINUTE_PER_IP: NO_LIMIT,
-      WRITES_PER_MINUTE_PER_IP: NO_LIMIT,
-      WRITES_PER_MINUTE_PER_OWNER: NO_LIMIT,
-      MAX_REQUESTS_IN_FLIGHT: '100000',
-      RUST_LOG: 'warn,guestroom=info',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${log}`)));
-  });
-  child.stderr.resume();
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { url, pid: child.pid, stop };
+export function startServer({ command = bin, database, postgres, env = {} } = {}) {
+  const url = postgres ?? (database ? `sqlite://${database}?mode=rwc` : sqliteUrl());
+  return start(url, { MAX_REQUESTS_IN_FLIGHT: '100000', ...env }, command);
 }
 
 export const PASSWORD = 'staple battery horse';

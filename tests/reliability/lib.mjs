@@ -39,10 +39,13 @@ export function postgresDatabase(name) {
   return POSTGRES.replace(/\/[^/]*$/, `/${name}`);
 }
 
-/** Starts the release server on `databaseUrl` and resolves once it serves. */
-export async function startServer(databaseUrl, settings = {}) {
-  if (!BIN || !SITE_ROOT) throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set');
-  const child = spawn(BIN, [], {
+/**
+ * Starts the release server (or `command`, e.g. the benchmark's bare axum ceiling) on
+ * `databaseUrl` and resolves once it serves.
+ */
+export async function startServer(databaseUrl, settings = {}, command = BIN) {
+  if (!command || !SITE_ROOT) throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set');
+  const child = spawn(command, [], {
     env: {
       ...process.env,
       ...UNLIMITED,
