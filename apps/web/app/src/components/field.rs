@@ -57,5 +57,5 @@ pub fn Field(
     let field = field!(autofocus = error.with_untracked(Option::is_some));
     #[cfg(not(feature = "ssr"))]
     let field = field!();
-    field.into_any()
+    field
 }

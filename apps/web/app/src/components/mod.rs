@@ -6,3 +6,22 @@ pub mod alert;
 pub mod field;
 /// Forms that post to a server function and are taken over by JavaScript.
 pub mod form;
+
+use leptos::prelude::*;
+
+/// `view` erased to an `AnyView` on the server, as it is: in the browser.
+///
+/// The server needs a few erasures to keep the page's view type shallow enough for the
+/// compiler. The browser does not, and there every erased view brings its asynchronous
+/// hydration into the wasm, which an island never uses: the island's erasures were 66 KB
+/// of its 561 KB (bench/RESULTS.md).
+#[cfg(feature = "ssr")]
+pub fn erased_on_server(view: impl IntoAny) -> impl IntoView {
+    view.into_any()
+}
+
+/// `view` erased to an `AnyView` on the server, as it is: in the browser.
+#[cfg(not(feature = "ssr"))]
+pub fn erased_on_server(view: impl IntoView) -> impl IntoView {
+    view
+}

@@ -1,3 +1,4 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_fetch::QueryClient;
@@ -11,7 +12,10 @@ use super::{
     state::Ui,
     undo::UndoDelete,
 };
-use crate::{client::sync, components::alert::Alert};
+use crate::{
+    client::sync,
+    components::{alert::Alert, erased_on_server},
+};
 
 /// The interactive roster: the only part of the page compiled to wasm.
 #[island]
@@ -48,7 +52,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         ui.ready.set(true);
     });
 
-    view! {
+    let view = view! {
         <div
             class="roster-body"
             data-hydrated=move || ui.ready.get().to_string()
@@ -65,25 +69,22 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
                 })
             }}
             {move || match showing.get() {
-                ListArea::Avatars => view! {
+                ListArea::Avatars => EitherOf3::A(view! {
                     <ol class="avatars" aria-label="Avatars">
                         <For each=move || ui.list.get() key=|avatar: &AvatarView| avatar.id.clone() let(avatar)>
                             <AvatarRow id=avatar.id />
                         </For>
                     </ol>
-                }
-                .into_any(),
-                ListArea::Empty => view! {
+                }),
+                ListArea::Empty => EitherOf3::B(view! {
                     <p class="empty">"No avatars yet. Pick an emoji and a name above to add your first."</p>
-                }
-                .into_any(),
-                ListArea::Nothing => ().into_any(),
+                }),
+                ListArea::Nothing => EitherOf3::C(()),
             }}
             <UndoDelete />
         </div>
-    }
-    // Erased here, so the page's view type stays shallow enough for the compiler.
-    .into_any()
+    };
+    erased_on_server(view)
 }
 
 /// What the list area of the island shows.

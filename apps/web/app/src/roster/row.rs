@@ -5,7 +5,10 @@ use super::{
     picker::EmojiField,
     state::{PENDING_ID, Ui},
 };
-use crate::{components::field::Field, error};
+use crate::{
+    components::{erased_on_server, field::Field},
+    error,
+};
 
 /// One avatar of the list. Keyed by id in the list, and reading its own fields from the
 /// cache, so a change re-renders the row in place (and keeps keyboard focus). The
@@ -33,7 +36,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                 .and_then(|(_, error)| error.for_field(field))
         })
     };
-    view! {
+    erased_on_server(view! {
         <li class="avatar" class:inactive=move || !avatar().is_active class:pending=pending>
             <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
             <span class="avatar-name">{move || avatar().name}</span>
@@ -89,8 +92,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                 )}
             </details>
         </li>
-    }
-    .into_any()
+    })
 }
 
 /// What a row shows for the instant between its avatar leaving the list and the row
