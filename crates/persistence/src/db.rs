@@ -62,7 +62,8 @@ pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreE
 /// could have served (bench/RESULTS.md).
 pub async fn connect_probe(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = options(url)?;
-    options.max_connections(1).min_connections(0);
+    // Opened on the first ping, not at start-up: most runs never need it.
+    options.max_connections(1).min_connections(0).connect_lazy(true);
     Ok(Database::connect(options).await?)
 }
 

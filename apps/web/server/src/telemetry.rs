@@ -18,8 +18,10 @@ use crate::{
 /// Lines the log writer dropped because stderr did not keep up, for `/metrics`.
 static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
 
-/// How many lines may wait for stderr before new ones are dropped (and counted).
-const BUFFERED_LINES: usize = 64 * 1024;
+/// How many lines may wait for stderr before new ones are dropped (and counted). The
+/// buffer is allocated and written whole at start-up: at 65,536 lines it was 2 MiB of
+/// the idle server's 21 MiB and 1.2 ms of every start (bench/RESULTS.md).
+const BUFFERED_LINES: usize = 8 * 1024;
 
 /// How many log lines were dropped because stderr did not keep up.
 pub fn dropped_lines() -> usize {
