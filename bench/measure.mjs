@@ -68,7 +68,7 @@ async function wrk(url, shape, seconds, threads, connections) {
  * single-threaded wrk per server with its share of the connections (what a round-robin
  * balancer in front would give each). req/s add up; p50 and p99 are the worst server's.
  */
-async function spread(urls, shape, seconds) {
+export async function spread(urls, shape, seconds) {
   const results = await Promise.all(
     urls.map((url, i) => {
       const connections = Math.floor(CONNECTIONS / urls.length) + (i < CONNECTIONS % urls.length ? 1 : 0);

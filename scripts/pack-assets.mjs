@@ -4,7 +4,8 @@
 //   node scripts/pack-assets.mjs <site root>
 //
 // The stylesheet is minified first (comments and layout whitespace dropped: 592 B less
-// brotli on the wire; the source keeps its comments).
+// brotli on the wire; the source keeps its comments), and so is wasm-bindgen's JavaScript
+// (esbuild: 43,997 → 19,719 B, 6,358 → 5,006 B brotli).
 //
 // In <site root>/pkg: guestroom.js, guestroom_bg.wasm and guestroom.css become
 // guestroom.<hash>.{js,wasm,css}, each with a .br (brotli, quality 11) and a .gz
@@ -14,6 +15,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+import { transformSync } from 'esbuild';
 
 const siteRoot = process.argv[2];
 if (!siteRoot) throw new Error('usage: pack-assets.mjs <site root>');
@@ -39,10 +42,14 @@ const minifyCss = (css) =>
     .replace(/;}/g, '}')
     .trim();
 
+/** wasm-bindgen's module, minified; an ES module still, with its exports' names kept. */
+const minifyJs = (js) => transformSync(js, { minify: true, format: 'esm' }).code;
+
 const lines = [];
 for (const { kind, from, ext } of assets) {
   const read = readFileSync(join(pkg, from));
-  const bytes = kind === 'css' ? Buffer.from(minifyCss(read.toString('utf8'))) : read;
+  const minified = { css: minifyCss, js: minifyJs }[kind];
+  const bytes = minified ? Buffer.from(minified(read.toString('utf8'))) : read;
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const name = `guestroom.${hash}.${ext}`;
   renameSync(join(pkg, from), join(pkg, name));
