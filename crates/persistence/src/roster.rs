@@ -38,9 +38,13 @@ enum Place {
 }
 
 impl Store {
-    /// The owner's avatars in roster order.
+    /// The owner's avatars in roster order. On a SQLite file this reads on the calling
+    /// thread (`inline_reads`), else, or when that path steps aside, through SeaORM.
     #[tracing::instrument(skip_all, fields(%owner))]
     pub async fn list_avatars(&self, owner: OwnerId) -> Result<Vec<Avatar>> {
+        if let Some(rows) = self.inline.as_ref().and_then(|reader| reader.list(owner)) {
+            return rows.into_iter().map(Avatar::try_from).collect();
+        }
         list(&self.db, owner).await
     }
 
@@ -217,8 +221,15 @@ impl Store {
 }
 
 async fn list(db: &impl ConnectionTrait, owner: OwnerId) -> Result<Vec<Avatar>> {
-    let rows = in_roster_order(avatar::Entity::find(), owner).all(db).await?;
-    rows.into_iter().map(Avatar::try_from).collect()
+    models(db, owner).await?.into_iter().map(Avatar::try_from).collect()
+}
+
+/// The owner's rows in roster order, through SeaORM.
+pub(crate) async fn models(
+    db: &impl ConnectionTrait,
+    owner: OwnerId,
+) -> Result<Vec<avatar::Model>> {
+    Ok(in_roster_order(avatar::Entity::find(), owner).all(db).await?)
 }
 
 /// The owner's avatars in roster order. Ties (rows written before positions were kept

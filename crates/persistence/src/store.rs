@@ -5,6 +5,8 @@ use sea_orm::DatabaseConnection;
 
 use identity::Clock;
 
+use crate::inline_reads::InlineReader;
+
 /// How many avatars one owner may keep unless configured otherwise.
 pub const DEFAULT_AVATAR_LIMIT: u64 = 100;
 
@@ -13,17 +15,20 @@ pub const DEFAULT_AVATAR_LIMIT: u64 = 100;
 /// by subject: `roster` (avatars), `accounts` (members, merges, revocation), `owners`
 /// (the rows every owned row hangs from).
 ///
-/// Cheap to clone: the connection pool and the clock are shared.
+/// Cheap to clone: the connection pool, the inline reader and the clock are shared.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// On a SQLite file, the roster read without the driver's thread hop.
+    pub(crate) inline: Option<Arc<InlineReader>>,
     clock: Arc<dyn Clock>,
     pub(crate) avatar_limit: u64,
 }
 
 impl Store {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock, avatar_limit: DEFAULT_AVATAR_LIMIT }
+        let inline = InlineReader::for_database(&db).map(Arc::new);
+        Self { db, inline, clock, avatar_limit: DEFAULT_AVATAR_LIMIT }
     }
 
     /// Overrides the per-owner avatar cap.
