@@ -9,7 +9,7 @@ pub mod form;
 
 use leptos::prelude::*;
 
-/// `view` erased to an `AnyView` on the server, as it is: in the browser.
+/// `view`, erased to an `AnyView` on the server and left as it is in the browser.
 ///
 /// The server needs a few erasures to keep the page's view type shallow enough for the
 /// compiler. The browser does not, and there every erased view brings its asynchronous
@@ -20,7 +20,7 @@ pub fn erased_on_server(view: impl IntoAny) -> impl IntoView {
     view.into_any()
 }
 
-/// `view` erased to an `AnyView` on the server, as it is: in the browser.
+/// `view`, erased to an `AnyView` on the server and left as it is in the browser.
 #[cfg(not(feature = "ssr"))]
 pub fn erased_on_server(view: impl IntoView) -> impl IntoView {
     view
