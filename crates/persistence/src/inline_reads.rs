@@ -62,7 +62,9 @@ impl InlineReader {
     pub(crate) fn list(&self, owner: OwnerId) -> Option<Vec<avatar::Model>> {
         let connection = self.checkout()?;
         let rows = list(&connection, owner);
-        if let Ok(mut idle) = self.idle.lock()
+        // A connection SQLite failed on is not kept: the next read opens a fresh one.
+        if !matches!(rows, Err(Unread::Sqlite(_)))
+            && let Ok(mut idle) = self.idle.lock()
             && idle.len() < IDLE_CONNECTIONS
         {
             idle.push(connection);
