@@ -7,12 +7,14 @@
 // brotli on the wire; the source keeps its comments), and so is wasm-bindgen's JavaScript
 // (esbuild: 43,997 → 19,719 B, 6,358 → 5,006 B brotli).
 //
-// In <site root>/pkg: guestroom.js, guestroom_bg.wasm and guestroom.css become
-// guestroom.<hash>.{js,wasm,css}, each with a .br (brotli, quality 11) and a .gz
-// (gzip -9) next to it. <site root>/hash.txt records the hashes in the form Leptos reads
-// (`js: <hash>` …) to put the hashed names in the page.
+// In <site root>/pkg: guestroom.js and guestroom_bg.wasm become guestroom.<hash>.js and
+// guestroom.<hash>_bg.wasm, one hash over both (wasm-bindgen generates the JS for that
+// very wasm, so they change together), and guestroom.css becomes guestroom.<hash>.css;
+// each gets a .br (brotli, quality 11) and a .gz (gzip -9) next to it.
+// <site root>/hash.txt records the two hashes (`scripts: <hash>`, `css: <hash>`); the
+// server reads it once at start-up to link the names in its pages.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -21,12 +23,6 @@ import { transformSync } from 'esbuild';
 const siteRoot = process.argv[2];
 if (!siteRoot) throw new Error('usage: pack-assets.mjs <site root>');
 const pkg = join(siteRoot, 'pkg');
-
-const assets = [
-  { kind: 'js', from: 'guestroom.js', ext: 'js' },
-  { kind: 'wasm', from: 'guestroom_bg.wasm', ext: 'wasm' },
-  { kind: 'css', from: 'guestroom.css', ext: 'css' },
-];
 
 /**
  * Our stylesheet without comments and layout whitespace. Not a general minifier: it
@@ -45,14 +41,28 @@ const minifyCss = (css) =>
 /** wasm-bindgen's module, minified; an ES module still, with its exports' names kept. */
 const minifyJs = (js) => transformSync(js, { minify: true, format: 'esm' }).code;
 
-const lines = [];
-for (const { kind, from, ext } of assets) {
+/** Each file of the bundle: the hash its name carries, and its minifier where it has one. */
+const files = [
+  { from: 'guestroom.js', group: 'scripts', to: (hash) => `guestroom.${hash}.js`, minify: minifyJs },
+  { from: 'guestroom_bg.wasm', group: 'scripts', to: (hash) => `guestroom.${hash}_bg.wasm` },
+  { from: 'guestroom.css', group: 'css', to: (hash) => `guestroom.${hash}.css`, minify: minifyCss },
+];
+const contents = files.map(({ from, minify }) => {
   const read = readFileSync(join(pkg, from));
-  const minified = { css: minifyCss, js: minifyJs }[kind];
-  const bytes = minified ? Buffer.from(minified(read.toString('utf8'))) : read;
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const name = `guestroom.${hash}.${ext}`;
-  renameSync(join(pkg, from), join(pkg, name));
+  return minify ? Buffer.from(minify(read.toString('utf8'))) : read;
+});
+const hashOf = (...parts) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex').slice(0, 16);
+};
+const inGroup = (group) => contents.filter((_, index) => files[index].group === group);
+const hashes = { scripts: hashOf(...inGroup('scripts')), css: hashOf(...inGroup('css')) };
+
+files.forEach(({ from, group, to }, index) => {
+  const bytes = contents[index];
+  const name = to(hashes[group]);
+  rmSync(join(pkg, from));
   const br = brotliCompressSync(bytes, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
@@ -60,9 +70,9 @@ for (const { kind, from, ext } of assets) {
     },
   });
   const gz = gzipSync(bytes, { level: 9 });
+  writeFileSync(join(pkg, name), bytes);
   writeFileSync(join(pkg, `${name}.br`), br);
   writeFileSync(join(pkg, `${name}.gz`), gz);
-  lines.push(`${kind}: ${hash}`);
   console.log(`${name}: ${bytes.length} B raw, ${gz.length} B gzip, ${br.length} B brotli`);
-}
-writeFileSync(join(siteRoot, 'hash.txt'), `${lines.join('\n')}\n`);
+});
+writeFileSync(join(siteRoot, 'hash.txt'), `scripts: ${hashes.scripts}\ncss: ${hashes.css}\n`);

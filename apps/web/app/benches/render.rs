@@ -6,6 +6,7 @@
 use std::hint::black_box;
 
 use app::{
+    Bundle,
     roster::{RosterPageData, api::AvatarView},
     shell,
 };
@@ -28,7 +29,7 @@ fn render(data: &RosterPageData) -> String {
         parts.extensions.insert(data.clone());
         provide_context(parts);
         provide_context(RequestUrl::new("/"));
-        shell(LeptosOptions::builder().output_name(app::OUTPUT_NAME).build()).to_html()
+        shell(&Bundle::plain(LeptosOptions::builder().output_name("guestroom").build())).to_html()
     })
 }
 

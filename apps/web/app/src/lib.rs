@@ -11,7 +11,9 @@
 //! `client`, `error`, `server`) and never each other.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use std::sync::Arc;
+
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{Route, Router, Routes},
@@ -40,8 +42,47 @@ pub const OUTPUT_NAME: &str = "guestroom";
 const FAVICON: &str = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' \
     viewBox='0 0 100 100'><text y='.9em' font-size='90'>🛋️</text></svg>";
 
+/// The browser bundle's names, as the page links them: worked out once, at start-up.
+/// (Leptos's own `hash_files` reads `hash.txt` at every render, twice: that was 3.4% of
+/// `/`'s CPU under load, bench/RESULTS.md.)
+#[derive(Clone, Debug)]
+pub struct Bundle {
+    /// For `HydrationScripts`: `output_name` names the JS (`<name>.js`) and the wasm
+    /// (`<name>_bg.wasm`); `hash_files` is off, since the name carries any hash.
+    pub options: LeptosOptions,
+    /// The stylesheet's path.
+    pub stylesheet: Arc<str>,
+    /// Whether the names carry content hashes (a name then never changes content).
+    pub content_hashed: bool,
+}
+
+impl Bundle {
+    /// The names `scripts/pack-assets.mjs` gives: the JS and the wasm, built as a pair
+    /// (the JS is generated for that wasm), share one hash; the stylesheet has its own.
+    pub fn hashed(options: LeptosOptions, scripts: &str, stylesheet: &str) -> Self {
+        Self::named(
+            options,
+            &format!("{OUTPUT_NAME}.{scripts}"),
+            &format!("{OUTPUT_NAME}.{stylesheet}"),
+            true,
+        )
+    }
+
+    /// The names as wasm-bindgen writes them (a bundle built without `pack-assets.mjs`).
+    pub fn plain(options: LeptosOptions) -> Self {
+        Self::named(options, OUTPUT_NAME, OUTPUT_NAME, false)
+    }
+
+    fn named(mut options: LeptosOptions, scripts: &str, stylesheet: &str, hashed: bool) -> Self {
+        let stylesheet = format!("/{}/{stylesheet}.css", options.site_pkg_dir).into();
+        options.output_name = scripts.into();
+        options.hash_files = false;
+        Self { options, stylesheet, content_hashed: hashed }
+    }
+}
+
 /// The document around the app: rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(bundle: &Bundle) -> impl IntoView + use<> {
     #[cfg(feature = "ssr")]
     server::page_security_policy();
     view! {
@@ -57,8 +98,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 />
                 // Inline, so the browser's favicon request costs no round trip (and no 404).
                 <link rel="icon" href=FAVICON />
-                <HashedStylesheet options=options.clone() id="guestroom" />
-                <HydrationScripts options islands=true />
+                <link rel="stylesheet" href=bundle.stylesheet.clone() />
+                <HydrationScripts options=bundle.options.clone() islands=true />
                 <MetaTags />
             </head>
             <body>

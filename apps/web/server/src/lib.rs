@@ -5,6 +5,8 @@
 
 /// Answering 503 at once while the database is down.
 pub mod breaker;
+/// The browser bundle: its names and its files.
+pub mod bundle;
 /// `guestroom migrate …`: the migration command line.
 pub mod cli;
 /// Settings from environment variables.

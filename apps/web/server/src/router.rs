@@ -1,30 +1,25 @@
 //! The whole application as one axum router, and the endpoints that are not the app's:
 //! the bundle, the health checks and the metrics.
 
-use std::path::Path;
-
 use app::{App, account::SignInButtons, shell};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request, State},
-    http::{
-        HeaderValue, StatusCode,
-        header::{CACHE_CONTROL, SET_COOKIE},
-    },
+    http::{StatusCode, header::SET_COOKIE},
     middleware::{Next, from_fn_with_state},
     response::Response,
     routing::{get, post},
 };
 use identity::{identify, refuse_cross_site};
-use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use persistence::{Store, db};
 use tower_http::{
-    CompressionLevel, compression::CompressionLayer, services::ServeDir,
-    set_header::SetResponseHeaderLayer, timeout::RequestBodyTimeoutLayer, trace::TraceLayer,
+    CompressionLevel, compression::CompressionLayer, timeout::RequestBodyTimeoutLayer,
+    trace::TraceLayer,
 };
 
-use crate::{breaker, edge, headers, limits, observe, oidc, passkeys, startup::AppState};
+use crate::{breaker, bundle, edge, headers, limits, observe, oidc, passkeys, startup::AppState};
 
 /// Path prefixes that carry no identity and read nothing from the database: static
 /// files, health checks and metrics get no cookie, and the database breaker never
@@ -45,24 +40,6 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
     response
 }
 
-/// The browser bundle (`/pkg`), as `scripts/build.sh` left it: with hashed names (a name
-/// never changes content) it may be cached for a year; the `.br`/`.gz` copies made at
-/// build time go to browsers that accept them. Unhashed files (a build without
-/// `hash.txt`) must be revalidated. Only successes are marked cacheable.
-fn bundle(options: &LeptosOptions) -> Router {
-    let folder = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let cache = HeaderValue::from_static(if options.hash_files {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    });
-    Router::new()
-        .fallback_service(ServeDir::new(folder).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, move |response: &Response| {
-            response.status().is_success().then(|| cache.clone())
-        }))
-}
-
 /// The whole application as one router: pages, server functions, the bundle, the health
 /// endpoints and `/metrics`. Tests build it around their own state.
 ///
@@ -76,7 +53,7 @@ fn bundle(options: &LeptosOptions) -> Router {
 /// error (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let options = state.leptos_options.clone();
+    let (page_bundle, error_bundle) = (state.bundle.clone(), state.bundle.clone());
     let (store, identity, accounts) =
         (state.store.clone(), state.identity.clone(), state.accounts.clone());
     let passkeys = state.passkeys.as_ref().map(|passkeys| passkeys.party.id().into());
@@ -93,7 +70,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(accounts.clone());
                 provide_context(buttons.clone());
             },
-            move || shell(options.clone()),
+            move || shell(&page_bundle),
         )
         .route_layer(from_fn_with_state(state.clone(), preload_page))
         .route("/auth/{provider}/start", post(oidc::start))
@@ -105,8 +82,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(observe::scrape))
-        .nest_service("/pkg", bundle(&state.leptos_options))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .nest_service("/pkg", bundle::files(&state.bundle))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(&error_bundle)))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))

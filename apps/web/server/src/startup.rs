@@ -1,6 +1,6 @@
 use std::{future::Future, io, net::SocketAddr, sync::Arc};
 
-use app::OUTPUT_NAME;
+use app::Bundle;
 use axum::extract::FromRef;
 use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
@@ -44,7 +44,8 @@ impl std::ops::Deref for AppState {
 /// The state itself, behind [`AppState`]'s `Arc`.
 #[derive(Debug)]
 pub struct Shared {
-    pub leptos_options: LeptosOptions,
+    /// The browser bundle's names (and Leptos's options, within).
+    pub bundle: Bundle,
     pub store: Store,
     pub identity: Identity<Store>,
     /// Sign-up and sign-in (argon2id hashing; its dummy hash is made once, here).
@@ -73,7 +74,7 @@ pub struct Shared {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        state.bundle.options.clone()
     }
 }
 
@@ -94,6 +95,8 @@ pub enum StartupError {
     Provider(String),
     #[error("refusing to start: passkeys cannot be offered at {0}")]
     Passkeys(String),
+    #[error("refusing to start: the browser bundle's names: {0}")]
+    Bundle(String),
     #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -157,27 +160,19 @@ impl Application {
         );
         let cross_site_guard = CrossSiteGuard::new(config.public_origin.clone());
 
-        // `scripts/build.sh` records the bundle's content hashes here; a site without it
-        // (a hand-made one) is served under the plain names.
-        let hash_file = config.site_root.join("hash.txt");
         let leptos_options = LeptosOptions::builder()
-            .output_name(OUTPUT_NAME)
+            .output_name(app::OUTPUT_NAME)
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
-            .hash_files(hash_file.is_file())
-            // Absolute, so Leptos finds it wherever the binary is (it joins it to the
-            // executable's folder, and joining an absolute path replaces that).
-            .hash_file(
-                std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy().into(),
-            )
             .build();
+        let bundle = crate::bundle::names(leptos_options).map_err(StartupError::Bundle)?;
         let accounts =
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
         let https_only = config.environment == Environment::Production;
         let allowed_hosts = config.host_names().into();
         let breaker = Breaker::new(probe);
         let state = AppState(Arc::new(Shared {
-            leptos_options,
+            bundle,
             store,
             identity,
             accounts,
