@@ -16,7 +16,7 @@ mod entity;
 /// The store's one error type.
 mod error;
 /// The roster read on SQLite, on the calling thread (no driver thread hop).
-mod inline_reads;
+mod inline;
 /// Provider links: which member a provider identity signs in to.
 mod links;
 /// Owner rows: claimed by the first write, touched, swept when stale.

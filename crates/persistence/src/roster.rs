@@ -39,7 +39,7 @@ enum Place {
 
 impl Store {
     /// The owner's avatars in roster order. On a SQLite file this reads on the calling
-    /// thread (`inline_reads`), else, or when that path steps aside, through SeaORM.
+    /// thread (`inline`), else, or when that path steps aside, through SeaORM.
     #[tracing::instrument(skip_all, fields(%owner))]
     pub async fn list_avatars(&self, owner: OwnerId) -> Result<Vec<Avatar>> {
         if let Some(rows) = self.inline.as_ref().and_then(|reader| reader.list(owner)) {
@@ -118,8 +118,15 @@ impl Store {
         id: AvatarId,
         patch: AvatarPatch,
     ) -> Result<Avatar> {
+        let now = self.now();
+        // On a SQLite file, on the calling thread (`inline`) unless that path steps aside.
+        if let Some(row) =
+            self.inline.as_ref().and_then(|inline| inline.update(owner, id, &patch, now))
+        {
+            return row.ok_or(StoreError::NotFound).and_then(Avatar::try_from);
+        }
         let mut update = avatar::Entity::update_many()
-            .col_expr(avatar::Column::UpdatedAt, Expr::value(self.now()))
+            .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
             .filter(avatar::Column::Id.eq(id.as_uuid()))
             .filter(avatar::Column::OwnerId.eq(owner.as_uuid()));
         if let Some(emoji) = patch.emoji {

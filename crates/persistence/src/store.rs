@@ -5,7 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use identity::Clock;
 
-use crate::inline_reads::InlineReader;
+use crate::inline::Inline;
 
 /// How many avatars one owner may keep unless configured otherwise.
 pub const DEFAULT_AVATAR_LIMIT: u64 = 100;
@@ -15,20 +15,26 @@ pub const DEFAULT_AVATAR_LIMIT: u64 = 100;
 /// by subject: `roster` (avatars), `accounts` (members, merges, revocation), `owners`
 /// (the rows every owned row hangs from).
 ///
-/// Cheap to clone: the connection pool, the inline reader and the clock are shared.
+/// Cheap to clone: the connection pool, the inline connections and the clock are shared.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
-    /// On a SQLite file, the roster read without the driver's thread hop.
-    pub(crate) inline: Option<Arc<InlineReader>>,
+    /// On a SQLite file, the roster read and update without the driver's thread hop.
+    pub(crate) inline: Option<Arc<Inline>>,
     clock: Arc<dyn Clock>,
     pub(crate) avatar_limit: u64,
 }
 
 impl Store {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        let inline = InlineReader::for_database(&db).map(Arc::new);
+        let inline = Inline::for_database(&db).map(Arc::new);
         Self { db, inline, clock, avatar_limit: DEFAULT_AVATAR_LIMIT }
+    }
+
+    /// The same store without the inline path: every call through SeaORM.
+    #[cfg(test)]
+    pub(crate) fn without_inline(self) -> Self {
+        Self { inline: None, ..self }
     }
 
     /// Overrides the per-owner avatar cap.
