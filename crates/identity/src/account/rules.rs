@@ -21,9 +21,10 @@ pub struct Accounts<S> {
     pub(super) store: S,
     pub(super) limits: Limits,
     hasher: PasswordHasher,
-    /// Hashes at once: each takes 19 MiB and a core for tens of milliseconds, so a burst
-    /// of sign-ins queues here instead of filling the blocking pool (up to 512 threads,
-    /// 9.5 GiB of hashing memory).
+    /// Hashes at once, one per core: each takes 19 MiB and a core for tens of
+    /// milliseconds, so a burst of sign-ins queues here instead of filling the blocking
+    /// pool (up to 512 threads, 9.5 GiB of hashing memory). More than one per core would
+    /// add memory, not throughput (bench/RESULTS.md).
     hashing: Arc<Semaphore>,
 }
 
@@ -66,7 +67,7 @@ pub enum AccountError<E> {
 impl<S: AccountStore> Accounts<S> {
     pub fn new(store: S, hasher: PasswordHasher) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let hashing = Arc::new(Semaphore::new(2 * cores));
+        let hashing = Arc::new(Semaphore::new(cores));
         Self { store, limits: Limits::default(), hasher, hashing }
     }
 
