@@ -4,7 +4,9 @@
 //! answer every request that needs it is answered 503 at once, until a ping (every
 //! 250 ms meanwhile) succeeds again. Nothing is restarted: the pool reconnects by itself.
 //! The pings go through a connection of their own (`db::connect_probe`), not the main
-//! pool: a pool busy under load is not a database that does not answer.
+//! pool: a pool busy under load is not a database that does not answer. It is opened at
+//! the first ping, not at start-up: most runs never ping, and opening it cost every start
+//! a connection (bench/RESULTS.md).
 
 use std::{
     sync::{
@@ -22,8 +24,9 @@ use axum::{
     response::Response,
 };
 use persistence::db::{self, DatabaseConnection};
+use tokio::sync::OnceCell;
 
-use crate::{edge, router::ANONYMOUS_PATHS};
+use crate::{config::DatabaseUrl, edge, router::ANONYMOUS_PATHS};
 
 /// How long a ping may take before the database counts as not answering.
 const PING_TIMEOUT: Duration = Duration::from_secs(1);
@@ -38,8 +41,10 @@ pub struct Breaker {
 
 #[derive(Debug)]
 struct Inner {
-    /// The breaker's own connection to the database (`db::connect_probe`).
-    probe: DatabaseConnection,
+    /// The database the probe connects to.
+    url: DatabaseUrl,
+    /// The breaker's own connection to the database (`db::connect_probe`), once pinged.
+    probe: OnceCell<DatabaseConnection>,
     /// The database did not answer its last ping: refuse at once.
     open: AtomicBool,
     /// A probe is running (one at a time).
@@ -47,10 +52,11 @@ struct Inner {
 }
 
 impl Breaker {
-    pub fn new(probe: DatabaseConnection) -> Self {
+    pub fn new(url: DatabaseUrl) -> Self {
         Self {
             inner: Arc::new(Inner {
-                probe,
+                url,
+                probe: OnceCell::new(),
                 open: AtomicBool::new(false),
                 probing: AtomicBool::new(false),
             }),
@@ -85,9 +91,14 @@ impl Breaker {
     }
 
     /// Whether the database answers a ping within a second, on the breaker's own
-    /// connection (so whatever load the main pool is under).
+    /// connection (so whatever load the main pool is under). A probe that cannot be
+    /// opened is a database that does not answer; the next ping tries again.
     async fn database_answers(&self) -> bool {
-        let ping = db::ping(&self.inner.probe);
+        let ping = async {
+            let url = self.inner.url.expose();
+            let probe = self.inner.probe.get_or_try_init(|| db::connect_probe(url)).await?;
+            db::ping(probe).await
+        };
         matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(())))
     }
 }

@@ -132,9 +132,6 @@ impl Application {
                 StartupError::Database { url: config.database_url.redacted(), source }
             })?;
         db::migrate(&connection).await.map_err(StartupError::Migration)?;
-        let probe = db::connect_probe(config.database_url.expose()).await.map_err(|source| {
-            StartupError::Database { url: config.database_url.redacted(), source }
-        })?;
         let store = Store::new(connection, Arc::clone(&clock));
         let providers = config
             .providers
@@ -170,7 +167,7 @@ impl Application {
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
         let https_only = config.environment == Environment::Production;
         let allowed_hosts = config.host_names().into();
-        let breaker = Breaker::new(probe);
+        let breaker = Breaker::new(config.database_url.clone());
         let state = AppState(Arc::new(Shared {
             bundle,
             store,
