@@ -120,8 +120,8 @@ impl Store {
     ) -> Result<Avatar> {
         let now = self.now();
         // On a SQLite file, on the calling thread (`inline`) unless that path steps aside.
-        if let Some(row) =
-            self.inline.as_ref().and_then(|inline| inline.update(owner, id, &patch, now))
+        if let Some(inline) = &self.inline
+            && let Some(row) = inline.update(owner, id, &patch, now).await
         {
             return row.ok_or(StoreError::NotFound).and_then(Avatar::try_from);
         }

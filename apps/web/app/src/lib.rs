@@ -10,9 +10,9 @@
 //! functions, components. They use the shared layers below them (`components`,
 //! `client`, `error`, `server`) and never each other.
 
-use leptos::prelude::*;
 use std::sync::Arc;
 
+use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,

@@ -13,9 +13,9 @@ async fn main() -> ExitCode {
     // quanta, the clock behind the rate limits and the metrics, calibrates the CPU's
     // time-stamp counter on first use, blocking whoever asks: 0.6 ms when the calibrating
     // thread runs undisturbed, but up to 200 ms when it is interrupted, which one build
-    // hit at every start (bench/RESULTS.md). Begun first, on a thread of its own, it is
-    // done before start-up needs the clock.
-    std::thread::spawn(quanta::Clock::new);
+    // hit at every start (bench/RESULTS.md). Done first, before the start's other threads
+    // have work, it runs undisturbed.
+    drop(quanta::Clock::new());
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {

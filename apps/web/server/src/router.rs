@@ -1,5 +1,5 @@
 //! The whole application as one axum router, and the endpoints that are not the app's:
-//! the bundle, the health checks and the metrics.
+//! the health checks and the metrics (the bundle's files are `bundle`'s).
 
 use app::{App, account::SignInButtons, shell};
 use axum::{

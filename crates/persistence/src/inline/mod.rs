@@ -38,8 +38,9 @@ pub(crate) struct Inline {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
     /// One writer, as SQLite allows one at a time anyway: the lock orders this server's
-    /// inline writes without SQLite's busy-waiting.
-    writer: Mutex<Option<Connection>>,
+    /// inline writes without SQLite's busy-waiting. An update waiting for it awaits
+    /// instead of blocking its thread, which serves other requests meanwhile.
+    writer: tokio::sync::Mutex<Option<Connection>>,
 }
 
 impl Inline {
@@ -53,7 +54,7 @@ impl Inline {
         path.is_file().then(|| Self {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
-            writer: Mutex::new(None),
+            writer: tokio::sync::Mutex::new(None),
         })
     }
 }

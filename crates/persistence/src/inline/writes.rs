@@ -32,14 +32,14 @@ impl Inline {
     /// A row updated but returned in an encoding this path does not read is stepped
     /// aside too, and SeaORM then applies the same patch again: the same values, an
     /// `updated_at` a moment later.
-    pub(crate) fn update(
+    pub(crate) async fn update(
         &self,
         owner: OwnerId,
         id: AvatarId,
         patch: &AvatarPatch,
         now: DateTime<Utc>,
     ) -> Option<Option<avatar::Model>> {
-        let mut writer = self.writer.lock().ok()?;
+        let mut writer = self.writer.lock().await;
         if writer.is_none() {
             *writer = open(&self.path, Duration::ZERO)
                 .inspect_err(|error| tracing::debug!(%error, "inline writer: cannot open"))
@@ -115,7 +115,8 @@ mod tests {
         let patch = || AvatarPatch { is_active: Some(false), ..AvatarPatch::default() };
         let inline = store.inline.as_ref().expect("inline");
         let now = store.now();
-        let row = inline.update(owner, avatars[0].id, &patch(), now).expect("answered inline");
+        let row =
+            inline.update(owner, avatars[0].id, &patch(), now).await.expect("answered inline");
         let through_seaorm = store.clone().without_inline();
         // SeaORM's update, at the same moment (the store's clock would be a moment later).
         let seaorm =
@@ -146,7 +147,7 @@ mod tests {
         };
         let stranger = OwnerId::random();
         let inline = store.inline.as_ref().expect("inline");
-        assert_eq!(inline.update(stranger, ada.id, &patch, store.now()), Some(None));
+        assert_eq!(inline.update(stranger, ada.id, &patch, store.now()).await, Some(None));
         assert!(matches!(
             store.update_avatar(stranger, ada.id, patch.clone()).await,
             Err(StoreError::NotFound)
@@ -167,10 +168,10 @@ mod tests {
         let other = Connection::open(&inline.path).expect("open");
         other.execute_batch("BEGIN IMMEDIATE").expect("write lock taken");
         let started = std::time::Instant::now();
-        assert_eq!(inline.update(owner, ada.id, &patch, store.now()), None);
+        assert_eq!(inline.update(owner, ada.id, &patch, store.now()).await, None);
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "it did not wait");
         other.execute_batch("ROLLBACK").expect("released");
-        let row = inline.update(owner, ada.id, &patch, store.now());
+        let row = inline.update(owner, ada.id, &patch, store.now()).await;
         assert!(row.expect("answered once the lock is free").is_some());
     }
 }
