@@ -1,7 +1,8 @@
 //! The one-statement avatar update (toggling `is_active`, editing). A write on the
 //! calling thread must never wait there for SQLite's write lock, so the writer waits for
-//! no lock at all: while one of the pool's transactions holds it, the update steps aside
-//! and SeaORM's connection does the waiting, on its own thread.
+//! none: while one of the pool's transactions holds it, the update steps aside and
+//! SeaORM's connection does the waiting, on its own thread. Inline updates wait for each
+//! other on an async mutex, which does not block a thread either.
 
 use std::time::Duration;
 
@@ -30,8 +31,8 @@ impl Inline {
     /// answer and the caller must go through SeaORM.
     ///
     /// A row updated but returned in an encoding this path does not read is stepped
-    /// aside too, and SeaORM then applies the same patch again: the same values, an
-    /// `updated_at` a moment later.
+    /// aside too, and SeaORM then applies the same patch again, with the same time: the
+    /// row ends as one update would leave it.
     pub(crate) async fn update(
         &self,
         owner: OwnerId,
