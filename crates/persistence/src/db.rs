@@ -1,6 +1,7 @@
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{collections::HashSet, path::Path, str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
+use rusqlite::{Connection, OpenFlags};
 use sea_orm::{
     ConnectOptions, Database, DbBackend, TransactionTrait,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
@@ -101,14 +102,18 @@ fn options(url: &str) -> Result<ConnectOptions, StoreError> {
 
 /// Applies every pending migration. Start-up calls this and refuses to serve on failure.
 ///
-/// Most starts have nothing to apply, so a read answers that first, in a transaction so
-/// that it keeps to one connection. (`Migrator::up` alone runs half a dozen statements
-/// even then, and a statement right after another may open a new pooled connection, as
-/// sqlx puts the last one back from a task of its own: a start opened three to five
-/// SQLite connections one after the other, counting the breaker's, where it now opens
-/// two; bench/RESULTS.md.) The read also refuses a schema with migrations this build
-/// does not know.
+/// Most starts have nothing to apply, so a read answers that first: on a SQLite file
+/// through a plain connection of its own ([`sqlite_schema_is_current`]), else (or when
+/// that cannot tell) in a transaction, so that it keeps to one pooled connection.
+/// (`Migrator::up` alone runs half a dozen statements even then, and a statement right
+/// after another may open a new pooled connection, as sqlx puts the last one back from a
+/// task of its own: a start opened three to five SQLite connections one after the
+/// other, counting the breaker's; bench/RESULTS.md.) The read also refuses a schema with
+/// migrations this build does not know.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
+    if sqlite_schema_is_current(db) == Some(true) {
+        return Ok(());
+    }
     let one_connection = db.begin().await?;
     let pending = Migrator::get_pending_migrations_read_only(&one_connection).await;
     one_connection.commit().await?;
@@ -116,6 +121,28 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
         return Ok(());
     }
     Migrator::up(db, None).await.map_err(StoreError::Migration)
+}
+
+/// On a SQLite file, whether the migrations recorded are exactly the ones this build
+/// knows, read through `rusqlite` on the calling thread: a fraction of a millisecond,
+/// where a pooled connection is a thread and a millisecond or more. `None` when this
+/// cannot tell (PostgreSQL, a database in memory, no migration table yet, any error):
+/// the caller asks SeaORM.
+fn sqlite_schema_is_current(db: &DatabaseConnection) -> Option<bool> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let path = db.get_sqlite_connection_pool().connect_options().get_filename().to_owned();
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = path.is_file().then(|| Connection::open_with_flags(&path, flags).ok())??;
+    connection.pragma_update(None, "query_only", true).ok()?;
+    let table = Migrator::migration_table_name().to_string();
+    let mut statement = connection.prepare(&format!("SELECT version FROM \"{table}\"")).ok()?;
+    let recorded: HashSet<String> =
+        statement.query_map([], |row| row.get(0)).ok()?.collect::<Result<_, _>>().ok()?;
+    let known: HashSet<String> =
+        Migrator::migrations().iter().map(|migration| migration.name().to_owned()).collect();
+    Some(recorded == known)
 }
 
 /// Whether the database answers a trivial query.
@@ -135,5 +162,47 @@ pub fn pool_usage(db: &DatabaseConnection) -> (u32, usize) {
             let pool = db.get_postgres_connection_pool();
             (pool.size(), pool.num_idle())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    use super::*;
+
+    async fn sqlite_file(dir: &tempfile::TempDir) -> DatabaseConnection {
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("store.db").display());
+        connect(&url).await.expect("open")
+    }
+
+    #[tokio::test]
+    async fn a_migrated_sqlite_file_is_current_without_asking_seaorm() {
+        let dir = tempfile::tempdir().expect("folder");
+        let db = sqlite_file(&dir).await;
+        assert_eq!(sqlite_schema_is_current(&db), None, "no migration table yet");
+        migrate(&db).await.expect("migrated");
+        assert_eq!(sqlite_schema_is_current(&db), Some(true));
+        migrate(&db).await.expect("nothing to apply");
+    }
+
+    #[tokio::test]
+    async fn a_schema_with_a_migration_this_build_does_not_know_is_refused() {
+        let dir = tempfile::tempdir().expect("folder");
+        let db = sqlite_file(&dir).await;
+        migrate(&db).await.expect("migrated");
+        db.execute_unprepared(
+            "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m29990101_000001_later', 0)",
+        )
+        .await
+        .expect("recorded");
+        assert_eq!(sqlite_schema_is_current(&db), Some(false));
+        assert!(matches!(migrate(&db).await, Err(StoreError::Migration(_))));
+    }
+
+    #[tokio::test]
+    async fn none_for_a_database_in_memory() {
+        let db = connect("sqlite::memory:").await.expect("open");
+        assert_eq!(sqlite_schema_is_current(&db), None);
     }
 }
