@@ -1,13 +1,12 @@
 use std::{collections::HashSet, path::Path, str::FromStr, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
-use rusqlite::{Connection, OpenFlags};
 use sea_orm::{
     ConnectOptions, Database, DbBackend, TransactionTrait,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
-use crate::StoreError;
+use crate::{StoreError, inline};
 
 /// A handle on the database (a pool), as [`connect`] and [`connect_probe`] return it.
 pub use sea_orm::DatabaseConnection;
@@ -128,13 +127,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
 /// pooled connection is one, with its set-up. `None` when this cannot tell (PostgreSQL, a database in memory, no migration table yet, any error):
 /// the caller asks SeaORM.
 fn sqlite_schema_is_current(db: &DatabaseConnection) -> Option<bool> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let path = db.get_sqlite_connection_pool().connect_options().get_filename().to_owned();
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = path.is_file().then(|| Connection::open_with_flags(&path, flags).ok())??;
-    connection.pragma_update(None, "query_only", true).ok()?;
+    let connection = inline::open_reader(&inline::sqlite_file(db)?).ok()?;
     let table = Migrator::migration_table_name().to_string();
     let mut statement = connection.prepare(&format!("SELECT version FROM \"{table}\"")).ok()?;
     let recorded: HashSet<String> =

@@ -33,7 +33,7 @@ pub fn names(options: LeptosOptions) -> Result<Bundle, String> {
             .filter(|hash| !hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()))
             .ok_or_else(|| format!("{} has no `{key}: <hex hash>` line", file.display()))
     };
-    Ok(Bundle::hashed(options.clone(), hash("scripts")?, hash("css")?))
+    Ok(Bundle::hashed(options, hash("scripts")?, hash("css")?))
 }
 
 /// The bundle's files (`/pkg`), as `scripts/build.sh` left them: with hashed names (a

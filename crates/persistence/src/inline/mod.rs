@@ -18,6 +18,8 @@
 mod reads;
 mod writes;
 
+pub(crate) use reads::open_reader;
+
 use std::{
     path::{Path, PathBuf},
     sync::Mutex,
@@ -46,17 +48,22 @@ pub(crate) struct Inline {
 impl Inline {
     /// The inline path for `db` when it is a SQLite file (not PostgreSQL, not in memory).
     pub(crate) fn for_database(db: &DatabaseConnection) -> Option<Self> {
-        if db.get_database_backend() != DbBackend::Sqlite {
-            return None;
-        }
-        let options = db.get_sqlite_connection_pool().connect_options();
-        let path = options.get_filename();
-        path.is_file().then(|| Self {
-            path: path.to_owned(),
+        Some(Self {
+            path: sqlite_file(db)?,
             readers: Mutex::new(Vec::new()),
             writer: tokio::sync::Mutex::new(None),
         })
     }
+}
+
+/// The file `db` is, when it is a SQLite file (not PostgreSQL, not in memory).
+pub(crate) fn sqlite_file(db: &DatabaseConnection) -> Option<PathBuf> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let path = options.get_filename();
+    path.is_file().then(|| path.to_owned())
 }
 
 /// A connection to `path` that waits at most `busy` for a lock: it blocks the thread it

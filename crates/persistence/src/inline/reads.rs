@@ -1,7 +1,7 @@
 //! The roster read. In WAL mode a reader never waits for a writer; only a WAL recovery
 //! or a checkpoint's restart takes a lock that readers wait for.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use rusqlite::Connection;
 
@@ -40,15 +40,16 @@ impl Inline {
     fn reader(&self) -> Option<Connection> {
         let reused = self.readers.lock().ok().and_then(|mut idle| idle.pop());
         reused.or_else(|| {
-            open_reader(self)
+            open_reader(&self.path)
                 .inspect_err(|error| tracing::debug!(%error, "inline reader: cannot open"))
                 .ok()
         })
     }
 }
 
-fn open_reader(inline: &Inline) -> rusqlite::Result<Connection> {
-    let connection = open(&inline.path, BUSY_TIMEOUT)?;
+/// A read-only connection to the SQLite file at `path`.
+pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = open(path, BUSY_TIMEOUT)?;
     // Read-only by promise, not by file mode: a reader on a WAL database may need to
     // write the shared-memory index.
     connection.pragma_update(None, "query_only", true)?;
