@@ -12,7 +12,7 @@
 // Needs LEPTOS_SITE_ROOT, like the other benchmark scripts.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { shapes, spread } from './measure.mjs';
+import { median, shapes, spread } from './measure.mjs';
 import { seedRoster, startServer } from './server.mjs';
 
 const [shapeName, rounds, ...sides] = process.argv.slice(2);
@@ -42,7 +42,6 @@ try {
       await sleep(200);
     }
   }
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   for (const [label, server] of ['A', 'B'].map((label, i) => [label, servers[i]])) {
     console.log(`${label} (${server.side}): ${server.rates.map(Math.round).join(', ')}; median ${Math.round(median(server.rates))} req/s`);
   }

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { firstLoad } from '../apps/web/end2end/support.mjs';
-import { fmt, measure, peakRss, postgresPids, shapes, table } from './measure.mjs';
+import { fmt, measure, median, peakRss, postgresPids, shapes, table } from './measure.mjs';
 import { PASSWORD, bin, newGuest, post, seedRoster, startServer } from './server.mjs';
 
 const smoke = process.argv.includes('--smoke');
@@ -60,7 +60,6 @@ async function coldStart(database) {
   return ms;
 }
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const rss = (pid) => `${fmt(peakRss(pid), 1)} MiB`;
 
 const ceiling = await startServer({ command: ceilingBin });

@@ -84,7 +84,8 @@ export async function spread(urls, shape, seconds) {
   };
 }
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+/** The middle value of `list` (the upper one of the two middles for an even count). */
+export const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**
  * Warm-up, then `timing.runs` measured runs of `shape` on `servers`: the run with the
