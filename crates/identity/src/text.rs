@@ -24,7 +24,8 @@ const MAX_CHARS_PER_GRAPHEME: usize = 8;
 /// the rule for every name typed in.
 pub fn normalise_name(input: &str, max: usize) -> Result<String, TextProblem> {
     let text = stored_name(input, max)?;
-    if text.graphemes(true).any(is_invisible) {
+    // No ASCII character is invisible in this sense (the controls are refused already).
+    if !text.is_ascii() && text.graphemes(true).any(is_invisible) {
         return Err(TextProblem::ControlCharacter);
     }
     Ok(text)
@@ -33,7 +34,33 @@ pub fn normalise_name(input: &str, max: usize) -> Result<String, TextProblem> {
 /// The rule a stored name is read back with: [`normalise_name`] without the refusal of
 /// invisible characters, which came later, so rows written before it still load.
 pub fn stored_name(input: &str, max: usize) -> Result<String, TextProblem> {
-    let text: String = input.trim().nfc().collect();
+    let trimmed = input.trim();
+    if trimmed.is_ascii() {
+        return ascii_name(trimmed, max);
+    }
+    any_name(trimmed, max)
+}
+
+/// [`stored_name`] for ASCII, the common case, which every roster read checks once per
+/// row: ASCII is already NFC, and each of its characters is a grapheme cluster of its
+/// own (the one pair that is not, "\r\n", is refused as control characters). Without
+/// the normalising and the segmenting, the check is a scan of the bytes.
+fn ascii_name(text: &str, max: usize) -> Result<String, TextProblem> {
+    if text.is_empty() {
+        return Err(TextProblem::Empty);
+    }
+    if text.bytes().any(|byte| byte.is_ascii_control()) {
+        return Err(TextProblem::ControlCharacter);
+    }
+    if text.len() > max {
+        return Err(TextProblem::TooLong { max });
+    }
+    Ok(text.to_owned())
+}
+
+/// [`stored_name`] for any text, `input` already trimmed.
+fn any_name(input: &str, max: usize) -> Result<String, TextProblem> {
+    let text: String = input.nfc().collect();
     if text.is_empty() {
         return Err(TextProblem::Empty);
     }
@@ -146,6 +173,23 @@ mod tests {
     fn a_stored_name_from_before_the_rule_still_reads() {
         assert_eq!(stored_name("A\u{200B}B", 40), Ok("A\u{200B}B".to_owned()));
         assert_eq!(stored_name("Ada\u{0007}", 40), Err(TextProblem::ControlCharacter));
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut answers exactly what the general rules do.
+        #[test]
+        fn ascii_names_read_as_the_general_rule_reads_them(
+            // Printable text (which reaches the length rule), or any ASCII at all.
+            input in proptest::prop_oneof!["[ -~]{0,45}", "[\\x00-\\x7f]{0,45}"],
+            max in 0_usize..46,
+        ) {
+            let trimmed = input.trim();
+            let general = any_name(trimmed, max);
+            proptest::prop_assert_eq!(ascii_name(trimmed, max), general.clone());
+            // And `normalise_name` may skip its invisibility check for ASCII.
+            let visible = general.is_ok_and(|text| !text.graphemes(true).any(is_invisible));
+            proptest::prop_assert_eq!(visible, normalise_name(&input, max).is_ok());
+        }
     }
 
     #[test]
