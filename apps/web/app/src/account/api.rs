@@ -4,7 +4,10 @@
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
-use crate::{client::transport::ApiClient, error::ApiError};
+use crate::{
+    client::transport::{ApiClient, Json},
+    error::ApiError,
+};
 
 /// Who is asking, for scripts and other clients: no ids, no tokens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,7 +18,7 @@ pub enum ViewerView {
 }
 
 /// Creates an account from the guest's roster and signs in to it.
-#[server(endpoint = "account/sign-up", client = ApiClient)]
+#[server(endpoint = "account/sign-up", client = ApiClient, output = Json)]
 pub async fn sign_up(
     email: String,
     password: String,
@@ -25,58 +28,58 @@ pub async fn sign_up(
 }
 
 /// Signs in and brings the guest's roster along.
-#[server(endpoint = "account/sign-in", client = ApiClient)]
+#[server(endpoint = "account/sign-in", client = ApiClient, output = Json)]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
     super::load::sign_in(&email, &password).await
 }
 
 /// Ends this browser's session and starts a brand-new, empty guest.
-#[server(endpoint = "account/sign-out", client = ApiClient)]
+#[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {
     super::load::sign_out().await
 }
 
 /// Ends every session of the member, this browser's too (which starts a new guest).
-#[server(endpoint = "account/sign-out-everywhere", client = ApiClient)]
+#[server(endpoint = "account/sign-out-everywhere", client = ApiClient, output = Json)]
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     super::load::sign_out_everywhere().await
 }
 
 /// Renames the member; the header and the account page show the new name.
-#[server(endpoint = "account/display-name", client = ApiClient)]
+#[server(endpoint = "account/display-name", client = ApiClient, output = Json)]
 pub async fn set_display_name(display_name: String) -> Result<(), ApiError> {
     super::load::set_display_name(&display_name).await
 }
 
 /// Changes the password (the current one first); this browser stays signed in, every
 /// other session ends.
-#[server(endpoint = "account/password", client = ApiClient)]
+#[server(endpoint = "account/password", client = ApiClient, output = Json)]
 pub async fn change_password(current_password: String, password: String) -> Result<(), ApiError> {
     super::load::change_password(&current_password, &password).await
 }
 
 /// Gives a member who signs in with providers or passkeys a password too (after a recent
 /// sign-in); this browser stays signed in, every other session ends.
-#[server(endpoint = "account/set-password", client = ApiClient)]
+#[server(endpoint = "account/set-password", client = ApiClient, output = Json)]
 pub async fn set_password(password: String) -> Result<(), ApiError> {
     super::load::set_password(&password).await
 }
 
 /// Deletes the account, its avatars and everything linked to it (the password first);
 /// this browser goes on as a brand-new guest.
-#[server(endpoint = "account/delete", client = ApiClient)]
+#[server(endpoint = "account/delete", client = ApiClient, output = Json)]
 pub async fn delete_account(password: String) -> Result<(), ApiError> {
     super::load::delete_account(&password).await
 }
 
 /// Removes the member's link to `provider`, unless it is their last way to sign in.
-#[server(endpoint = "account/unlink", client = ApiClient)]
+#[server(endpoint = "account/unlink", client = ApiClient, output = Json)]
 pub async fn unlink_provider(provider: String) -> Result<(), ApiError> {
     super::load::unlink_provider(&provider).await
 }
 
 /// Removes one of the member's passkeys, unless it is their last way to sign in.
-#[server(endpoint = "account/remove-passkey", client = ApiClient)]
+#[server(endpoint = "account/remove-passkey", client = ApiClient, output = Json)]
 pub async fn remove_passkey(credential_id: String) -> Result<(), ApiError> {
     super::load::remove_passkey(&credential_id).await
 }
@@ -96,7 +99,7 @@ pub struct AccountView {
 }
 
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.
-#[server(endpoint = "viewer", input = GetUrl, client = ApiClient)]
+#[server(endpoint = "viewer", input = GetUrl, client = ApiClient, output = Json)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {
     let (viewer, store) = super::load::viewer_and_store()?;
     Ok(super::load::PageViewer::load(&store, viewer).await.view())

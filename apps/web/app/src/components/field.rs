@@ -5,6 +5,11 @@ use leptos::{html, prelude::*};
 /// picker button, say); `input` lets them reach it. A field rendered with an error (the
 /// page after a refused form post) takes the focus, so the keyboard lands where the
 /// problem is; a page shows one refusal, so at most one field has it.
+///
+/// `Children` are an erased view, and every erased view brings its asynchronous
+/// hydration into the wasm, which an island never uses. The island's one field with
+/// something after its input renders [`FieldParts::view`] instead, which takes that
+/// content with its type (about 13 KB of the wasm, bench/RESULTS.md).
 #[component]
 pub fn Field(
     label: &'static str,
@@ -26,36 +31,81 @@ pub fn Field(
     class: &'static str,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let input = input.unwrap_or_default();
-    // One template; only the server's copy has `autofocus` (a page with an error on it
-    // is always rendered there), which keeps the attribute out of the wasm bundle.
-    macro_rules! field {
-        ($($focus:tt)*) => {
-            view! {
-                <div class=format!("field {class}")>
-                    <label for=id.clone()>{label}</label>
-                    <input
-                        $($focus)*
-                        node_ref=input
-                        id=id
-                        name=name
-                        type=kind
-                        value=value
-                        placeholder=placeholder
-                        autocomplete=autocomplete
-                        aria-invalid=move || error.get().is_some().to_string()
-                        aria-describedby=error_id.clone()
-                    />
-                    {children.map(|children| children())}
-                    <p id=error_id class="field-error">{move || error.get()}</p>
-                </div>
-            }
-        };
+    let parts = FieldParts {
+        label,
+        id,
+        name,
+        value,
+        placeholder,
+        error,
+        input: input.unwrap_or_default(),
+        kind,
+        autocomplete,
+        class,
+    };
+    parts.view(children.map(|children| children()))
+}
+
+/// What a [`Field`] is made of, for rendering one with [`FieldParts::view`].
+#[derive(Debug)]
+pub struct FieldParts {
+    pub label: &'static str,
+    pub id: String,
+    pub name: &'static str,
+    pub value: String,
+    pub placeholder: &'static str,
+    pub error: Signal<Option<String>>,
+    pub input: NodeRef<html::Input>,
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub class: &'static str,
+}
+
+impl FieldParts {
+    /// The field, with `after` (if any) after its input.
+    pub fn view(self, after: Option<impl IntoView>) -> impl IntoView {
+        let FieldParts {
+            label,
+            id,
+            name,
+            value,
+            placeholder,
+            error,
+            input,
+            kind,
+            autocomplete,
+            class,
+        } = self;
+        let error_id = format!("{id}-error");
+        // One template; only the server's copy has `autofocus` (a page with an error on
+        // it is always rendered there), which keeps the attribute out of the wasm bundle.
+        macro_rules! field {
+            ($($focus:tt)*) => {
+                view! {
+                    <div class=format!("field {class}")>
+                        <label for=id.clone()>{label}</label>
+                        <input
+                            $($focus)*
+                            node_ref=input
+                            id=id
+                            name=name
+                            type=kind
+                            value=value
+                            placeholder=placeholder
+                            autocomplete=autocomplete
+                            aria-invalid=move || error.get().is_some().to_string()
+                            aria-describedby=error_id.clone()
+                        />
+                        {after}
+                        <p id=error_id class="field-error">{move || error.get()}</p>
+                    </div>
+                }
+            };
+        }
+        #[cfg(feature = "ssr")]
+        let field = field!(autofocus = error.with_untracked(Option::is_some));
+        #[cfg(not(feature = "ssr"))]
+        let field = field!();
+        field
     }
-    #[cfg(feature = "ssr")]
-    let field = field!(autofocus = error.with_untracked(Option::is_some));
-    #[cfg(not(feature = "ssr"))]
-    let field = field!();
-    field
 }

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::client::transport::{JsonText, read_text};
+
 /// The wire form: one code string per error.
 mod code;
 /// The sentences people read.
@@ -111,7 +113,8 @@ impl ApiError {
     /// decodes and agrees with the status) adds the details only it can carry (which
     /// field, which conflict). A proxy's HTML error page reads as what its status says.
     pub fn from_answer(status: u16, body: &[u8]) -> ApiError {
-        if let Ok(decoded) = serde_json::from_slice::<ApiError>(body)
+        if let Some(decoded) =
+            read_text(body).ok().and_then(|text| serde_json::from_str::<ApiError>(text).ok())
             && decoded.status() == Some(status)
         {
             return decoded;
@@ -142,7 +145,7 @@ impl ApiError {
 }
 
 impl leptos::server_fn::error::FromServerFnError for ApiError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+    type Encoder = JsonText;
 
     /// Failures of the server-function machinery itself. In the browser that is a call
     /// that got no readable answer. On the server it is a request whose arguments could

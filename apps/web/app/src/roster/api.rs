@@ -9,7 +9,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{client::transport::ApiClient, error::ApiError, from_fields};
+use crate::{
+    client::transport::{ApiClient, Json},
+    error::ApiError,
+    from_fields,
+};
 
 /// One avatar as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,14 +27,14 @@ pub struct AvatarView {
 }
 
 /// The viewer's avatars in roster order.
-#[server(endpoint = "roster/list", client = ApiClient)]
+#[server(endpoint = "roster/list", client = ApiClient, output = Json)]
 pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
     let (owner, store) = crate::server::scope()?;
     let avatars = store.list_avatars(owner).await.map_err(crate::server::store_error)?;
     Ok(avatars.into_iter().map(AvatarView::from).collect())
 }
 
-#[server(endpoint = "roster/create", client = ApiClient)]
+#[server(endpoint = "roster/create", client = ApiClient, output = Json)]
 pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, ApiError> {
     use persistence::domain::NewAvatar;
     let new = NewAvatar::parse(&emoji, &name, true).map_err(crate::server::invalid)?;
@@ -39,7 +43,7 @@ pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, Ap
 }
 
 /// Changes an avatar's emoji and name (the edit form sends both).
-#[server(endpoint = "roster/update", client = ApiClient)]
+#[server(endpoint = "roster/update", client = ApiClient, output = Json)]
 pub async fn update_avatar(
     id: String,
     emoji: String,
@@ -55,7 +59,7 @@ pub async fn update_avatar(
 }
 
 /// Marks an avatar active or inactive.
-#[server(endpoint = "roster/activate", client = ApiClient)]
+#[server(endpoint = "roster/activate", client = ApiClient, output = Json)]
 pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView, ApiError> {
     use persistence::domain::AvatarPatch;
     super::load::patch(&id, AvatarPatch { is_active: Some(is_active), ..AvatarPatch::default() })
@@ -63,7 +67,7 @@ pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView
 }
 
 /// Deletes the avatar and returns it, so the page can offer to undo.
-#[server(endpoint = "roster/delete", client = ApiClient)]
+#[server(endpoint = "roster/delete", client = ApiClient, output = Json)]
 pub async fn delete_avatar(id: String) -> Result<AvatarView, ApiError> {
     let id = super::load::avatar_id(&id)?;
     let (owner, store) = crate::server::scope()?;
@@ -71,7 +75,7 @@ pub async fn delete_avatar(id: String) -> Result<AvatarView, ApiError> {
 }
 
 /// Undo of a delete: the same avatar back in its place (clamped to the roster).
-#[server(endpoint = "roster/restore", client = ApiClient)]
+#[server(endpoint = "roster/restore", client = ApiClient, output = Json)]
 pub async fn restore_avatar(
     emoji: String,
     name: String,
@@ -89,7 +93,7 @@ pub async fn restore_avatar(
 }
 
 /// Moves an avatar one place up or down the roster; returns the roster as it now is.
-#[server(endpoint = "roster/move", client = ApiClient)]
+#[server(endpoint = "roster/move", client = ApiClient, output = Json)]
 pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, ApiError> {
     use persistence::domain::Direction;
     let id = super::load::avatar_id(&id)?;

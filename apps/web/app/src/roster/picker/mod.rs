@@ -12,7 +12,7 @@
 use leptos::{ev, html, prelude::*};
 
 use super::state::Ui;
-use crate::components::field::Field;
+use crate::components::{erased_on_server, field::FieldParts};
 
 /// The search behind the picker (a server function).
 mod search;
@@ -29,20 +29,22 @@ pub fn EmojiField(
 ) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     let ready = expect_context::<Ui>().ready;
-    view! {
-        <Field
-            label="Emoji"
-            id=id.clone()
-            name="emoji"
-            value
-            placeholder
-            error
-            input
-            class="emoji-field"
-        >
-            <EmojiPicker field_id=id.clone() input ready=ready.into() />
-        </Field>
-    }
+    // Not `<Field>`: its children are an erased view in the browser too (`FieldParts`).
+    let picker =
+        erased_on_server(view! { <EmojiPicker field_id=id.clone() input ready=ready.into() /> });
+    let parts = FieldParts {
+        label: "Emoji",
+        id,
+        name: "emoji",
+        value,
+        placeholder,
+        error,
+        input,
+        kind: "text",
+        autocomplete: "off",
+        class: "emoji-field",
+    };
+    parts.view(Some(picker))
 }
 
 /// The "Choose" button and, while it is open, the search panel, for the input `input`.
