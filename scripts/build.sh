@@ -38,7 +38,7 @@ mkdir -p "$SITE_ROOT/pkg"
 wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT/pkg" --out-name guestroom "$wasm"
 if [ "$mode" = release ]; then
   # binaryen from npm: Debian's older wasm-opt silently breaks the release bundle.
-  # `--converge` repeats the passes until the size stops falling: 789 B less brotli for
+  # `--converge` repeats the passes until the size stops falling: 694 B less brotli for
   # about 9 s more (docs/architecture.md, "Weight").
   "$ROOT/node_modules/.bin/wasm-opt" -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
     -o "$SITE_ROOT/pkg/guestroom_bg.wasm" "$SITE_ROOT/pkg/guestroom_bg.wasm"
