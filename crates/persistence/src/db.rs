@@ -124,8 +124,8 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
 
 /// On a SQLite file, whether the migrations recorded are exactly the ones this build
 /// knows, read through `rusqlite` on the calling thread: no thread of its own, where a
-/// pooled connection is one, with its set-up. `None` when this cannot tell (PostgreSQL, a database in memory, no migration table yet, any error):
-/// the caller asks SeaORM.
+/// pooled connection is one, with its set-up. `None` when this cannot tell (PostgreSQL,
+/// a database in memory, no migration table yet, any error): the caller asks SeaORM.
 fn sqlite_schema_is_current(db: &DatabaseConnection) -> Option<bool> {
     let connection = inline::open_reader(&inline::sqlite_file(db)?).ok()?;
     let table = Migrator::migration_table_name().to_string();

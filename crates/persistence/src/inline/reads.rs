@@ -24,7 +24,8 @@ const LIST: &str = concat!(
 const IDLE_READERS: usize = 8;
 
 impl Inline {
-    /// The owner's rows in roster order, or `None` when this path cannot answer (the caller then asks SeaORM).
+    /// The owner's rows in roster order, or `None` when this path cannot answer (the
+    /// caller then asks SeaORM).
     pub(crate) fn list(&self, owner: OwnerId) -> Option<Vec<avatar::Model>> {
         let connection = self.reader()?;
         let rows = list(&connection, owner);

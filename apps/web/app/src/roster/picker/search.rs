@@ -19,7 +19,12 @@ pub struct EmojiChoice {
 /// animals for an empty query. The emoji table stays on the server: compiled into the
 /// wasm it would weigh more than the whole budget leaves (see docs/architecture.md).
 /// A GET, cacheable for a day: the answers change only with a new server build.
-#[server(endpoint = "emoji/search", input = server_fn::codec::GetUrl, client = ApiClient, output = Json)]
+#[server(
+    endpoint = "emoji/search",
+    input = server_fn::codec::GetUrl,
+    client = ApiClient,
+    output = Json
+)]
 pub async fn search_emoji(query: String) -> Result<Vec<EmojiChoice>, ApiError> {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.insert_header(
