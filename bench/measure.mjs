@@ -94,7 +94,7 @@ export const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.
  */
 export async function measure(servers, shape, dbPids = () => []) {
   const urls = servers.map((s) => s.url);
-  await spread(urls, shape, timing.warmUp);
+  const warmUp = await spread(urls, shape, timing.warmUp);
   const runs = [];
   for (let i = 0; i < timing.runs; i += 1) {
     const serverPids = servers.map((s) => s.pid);
@@ -111,7 +111,16 @@ export async function measure(servers, shape, dbPids = () => []) {
   }
   const middle = runs.find((r) => r.rps === median(runs.map((x) => x.rps)));
   const rates = runs.map((r) => r.rps);
-  return { ...middle, min: Math.min(...rates), max: Math.max(...rates), failed: runs.reduce((s, r) => s + r.failed, 0) };
+  // Failures of every run count, the warm-up's too: a figure measured while connections
+  // broke is not a figure.
+  const all = [warmUp, ...runs];
+  return {
+    ...middle,
+    min: Math.min(...rates),
+    max: Math.max(...rates),
+    failed: all.reduce((sum, r) => sum + r.failed, 0),
+    socketErrors: all.map((r) => r.socketErrors).filter(Boolean).join('; ') || null,
+  };
 }
 
 /** The request shapes, for the guest `guest` (whose first avatar is `ids[0]`). */
@@ -134,7 +143,8 @@ export const fmt = (n, digits = 0) =>
 
 /**
  * Prints `rows` ([name, result, extra cells…]) as a Markdown table with `extra` column
- * headings; marks the exit code when any answer was not 2xx/3xx.
+ * headings; marks the exit code when any answer was not 2xx/3xx or any connection broke
+ * (wrk's socket errors: connect, read, write, timeout).
  */
 export function table(rows, ceilingRps, extra) {
   const ranged = timing.runs > 1;
@@ -150,6 +160,11 @@ export function table(rows, ceilingRps, extra) {
   const failures = rows.filter(([, r]) => r.failed > 0).map(([name]) => name);
   if (failures.length > 0) {
     console.error(`answers other than 2xx or 3xx in: ${failures.join('; ')}`);
+    process.exitCode = 1;
+  }
+  const broken = rows.filter(([, r]) => r.socketErrors).map(([name, r]) => `${name} (${r.socketErrors})`);
+  if (broken.length > 0) {
+    console.error(`socket errors in: ${broken.join('; ')}`);
     process.exitCode = 1;
   }
 }

@@ -7,8 +7,9 @@
 #   2. bench/lighthouse.mjs: Lighthouse on `/`;
 #   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
 #   bench/run.sh           the full run (about 15 minutes after the build)
-#   bench/run.sh --smoke   short runs on the release build already there (scripts/test.sh);
-#                          the micro-benchmarks each run once, as a check
+#   bench/run.sh --smoke   short runs of the server GUESTROOM_BIN names and the ceiling
+#                          beside it, as built (scripts/test.sh: the test profile's); the
+#                          micro-benchmarks each run once, as a check, in the test profile
 #   bench/run.sh --runs=N  N measured runs of each HTTP shape (3 by default)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
@@ -21,8 +22,13 @@ if ! command -v wrk >/dev/null; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
 fi
-$smoke || "$ROOT/scripts/build.sh" --release >&2
-cargo build --release -p guestroom-server --bin bench-ceiling >&2
+if $smoke; then
+  : "${GUESTROOM_BIN:?the smoke run measures the server GUESTROOM_BIN names (scripts/test.sh sets it)}"
+else
+  "$ROOT/scripts/build.sh" --release >&2
+  cargo build --release -p guestroom-server --bin bench-ceiling >&2
+  export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom"
+fi
 "$ROOT/scripts/postgres.sh" >&2
 runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
   -c 'DROP DATABASE IF EXISTS guestroom_bench WITH (FORCE)' -c 'CREATE DATABASE guestroom_bench OWNER guestroom'
@@ -31,7 +37,7 @@ revision="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' with un
 memory="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
 echo "## $(date -u +%Y-%m-%d) at $revision: $(nproc) cores, $memory GiB, \`bench/run.sh${*:+ $*}\`"
 echo
-export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT"
+export LEPTOS_SITE_ROOT="$SITE_ROOT"
 BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench" node bench/http.mjs "$@"
 node bench/lighthouse.mjs
 
@@ -42,12 +48,18 @@ echo "Micro-benchmarks (criterion; the estimate, and its 95% interval):"
 echo
 echo "| what | time |"
 echo "|---|---:|"
-if $smoke; then criterion=(-- --test); else criterion=(-- --warm-up-time 2 --measurement-time 5); fi
-for bench in "-p guestroom-identity --bench tokens" "-p guestroom-persistence --bench validation" \
-  "-p guestroom-app --features ssr --bench render"; do
-  # shellcheck disable=SC2086 # the package and bench arguments, split on purpose
-  cargo bench --quiet $bench "${criterion[@]}" || exit 1
-done | awk '
+if $smoke; then
+  # `cargo test` runs each criterion benchmark once; with the workspace's packages it
+  # reuses the test build scripts/test.sh made, where `cargo bench` would build them all
+  # again in the fat-LTO release profile.
+  cargo test --quiet --workspace --exclude guestroom-frontend --bench tokens --bench validation --bench render
+else
+  for bench in "-p guestroom-identity --bench tokens" "-p guestroom-domain --bench validation" \
+    "-p guestroom-app --features ssr --bench render"; do
+    # shellcheck disable=SC2086 # the package and bench arguments, split on purpose
+    cargo bench --quiet $bench -- --warm-up-time 2 --measurement-time 5 || exit 1
+  done
+fi | awk '
   /time:/ {
     line = $0; sub(/ *time:.*/, "", line); if (line != "") name = line
     sub(/^ */, "", name)

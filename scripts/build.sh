@@ -4,10 +4,19 @@
 #   scripts/build.sh            debug build
 #   scripts/build.sh --release  release build: size-optimised wasm (pinned nightly, build-std),
 #                               wasm-opt, optimised server
+#   scripts/build.sh [--release] --bundle   the browser bundle only (scripts/test.sh: the
+#                               browser tests run the server `cargo test` built)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 mode=debug
-[ "${1:-}" = "--release" ] && mode=release
+server=true
+for arg in "$@"; do
+  case "$arg" in
+    --release) mode=release ;;
+    --bundle) server=false ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
 
 cd "$ROOT"
 install_build_tools
@@ -45,9 +54,12 @@ if [ "$mode" = release ]; then
 fi
 cp "$ROOT/apps/web/style/main.css" "$SITE_ROOT/pkg/guestroom.css"
 rm -f "$SITE_ROOT/hash.txt"
-node "$ROOT/scripts/pack-assets.mjs" "$SITE_ROOT"
+node "$ROOT/scripts/pack-assets.mjs" "$SITE_ROOT" "$mode"
 
-step "building the server ($mode)"
-cargo build -p guestroom-server --bin guestroom "${server_flags[@]}"
-
-echo "built: $CARGO_TARGET_DIR/$mode/guestroom, site in $SITE_ROOT"
+if $server; then
+  step "building the server ($mode)"
+  cargo build -p guestroom-server --bin guestroom "${server_flags[@]}"
+  echo "built: $CARGO_TARGET_DIR/$mode/guestroom, site in $SITE_ROOT"
+else
+  echo "built: site in $SITE_ROOT"
+fi

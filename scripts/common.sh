@@ -47,17 +47,31 @@ start_test_provider() {
   exit 1
 }
 
+# install_cargo_tool CRATE VERSION "COMMAND" "ANSWER" [ARGS…]: installs CRATE at VERSION
+# from crates.io (with ARGS) unless COMMAND already answers ANSWER. Built without
+# optimisation: what these tools do takes seconds, and building them optimised took
+# minutes more on 2 cores (bench/RESULTS.md, "Build and CI times"). In a temporary target
+# directory, which cargo removes afterwards.
+install_cargo_tool() {
+  local crate=$1 version=$2 command=$3 answer=$4
+  shift 4
+  if [ "$($command 2>/dev/null || true)" = "$answer" ]; then return; fi
+  step "installing $crate $version (once)"
+  env -u CARGO_TARGET_DIR CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_LTO=false \
+    cargo install "$crate" --version "$version" "$@"
+}
+
 # Rust's wasm target, the matching wasm-bindgen CLI and the npm tools (wasm-opt).
 install_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
-    # Not --locked: the CLI's lock file names a yanked crate version.
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
-  fi
+  # Not --locked: the CLI's lock file names a yanked crate version. Only the `wasm-bindgen`
+  # binary, without the test runner's TLS.
+  install_cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "wasm-bindgen --version" \
+    "wasm-bindgen $WASM_BINDGEN_VERSION" --bin wasm-bindgen --no-default-features
   if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     step "installing npm packages (wasm-opt, Playwright)"
     (cd "$ROOT" && npm ci --no-audit --no-fund)

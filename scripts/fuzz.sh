@@ -10,10 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT/fuzz"
 
 install_wasm_nightly
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  step "installing cargo-fuzz (about a minute, once)"
-  cargo install cargo-fuzz --locked
-fi
+install_cargo_tool cargo-fuzz 0.13.2 "cargo fuzz --version" "cargo-fuzz 0.13.2" --locked
 
 runs=10000000
 minimise=true

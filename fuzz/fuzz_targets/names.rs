@@ -5,7 +5,7 @@
 
 use identity::text::{normalise_name, stored_name};
 use libfuzzer_sys::fuzz_target;
-use persistence::domain::{AvatarName, Emoji};
+use domain::{AvatarName, Emoji};
 use unicode_segmentation::UnicodeSegmentation;
 
 fuzz_target!(|input: &str| {

@@ -6,6 +6,8 @@ import { Guest, check, sleep, startServer } from './lib.mjs';
 /** Avatars one guest makes before the next worker's guest takes over (the cap is 100). */
 const PER_GUEST = 90;
 const WORKERS = 8;
+/** Writes a round must see acknowledged before the kill, or it proves nothing. */
+const MIN_ACKNOWLEDGED = WORKERS;
 
 /**
  * One round: `WORKERS` writers add avatars until the server is killed 0.3–1.5 s in; the
@@ -15,29 +17,37 @@ const WORKERS = 8;
 async function round(databaseUrl, number) {
   let server = await startServer(databaseUrl);
   const guests = [];
-  let stopped = false;
+  let killing = false;
   const worker = async (w) => {
     let guest = null;
-    while (!stopped) {
+    while (!killing) {
       if (!guest || guest.acknowledged.length >= PER_GUEST) {
         guest = Object.assign(new Guest(), { acknowledged: [], attempted: 0 });
         guests.push(guest);
       }
       const name = `r${number}w${w}n${guest.attempted++}`;
+      let answer;
       try {
-        const { status } = await guest.call(server.url, 'roster/create', { emoji: '🦊', name });
-        if (status >= 200 && status < 300) guest.acknowledged.push(name);
-      } catch {
-        // The connection died with the server: this write was never acknowledged.
-        break;
+        answer = await guest.call(server.url, 'roster/create', { emoji: '🦊', name });
+      } catch (error) {
+        // The connection died with the server: this write was never acknowledged. Before
+        // the kill, a failed request is a failure of the round.
+        if (killing) break;
+        throw error;
       }
+      // Every write the server answers is acknowledged: the limits are out of the way,
+      // so a refusal is a fault (a 5xx under load, say), not a write to leave out.
+      check(answer.status === 200, `round ${number}: a write was answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      guest.acknowledged.push(name);
     }
   };
-  const writers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+  // Settled at once, so a worker that fails before the kill is reported, not unhandled.
+  const writers = Promise.allSettled(Array.from({ length: WORKERS }, (_, w) => worker(w)));
   await sleep(300 + Math.random() * 1200);
+  killing = true;
   await server.kill9();
-  stopped = true;
-  await Promise.all(writers);
+  const failed = (await writers).filter((outcome) => outcome.status === 'rejected');
+  check(!failed.length, `round ${number}: ${failed.map((outcome) => outcome.reason?.message ?? outcome.reason).join('; ')}`);
 
   server = await startServer(databaseUrl);
   let acknowledged = 0;
@@ -60,6 +70,10 @@ async function round(databaseUrl, number) {
     inFlight += extra;
   }
   await server.stop();
+  check(
+    acknowledged >= MIN_ACKNOWLEDGED,
+    `round ${number}: only ${acknowledged} writes were acknowledged before the kill (at least ${MIN_ACKNOWLEDGED})`,
+  );
   return { acknowledged, inFlight, guests: guests.length };
 }
 

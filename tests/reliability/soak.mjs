@@ -40,8 +40,10 @@ export async function soak(databaseUrl, seconds) {
   const interval = (1000 * GUESTS) / rate;
   const statuses = new Map();
   let answered = 0;
+  // Forty samples whatever the length, so that a 10-second smoke run compares quarters
+  // of two seconds and more, as a full run compares quarters of minutes.
   const rss = [];
-  const sampler = setInterval(() => rss.push(server.rss()), 5000);
+  const sampler = setInterval(() => rss.push(server.rss()), (seconds * 1000) / 40);
   const until = Date.now() + seconds * 1000;
   await Promise.all(guests.map(async (guest, g) => {
     await sleep((g * interval) / GUESTS);
@@ -62,7 +64,8 @@ export async function soak(databaseUrl, seconds) {
 
   const errors = [...statuses].filter(([status]) => status !== 200).reduce((sum, [, count]) => sum + count, 0);
   // Flat: the last quarter's peak within 10% (or 4 MiB) of the second quarter's.
-  const quarter = Math.max(1, Math.floor(rss.length / 4));
+  check(rss.length >= 20, `only ${rss.length} memory samples in the soak`);
+  const quarter = Math.floor(rss.length / 4);
   const early = Math.max(...rss.slice(quarter, 2 * quarter));
   const late = Math.max(...rss.slice(-quarter));
   console.log(`soak ${seconds} s: maximum ${maximum.toFixed(0)} req/s (client and server sharing 2 cores), paced at ${rate.toFixed(0)} req/s; ${answered} answers, ${errors} not 200 (${[...statuses].map(([s, c]) => `${s}: ${c}`).join(', ')}); RSS ${rss[0].toFixed(1)} → ${late.toFixed(1)} MiB (second-quarter peak ${early.toFixed(1)}, last-quarter peak ${late.toFixed(1)})`);

@@ -127,6 +127,15 @@ export async function settled(page) {
   await page.waitForSelector('.roster-body[data-busy="false"]');
 }
 
+/** Resolves once `condition()` holds, looking every 20 ms; throws after `ms`. */
+export async function until(condition, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Adds an avatar through the form and waits until it is saved. */
 export async function add(page, emoji, name) {
   await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);

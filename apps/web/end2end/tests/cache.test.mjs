@@ -22,8 +22,8 @@ test('hydration takes the roster from the page: the list is not fetched again', 
   await page.reload();
   await waitForHydration(page);
   assert.deepEqual(await names(page), ['Tom']);
-  // Give a stray fetch time to show up.
-  await page.waitForTimeout(500);
+  // A stray fetch would keep the network busy: wait until it has been idle for a while.
+  await page.waitForLoadState('networkidle');
   assert.equal(list.calls, 0);
   await context.close();
 });

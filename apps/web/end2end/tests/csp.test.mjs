@@ -3,7 +3,7 @@
 // nonce does not run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, openGuest, useServerAndBrowser, waitForHydration } from '../support.mjs';
+import { add, openGuest, until, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -30,7 +30,7 @@ test('pages work under their policy, and an injected script is refused', async (
     document.body.append(script);
   });
   assert.equal(await page.evaluate(() => window.injected), undefined);
-  await page.waitForTimeout(100);
+  await until(() => refusals.length > 0, 'the refusal on the console');
   assert.equal(refusals.length, 1, refusals.join('\n'));
   await context.close();
 });

@@ -68,6 +68,11 @@ impl Breaker {
         self.inner.open.load(Ordering::Acquire)
     }
 
+    /// Whether the database is being pinged (the breaker is deciding, or open).
+    pub fn is_probing(&self) -> bool {
+        self.inner.probing.load(Ordering::Acquire)
+    }
+
     /// A request failed as if the database were down: ping it (once, in the background),
     /// open the breaker while it does not answer, close it when it does.
     fn suspect(&self) {

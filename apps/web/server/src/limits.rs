@@ -72,6 +72,11 @@ struct Inner {
 }
 
 impl Limits {
+    /// How many more requests may be in flight before one is shed.
+    pub fn places_left(&self) -> usize {
+        self.inner.in_flight.available_permits()
+    }
+
     pub fn new(traffic: &Traffic) -> Self {
         Self {
             inner: Arc::new(Inner {

@@ -210,6 +210,11 @@ impl Application {
         &self.state.identity
     }
 
+    /// What the handlers share (the limits, the breaker …), for tests to look into.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }

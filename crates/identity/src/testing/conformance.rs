@@ -1,5 +1,5 @@
-//! The rules every [`AccountStore`] follows. Each test takes a fresh, empty store;
-//! `account_store_conformance!` lists them.
+//! The rules every [`AccountStore`] follows. Each test takes a [`Subject`]: a fresh,
+//! empty store and the clock it reads; `account_store_conformance!` lists them.
 
 /// Provider links.
 mod links;
@@ -12,9 +12,17 @@ pub use passkeys::*;
 use std::time::Duration;
 
 use crate::{
-    AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure,
+    AccountRefusal, AccountStore, ManualClock, OwnerId, SessionId, StoreFailure,
     account::{DisplayName, Email, Member, NewMember, PasswordHash},
 };
+
+/// What a rule is tried on: a fresh, empty store, and the clock that store reads, for
+/// the rules about time.
+#[derive(Debug)]
+pub struct Subject<S> {
+    pub store: S,
+    pub clock: ManualClock,
+}
 
 pub(super) fn email(text: &str) -> Email {
     Email::parse(text).expect("a valid test email")
@@ -40,7 +48,9 @@ pub(super) fn refusal<T: std::fmt::Debug, E: StoreFailure>(
     result.expect_err("the store should refuse").refusal()
 }
 
-pub async fn a_member_is_found_by_normalised_email<S: AccountStore>(store: S) {
+pub async fn a_member_is_found_by_normalised_email<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "Ada@Example.COM").await;
     assert_eq!(ada.session_version, 1);
     let found = store.find_member_by_email(&email("  ada@example.com")).await.expect("find");
@@ -50,7 +60,9 @@ pub async fn a_member_is_found_by_normalised_email<S: AccountStore>(store: S) {
     assert!(nobody.is_none());
 }
 
-pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(store: S) {
+pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let again = store
         .create_member(NewMember {
@@ -67,7 +79,9 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(sto
     assert_eq!(found.map(|m| (m.id, m.display_name)), Some((ada.id, ada.display_name)));
 }
 
-pub async fn bumping_the_session_version_revokes_older_sessions<S: AccountStore>(store: S) {
+pub async fn bumping_the_session_version_revokes_older_sessions<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     assert_eq!(store.session_version(ada.id, None).await.expect("read"), Some(1));
     assert_eq!(store.bump_session_version(ada.id).await.expect("bump"), 2);
@@ -77,7 +91,9 @@ pub async fn bumping_the_session_version_revokes_older_sessions<S: AccountStore>
     assert_eq!(refusal(store.bump_session_version(stranger).await), Some(AccountRefusal::NotFound));
 }
 
-pub async fn a_signed_out_session_ends_and_the_members_others_go_on<S: AccountStore>(store: S) {
+pub async fn a_signed_out_session_ends_and_the_members_others_go_on<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let (here, there) = (SessionId::random(), SessionId::random());
     store.end_session(ada.id, here).await.expect("sign out");
@@ -88,7 +104,7 @@ pub async fn a_signed_out_session_ends_and_the_members_others_go_on<S: AccountSt
     assert_eq!(refusal(stranger), Some(AccountRefusal::NotFound));
 }
 
-pub async fn a_merge_is_idempotent<S: AccountStore>(store: S) {
+pub async fn a_merge_is_idempotent<S: AccountStore>(Subject { store, .. }: Subject<S>) {
     let ada = member(&store, "ada@example.com").await;
     let guest = OwnerId::random();
     let first = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
@@ -98,7 +114,9 @@ pub async fn a_merge_is_idempotent<S: AccountStore>(store: S) {
     assert_eq!(replay.moved_avatars, 0);
 }
 
-pub async fn a_merged_guest_cannot_be_merged_into_another_member<S: AccountStore>(store: S) {
+pub async fn a_merged_guest_cannot_be_merged_into_another_member<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
     let guest = OwnerId::random();
@@ -107,14 +125,18 @@ pub async fn a_merged_guest_cannot_be_merged_into_another_member<S: AccountStore
     assert_eq!(refusal(second), Some(AccountRefusal::GuestMerged));
 }
 
-pub async fn a_member_cannot_be_merged_as_a_guest<S: AccountStore>(store: S) {
+pub async fn a_member_cannot_be_merged_as_a_guest<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
     let merged = store.merge_guest_into_member(ada.id, bob.id).await;
     assert_eq!(refusal(merged), Some(AccountRefusal::NotFound));
 }
 
-pub async fn a_merge_into_an_unknown_member_is_refused<S: AccountStore>(store: S) {
+pub async fn a_merge_into_an_unknown_member_is_refused<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let guest = OwnerId::random();
     let merged = store.merge_guest_into_member(guest, OwnerId::random()).await;
     assert_eq!(refusal(merged), Some(AccountRefusal::NotFound));
@@ -125,7 +147,7 @@ pub async fn a_merge_into_an_unknown_member_is_refused<S: AccountStore>(store: S
 }
 
 pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: AccountStore>(
-    store: S,
+    Subject { store, .. }: Subject<S>,
 ) {
     let guest = OwnerId::random();
     let new = NewMember {
@@ -144,7 +166,7 @@ pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: Ac
 }
 
 pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: AccountStore>(
-    store: S,
+    Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
     let guest = OwnerId::random();
@@ -164,7 +186,7 @@ pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: 
 }
 
 pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: AccountStore>(
-    store: S,
+    Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
     let guest = OwnerId::random();
@@ -183,7 +205,9 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
     assert!(bob.is_none(), "nothing half-made");
 }
 
-pub async fn a_password_change_replaces_the_hash_and_ends_every_session<S: AccountStore>(store: S) {
+pub async fn a_password_change_replaces_the_hash_and_ends_every_session<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let hash = PasswordHash::new("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA".into());
     assert_eq!(store.set_password(ada.id, hash.clone()).await.expect("set"), 2);
@@ -196,7 +220,7 @@ pub async fn a_password_change_replaces_the_hash_and_ends_every_session<S: Accou
 pub async fn deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_email<
     S: AccountStore,
 >(
-    store: S,
+    Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
@@ -216,17 +240,31 @@ pub async fn deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_e
     assert_ne!(again.id, ada.id);
 }
 
-pub async fn attempts_are_counted_per_key_within_a_window<S: AccountStore>(store: S) {
+pub async fn attempts_are_counted_per_key_within_a_window<S: AccountStore>(
+    Subject { store, clock }: Subject<S>,
+) {
     let window = Duration::from_secs(900);
+    let mut retry_after = 0;
     for expected in 1..=3 {
         let counted = store.count_attempt("a", window).await.expect("count");
         assert_eq!(counted.count, expected);
         assert!((1..=900).contains(&counted.retry_after), "{counted:?}");
+        retry_after = counted.retry_after;
     }
+    assert_eq!(store.count_attempt("b", window).await.expect("count").count, 1);
+    // Within the window the count goes on; from the second it ends, it starts again.
+    let left = i64::try_from(retry_after).expect("seconds");
+    clock.advance(chrono::Duration::seconds(left - 1));
+    assert_eq!(store.count_attempt("a", window).await.expect("count").count, 4);
+    clock.advance(chrono::Duration::seconds(1));
+    let next = store.count_attempt("a", window).await.expect("count");
+    assert_eq!((next.count, next.retry_after), (1, 900));
     assert_eq!(store.count_attempt("b", window).await.expect("count").count, 1);
 }
 
-pub async fn concurrent_attempts_are_each_counted_once<S: AccountStore>(store: S) {
+pub async fn concurrent_attempts_are_each_counted_once<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let window = Duration::from_secs(900);
     let attempts = (0..16).map(|_| {
         let store = store.clone();

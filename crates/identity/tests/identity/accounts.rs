@@ -122,10 +122,22 @@ async fn a_retired_guest_token_still_signs_in_and_brings_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_switching_accounts_brings_nothing_along() {
-    let accounts = accounts();
-    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let store = MemoryStore::new(Arc::new(ManualClock::new(start())));
+    let accounts = Accounts::new(store.clone(), PasswordHasher::new());
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("ada");
+    let guest = OwnerId::random();
+    store.give(guest, 3);
+    let bob = accounts.sign_up(guest, "bob@example.com", PASSWORD, "", None).await.expect("bob");
+    assert_eq!((bob.merge.moved_avatars, store.owned(bob.member.id)), (3, 3), "bob's guest came");
+
+    // Signed in as Bob, the browser signs in to Ada: a member has no guest to bring.
     let ada = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.expect("sign in");
     assert_eq!((ada.merge.moved_avatars, ada.merge.already_merged), (0, false));
+    assert_eq!((store.owned(ada.member.id), store.owned(bob.member.id)), (0, 3));
+    // Nor can a caller that passes Bob's own id as the guest pour his rows into Ada's.
+    let poured = accounts.sign_in(Some(bob.member.id), "ada@example.com", PASSWORD, None).await;
+    assert!(poured.is_err(), "refused: {poured:?}");
+    assert_eq!((store.owned(ada.member.id), store.owned(bob.member.id)), (0, 3));
 }
 
 /// Rules with small limits, and the clock to move past a window.

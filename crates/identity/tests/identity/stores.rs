@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use identity::testing::{MemoryStore, conformance};
+use identity::testing::{MemoryStore, conformance, conformance::Subject};
 
 use identity::ManualClock;
 
@@ -14,7 +14,9 @@ macro_rules! on_the_memory_store {
         $(
             #[tokio::test]
             async fn $test() {
-                conformance::$test(MemoryStore::new(Arc::new(ManualClock::new(start())))).await;
+                let clock = ManualClock::new(start());
+                let store = MemoryStore::new(Arc::new(clock.clone()));
+                conformance::$test(Subject { store, clock }).await;
             }
         )*
     };

@@ -47,7 +47,7 @@ on_every_backend!(
     a_move_after_another_tab_added_an_avatar_succeeds,
     positions_stay_gapless_through_deletes_moves_and_merges,
     positions_written_before_the_gapless_rule_are_renumbered_by_the_next_change,
-    invalid_input_is_rejected_before_anything_is_stored,
+    refused_writes_change_nothing_stored,
     the_avatar_cap_is_enforced_and_stores_nothing_more,
     the_avatar_cap_holds_under_concurrent_creates,
     a_second_member_with_the_same_email_is_rejected,
@@ -80,7 +80,7 @@ macro_rules! accounts_on_every_backend {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                     async fn $test() {
                         let db = crate::support::TestDb::sqlite().await;
-                        identity::testing::conformance::$test(db.store.clone()).await;
+                        identity::testing::conformance::$test(db.subject()).await;
                     }
                 )*
             }
@@ -89,7 +89,7 @@ macro_rules! accounts_on_every_backend {
                     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                     async fn $test() {
                         if let Some(db) = crate::support::TestDb::postgres().await {
-                            identity::testing::conformance::$test(db.store.clone()).await;
+                            identity::testing::conformance::$test(db.subject()).await;
                         }
                     }
                 )*

@@ -63,6 +63,14 @@ impl TestDb {
         TestDb { store, clock, cleanup }
     }
 
+    /// The store and its clock, as `identity`'s account-store suite takes them.
+    pub fn subject(&self) -> identity::testing::conformance::Subject<Store> {
+        identity::testing::conformance::Subject {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         self.store.connection()
     }

@@ -142,6 +142,29 @@ async fn signing_in_appends_the_guests_avatars_after_the_members_own() {
 }
 
 #[tokio::test]
+async fn a_member_signing_in_to_another_account_brings_nothing_along() {
+    let app = spawn_app().await;
+    let ada = browser();
+    call(&app, &ada, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    sign_up(&app, &ada, "ada@example.com").await;
+    create(&app, "🐱", "Tom").await;
+    create(&app, "🐶", "Rex").await;
+    sign_up(&app, &app.client, "bob@example.com").await;
+
+    // Signed in as Bob, this browser signs in to Ada's account.
+    let response =
+        post(&app, &app.client, "sign-in", &[("email", "ada@example.com"), ("password", PASSWORD)])
+            .await;
+    assert!(response.status().is_success(), "{}", response.status());
+    assert_eq!(viewer(&app, &app.client).await, json!({ "kind": "member", "name": "ada" }));
+    assert_eq!(names(&app, &app.client).await, ["Owl"]);
+    // Bob's avatars stay Bob's.
+    let bob = browser();
+    post(&app, &bob, "sign-in", &[("email", "bob@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(names(&app, &bob).await, ["Tom", "Rex"]);
+}
+
+#[tokio::test]
 async fn an_unknown_email_and_a_wrong_password_get_the_same_answer() {
     let app = spawn_app().await;
     sign_up(&app, &browser(), "ada@example.com").await;

@@ -2,7 +2,10 @@ use std::time::Duration;
 
 use sea_orm::TransactionTrait;
 
-use crate::{helpers::spawn_app, roster::call};
+use crate::{
+    helpers::{spawn_app, wait_until},
+    roster::call,
+};
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -50,8 +53,12 @@ async fn a_busy_pool_does_not_open_the_database_breaker() {
     }
     let add = [("emoji", "🦊"), ("name", "Ada")];
     assert_eq!(call(&app, client, "create", &add).await.0, 503, "the pool timed out");
-    // Longer than the breaker's ping may take: an open breaker would answer at once now.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The 503 had the breaker ping the database; its ping decides, one way or the other.
+    let breaker = &app.state.breaker;
+    wait_until("the breaker's ping", || breaker.is_open() || !breaker.is_probing()).await;
+    assert!(!breaker.is_open(), "the breaker opened on a busy pool");
+    // So the next request waits for the pool, as any other: an open breaker would refuse
+    // it at once.
     let answered =
         tokio::time::timeout(Duration::from_millis(500), call(&app, client, "create", &add));
     assert!(answered.await.is_err(), "the breaker opened and refused the request at once");

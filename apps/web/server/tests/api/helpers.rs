@@ -1,10 +1,16 @@
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::{
+    cell::OnceCell,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use chrono::{TimeZone, Utc};
 use identity::{GuestTokens, Keyring, ManualClock, SessionPolicy, SessionTokens};
 use persistence::Store;
 use reqwest::header::{HeaderMap, SET_COOKIE};
-use server::{config::Config, startup::Application};
+use server::{
+    config::Config,
+    startup::{AppState, Application},
+};
 
 /// The secret every test instance runs with, so tests can mint tokens the app accepts.
 pub const TEST_SECRET: &str = "BqGZMlg+NofT7rvGf7HvHjE4aO2sWvPOcnRs9CK5bm4=";
@@ -18,6 +24,8 @@ pub struct TestApp {
     pub bare_client: reqwest::Client,
     pub store: Store,
     pub identity: identity::Identity<Store>,
+    /// The app's shared state: its limits and breaker, for tests to wait on.
+    pub state: AppState,
     pub clock: ManualClock,
     _database_dir: tempfile::TempDir,
 }
@@ -39,28 +47,42 @@ fn test_config_with(database_dir: &tempfile::TempDir, settings: &[(&str, &str)])
     .expect("test configuration is valid")
 }
 
-/// Everything the test binary's apps logged at WARN or above, and their audit lines, one
-/// line per event. The apps of all tests share it, so a test looks for a message only it
-/// can cause.
+/// Everything this test's apps logged at WARN or above, and their audit lines, one line
+/// per event. Each test has a log of its own: the apps of a `#[tokio::test]` run on the
+/// test's one thread, and the log is that thread's (a test on a multi-threaded runtime
+/// would find it empty, and fail rather than pass on another test's lines).
 pub fn logged() -> String {
-    let lines = LOG.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
-    String::from_utf8_lossy(&lines).into_owned()
+    capture_logs();
+    LOG.with(|log| {
+        let log = log.get().expect("installed above");
+        let lines = log.0.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&lines).into_owned()
+    })
 }
 
-static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+thread_local! {
+    /// This thread's log, and the guard that keeps its subscriber this thread's default.
+    static LOG: OnceCell<(Arc<Mutex<Vec<u8>>>, tracing::subscriber::DefaultGuard)> =
+        const { OnceCell::new() };
+}
 
-/// Sends the apps' WARN and ERROR events and audit lines to [`logged`] (once per
-/// test binary).
+/// Sends the WARN and ERROR events and audit lines of this thread to [`logged`] (once per
+/// thread).
 fn capture_logs() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let log = Arc::clone(LOG.get_or_init(Default::default));
-        let writer = move || LogWriter(Arc::clone(&log));
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,audit=info"))
-            .with_ansi(false)
-            .with_writer(writer)
-            .try_init();
+    LOG.with(|log| {
+        log.get_or_init(|| {
+            let lines = Arc::<Mutex<Vec<u8>>>::default();
+            let writer = {
+                let lines = Arc::clone(&lines);
+                move || LogWriter(Arc::clone(&lines))
+            };
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("warn,audit=info"))
+                .with_ansi(false)
+                .with_writer(writer)
+                .finish();
+            (lines, tracing::subscriber::set_default(subscriber))
+        });
     });
 }
 
@@ -74,6 +96,16 @@ impl std::io::Write for LogWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// Waits until `condition` holds, looking every 10 ms for up to 10 s; fails the test,
+/// saying what it waited for, if it never does.
+pub async fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !condition() {
+        assert!(std::time::Instant::now() < deadline, "waited 10 s for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
 
@@ -99,7 +131,8 @@ pub async fn spawn_app_until(
     let app =
         Application::build_with_clock(&config, Arc::new(clock.clone())).await.expect("app starts");
     let address = app.url();
-    let (store, identity) = (app.store().clone(), app.identity().clone());
+    let (store, identity, state) =
+        (app.store().clone(), app.identity().clone(), app.state().clone());
     let serving = tokio::spawn(app.run_until(stop));
     // A request that hangs fails its test within the timeout instead of stalling the run.
     let builder = || {
@@ -113,6 +146,7 @@ pub async fn spawn_app_until(
         bare_client: builder().build().expect("http client"),
         store,
         identity,
+        state,
         clock,
         _database_dir: database_dir,
     };

@@ -9,7 +9,7 @@ use tokio::{
 };
 
 use crate::{
-    helpers::{TestApp, logged, set_cookies, spawn_app_with},
+    helpers::{TestApp, logged, set_cookies, spawn_app_with, wait_until},
     roster::{call, names},
 };
 
@@ -100,9 +100,12 @@ pub async fn open_slow_post(app: &TestApp) -> TcpStream {
         "POST /api/roster/create HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2\r\n\r\nx"
     );
+    let places = app.state.limits.places_left();
     stream.write_all(head.as_bytes()).await.expect("send");
-    // Long enough for the server to have read the headers and begun waiting on the body.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Once the server has read the headers, the request holds a place in flight while it
+    // waits for the body.
+    let in_flight = || app.state.limits.places_left() < places;
+    wait_until("the server to read the slow request's headers", in_flight).await;
     stream
 }
 

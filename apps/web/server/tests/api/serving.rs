@@ -73,7 +73,13 @@ async fn shutting_down_finishes_the_request_in_flight_then_stops_at_the_deadline
     let _stuck = open_slow_post(&app).await;
     let started = Instant::now();
     stop.send(()).expect("the server is running");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The shutdown has begun once the server no longer accepts connections.
+    let address = app.address.trim_start_matches("http://");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(address).await.is_ok() {
+        assert!(Instant::now() < deadline, "still accepting connections 10 s after the stop");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     finishing.write_all(b"y").await.expect("the rest of the body");
     let mut answer = [0u8; 12];
     finishing.read_exact(&mut answer).await.expect("an answer during shutdown");

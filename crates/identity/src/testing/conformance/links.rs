@@ -1,6 +1,6 @@
 //! The rules of provider links (sign-in with OpenID Connect).
 
-use super::{email, member, refusal};
+use super::{Subject, email, member, refusal};
 use crate::{
     AccountRefusal, AccountStore, OwnerId,
     account::{DisplayName, Link, NewMember, PasswordHash},
@@ -25,7 +25,9 @@ fn linked_member(address: &str, link: Link) -> NewMember {
     }
 }
 
-pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountStore>(store: S) {
+pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let guest = OwnerId::random();
     let new = linked_member("ada@example.com", link("keycloak", "ada-1"));
     let (ada, merge) = store.create_member_from_guest(new, guest).await.expect("sign up");
@@ -40,7 +42,9 @@ pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountSto
     assert_eq!(links.iter().map(|l| l.provider.as_str()).collect::<Vec<_>>(), ["keycloak"]);
 }
 
-pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore>(store: S) {
+pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
     store.link_account(ada.id, link("keycloak", "ada-1")).await.expect("link");
@@ -57,7 +61,9 @@ pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore>(store
     assert_eq!(store.linked_accounts(bob.id).await.expect("list"), []);
 }
 
-pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore>(store: S) {
+pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let new = linked_member("ada@example.com", link("keycloak", "ada-1"));
     let ada = store.create_member(new).await.expect("create");
     let last = store.unlink_account(ada.id, "keycloak").await;
@@ -74,7 +80,9 @@ pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore>(store: S
     assert_eq!(store.linked_accounts(ada.id).await.expect("list"), []);
 }
 
-pub async fn deleting_a_member_frees_its_provider_identities<S: AccountStore>(store: S) {
+pub async fn deleting_a_member_frees_its_provider_identities<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let new = linked_member("ada@example.com", link("keycloak", "ada-1"));
     let ada = store.create_member(new).await.expect("create");
     store.delete_member(ada.id).await.expect("delete");

@@ -1,6 +1,6 @@
 //! The rules of passkeys.
 
-use super::{email, member, refusal};
+use super::{Subject, email, member, refusal};
 use crate::{
     AccountRefusal, AccountStore, OwnerId,
     account::{CredentialId, DisplayName, NewMember, NewPasskey, PasskeyName, StoredCredential},
@@ -29,7 +29,9 @@ fn passkey_member(address: &str, key: NewPasskey) -> NewMember {
     }
 }
 
-pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore>(store: S) {
+pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
     store.add_passkey(ada.id, passkey(1, "Laptop")).await.expect("add");
@@ -60,7 +62,7 @@ pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore>(store: S)
 }
 
 pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<S: AccountStore>(
-    store: S,
+    Subject { store, .. }: Subject<S>,
 ) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
     let chosen = new.id;
@@ -75,7 +77,9 @@ pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<S: A
     assert!(store.find_member_by_email(&email("bob@example.com")).await.expect("find").is_none());
 }
 
-pub async fn the_last_way_to_sign_in_is_never_removed<S: AccountStore>(store: S) {
+pub async fn the_last_way_to_sign_in_is_never_removed<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
     let ada = store.create_member(new).await.expect("create");
     let last = store.remove_passkey(ada.id, &id(1)).await;
@@ -100,7 +104,9 @@ pub async fn the_last_way_to_sign_in_is_never_removed<S: AccountStore>(store: S)
     assert_eq!(store.passkeys(ada.id).await.expect("list"), []);
 }
 
-pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<S: AccountStore>(store: S) {
+pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let ada = member(&store, "ada@example.com").await;
     let link = crate::account::Link {
         provider: "keycloak".into(),
@@ -116,7 +122,9 @@ pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<S: Account
     store.add_passkey(bob.id, passkey(1, "Laptop")).await.expect("the credential is free again");
 }
 
-pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore>(store: S) {
+pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore>(
+    Subject { store, .. }: Subject<S>,
+) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
     let ada = store.create_member(new).await.expect("create");
     store.add_passkey(ada.id, passkey(2, "Phone")).await.expect("add");

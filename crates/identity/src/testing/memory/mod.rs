@@ -17,8 +17,9 @@ use crate::{
 /// Passkeys: their part of the state.
 mod passkeys;
 
-/// An [`AccountStore`] over maps in memory. It owns no data besides accounts, so a merge
-/// moves nothing (`moved_avatars` is 0) but follows every other rule.
+/// An [`AccountStore`] over maps in memory. Of an app's data it keeps only how many rows
+/// each owner has ([`MemoryStore::give`]), enough for a merge to move them as a store
+/// moves avatars and for a test to see where they went.
 #[derive(Clone, Debug)]
 pub struct MemoryStore {
     state: Arc<Mutex<State>>,
@@ -30,6 +31,8 @@ struct State {
     members: HashMap<OwnerId, Member>,
     /// Guests that were merged, and into whom.
     merged: HashMap<OwnerId, OwnerId>,
+    /// How many of the app's rows each owner has.
+    owned: HashMap<OwnerId, u32>,
     /// Attempts per key: the window's start and the count in it.
     attempts: HashMap<String, (i64, u32)>,
     /// Sessions signed out.
@@ -54,6 +57,16 @@ impl StoreFailure for MemoryStoreError {
 impl MemoryStore {
     pub fn new(clock: Arc<dyn Clock>) -> Self {
         Self { state: Arc::default(), clock }
+    }
+
+    /// `owner` gets `rows` more of the app's rows (a guest's avatars, say).
+    pub fn give(&self, owner: OwnerId, rows: u32) {
+        self.with(|state| *state.owned.entry(owner).or_default() += rows);
+    }
+
+    /// How many of the app's rows `owner` has.
+    pub fn owned(&self, owner: OwnerId) -> u32 {
+        self.with(|state| state.owned.get(&owner).copied().unwrap_or_default())
     }
 
     fn with<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
@@ -143,7 +156,9 @@ impl State {
             return Err(MemoryStoreError(AccountRefusal::NotFound));
         }
         self.merged.insert(guest, member);
-        Ok(MergeReport { moved_avatars: 0, already_merged: false })
+        let moved = self.owned.remove(&guest).unwrap_or_default();
+        *self.owned.entry(member).or_default() += moved;
+        Ok(MergeReport { moved_avatars: moved.into(), already_merged: false })
     }
 }
 
@@ -212,6 +227,7 @@ impl AccountStore for MemoryStore {
         self.with(|state| {
             state.members.remove(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
             state.merged.retain(|_, into| *into != member);
+            state.owned.remove(&member);
             state.links.retain(|(_, owner, _)| *owner != member);
             state.passkeys.retain(|key| key.owner != member);
             Ok(())

@@ -81,7 +81,7 @@ impl AvatarName {
 
     /// A name read back from the store, under the rules it may have been written with
     /// (`identity::text::stored_name`).
-    pub(crate) fn from_stored(text: &str) -> Result<Self, ValidationError> {
+    pub fn from_stored(text: &str) -> Result<Self, ValidationError> {
         stored_name(text, Self::MAX_GRAPHEMES)
             .map(Self)
             .map_err(|problem| ValidationError::new(Field::Name, problem.into()))
@@ -138,7 +138,7 @@ pub enum Direction {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::problem;
+    use crate::problem;
 
     #[test]
     fn an_avatar_id_prints_as_its_uuid() {

@@ -1,12 +1,12 @@
 //! Validating an avatar from form input (the emoji against the emoji list, the name's
 //! normalisation and grapheme count): what every create and edit does before the store
 //! is touched. Run by `bench/run.sh`; alone:
-//! `cargo bench -p guestroom-persistence --bench validation`.
+//! `cargo bench -p guestroom-domain --bench validation`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use persistence::domain::NewAvatar;
+use domain::NewAvatar;
 
 fn validation(c: &mut Criterion) {
     c.bench_function("avatar: validate a good one", |b| {

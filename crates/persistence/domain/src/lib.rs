@@ -1,4 +1,7 @@
-//! Domain types that cannot hold invalid data.
+//! Domain types that cannot hold invalid data: the roster's emoji, names, ids and records.
+//!
+//! A crate of its own below the store (which re-exports it as `persistence::domain`), so
+//! the fuzz targets and the validation benchmark build without a database driver.
 //!
 //! Every caller (server functions, form posts, the store itself) validates input by
 //! parsing it into one of these types, so the rules in DESIGN.md ("Validation") live in
