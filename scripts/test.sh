@@ -37,8 +37,13 @@ at_exit "rm -rf '$log_dir'"
 
 start_test_provider
 
-step "Rust tests (unit, integration, store on SQLite and PostgreSQL)"
-cargo test --workspace --exclude guestroom-frontend 2>&1 | tee "$log_dir/cargo.log"
+step "Rust tests (unit, integration, store on SQLite and PostgreSQL), linted as they build"
+# Clippy lints our crates while they build for the tests (what `cargo clippy` does, through
+# the same driver and its CLIPPY_ARGS), so the lints need no second build of every
+# dependency (bench/RESULTS.md, "Build and CI times"). `--all-targets`: the benches too,
+# each run once.
+RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver" CLIPPY_ARGS=-Dwarnings \
+  cargo test --workspace --exclude guestroom-frontend --all-targets 2>&1 | tee "$log_dir/cargo.log"
 sqlite_tests=$(grep -cE '^test (accounts::)?sqlite::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
 postgres_tests=$(grep -cE '^test (accounts::)?postgres::[a-z_]+ \.\.\. ok$' "$log_dir/cargo.log" || true)
 rust_passed=$(grep -E '^test result: ok\.' "$log_dir/cargo.log" | awk '{ n += $4 } END { print n + 0 }')
