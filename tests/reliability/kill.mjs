@@ -47,7 +47,8 @@ async function round(databaseUrl, number) {
   killing = true;
   await server.kill9();
   const failed = (await writers).filter((outcome) => outcome.status === 'rejected');
-  check(!failed.length, `round ${number}: ${failed.map((outcome) => outcome.reason?.message ?? outcome.reason).join('; ')}`);
+  const reasons = new Set(failed.map((outcome) => outcome.reason?.message ?? String(outcome.reason)));
+  check(!failed.length, [...reasons].join('; '));
 
   server = await startServer(databaseUrl);
   let acknowledged = 0;
