@@ -6,14 +6,18 @@
 #                               wasm-opt, optimised server
 #   scripts/build.sh [--release] --bundle   the browser bundle only (scripts/test.sh: the
 #                               browser tests run the server `cargo test` built)
+#   scripts/build.sh --release --lint   the browser crates linted by Clippy as they build
+#                               (warnings are errors), with the pinned nightly's Clippy
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 mode=debug
 server=true
+lint=false
 for arg in "$@"; do
   case "$arg" in
     --release) mode=release ;;
     --bundle) server=false ;;
+    --lint) lint=true ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -34,8 +38,14 @@ if [ "$mode" = release ]; then
   # abort (no message formatting or locations in the wasm), on the pinned nightly. This is
   # what keeps the first load inside its budget (docs/architecture.md, "Weight").
   install_wasm_nightly
+  # What `cargo clippy` sets, on the build itself: the browser crates are linted without a
+  # second build of their dependencies for wasm (bench/RESULTS.md, "Build and CI times").
+  wrapper=()
+  if $lint; then
+    wrapper=(env RUSTC_WORKSPACE_WRAPPER="$(rustc "+$WASM_NIGHTLY" --print sysroot)/bin/clippy-driver" CLIPPY_ARGS=-Dwarnings)
+  fi
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    cargo "+$WASM_NIGHTLY" build -p guestroom-frontend --lib --target wasm32-unknown-unknown \
+    "${wrapper[@]}" cargo "+$WASM_NIGHTLY" build -p guestroom-frontend --lib --target wasm32-unknown-unknown \
     --profile "$wasm_profile" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 else
   cargo build -p guestroom-frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"

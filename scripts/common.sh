@@ -78,12 +78,15 @@ install_build_tools() {
   fi
 }
 
-# The pinned nightly with the standard library's source (for -Zbuild-std); only the
-# release bundle needs it. About 20 seconds, once.
+# The pinned nightly with the standard library's source (for -Zbuild-std) and Clippy
+# (which lints the browser crates as the release bundle builds); only the release bundle
+# and the fuzz targets need it. About 20 seconds, once.
 install_wasm_nightly() {
-  if ! rustup component list --toolchain "$WASM_NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src'; then
-    step "installing $WASM_NIGHTLY with rust-src (for the size-optimised release bundle)"
-    rustup toolchain install "$WASM_NIGHTLY" --profile minimal --component rust-src
+  local installed
+  installed=$(rustup component list --toolchain "$WASM_NIGHTLY" --installed 2>/dev/null || true)
+  if ! grep -q '^rust-src' <<<"$installed" || ! grep -q '^clippy' <<<"$installed"; then
+    step "installing $WASM_NIGHTLY with rust-src and clippy (for the size-optimised release bundle)"
+    rustup toolchain install "$WASM_NIGHTLY" --profile minimal --component rust-src,clippy
   fi
 }
 

@@ -55,8 +55,8 @@ fi
 # What `cargo test` built for the server's integration tests: the server and the ceiling.
 export GUESTROOM_BIN="$CARGO_TARGET_DIR/debug/guestroom" LEPTOS_SITE_ROOT="$SITE_ROOT"
 
-step "the release browser bundle for the browser tests"
-"$ROOT/scripts/build.sh" --release --bundle
+step "the release browser bundle for the browser tests, its crates linted as they build"
+"$ROOT/scripts/build.sh" --release --bundle --lint
 
 step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers and passkeys on PostgreSQL"
 # Waiting on browsers more than computing, the two runs share the cores well: at once
