@@ -12,8 +12,8 @@
 # Each part is tested where its tests are: identity's rules and tokens by the crate's own
 # tests, its HTTP layer (the identity middleware, the cross-site guard), OpenID Connect
 # and passkeys by those and the server's tests (with the test provider running),
-# persistence by the store suite on SQLite (the PostgreSQL half runs the same assertions
-# and would double the time).
+# persistence and the roster's rules by their own tests and the store suite on SQLite (the
+# PostgreSQL half runs the same assertions and would double the time).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 # Mutants are judged by the tests alone: a lint failing on one would pass it as unviable.
@@ -127,5 +127,8 @@ for edge in http oidc passkey; do
   part "identity-$edge" -p guestroom-identity -f "crates/identity/src/$edge/**" --baseline=skip \
     --test-package guestroom-identity --test-package guestroom-server
 done
-part persistence -p guestroom-persistence -- -- --skip postgres
+# The roster's rules (the domain crate) by their own tests and the store suite, which
+# refuses what they refuse.
+part persistence -p guestroom-persistence -p guestroom-domain \
+  --test-package guestroom-persistence --test-package guestroom-domain -- -- --skip postgres
 exit "$failed"

@@ -4,9 +4,9 @@
 #   1. Rust: unit tests and one integration-test binary per crate; the store's
 #      conformance suite runs on SQLite and on PostgreSQL.
 #   2. Browser: Playwright drives Chromium against the release bundle, on SQLite; the
-#      roster, cache, account and provider journeys run once more on PostgreSQL. A real
-#      OpenID Connect provider (npm `oidc-provider`, tests/oidc/provider.mjs) runs on
-#      loopback for the whole script.
+#      roster, cache, account, provider and passkey journeys run on PostgreSQL at the same
+#      time. A real OpenID Connect provider (npm `oidc-provider`, tests/oidc/provider.mjs)
+#      runs on loopback for the whole script.
 #   3. A short run of each benchmark script, of the fuzz targets, of mutation testing and
 #      of the reliability suite, so they keep working (the outage scenario stops and
 #      restarts PostgreSQL).

@@ -99,4 +99,17 @@ mod tests {
         assert!(!member.signed_in_recently(signed_in + RECENT_SIGN_IN + Duration::seconds(1)));
         assert!(!Viewer::Guest { sid: OwnerId::random() }.signed_in_recently(signed_in));
     }
+
+    #[cfg(feature = "axum")]
+    #[tokio::test]
+    async fn a_route_the_identity_layer_missed_answers_500_and_names_no_viewer() {
+        use axum::{extract::FromRequestParts, response::IntoResponse};
+
+        let (mut parts, ()) = http::Request::new(()).into_parts();
+        let missing = Viewer::from_request_parts(&mut parts, &()).await.expect_err("no viewer");
+        assert_eq!(missing.into_response().status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        let guest = Viewer::Guest { sid: OwnerId::random() };
+        parts.extensions.insert(guest);
+        assert_eq!(Viewer::from_request_parts(&mut parts, &()).await.expect("a viewer"), guest);
+    }
 }

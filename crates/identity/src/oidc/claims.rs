@@ -129,10 +129,15 @@ mod tests {
     }
 
     fn check(token: &CoreIdToken) -> Result<ProviderIdentity, OidcError> {
+        check_from(ISSUER, token)
+    }
+
+    /// Checks `token` as the provider `issuer` names itself.
+    fn check_from(issuer: &str, token: &CoreIdToken) -> Result<ProviderIdentity, OidcError> {
         let keys = JsonWebKeySet::new(vec![key().as_verification_key()]);
         let verifier = CoreIdTokenVerifier::new_public_client(
             ClientId::new(CLIENT.to_owned()),
-            IssuerUrl::new(ISSUER.to_owned()).expect("URL"),
+            IssuerUrl::new(issuer.to_owned()).expect("URL"),
             keys,
         )
         .set_time_fn(now);
@@ -182,6 +187,20 @@ mod tests {
         assert!(check(&signed(Token { subject: longest, ..GOOD })).is_ok());
         let longer: &'static str = "s".repeat(256).leak();
         assert!(refused(&signed(Token { subject: longer, ..GOOD })).contains("255"));
+    }
+
+    #[test]
+    fn an_issuer_of_more_than_255_bytes_is_refused() {
+        let issuer_of = |length: usize| -> &'static str {
+            format!("{ISSUER}/{}", "i".repeat(length - ISSUER.len() - 1)).leak()
+        };
+        let longest = issuer_of(255);
+        assert!(check_from(longest, &signed(Token { issuer: longest, ..GOOD })).is_ok());
+        let longer = issuer_of(256);
+        match check_from(longer, &signed(Token { issuer: longer, ..GOOD })) {
+            Err(OidcError::Rejected(why)) => assert!(why.contains("255"), "{why}"),
+            other => panic!("expected a rejection, got {other:?}"),
+        }
     }
 
     #[test]

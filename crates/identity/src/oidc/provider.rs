@@ -237,3 +237,73 @@ fn chain(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{error::Error, io};
+
+    use super::*;
+
+    const ISSUER: &str = "https://id.example/realms/guestroom";
+    const SECRET: &str = "a-client-secret";
+
+    fn settings(id: &str) -> ProviderSettings {
+        ProviderSettings {
+            id: id.to_owned(),
+            name: "Keycloak".to_owned(),
+            issuer: ISSUER.to_owned(),
+            client_id: "guestroom".to_owned(),
+            client_secret: SECRET.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_id_is_1_to_32_lower_case_letters_digits_or_dashes() {
+        for id in ["a", "keycloak-2", &"a".repeat(32)] {
+            assert!(Provider::new(settings(id)).is_ok(), "{id} refused");
+        }
+        for id in ["", "Google", "key_cloak", "kéy", "key cloak", &"a".repeat(33)] {
+            let error = Provider::new(settings(id)).expect_err(id);
+            assert!(error.contains("1–32"), "{error}");
+        }
+        let error =
+            Provider::new(ProviderSettings { issuer: "id.example".into(), ..settings("a") })
+                .expect_err("an issuer that is no URL");
+        assert!(error.starts_with("issuer of a"), "{error}");
+    }
+
+    #[test]
+    fn the_client_secret_never_shows_in_debug_output() {
+        let provider = Provider::new(settings("keycloak")).expect("valid");
+        for shown in [format!("{provider:?}"), format!("{:?}", settings("keycloak"))] {
+            assert!(!shown.contains(SECRET), "{shown}");
+            assert!(shown.contains("[redacted]") && shown.contains("keycloak"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn the_issuer_is_kept_as_configured_and_its_origin_found() {
+        let provider = Provider::new(settings("keycloak")).expect("valid");
+        assert_eq!((provider.id(), provider.name()), ("keycloak", "Keycloak"));
+        assert_eq!(provider.issuer(), ISSUER);
+        assert_eq!(provider.origin().as_deref(), Some("https://id.example"));
+    }
+
+    #[test]
+    fn an_error_reaches_the_log_with_each_of_its_causes() {
+        #[derive(Debug)]
+        struct Discovery(io::Error);
+        impl fmt::Display for Discovery {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("discovery failed")
+            }
+        }
+        impl Error for Discovery {
+            fn source(&self) -> Option<&(dyn Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let error = Discovery(io::Error::other("connection refused"));
+        assert_eq!(chain(&error), "discovery failed: connection refused");
+    }
+}

@@ -3,8 +3,9 @@
 use identity::account::Email;
 
 use crate::{
-    accounts::{PASSWORD, browser, sign_up},
+    accounts::{PASSWORD, sign_up},
     helpers::{logged, spawn_app, spawn_app_with},
+    roster::create,
 };
 
 #[tokio::test]
@@ -47,10 +48,12 @@ async fn metrics_are_not_served_to_a_remote_client_without_the_token() {
 }
 
 #[tokio::test]
-async fn sign_ins_are_audited_without_secrets() {
+async fn sign_ins_and_the_avatars_they_bring_along_are_audited_without_secrets() {
     let app = spawn_app().await;
+    create(&app, "🐱", "Tom").await;
+    create(&app, "🐶", "Rex").await;
     let email = "audited.member@example.com";
-    assert_eq!(sign_up(&app, &browser(), email).await.status(), 200);
+    assert_eq!(sign_up(&app, &app.client, email).await.status(), 200);
     let parsed = Email::parse(email).expect("valid");
     let member = app.store.find_member_by_email(&parsed).await.expect("find").expect("member");
     let member = member.id.to_string();
@@ -60,6 +63,11 @@ async fn sign_ins_are_audited_without_secrets() {
         .find(|line| line.contains(&member) && line.contains("sign_up"))
         .unwrap_or_else(|| panic!("an audit line for {member} in\n{logged}"));
     assert!(line.contains("success"), "{line}");
+    let merged = logged
+        .lines()
+        .find(|line| line.contains(&member) && line.contains("guest_merged"))
+        .unwrap_or_else(|| panic!("the merge's audit line for {member} in\n{logged}"));
+    assert!(merged.contains("avatars=2"), "{merged}");
     assert!(!logged.contains(email) && !logged.contains(PASSWORD), "no email, no password");
 }
 
