@@ -2,10 +2,11 @@
 # Mutation testing with cargo-mutants: the code is changed one small way at a time (a
 # comparison flipped, a function made to return a default) and the tests must notice.
 # A mutant no test notices is a gap in the tests, or a change that makes no difference.
-#   scripts/mutants.sh            identity and persistence in full (about an hour and a half);
-#                                 each part must catch MUTANTS_THRESHOLD% of its viable
-#                                 mutants, the survivors accepted in .cargo/mutants-accepted.txt
-#                                 counting as caught
+#   scripts/mutants.sh            every part in full (identity, identity-http, identity-oidc,
+#                                 identity-passkey, persistence); each must catch
+#                                 MUTANTS_THRESHOLD% of its viable mutants, the survivors
+#                                 accepted in .cargo/mutants-accepted.txt counting as caught
+#   scripts/mutants.sh PART…      those parts only
 #   scripts/mutants.sh --smoke    two small files, every mutant must be caught (CI)
 # Reports go to target/mutants/<part>/mutants.out (missed.txt lists the survivors).
 #
@@ -53,8 +54,8 @@ run_part() {
   esac
 }
 
-# The lines of mutants.out/KIND.txt, each a mutant's name without its line and column, so
-# an accepted survivor stays accepted when the code above it moves.
+# The lines of PART's KIND.txt, each a mutant's name without its line and column, so an
+# accepted survivor stays accepted when the code above it moves.
 names() {
   local file="$out/$1/mutants.out/$2.txt"
   [ -f "$file" ] || return 0
@@ -111,24 +112,60 @@ fi
 # mutant's build would stay in the shared directory and look fresh to the next
 # `cargo test` there.
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR-mutants"
+# One mutant at a time: in one target directory, two copies' builds overwrite each other
+# (cargo names a workspace crate's build after its path within the workspace, the same in
+# every copy), and a mutant is then judged by another's binary. A run with
+# CARGO_MUTANTS_JOBS=2 reported mutants the tests catch as missed.
+export CARGO_MUTANTS_JOBS=1
 start_test_provider
-failed=0
-part() {
-  local name=$1
-  shift
-  run_part "$name" "$@" && verdict "$name" "$MUTANTS_THRESHOLD" || failed=1
+# edge NAME: the identity crate's src/NAME/ (the HTTP layer, OpenID Connect, passkeys),
+# judged by the crate's own tests and, for what survives them, by the server's tests too.
+# A mutant the crate's tests catch would be caught by both; each mutant the server's tests
+# judge costs a build of every crate above identity (about a minute), so only the
+# survivors go there, each named exactly (`-F`, its line and column included).
+edge() {
+  local name="identity-$1" files="crates/identity/src/$1/**"
+  run_part "$name" -p guestroom-identity -f "$files" || return 1
+  local survivors=() mutant
+  while IFS= read -r mutant; do
+    survivors+=(-F "^$(sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$mutant")\$")
+  done <"$out/$name/mutants.out/missed.txt"
+  if [ "${#survivors[@]}" -gt 0 ]; then
+    # cargo-mutants' baseline would run only the mutated package's tests; both pass on the
+    # unmutated tree in scripts/test.sh.
+    run_part "$name-server" -p guestroom-identity -f "$files" "${survivors[@]}" --baseline=skip \
+      --test-package guestroom-identity --test-package guestroom-server || return 1
+    # The second run's verdicts replace the first's for the mutants it judged.
+    local first="$out/$name/mutants.out" second="$out/$name-server/mutants.out" kind
+    for kind in caught timeout; do cat "$second/$kind.txt" >>"$first/$kind.txt"; done
+    cp "$second/missed.txt" "$first/missed.txt"
+  fi
 }
-part identity -p guestroom-identity -e 'crates/identity/src/http/**' \
-  -e 'crates/identity/src/oidc/**' -e 'crates/identity/src/passkey/**'
-# The HTTP layer, OpenID Connect and passkeys by their own unit tests and the server's tests.
-# (cargo-mutants' baseline would run only the mutated package's tests; both pass on the
-# unmutated tree in scripts/test.sh.)
-for edge in http oidc passkey; do
-  part "identity-$edge" -p guestroom-identity -f "crates/identity/src/$edge/**" --baseline=skip \
-    --test-package guestroom-identity --test-package guestroom-server
+
+run() {
+  case "$1" in
+    identity)
+      run_part identity -p guestroom-identity -e 'crates/identity/src/http/**' \
+        -e 'crates/identity/src/oidc/**' -e 'crates/identity/src/passkey/**'
+      ;;
+    identity-http | identity-oidc | identity-passkey) edge "${1#identity-}" ;;
+    persistence)
+      # The roster's rules (the domain crate) by their own tests and the store suite, which
+      # refuses what they refuse.
+      run_part persistence -p guestroom-persistence -p guestroom-domain \
+        --test-package guestroom-persistence --test-package guestroom-domain -- -- --skip postgres
+      ;;
+    *)
+      echo "unknown part: $1 (identity, identity-http, identity-oidc, identity-passkey, persistence)" >&2
+      return 2
+      ;;
+  esac
+}
+
+parts=("$@")
+[ "${#parts[@]}" -gt 0 ] || parts=(identity identity-http identity-oidc identity-passkey persistence)
+failed=0
+for name in "${parts[@]}"; do
+  { run "$name" && verdict "$name" "$MUTANTS_THRESHOLD"; } || failed=1
 done
-# The roster's rules (the domain crate) by their own tests and the store suite, which
-# refuses what they refuse.
-part persistence -p guestroom-persistence -p guestroom-domain \
-  --test-package guestroom-persistence --test-package guestroom-domain -- -- --skip postgres
 exit "$failed"

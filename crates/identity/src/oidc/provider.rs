@@ -125,7 +125,7 @@ impl Provider {
     /// The discovered client, read again when older than [`DISCOVERY_LIFETIME`].
     async fn client(&self) -> Result<Client, OidcError> {
         if let Some((at, client)) = &*self.discovered.read().await
-            && at.elapsed() < DISCOVERY_LIFETIME
+            && still_fresh(*at, Instant::now())
         {
             return Ok(client.clone());
         }
@@ -226,6 +226,11 @@ impl Provider {
     }
 }
 
+/// Whether discovery read at `at` may still be used at `now`.
+fn still_fresh(at: Instant, now: Instant) -> bool {
+    now.saturating_duration_since(at) < DISCOVERY_LIFETIME
+}
+
 /// An error with its causes, on one line (for the log: never shown to a person).
 fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -287,6 +292,14 @@ mod tests {
         assert_eq!((provider.id(), provider.name()), ("keycloak", "Keycloak"));
         assert_eq!(provider.issuer(), ISSUER);
         assert_eq!(provider.origin().as_deref(), Some("https://id.example"));
+    }
+
+    #[test]
+    fn discovery_is_read_again_after_fifteen_minutes() {
+        let at = Instant::now();
+        assert!(still_fresh(at, at));
+        assert!(still_fresh(at, at + Duration::from_secs(15 * 60 - 1)));
+        assert!(!still_fresh(at, at + Duration::from_secs(15 * 60)));
     }
 
     #[test]
