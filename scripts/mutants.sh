@@ -100,8 +100,14 @@ if [ "${1:-}" = "--smoke" ]; then
   # run ends, and its new time stamp has cargo build it again afterwards.
   # The files' own unit tests (`--lib`) must catch every mutant: seconds a mutant, where
   # the crate's integration tests (argon2 hashes) took several more.
+  # The files are touched first: the last mutant's test binary stays in the shared
+  # directory under the name of this tree's own, and a checkout whose files are older than
+  # it (another clone sharing the directory) took it for fresh, so the unmutated baseline
+  # ran a mutant and failed.
+  smoke_files=(crates/identity/src/http/cookies.rs crates/identity/src/clock.rs)
+  touch "${smoke_files[@]}"
   run_part smoke -p guestroom-identity --in-place \
-    -f crates/identity/src/http/cookies.rs -f crates/identity/src/clock.rs -- --lib
+    -f "${smoke_files[0]}" -f "${smoke_files[1]}" -- --lib
   # Every mutant of these files must be caught, accepted or not.
   ACCEPTED=/dev/null verdict smoke 100
   exit

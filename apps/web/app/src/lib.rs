@@ -113,7 +113,9 @@ pub fn shell(bundle: &Bundle) -> impl IntoView + use<> {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="Guestroom" />
+        // Each page names itself ("Your avatars · Guestroom"); a tab or a history entry
+        // says which page it is.
+        <Title formatter=|page: String| format!("{page} · Guestroom") />
         <Router>
             <header class="top">
                 <a class="brand" href="/">"Guestroom"</a>
@@ -193,8 +195,9 @@ fn NotFound() -> impl IntoView {
     }
     view! {
         <section>
+            <Title text="Page not found" />
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to your room"</a></p>
+            <p>"There is nothing at this address. "<a href="/">"Back to your avatars"</a></p>
         </section>
     }
 }

@@ -139,6 +139,7 @@ pub fn SignUpPage() -> impl IntoView {
     let error = failure(SignUp::PATH);
     view! {
         <section class="account" aria-labelledby="sign-up-title">
+            <leptos_meta::Title text="Create your account" />
             <h1 id="sign-up-title">"Create your account"</h1>
             <p>"Your avatars come along. Already have an account? "<a href="/signin">"Sign in"</a></p>
             <ProviderButtons />
@@ -169,6 +170,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = failure(SignIn::PATH);
     view! {
         <section class="account" aria-labelledby="sign-in-title">
+            <leptos_meta::Title text="Sign in" />
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
             <ProviderProblemAlert />

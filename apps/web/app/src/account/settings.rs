@@ -24,6 +24,7 @@ pub fn AccountPage() -> impl IntoView {
     else {
         return view! {
             <section class="account" aria-labelledby="account-title">
+                <leptos_meta::Title text="Your account" />
                 <h1 id="account-title">"Your account"</h1>
                 <p>"You are a guest. "<a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep your avatars."</p>
             </section>
@@ -36,6 +37,7 @@ pub fn AccountPage() -> impl IntoView {
     let deleting = failure(DeleteAccount::PATH);
     view! {
         <section class="account" aria-labelledby="account-title">
+            <leptos_meta::Title text="Your account" />
             <h1 id="account-title">"Your account"</h1>
             {password_notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <dl class="account-facts">

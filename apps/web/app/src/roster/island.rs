@@ -70,7 +70,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             }}
             {move || match showing.get() {
                 ListArea::Avatars => EitherOf3::A(view! {
-                    <ol class="avatars" aria-label="Avatars">
+                    <ol class="avatars" aria-label="Avatars" on:click=once_per_double_click>
                         <For each=move || ui.list.get() key=|avatar: &AvatarView| avatar.id.clone() let(avatar)>
                             <AvatarRow id=avatar.id />
                         </For>
@@ -85,6 +85,15 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         </div>
     };
     erased_on_server(view)
+}
+
+/// Drops the second click of a double click on the list: by then the first may have
+/// moved another row under the pointer (a double click on "↑" moved one avatar up and
+/// the next one back; on "Delete", it deleted two). A double click acts once.
+fn once_per_double_click(event: leptos::ev::MouseEvent) {
+    if event.detail() > 1 {
+        event.prevent_default();
+    }
 }
 
 /// What the list area of the island shows.

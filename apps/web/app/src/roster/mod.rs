@@ -78,6 +78,7 @@ pub fn RosterPage() -> impl IntoView {
     );
     view! {
         <section class="roster" aria-labelledby="roster-title">
+            <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
             {notice().map(|note| view! { <p class="notice" role="status">{note}</p> })}
             <island::Roster data failure />

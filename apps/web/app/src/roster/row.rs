@@ -48,7 +48,17 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                     view! {
                         <input type="hidden" name="id" value=id.get_value() />
                         <input type="hidden" name="is_active" value=move || (!avatar().is_active).to_string() />
-                        <button type="submit" class="toggle" disabled=pending aria-pressed=move || avatar().is_active.to_string()>
+                        // A switch: its label stays "Active" (a toggle's must, or "pressed"
+                        // reads backwards; the name holds the visible text, WCAG 2.5.3), its
+                        // knob and colours show the state.
+                        <button
+                            type="submit"
+                            class="toggle"
+                            disabled=pending
+                            aria-label=move || label("Active:")
+                            aria-pressed=move || avatar().is_active.to_string()
+                        >
+                            <span class="switch" aria-hidden="true"></span>
                             "Active"
                         </button>
                     },
