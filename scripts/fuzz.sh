@@ -3,7 +3,9 @@
 # session, names and emoji, form bodies through the account rules. cargo-fuzz (libFuzzer
 # with AddressSanitizer) on the pinned nightly.
 #   scripts/fuzz.sh            10 million executions per target, then the corpus minimised
-#   scripts/fuzz.sh --smoke    the committed corpus replayed plus 20,000 new inputs each
+#   scripts/fuzz.sh --smoke    the committed corpus replayed plus 20,000 new inputs each,
+#                              the new ones kept in a temporary folder (a test run leaves
+#                              the tree as it found it)
 #   scripts/fuzz.sh RUNS [TARGET…]
 # New inputs that find new paths are added to fuzz/corpus/<target>; commit them.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -26,7 +28,14 @@ for target in "${targets[@]}"; do
   # -max_total_time bounds a run whatever the speed; a crash stops it with exit 1 and
   # leaves the input in fuzz/artifacts/.
   log="$(mktemp)"
-  if ! cargo +"$WASM_NIGHTLY" fuzz run "$target" "corpus/$target" -- \
+  # libFuzzer writes new inputs into the first folder it is given and reads all of them.
+  folders=("corpus/$target")
+  if [ "$minimise" = false ]; then
+    fresh="$(mktemp -d)"
+    at_exit "rm -rf '$fresh'"
+    folders=("$fresh" "corpus/$target")
+  fi
+  if ! cargo +"$WASM_NIGHTLY" fuzz run "$target" "${folders[@]}" -- \
     -runs="$runs" -max_total_time=3600 -print_final_stats=1 >"$log" 2>&1; then
     tail -60 "$log"
     echo "fuzzing $target failed: the input is in fuzz/artifacts/$target/" >&2
