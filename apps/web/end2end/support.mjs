@@ -111,12 +111,12 @@ export async function waitForHydration(page) {
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
 }
 
-/** The avatar names on the page, in order. */
-export const names = (page) => page.locator('.avatar-name').allTextContents();
+/** The avatar names on the page, in order (not the deleted ones still shown with "Undo"). */
+export const names = (page) => page.locator('.avatar:not(.gone) .avatar-name').allTextContents();
 
-/** The list item of the avatar called `name`. */
+/** The list item of the avatar called `name` (not a deleted one). */
 export const row = (page, name) =>
-  page.locator('.avatar', { has: page.locator('.avatar-name', { hasText: name }) });
+  page.locator('.avatar:not(.gone)', { has: page.locator('.avatar-name', { hasText: name }) });
 
 /**
  * Resolves once no change is on its way to the server (the roster is `data-busy` from a

@@ -51,8 +51,8 @@ test('add, edit, toggle, reorder, delete and undo each survive a reload and show
   // Delete, then undo.
   await page.getByRole('button', { name: 'Delete Thomas' }).click();
   await page.getByRole('status').getByText('Deleted Thomas.').waitFor();
-  await page.waitForFunction(() => ![...document.querySelectorAll('.avatar-name')].some((n) => n.textContent === 'Thomas'));
-  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.locator('.avatar.gone', { hasText: 'Deleted Thomas.' }).waitFor();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await row(page, 'Thomas').waitFor();
   assert.deepEqual(await namesAfterReload(page), ['Rex', 'Thomas']);
 
@@ -83,6 +83,8 @@ test('an invalid name shows the error next to the field, keeps the input and sto
   await page.locator('#new-name-error').getByText('Name can be at most 40 characters long.').waitFor();
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'x'.repeat(41));
   assert.equal(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid'), 'true');
+  // The keyboard lands on the field at fault (its error is its description).
+  await page.waitForFunction(() => document.activeElement?.id === 'new-name');
   assert.deepEqual(await namesAfterReload(page), []);
   await context.close();
 });

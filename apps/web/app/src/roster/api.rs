@@ -109,7 +109,6 @@ from_fields! {
     UpdateAvatar { id: text, emoji: text, name: text }
     SetAvatarActive { id: text, is_active: parse }
     DeleteAvatar { id: text }
-    RestoreAvatar { emoji: text, name: text, is_active: parse, position: parse }
     MoveAvatar { id: text, up: parse }
 }
 

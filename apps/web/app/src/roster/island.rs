@@ -4,13 +4,8 @@ use leptos::server_fn::ServerFn;
 use leptos_fetch::QueryClient;
 
 use super::{
-    FormFailure, RosterPageData,
-    add::AddAvatarForm,
-    api::{AvatarView, CreateAvatar},
-    queries,
-    row::AvatarRow,
-    state::Ui,
-    undo::UndoDelete,
+    FormFailure, RosterPageData, add::AddAvatarForm, api::CreateAvatar, queries, row::AvatarRow,
+    state::Ui, undo::UndoDelete,
 };
 use crate::{
     client::sync,
@@ -39,7 +34,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     // be loaded, the error says it all). A memo, so that a change inside the list leaves
     // the list mounted: rows update where they are, keeping focus and open editors.
     let showing =
-        Memo::new(move |_| match (ui.list.with(Vec::is_empty), load_error.with(Option::is_some)) {
+        Memo::new(move |_| match (ui.rows().is_empty(), load_error.with(Option::is_some)) {
             (false, _) => ListArea::Avatars,
             (true, false) => ListArea::Empty,
             (true, true) => ListArea::Nothing,
@@ -51,6 +46,11 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         sync::start(client, cache_owner.clone(), refresh);
         ui.ready.set(true);
     });
+    // Rows moved or replaced may have taken the focus with them (`focus.rs`).
+    Effect::new(move |_| {
+        ui.rows();
+        request_animation_frame(move || ui.refocus());
+    });
 
     let view = view! {
         <div
@@ -58,6 +58,9 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             data-hydrated=move || ui.ready.get().to_string()
             data-busy=move || (ui.in_flight.get() > 0).to_string()
         >
+            // The page's one live region, there (empty) from the first paint, so that what
+            // is put in it later is announced.
+            <p class="visually-hidden" role="status"></p>
             <AddAvatarForm />
             {move || ui.banner.get().map(|error| view! { <Alert message=error.to_string() /> })}
             {move || {
@@ -71,8 +74,8 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             {move || match showing.get() {
                 ListArea::Avatars => EitherOf3::A(view! {
                     <ol class="avatars" aria-label="Avatars" on:click=once_per_double_click>
-                        <For each=move || ui.list.get() key=|avatar: &AvatarView| avatar.id.clone() let(avatar)>
-                            <AvatarRow id=avatar.id />
+                        <For each=move || ui.rows() key=String::clone let(id)>
+                            <AvatarRow id />
                         </For>
                     </ol>
                 }),

@@ -16,6 +16,8 @@ use crate::error::ApiError;
 mod add;
 /// The server functions and the avatar as the page sees it.
 pub mod api;
+/// Where focus goes after a change, the live region, the double-click guard.
+mod focus;
 /// The island: the part of the page compiled to wasm.
 mod island;
 /// The page's loader and the server functions' shared helpers (server only).
@@ -29,7 +31,7 @@ mod queries;
 mod row;
 /// The island's state and the changes it makes.
 mod state;
-/// Undo of a delete.
+/// Undo of deletes: the deleted rows kept in place, the toast.
 mod undo;
 
 /// What the roster page needs before it renders; loaded by the server ([`load::load`])

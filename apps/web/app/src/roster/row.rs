@@ -12,20 +12,29 @@ use crate::{
 
 /// One avatar of the list. Keyed by id in the list, and reading its own fields from the
 /// cache, so a change re-renders the row in place (and keeps keyboard focus). The
-/// controls sit in one group that wraps as a whole on a narrow screen.
+/// controls sit in one group that wraps as a whole on a narrow screen. Once deleted, and
+/// while that can be undone, the row keeps its place and size, only its name showing
+/// ("— deleted", from the stylesheet: `undo.rs`).
 #[component]
 pub fn AvatarRow(id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let id = StoredValue::new(id);
+    // The avatar, whether it is first and last, and whether it is deleted (while that can
+    // be undone). One memo, so each part of the row reads it rather than looking again.
     let row = Memo::new(move |_| {
-        ui.list.with(|list| {
+        let found = ui.list.with(|list| {
             let index = list.iter().position(|a| a.id == id.get_value())?;
-            Some((list[index].clone(), index == 0, index + 1 == list.len()))
+            Some((list[index].clone(), index == 0, index + 1 == list.len(), false))
+        });
+        found.or_else(|| {
+            let gone = ui.deleted.get().into_iter().find(|g| g.id == id.get_value())?;
+            Some((gone, true, true, true))
         })
     });
     let avatar = move || row.get().map(|(avatar, ..)| avatar).unwrap_or_else(placeholder);
-    let first = move || row.get().is_none_or(|(_, first, _)| first);
-    let last = move || row.get().is_none_or(|(.., last)| last);
+    let first = move || row.get().is_none_or(|(_, first, ..)| first);
+    let last = move || row.get().is_none_or(|(_, _, last, _)| last);
+    let is_gone = move || row.get().is_some_and(|(.., gone)| gone);
     let pending = id.get_value().starts_with(PENDING_ID);
     let label = move |verb: &str| format!("{verb} {}", avatar().name);
     let edit_error = move |field: error::Field| {
@@ -37,7 +46,13 @@ pub fn AvatarRow(id: String) -> impl IntoView {
         })
     };
     erased_on_server(view! {
-        <li class="avatar" class:inactive=move || !avatar().is_active class:pending=pending>
+        <li
+            class="avatar"
+            class:inactive=move || !avatar().is_active
+            class:pending=pending
+            class:gone=is_gone
+            data-id=id.get_value()
+        >
             <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
             <span class="avatar-name">{move || avatar().name}</span>
             <div class="controls">
@@ -54,6 +69,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                         <button
                             type="submit"
                             class="toggle"
+                            data-control="toggle"
                             disabled=pending
                             aria-label=move || label("Active:")
                             aria-pressed=move || avatar().is_active.to_string()
@@ -71,7 +87,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                     move |args: DeleteAvatar, _| ui.delete(args),
                     view! {
                         <input type="hidden" name="id" value=id.get_value() />
-                        <button type="submit" class="danger" disabled=pending aria-label=move || label("Delete")>
+                        <button type="submit" class="danger" data-control="delete" disabled=pending aria-label=move || label("Delete")>
                             "Delete"
                         </button>
                     },
@@ -133,7 +149,7 @@ fn MoveButton(
         view! {
             <input type="hidden" name="id" value=id.get_value() />
             <input type="hidden" name="up" value=up.to_string() />
-            <button type="submit" disabled=disabled aria-label=label>
+            <button type="submit" data-control=if up { "up" } else { "down" } disabled=disabled aria-label=label>
                 {if up { "↑" } else { "↓" }}
             </button>
         },

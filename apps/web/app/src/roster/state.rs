@@ -6,20 +6,18 @@ use leptos_fetch::QueryClient;
 
 use super::{
     api::{
-        AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, RestoreAvatar, SetAvatarActive,
-        UpdateAvatar, create_avatar, delete_avatar, move_avatar, move_one, restore_avatar,
-        set_avatar_active, update_avatar,
+        AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar,
+        create_avatar, delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
     },
+    focus::row_targets,
     queries::{self, RosterData},
+    undo::shown,
 };
 use crate::{
     client::{mutation::Mutation, retry::Retry},
     components::form::{FromFields, form, refill},
     error::ApiError,
 };
-
-/// How long the "Undo" offer stays after a delete.
-const UNDO_WINDOW_MS: u64 = 6_000;
 
 /// Marks an avatar that exists in the cache only, until the server has created it.
 pub const PENDING_ID: &str = "pending";
@@ -36,29 +34,64 @@ pub struct Ui {
     pub edit_error: RwSignal<Option<(String, ApiError)>>,
     /// A failure that belongs to no form field.
     pub banner: RwSignal<Option<ApiError>>,
-    /// The avatar just deleted, while it can still be put back.
-    pub undo: RwSignal<Option<AvatarView>>,
+    /// The avatars deleted while the undo offer is open, each with `position` set to the
+    /// place of its row in the list as shown when it was deleted (`undo.rs`).
+    pub deleted: RwSignal<Vec<AvatarView>>,
     /// True once the island is live (effects have run): controls that need JavaScript.
     pub ready: RwSignal<bool>,
     /// Changes on their way to the server.
     pub in_flight: RwSignal<usize>,
 }
 
+// The island's own bookkeeping, outside the reactive graph: nothing renders from it. A
+// page has one roster island, and only the browser's event handlers and effects touch it.
+// Held here rather than in a `StoredValue` of `Ui`, which brought about 4 KB of code of
+// its own into the wasm, against a first-load budget; for the same reason the signal of
+// the deleted avatars is read with `get` and written with `set` only (each closure given
+// to `with` or `update` compiles its code again).
+thread_local! {
+    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+}
+
+/// The island's own bookkeeping ([`Ui::keep`]).
+#[derive(Default)]
+pub struct Kept {
+    /// The rows whose change is on its way: they take no other until it has settled (a
+    /// double click on a toggle or an arrow is one change).
+    pub busy: Vec<String>,
+    /// Bumped by every start and pause of the undo offer's timer: a timer that finds it
+    /// changed has been replaced (`undo.rs`).
+    pub undo_timer: u32,
+    /// Where focus belongs after the latest action, as CSS selectors in order of
+    /// preference (`focus.rs`)…
+    pub focus: Vec<String>,
+    /// …and whether it has yet to be put there.
+    pub focus_fresh: bool,
+}
+
 impl Ui {
     pub fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
+        let list = Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
+            Some(Ok(list)) => list,
+            _ => last.cloned().unwrap_or_default(),
+        });
         Ui {
             client,
-            list: Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
-                Some(Ok(list)) => list,
-                _ => last.cloned().unwrap_or_default(),
-            }),
+            list,
             add_error: RwSignal::new(None),
             edit_error: RwSignal::new(None),
             banner: RwSignal::new(None),
-            undo: RwSignal::new(None),
+            deleted: RwSignal::new(Vec::new()),
             ready: RwSignal::new(false),
             in_flight: RwSignal::new(0),
         }
+    }
+
+    /// The ids of the rows as the list shows them: the cached avatars, and the deleted
+    /// ones in the places they left, so that no row slides under a pointer that has not
+    /// moved. Tracked.
+    pub fn rows(self) -> Vec<String> {
+        shown(&self.list.get(), &self.deleted.get())
     }
 
     /// A form of the roster posting to `S`; a submit that cannot be read is reported in
@@ -74,7 +107,7 @@ impl Ui {
     }
 
     /// Starts a change of the roster: `optimistic` edits the cached list at once.
-    fn change<T: 'static, Call>(
+    pub(super) fn change<T: 'static, Call>(
         self,
         retry: Retry,
         optimistic: impl FnOnce(&mut Vec<AvatarView>),
@@ -96,13 +129,43 @@ impl Ui {
         );
     }
 
-    /// Shows a failure that is not about a form field.
-    fn report<T>(self) -> impl FnOnce(Result<T, ApiError>) {
+    /// Marks row `id` busy until [`Ui::settle`]; false, and the caller changes nothing,
+    /// when a change of that row is on its way already.
+    pub(super) fn claim(self, id: &str) -> bool {
+        self.keep(|kept| {
+            let free = !kept.busy.iter().any(|b| b == id);
+            if free {
+                kept.busy.push(id.to_owned());
+            }
+            free
+        })
+    }
+
+    /// Frees row `id` once its change has an answer, and shows a failure that is not
+    /// about a form field; `done` hears of a success.
+    fn settle<T>(self, id: String, done: impl FnOnce(T)) -> impl FnOnce(Result<T, ApiError>) {
         move |outcome| {
-            if let Err(error) = outcome {
-                self.banner.set(Some(error));
+            self.free(&[id]);
+            match outcome {
+                Ok(value) => done(value),
+                Err(error) => self.banner.set(Some(error)),
             }
         }
+    }
+
+    /// Frees the rows `ids` (see [`Ui::claim`]).
+    pub(super) fn free(self, ids: &[String]) {
+        self.keep(|kept| kept.busy.retain(|b| !ids.contains(b)));
+    }
+
+    /// Reads or changes what the island keeps for itself.
+    pub(super) fn keep<T>(self, look: impl FnOnce(&mut Kept) -> T) -> T {
+        KEPT.with_borrow_mut(look)
+    }
+
+    /// The cached avatar `id`.
+    fn avatar(self, id: &str) -> Option<AvatarView> {
+        self.list.with_untracked(|list| list.iter().find(|a| a.id == id).cloned())
     }
 
     pub fn add(self, CreateAvatar { emoji, name }: CreateAvatar, form: HtmlFormElement) {
@@ -122,16 +185,21 @@ impl Ui {
             Retry::Unavailable,
             move |list| list.push(pending),
             move || create_avatar(emoji.clone(), name.clone()),
-            move |outcome| {
-                if let Err(error) = outcome {
+            move |outcome| match outcome {
+                Ok(added) => self.say(format!("Added {}.", added.name)),
+                Err(error) => {
                     refill(&form, &typed);
                     self.add_error.set(Some(error));
+                    self.focus_on(vec!["form.add [aria-invalid=true]".to_owned()]);
                 }
             },
         );
     }
 
     pub fn edit(self, UpdateAvatar { id, emoji, name }: UpdateAvatar, form: HtmlFormElement) {
+        if !self.claim(&id) {
+            return;
+        }
         self.edit_error.set(None);
         let (target, new_emoji, new_name) = (id.clone(), emoji.clone(), name.trim().to_owned());
         self.change(
@@ -146,65 +214,92 @@ impl Ui {
                 let id = id.clone();
                 move || update_avatar(id.clone(), emoji.clone(), name.clone())
             },
-            move |outcome| match outcome {
-                // Saved: fold the editor away.
-                Ok(_) => {
-                    if let Some(details) = form.parent_element() {
-                        let _ = details.remove_attribute("open");
+            move |outcome| {
+                self.free(std::slice::from_ref(&id));
+                match outcome {
+                    // Saved: fold the editor away.
+                    Ok(saved) => {
+                        if let Some(details) = form.parent_element() {
+                            let _ = details.remove_attribute("open");
+                        }
+                        self.say(format!("Saved {}.", saved.name));
                     }
+                    // About a field: next to it, in the editor. Anything else: the banner.
+                    Err(error @ ApiError::Invalid { .. }) => {
+                        self.focus_on(vec![format!("[data-id=\"{id}\"] [aria-invalid=true]")]);
+                        self.edit_error.set(Some((id, error)));
+                    }
+                    Err(error) => self.banner.set(Some(error)),
                 }
-                // About a field: next to it, in the editor. Anything else: the banner.
-                Err(error @ ApiError::Invalid { .. }) => self.edit_error.set(Some((id, error))),
-                Err(error) => self.banner.set(Some(error)),
             },
         );
     }
 
     pub fn set_active(self, SetAvatarActive { id, is_active }: SetAvatarActive) {
+        if !self.claim(&id) {
+            return;
+        }
         let target = id.clone();
         self.change(
             Retry::Transient,
             move |list| edit_one(list, &target, |avatar| avatar.is_active = is_active),
-            move || set_avatar_active(id.clone(), is_active),
-            self.report(),
+            {
+                let id = id.clone();
+                move || set_avatar_active(id.clone(), is_active)
+            },
+            self.settle(id, move |avatar: AvatarView| {
+                let state = if avatar.is_active { "active" } else { "inactive" };
+                self.say(format!("{} is {state}.", avatar.name));
+            }),
         );
     }
 
+    /// Deletes at once, the row left in its place, and offers to undo every delete since
+    /// the offer opened; focus goes to that "Undo", then (once the offer has ended) to the
+    /// row that took the place.
     pub fn delete(self, DeleteAvatar { id }: DeleteAvatar) {
+        let Some(avatar) = self.avatar(&id) else { return };
+        if !self.claim(&id) {
+            return;
+        }
+        let at = untrack(|| self.rows()).iter().position(|r| *r == id).unwrap_or(0);
+        self.say(format!("Deleted {}.", avatar.name));
+        let mut gone = self.deleted.get_untracked();
+        gone.push(AvatarView { position: i32::try_from(at).unwrap_or(i32::MAX), ..avatar });
+        self.deleted.set(gone);
+        self.start_undo_timer();
+        let mut wanted = vec![".toast button".to_owned()];
+        wanted.extend(row_targets(&id, Some(at), &["toggle"]));
+        self.focus_on(wanted);
         let target = id.clone();
         self.change(
             Retry::Transient,
             move |list| list.retain(|a| a.id != target),
-            move || delete_avatar(id.clone()),
-            move |outcome| match outcome {
-                Ok(deleted) => self.offer_undo(deleted),
-                Err(error) => self.banner.set(Some(error)),
+            {
+                let id = id.clone();
+                move || delete_avatar(id.clone())
+            },
+            move |outcome| {
+                if outcome.is_err() {
+                    // Rolled back: the row is there again, so is its note no longer.
+                    let mut gone = self.deleted.get_untracked();
+                    gone.retain(|g| g.id != id);
+                    self.deleted.set(gone);
+                }
+                self.settle(id, drop)(outcome);
             },
         );
     }
 
-    pub fn restore(self, args: RestoreAvatar) {
-        self.undo.set(None);
-        let RestoreAvatar { emoji, name, is_active, position } = args;
-        let back = AvatarView {
-            id: format!("{PENDING_ID}-restore"),
-            emoji: emoji.clone(),
-            name: name.clone(),
-            is_active,
-            position,
-        };
-        self.change(
-            Retry::Unavailable,
-            move |list| {
-                let at = usize::try_from(position).unwrap_or(0).min(list.len());
-                list.insert(at, back);
-            },
-            move || restore_avatar(emoji.clone(), name.clone(), is_active, position),
-            self.report(),
-        );
-    }
-
+    /// Moves an avatar one place; focus stays on the arrow that moved it (the other one
+    /// at an end of the list).
     pub fn reorder(self, MoveAvatar { id, up }: MoveAvatar) {
+        let Some(avatar) = self.avatar(&id) else { return };
+        if !self.claim(&id) {
+            return;
+        }
+        let (first, then) = if up { ("up", "down") } else { ("down", "up") };
+        self.focus_row(&id, None, &[first, then]);
         let target = id.clone();
         self.change(
             Retry::Unavailable,
@@ -213,23 +308,20 @@ impl Ui {
                     move_one(list, from, up);
                 }
             },
-            move || move_avatar(id.clone(), up),
-            self.report(),
-        );
-    }
-
-    /// Offers to put `deleted` back; the offer is withdrawn after a while, or replaced by
-    /// the next delete's (which has a timer of its own).
-    fn offer_undo(self, deleted: AvatarView) {
-        let id = deleted.id.clone();
-        self.undo.set(Some(deleted));
-        set_timeout(
-            move || {
-                if self.undo.with_untracked(|o| o.as_ref().is_some_and(|d| d.id == id)) {
-                    self.undo.set(None);
-                }
+            {
+                let id = id.clone();
+                move || move_avatar(id.clone(), up)
             },
-            std::time::Duration::from_millis(UNDO_WINDOW_MS),
+            self.settle(id.clone(), move |list: Vec<AvatarView>| {
+                if let Some(at) = list.iter().position(|a| a.id == id) {
+                    self.say(format!(
+                        "Moved {} to place {} of {}.",
+                        avatar.name,
+                        at + 1,
+                        list.len()
+                    ));
+                }
+            }),
         );
     }
 }

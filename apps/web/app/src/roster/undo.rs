@@ -1,30 +1,201 @@
+//! Undo of deletes. While the offer is open, a deleted avatar's row stays where it was
+//! (said to be deleted), and the toast's "Undo" puts back every delete since the offer
+//! opened ("Deleted 2 avatars."). The offer ends six seconds after the latest delete, and
+//! waits while the pointer or the focus is on the toast.
+
 use leptos::prelude::*;
 
-use super::{api::RestoreAvatar, state::Ui};
+use super::{
+    api::{AvatarView, restore_avatar},
+    state::Ui,
+};
+use crate::client::retry::Retry;
 
-/// After a delete, offers to put the avatar back for a few seconds.
+/// How long the "Undo" offer stays after a delete.
+const UNDO_WINDOW_MS: u64 = 6_000;
+
+/// The ids of the rows the list shows: the cached avatars, with each deleted one (its
+/// `position` the place of its row when it was deleted: [`Ui::deleted`]) back in the
+/// place it left, unless it is in the cache again (a delete rolled back).
+pub fn shown(live: &[AvatarView], gone: &[AvatarView]) -> Vec<String> {
+    let mut rows: Vec<String> = live.iter().map(|a| a.id.clone()).collect();
+    let mut notes: Vec<&AvatarView> = gone.iter().filter(|g| !rows.contains(&g.id)).collect();
+    notes.sort_by_key(|g| g.position);
+    for note in notes {
+        let at = usize::try_from(note.position).unwrap_or(0);
+        rows.insert(at.min(rows.len()), note.id.clone());
+    }
+    rows
+}
+
+/// The deleted avatars in the order shown, each with `position` set to the place in the
+/// roster it goes back to: the place of its row (the ones above it go back first).
+pub fn places(rows: &[String], gone: &[AvatarView]) -> Vec<AvatarView> {
+    let found = |(place, id): (usize, &String)| {
+        let note = gone.iter().find(|g| g.id == *id)?;
+        Some(AvatarView { position: i32::try_from(place).ok()?, ..note.clone() })
+    };
+    rows.iter().enumerate().filter_map(found).collect()
+}
+
+impl Ui {
+    /// (Re)starts the offer's six seconds; the timers started before are void.
+    pub fn start_undo_timer(self) {
+        self.keep(|kept| kept.undo_timer = kept.undo_timer.wrapping_add(1));
+        self.undo_timer_in(UNDO_WINDOW_MS, false);
+    }
+
+    /// At the end of the window the offer ends, unless the pointer or the focus is on the
+    /// toast: then it is looked at again every second, and gets a whole window again once
+    /// they have left. (Asked of the stylesheet's `:hover` and `:focus-within` when the
+    /// time comes, rather than followed with four event handlers: less code in the wasm.)
+    fn undo_timer_in(self, ms: u64, held: bool) {
+        let generation = self.keep(|kept| kept.undo_timer);
+        set_timeout(
+            move || {
+                if self.keep(|kept| kept.undo_timer) != generation {
+                    return;
+                }
+                let busy = document().query_selector(".toast:hover, .toast:focus-within");
+                match (busy.ok().flatten().is_some(), held) {
+                    (true, _) => self.undo_timer_in(1_000, true),
+                    (false, true) => self.undo_timer_in(UNDO_WINDOW_MS, false),
+                    (false, false) => self.deleted.set(Vec::new()),
+                }
+            },
+            std::time::Duration::from_millis(ms),
+        );
+    }
+
+    /// Puts every deleted avatar back in its place, and focus on the first one's
+    /// "Delete", where it was before.
+    pub fn restore(self) {
+        let rows = untrack(|| self.rows());
+        let back = places(&rows, &self.deleted.get_untracked());
+        let Some(first) = back.first() else { return };
+        let at = usize::try_from(first.position).ok();
+        self.focus_row(&first.id, at, &["delete"]);
+        let count = back.len();
+        self.restore_next(back, count);
+    }
+
+    /// Puts back the first of `back`, and the next once the server has it: one at a time,
+    /// so that each place counts the ones before it. Each shows at once under its old id,
+    /// so its row comes back where it is, without a change the rows could move for; its
+    /// note stays in the offer until the server has it (a refresh meanwhile shows the
+    /// note, not a gap), and on a failure the ones not yet back are offered again.
+    fn restore_next(self, mut back: Vec<AvatarView>, count: usize) {
+        if back.is_empty() {
+            return self.say(match count {
+                1 => "The avatar is back.".to_owned(),
+                n => format!("{n} avatars are back."),
+            });
+        }
+        let avatar = back.remove(0);
+        // A second "Undo" while this one is on its way puts back nothing twice.
+        if !self.claim(&avatar.id) {
+            return;
+        }
+        let (id, shown) = (avatar.id.clone(), avatar.clone());
+        self.change(
+            Retry::Unavailable,
+            move |list| {
+                let at = usize::try_from(shown.position).unwrap_or(0);
+                list.insert(at.min(list.len()), shown);
+            },
+            move || {
+                let AvatarView { emoji, name, is_active, position, .. } = avatar.clone();
+                restore_avatar(emoji, name, is_active, position)
+            },
+            move |outcome| {
+                self.free(std::slice::from_ref(&id));
+                match outcome {
+                    Ok(_) => {
+                        let mut gone = self.deleted.get_untracked();
+                        gone.retain(|g| g.id != id);
+                        self.deleted.set(gone);
+                        self.restore_next(back, count);
+                    }
+                    Err(error) => {
+                        self.start_undo_timer();
+                        self.banner.set(Some(error));
+                    }
+                }
+            },
+        );
+    }
+}
+
+/// The toast: what the offer would put back, and its "Undo". The page's live region has
+/// said it already (`focus.rs`), so the toast is not one.
 #[component]
 pub fn UndoDelete() -> impl IntoView {
     let ui = expect_context::<Ui>();
+    let text = move || match ui.deleted.get().as_slice() {
+        [] => None,
+        [one] => Some(format!("Deleted {}.", one.name)),
+        many => Some(format!("Deleted {} avatars.", many.len())),
+    };
     move || {
-        ui.undo.get().map(|deleted| {
+        text().map(|text| {
             view! {
-                <div class="toast" role="status">
-                    <span>{format!("Deleted {}.", deleted.name)}</span>
-                    {ui.form(
-                        "inline",
-                        None,
-                        move |args: RestoreAvatar, _| ui.restore(args),
-                        view! {
-                            <input type="hidden" name="emoji" value=deleted.emoji.clone() />
-                            <input type="hidden" name="name" value=deleted.name.clone() />
-                            <input type="hidden" name="is_active" value=deleted.is_active.to_string() />
-                            <input type="hidden" name="position" value=deleted.position.to_string() />
-                            <button type="submit">"Undo"</button>
-                        },
-                    )}
+                <div class="toast">
+                    <span>{text}</span>
+                    <button type="button" on:click=move |_| ui.restore()>"Undo"</button>
                 </div>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{places, shown};
+    use crate::roster::api::AvatarView;
+
+    /// An avatar; deleted, `at` is its row's place when it was.
+    fn avatar(id: &str, at: i32) -> AvatarView {
+        AvatarView {
+            id: id.into(),
+            emoji: "🐱".into(),
+            name: id.into(),
+            is_active: true,
+            position: at,
+        }
+    }
+
+    fn ids(rows: &[&str]) -> Vec<String> {
+        rows.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    #[test]
+    fn deleted_rows_keep_their_places_whatever_the_order_they_went_in() {
+        let live = [avatar("b", 0), avatar("d", 1)];
+        // "c" went first (at 2 of a, b, c, d), then "a" (at 0).
+        assert_eq!(shown(&live, &[avatar("c", 2), avatar("a", 0)]), ids(&["a", "b", "c", "d"]));
+        assert_eq!(shown(&live, &[]), ids(&["b", "d"]));
+    }
+
+    #[test]
+    fn a_delete_rolled_back_shows_its_row_once() {
+        let live = [avatar("a", 0), avatar("b", 1)];
+        assert_eq!(shown(&live, &[avatar("a", 0)]), ids(&["a", "b"]));
+    }
+
+    #[test]
+    fn a_note_past_the_end_goes_last() {
+        assert_eq!(shown(&[avatar("a", 0)], &[avatar("z", 9)]), ids(&["a", "z"]));
+    }
+
+    #[test]
+    fn avatars_go_back_to_the_places_of_their_rows() {
+        let live = [avatar("b", 0), avatar("d", 1)];
+        let gone = [avatar("e", 4), avatar("a", 0), avatar("c", 2)];
+        let placed: Vec<(i32, String)> =
+            places(&shown(&live, &gone), &gone).into_iter().map(|a| (a.position, a.id)).collect();
+        // In the order shown, which is the order they go back in: each place counts the
+        // ones put back before it.
+        assert_eq!(placed, [(0, "a".into()), (2, "c".into()), (4, "e".into())]);
+        assert_eq!(places(&shown(&live, &[]), &[]), []);
     }
 }
