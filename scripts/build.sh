@@ -63,6 +63,8 @@ if [ "$mode" = release ]; then
     -o "$SITE_ROOT/pkg/guestroom_bg.wasm" "$SITE_ROOT/pkg/guestroom_bg.wasm"
 fi
 cp "$ROOT/apps/web/style/main.css" "$SITE_ROOT/pkg/guestroom.css"
+# The emoji picker, loaded when a picker is first opened (apps/web/app/src/roster/picker/).
+cp "$ROOT/apps/web/app/src/roster/picker/picker.js" "$SITE_ROOT/pkg/guestroom.picker.js"
 rm -f "$SITE_ROOT/hash.txt"
 node "$ROOT/scripts/pack-assets.mjs" "$SITE_ROOT" "$mode"
 

@@ -7,9 +7,10 @@
 // brotli on the wire; the source keeps its comments), and so is wasm-bindgen's JavaScript
 // (esbuild: 43,997 → 19,719 B, 6,358 → 5,006 B brotli).
 //
-// In <site root>/pkg: guestroom.js and guestroom_bg.wasm become guestroom.<hash>.js and
-// guestroom.<hash>_bg.wasm, one hash over both (wasm-bindgen generates the JS for that
-// very wasm, so they change together), and guestroom.css becomes guestroom.<hash>.css;
+// In <site root>/pkg: guestroom.js, guestroom_bg.wasm and guestroom.picker.js become
+// guestroom.<hash>.js, guestroom.<hash>_bg.wasm and guestroom.<hash>.picker.js, one hash
+// over all three (wasm-bindgen generates the JS for that very wasm, so they change
+// together; the island finds the picker by the main script's name), and guestroom.css becomes guestroom.<hash>.css;
 // each gets a .br (brotli, quality 11) and a .gz (gzip -9) next to it. A debug bundle
 // (ten times the size, never measured) gets brotli's quality 5: quality 11 took most of
 // the time of a rebuild after a one-line change (bench/RESULTS.md, "Build and CI times").
@@ -50,6 +51,9 @@ const minifyJs = (js) => transformSync(js, { minify: true, format: 'esm' }).code
 const files = [
   { from: 'guestroom.js', group: 'scripts', to: (hash) => `guestroom.${hash}.js`, minify: minifyJs },
   { from: 'guestroom_bg.wasm', group: 'scripts', to: (hash) => `guestroom.${hash}_bg.wasm` },
+  // Loaded by the island when a picker first opens: it finds the name from the main
+  // script's, so the two share a hash.
+  { from: 'guestroom.picker.js', group: 'scripts', to: (hash) => `guestroom.${hash}.picker.js`, minify: minifyJs },
   { from: 'guestroom.css', group: 'css', to: (hash) => `guestroom.${hash}.css`, minify: minifyCss },
 ];
 const contents = files.map(({ from, minify }) => {

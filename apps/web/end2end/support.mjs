@@ -237,10 +237,13 @@ export function useServerAndBrowser(extraEnv = {}) {
   return env;
 }
 
-/** One GET as a browser would send it; resolves to the status, headers and raw body. */
-export function fetchRaw(url, encoding = 'br, gzip') {
+/**
+ * One GET as a browser would send it for a page (or with `headers`, say a cookie and
+ * `accept`); resolves to the status, headers and raw body.
+ */
+export function fetchRaw(url, encoding = 'br, gzip', headers = {}) {
   return new Promise((resolve, reject) => {
-    get(url, { headers: { 'accept-encoding': encoding, accept: 'text/html,*/*' } }, (response) => {
+    get(url, { headers: { 'accept-encoding': encoding, accept: 'text/html,*/*', ...headers } }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));

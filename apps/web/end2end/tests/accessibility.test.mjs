@@ -22,7 +22,7 @@ for (const colorScheme of ['light', 'dark']) {
     await page.locator('#new-name-error').getByText('at most 40').waitFor();
     assert.deepEqual(await violations(page), [], 'roster with avatars, an open editor and an error');
 
-    await page.getByRole('button', { name: 'Choose an emoji' }).first().click();
+    await page.getByRole('button', { name: 'Choose an emoji for the new avatar' }).first().click();
     await page.getByRole('combobox', { name: 'Search emoji by name' }).fill('cat');
     await page.getByRole('option', { name: 'cat face' }).waitFor();
     assert.deepEqual(await violations(page), [], 'the emoji picker open with matches');

@@ -32,12 +32,12 @@ test('the add form is reachable from the keyboard', async () => {
   await page.keyboard.type('🐱');
   // Past the emoji picker's button to the name.
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Choose an emoji');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Choose an emoji for the new avatar');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-name');
   await page.keyboard.type('Keyboard cat');
   await page.keyboard.press('Enter');
-  await page.getByText('Keyboard cat').waitFor();
+  await page.locator('.avatar-name').getByText('Keyboard cat').waitFor();
   await page.close();
 });
 

@@ -21,7 +21,12 @@ pub fn AddAvatarForm() -> impl IntoView {
         Some("Add an avatar"),
         move |args: CreateAvatar, form| ui.add(args, form),
         view! {
-            <EmojiField id="new-emoji" placeholder="🐱" error=error(Name::Emoji) />
+            <EmojiField
+                id="new-emoji"
+                placeholder="🐱"
+                error=error(Name::Emoji)
+                picker_label="Choose an emoji for the new avatar".to_owned()
+            />
             <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error(Name::Name) />
             <button type="submit" class="primary">"Add avatar"</button>
             {move || other_error().map(|e| view! { <Alert message=e.to_string() /> })}

@@ -105,6 +105,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                             id=format!("emoji-{}", id.get_value())
                             value=avatar().emoji
                             error=edit_error(error::Field::Emoji)
+                            picker_label=Signal::derive(move || label("Choose an emoji for"))
                         />
                         <Field
                             label="Name"

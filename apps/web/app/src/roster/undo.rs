@@ -75,21 +75,22 @@ impl Ui {
         let Some(first) = back.first() else { return };
         let at = usize::try_from(first.position).ok();
         self.focus_row(&first.id, at, &["delete"]);
-        let count = back.len();
-        self.restore_next(back, count);
+        let done = match back.as_slice() {
+            [one] => format!("{} is back.", one.name),
+            many => format!("{} avatars are back.", many.len()),
+        };
+        self.restore_next(back, done);
     }
 
     /// Puts back the first of `back`, and the next once the server has it: one at a time,
     /// so that each place counts the ones before it. Each shows at once under its old id,
     /// so its row comes back where it is, without a change the rows could move for; its
     /// note stays in the offer until the server has it (a refresh meanwhile shows the
-    /// note, not a gap), and on a failure the ones not yet back are offered again.
-    fn restore_next(self, mut back: Vec<AvatarView>, count: usize) {
+    /// note, not a gap), and on a failure the ones not yet back are offered again. `done`
+    /// is said once all are back.
+    fn restore_next(self, mut back: Vec<AvatarView>, done: String) {
         if back.is_empty() {
-            return self.say(match count {
-                1 => "The avatar is back.".to_owned(),
-                n => format!("{n} avatars are back."),
-            });
+            return self.say(done);
         }
         let avatar = back.remove(0);
         // A second "Undo" while this one is on its way puts back nothing twice.
@@ -114,7 +115,7 @@ impl Ui {
                         let mut gone = self.deleted.get_untracked();
                         gone.retain(|g| g.id != id);
                         self.deleted.set(gone);
-                        self.restore_next(back, count);
+                        self.restore_next(back, done);
                     }
                     Err(error) => {
                         self.start_undo_timer();
