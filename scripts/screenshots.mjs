@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   add,
   launchBrowser,
+  pageNotice,
   row,
   signUp,
   startServer,
@@ -53,7 +54,7 @@ try {
   await page.getByRole('link', { name: 'Account' }).click();
   await page.getByLabel('Name of a new passkey (optional)').fill('Laptop');
   await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await page.waitForURL(/passkey=added/);
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
   await page.screenshot({ path: join(out, 'account.png'), fullPage: true });
   await context.close();
 } finally {

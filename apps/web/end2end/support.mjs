@@ -199,7 +199,31 @@ export async function signUp(page, email, displayName = '') {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByLabel('Display name (optional)').fill(displayName);
   await page.getByRole('button', { name: 'Create account', exact: true }).click();
-  await page.waitForURL(/came_along=/);
+  await cameAlong(page);
+}
+
+/**
+ * Waits for the notice at the top of the page (account/notice.rs) to say `text`: a
+ * string, said exactly, or a regular expression.
+ */
+export async function pageNotice(page, text) {
+  const exactly = typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
+  await page.locator('.page-notice', { hasText: exactly }).waitFor();
+}
+
+/**
+ * Waits for the roster after a sign-up or sign-in, at a clean URL, saying that `count`
+ * avatars came along (any number when it is left out).
+ */
+export async function cameAlong(page, count) {
+  const said = {
+    undefined: /^You are signed in\./,
+    0: 'You are signed in.',
+    1: 'You are signed in. Your avatar came along.',
+  }[count] ?? `You are signed in. Your ${count} avatars came along.`;
+  await pageNotice(page, said);
+  const url = new URL(page.url());
+  if (url.pathname !== '/' || url.search !== '') throw new Error(`signed in at ${page.url()}, not a clean /`);
 }
 
 /** Fills and sends the sign-in form (what follows is the test's to check). */

@@ -33,7 +33,7 @@ pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use account::{AccountPage, SignInPage, SignUpPage, WhoAmI};
+use account::{AccountPage, PageNotice, SignInPage, SignUpPage, WhoAmI};
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -122,6 +122,8 @@ pub fn App() -> impl IntoView {
                 <WhoAmI />
             </header>
             <main>
+                // What the action that led here did, once; or that the session ended.
+                <PageNotice />
                 <Routes fallback=NotFound>
                     // Each page's data is loaded before rendering starts (see `preload`),
                     // so nothing on it suspends: the first paint is complete and the page

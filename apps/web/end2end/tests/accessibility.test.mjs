@@ -2,7 +2,7 @@
 // in both colour schemes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, axeViolations as violations, openGuest, row, useServerAndBrowser } from '../support.mjs';
+import { add, axeViolations as violations, cameAlong, openGuest, row, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -47,7 +47,7 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByLabel('Email').fill(`axe-${colorScheme}@example.com`);
     await page.getByLabel('Password').fill('staple battery horse');
     await page.getByRole('button', { name: 'Create account', exact: true }).click();
-    await page.waitForURL(/came_along=/);
+    await cameAlong(page);
     await page.goto(`${env.server.url}/account`);
     await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor();
     assert.deepEqual(await violations(page), [], '/account');

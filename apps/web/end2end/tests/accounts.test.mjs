@@ -3,7 +3,7 @@
 // are plain forms, so the journey is also run with JavaScript off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, names, openGuest, signIn, signUp, useServerAndBrowser } from '../support.mjs';
+import { add, cameAlong, names, openGuest, signIn, signUp, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
 let accounts = 0;
@@ -43,7 +43,7 @@ for (const javaScriptEnabled of [true, false]) {
     // Another browser signs in to the account: the same roster, with its guest's after it.
     const elsewhere = await openGuest(env, { javaScriptEnabled });
     await signIn(elsewhere.page, email);
-    await elsewhere.page.waitForURL(/came_along=0/);
+    await cameAlong(elsewhere.page, 0);
     assert.deepEqual(await names(elsewhere.page), ['Tom', 'Rex']);
     await elsewhere.context.close();
     await context.close();
@@ -110,7 +110,7 @@ test('the account page renames; "Sign out everywhere" shows another browser sign
   await signUp(here.page, email, 'Ada');
   const there = await openGuest(env);
   await signIn(there.page, email);
-  await there.page.waitForURL(/came_along=0/);
+  await cameAlong(there.page, 0);
   assert.deepEqual(await names(there.page), ['Owl']);
 
   await here.page.getByRole('link', { name: 'Account' }).click();

@@ -3,7 +3,7 @@
 // Show/Hide password button, and the attempt limit's message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, add, names, openGuest, signIn, signUp, useServerAndBrowser } from '../support.mjs';
+import { add, cameAlong, names, openGuest, pageNotice, PASSWORD, signIn, signUp, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
 const NEW_PASSWORD = 'correct horse battery';
@@ -22,7 +22,7 @@ test('a password change keeps this browser signed in and signs the other out; Sh
   await signUp(here.page, email, 'Ada');
   const there = await openGuest(env);
   await signIn(there.page, email);
-  await there.page.waitForURL(/came_along=0/);
+  await cameAlong(there.page, 0);
 
   const { page } = here;
   await page.getByRole('link', { name: 'Account' }).click();
@@ -44,16 +44,20 @@ test('a password change keeps this browser signed in and signs the other out; Sh
   await current.fill(PASSWORD);
   await fresh.fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Change password' }).click();
-  await page.getByText('Your password was changed.').waitFor();
+  // Said at the top of the page, where the eye starts, not beside the form.
+  await pageNotice(page, 'Your password was changed. Every other session has ended.');
   assert.equal(await page.locator('.identity .who').textContent(), 'Ada');
   await page.goto(env.server.url);
   assert.deepEqual(await names(page), ['Owl']);
 
   await there.page.reload();
   await there.page.getByText('Your session has ended').waitFor();
+  // Only that: the sign-in's notice was said once, not again beside it.
+  assert.equal(await there.page.locator('.page-notice').count(), 1);
+  assert.doesNotMatch(await there.page.locator('main').textContent(), /You are signed in/);
   assert.deepEqual(await names(there.page), []);
   await signIn(there.page, email, NEW_PASSWORD);
-  await there.page.waitForURL(/came_along=0/);
+  await cameAlong(there.page, 0);
   assert.deepEqual(await names(there.page), ['Owl']);
   await here.context.close();
   await there.context.close();

@@ -4,16 +4,7 @@
 // domain, never an IP address, so these pages are opened at `localhost`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  PASSWORD,
-  add,
-  axeViolations,
-  names,
-  signIn,
-  signUp,
-  useServerAndBrowser,
-  waitForHydration,
-} from '../support.mjs';
+import { add, axeViolations, cameAlong, names, pageNotice, PASSWORD, signIn, signUp, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
 const who = (page) => page.locator('.identity .who').textContent();
@@ -67,7 +58,7 @@ test('a guest creates an account with a passkey only; signed out, the passkey of
   await page.getByLabel('Email').fill('pia@example.com');
   await page.getByLabel('Display name (optional)').fill('Pia');
   await page.getByRole('button', { name: 'Create account with a passkey instead' }).click();
-  await page.waitForURL(/came_along=2/);
+  await cameAlong(page, 2);
   assert.equal(await who(page), 'Pia');
   assert.deepEqual(await names(page), ['Tom', 'Rex']);
   const made = await credentials();
@@ -94,7 +85,7 @@ test('a guest creates an account with a passkey only; signed out, the passkey of
   // The sign-in page asks the browser for a passkey in the email field's autofill; the
   // authenticator answers as a person choosing it there would.
   await at(page, '/signin');
-  await page.waitForURL(/came_along=1/);
+  await cameAlong(page, 1);
   assert.equal(await who(page), 'Pia');
   assert.deepEqual(await names(page), ['Tom', 'Rex', 'Owl']);
   await at(page, '/account');
@@ -108,8 +99,7 @@ test('a member adds a named passkey, signs in with it, removes it, and the remov
   await at(page, '/account');
   await page.getByLabel('Name of a new passkey (optional)').fill('Laptop');
   await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await page.waitForURL(/passkey=added/);
-  await page.getByText('Passkey added: you can sign in with it.').waitFor();
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
   const remove = page.getByRole('button', { name: 'Remove Laptop' });
   assert.equal(await remove.isDisabled(), false, 'the password remains');
   assert.deepEqual(await axeViolations(page), []);
@@ -122,7 +112,7 @@ test('a member adds a named passkey, signs in with it, removes it, and the remov
   await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
   await page.getByText('No avatars yet').waitFor();
   await signInWithPasskey(page);
-  await page.waitForURL(/came_along=0/);
+  await cameAlong(page, 0);
   assert.equal(await who(page), 'Quinn');
 
   await at(page, '/account');
@@ -137,7 +127,7 @@ test('a member adds a named passkey, signs in with it, removes it, and the remov
   await page.locator('#passkey-error', { hasText: 'That passkey is not registered here' }).waitFor();
   assert.equal(await who(page), 'Guest');
   await signIn(page, 'quinn@example.com', PASSWORD);
-  await page.waitForURL(/came_along=/);
+  await cameAlong(page);
   await context.close();
 });
 
@@ -184,7 +174,7 @@ test('another open tab follows a passkey sign-in without being touched', async (
   await signUp(page, 'tove@example.com', 'Tove');
   await at(page, '/account');
   await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await page.waitForURL(/passkey=added/);
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
   await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
   await page.getByText('No avatars yet').waitFor();
 
@@ -193,7 +183,7 @@ test('another open tab follows a passkey sign-in without being touched', async (
   await waitForHydration(other);
   assert.equal(await who(other), 'Guest');
   await signInWithPasskey(page);
-  await page.waitForURL(/came_along=0/);
+  await cameAlong(page, 0);
   await other.locator('.identity .who', { hasText: 'Tove' }).waitFor({ timeout: 5_000 });
   await context.close();
 });

@@ -5,17 +5,7 @@
 // link) or opened twice changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  add,
-  axeViolations,
-  names,
-  openGuest,
-  signIn,
-  signInAtProvider,
-  signUp,
-  testProvider,
-  useServerAndBrowser,
-} from '../support.mjs';
+import { add, axeViolations, cameAlong, names, openGuest, pageNotice, signIn, signInAtProvider, signUp, testProvider, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser(testProvider());
 let people = 0;
@@ -37,7 +27,7 @@ test('a guest signs in with the provider, the roster comes along, and the same i
   await add(page, '🐱', 'Tom');
   await add(page, '🐶', 'Rex');
   await continueWithProvider(page, email);
-  await page.waitForURL(/came_along=2/);
+  await cameAlong(page, 2);
   await page.getByText('Your 2 avatars came along.').waitFor();
   assert.equal(await who(page), 'Grace1');
   assert.deepEqual(await names(page), ['Tom', 'Rex']);
@@ -50,7 +40,7 @@ test('a guest signs in with the provider, the roster comes along, and the same i
   const elsewhere = await openGuest(env);
   await add(elsewhere.page, '🦉', 'Owl');
   await continueWithProvider(elsewhere.page, email);
-  await elsewhere.page.waitForURL(/came_along=1/);
+  await cameAlong(elsewhere.page, 1);
   assert.deepEqual(await names(elsewhere.page), ['Tom', 'Rex', 'Owl']);
   await elsewhere.context.close();
 });
@@ -62,7 +52,7 @@ test('the journey works with JavaScript off', async () => {
   await page.getByRole('button', { name: 'Add avatar' }).click();
   await page.waitForLoadState();
   await continueWithProvider(page, newEmail());
-  await page.waitForURL(/came_along=1/);
+  await cameAlong(page, 1);
   assert.deepEqual(await names(page), ['Fox']);
   await context.close();
 });
@@ -85,18 +75,18 @@ test('an email that has an account links nothing; the member links the provider 
 
   // Signed in with the password, the member links the provider…
   await signIn(page, email);
-  await page.waitForURL(/came_along=1/);
+  await cameAlong(page, 1);
   await page.goto(new URL('/account', page.url()).href);
   assert.deepEqual(await axeViolations(page), []);
   await page.getByRole('button', { name: 'Link Test ID' }).click();
   await signInAtProvider(page, email);
-  await page.waitForURL(/\/account\?linked=test/);
+  await pageNotice(page, 'Test ID is linked: you can sign in with it.');
   await page.getByText('Test ID is linked: you can sign in with it.').waitFor();
 
   // …after which the provider signs in to this account.
   const elsewhere = await openGuest(env);
   await continueWithProvider(elsewhere.page, email);
-  await elsewhere.page.waitForURL(/came_along=0/);
+  await cameAlong(elsewhere.page, 0);
   assert.deepEqual(await names(elsewhere.page), ['Shelly']);
   await elsewhere.context.close();
 
@@ -110,7 +100,7 @@ test('an account made with the provider keeps its only way to sign in, and is de
   const email = newEmail();
   const { context, page } = await openGuest(env);
   await continueWithProvider(page, email);
-  await page.waitForURL(/came_along=0/);
+  await cameAlong(page, 0);
   await page.goto(new URL('/account', page.url()).href);
   const unlink = page.getByRole('button', { name: 'Unlink Test ID' });
   assert.equal(await unlink.isDisabled(), true);
@@ -144,7 +134,7 @@ test("a callback opened in another browser (an attacker's link) merges nothing a
     if (request.url().includes('/auth/test/callback')) callbacks.push(request.url());
   });
   await continueWithProvider(attacker.page, attackerEmail);
-  await attacker.page.waitForURL(/came_along=0/);
+  await cameAlong(attacker.page, 0);
   assert.match(callbacks[0] ?? '', /[?&]code=/, 'the provider redirected with a code');
   await attacker.context.close();
 
@@ -163,7 +153,7 @@ test("a callback opened in another browser (an attacker's link) merges nothing a
   // And the attacker's account got nothing of the victim's.
   const again = await openGuest(env);
   await continueWithProvider(again.page, attackerEmail);
-  await again.page.waitForURL(/came_along=0/);
+  await cameAlong(again.page, 0);
   assert.deepEqual(await names(again.page), []);
   await again.context.close();
 });
@@ -175,7 +165,7 @@ test('a replayed callback does nothing, and an unverified email makes no account
     if (request.url().includes('/auth/test/callback')) callbacks.push(request.url());
   });
   await continueWithProvider(page, newEmail());
-  await page.waitForURL(/came_along=0/);
+  await cameAlong(page, 0);
   const name = await who(page);
   await page.goto(callbacks[0]);
   await page.waitForURL(/provider_error=expired/);
@@ -199,7 +189,7 @@ test('another open tab follows a provider sign-in without being touched', async 
   await other.locator('[data-hydrated="true"]').waitFor();
   assert.equal(await who(other), 'Guest');
   await continueWithProvider(page, newEmail());
-  await page.waitForURL(/came_along=1/);
+  await cameAlong(page, 1);
   await other.locator('.identity .who', { hasText: /^Grace\d+$/ }).waitFor({ timeout: 5_000 });
   assert.deepEqual(await names(other), ['Bea']);
   await context.close();

@@ -27,7 +27,10 @@ use serde::Deserialize;
 
 use crate::edge::ToProvider;
 use app::{
-    account::{ProviderButton, ProviderProblem, SignInButtons},
+    account::{
+        ProviderButton, ProviderProblem, SignInButtons,
+        notice::{self, Notice},
+    },
     server::ClientIp,
 };
 
@@ -163,16 +166,17 @@ pub async fn callback(
                     let member = &upgrade.member;
                     let cookies =
                         state.identity.signed_in_cookies(member.id, member.session_version);
-                    let to = format!("/?came_along={}", upgrade.merge.moved_avatars);
-                    see_other(&to, with_flow_cleared(cookies))
+                    let [a, b] = cookies;
+                    let said = Notice::SignedIn { came_along: upgrade.merge.moved_avatars };
+                    see_other("/", [a, b, clear_cookie(FLOW_COOKIE), notice::cookie(&said)])
                 }
                 Err(error) => refused(provider, flow.intent, &account_problem(error)),
             }
         }
         Intent::Link { member } => match state.accounts.link_provider(member, identity).await {
             Ok(()) => {
-                let to = format!("/account?linked={}", provider.id());
-                see_other(&to, [clear_cookie(FLOW_COOKIE)])
+                let said = Notice::Linked(provider.id().to_owned());
+                see_other("/account", [clear_cookie(FLOW_COOKIE), notice::cookie(&said)])
             }
             Err(error) => refused(provider, flow.intent, &account_problem(error)),
         },
@@ -249,10 +253,6 @@ fn see_other<const N: usize>(location: &str, cookies: [HeaderValue; N]) -> Respo
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
-}
-
-fn with_flow_cleared([a, b]: [HeaderValue; 2]) -> [HeaderValue; 3] {
-    [a, b, clear_cookie(FLOW_COOKIE)]
 }
 
 /// What the account rules' refusal means on the page.

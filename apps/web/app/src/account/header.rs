@@ -27,18 +27,6 @@ pub fn WhoAmI() -> impl IntoView {
     };
     #[cfg(not(feature = "ssr"))]
     let (viewer, guest) = (None::<ViewerView>, None::<String>);
-    #[cfg(feature = "ssr")]
-    let ended = crate::server::page_data::<super::SessionEnded>().is_some();
-    #[cfg(not(feature = "ssr"))]
-    let ended = false;
-    let ended = ended.then(|| {
-        view! {
-            <p class="notice" role="status">
-                "Your session has ended (signed out everywhere, or a new password). "
-                <a href="/signin">"Sign in again"</a>
-            </p>
-        }
-    });
     match viewer {
         Some(ViewerView::Member { name }) => view! {
             <div class="identity">
@@ -52,7 +40,6 @@ pub fn WhoAmI() -> impl IntoView {
         .into_any(),
         // The short guest tag lets a person (and the tests) tell one guest from another.
         _ => view! {
-            {ended}
             <div class="identity" data-guest=guest>
                 <span class="who">"Guest"</span>
                 <span class="prompt">"Keep your avatars: "</span>

@@ -11,6 +11,7 @@ use persistence::Store;
 
 use super::{
     api::{AccountView, RemovePasskey, SignIn, SignUp, UnlinkProvider, ViewerView},
+    notice::{Notice, flash},
     passkeys::PasskeyView,
 };
 use crate::{
@@ -156,7 +157,7 @@ pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
         .await
         .map_err(account_error)?;
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
-    leptos_axum::redirect("/account?changed=password");
+    done("/account", &Notice::PasswordChanged);
     Ok(())
 }
 
@@ -172,7 +173,7 @@ pub async fn set_password(new: &str) -> Result<(), ApiError> {
     let member =
         accounts.set_first_password(user_id, new, client_ip()).await.map_err(account_error)?;
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
-    leptos_axum::redirect("/account?changed=password-set");
+    done("/account", &Notice::PasswordSet);
     Ok(())
 }
 
@@ -184,7 +185,7 @@ pub async fn delete_account(password: &str) -> Result<(), ApiError> {
     };
     accounts.delete_account(user_id, password, client_ip()).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
-    leptos_axum::redirect("/?account=deleted");
+    done("/", &Notice::AccountDeleted);
     Ok(())
 }
 
@@ -195,7 +196,7 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     };
     accounts.sign_out_everywhere(user_id).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
-    leptos_axum::redirect("/");
+    done("/", &Notice::SignedOutEverywhere);
     Ok(())
 }
 
@@ -208,7 +209,7 @@ pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
         .unlink_provider(user_id, provider)
         .await
         .map_err(|error| back_with(account_error(error), "/account", UnlinkProvider::PATH, &[]))?;
-    leptos_axum::redirect("/account");
+    done("/account", &Notice::Unlinked(provider.to_owned()));
     Ok(())
 }
 
@@ -221,7 +222,7 @@ pub async fn remove_passkey(credential_id: &str) -> Result<(), ApiError> {
     let id =
         CredentialId::parse(credential_id).ok_or_else(|| refused(answer(ApiError::BadRequest)))?;
     accounts.remove_passkey(user_id, &id).await.map_err(|error| refused(account_error(error)))?;
-    leptos_axum::redirect("/account");
+    done("/account", &Notice::PasskeyRemoved);
     Ok(())
 }
 
@@ -232,23 +233,32 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
     };
     let name = DisplayName::parse(display_name).map_err(account_invalid)?;
     store.set_display_name(user_id, &name).await.map_err(store_error)?;
-    leptos_axum::redirect("/account");
+    done("/account", &Notice::NameSaved);
     Ok(())
 }
 
 /// Ends this session, so a copy of its cookie reaches nothing, and starts a brand-new
-/// guest. The browser is signed out even when recording the end fails (logged): at a
-/// shared computer, staying signed in would be the worse failure.
+/// guest, told that the avatars are safe in the account (the new guest's list is empty).
+/// The browser is signed out even when recording the end fails (logged): at a shared
+/// computer, staying signed in would be the worse failure.
 pub async fn sign_out() -> Result<(), ApiError> {
     let (viewer, accounts, identity) = parts()?;
-    if let Viewer::Member { user_id, session, .. } = viewer
-        && let Err(AccountError::Store(error)) = accounts.sign_out(user_id, session).await
-    {
+    changed_identity(&identity.fresh_guest().1);
+    let Viewer::Member { user_id, session, .. } = viewer else {
+        leptos_axum::redirect("/");
+        return Ok(());
+    };
+    if let Err(AccountError::Store(error)) = accounts.sign_out(user_id, session).await {
         tracing::error!(error = &error as &dyn std::error::Error, "recording a sign-out");
     }
-    changed_identity(&identity.fresh_guest().1);
-    leptos_axum::redirect("/");
+    done("/", &Notice::SignedOut);
     Ok(())
+}
+
+/// To `to`, which says `notice` once (`notice::flash`): the URL stays clean.
+fn done(to: &str, notice: &Notice) {
+    flash(notice);
+    leptos_axum::redirect(to);
 }
 
 /// Puts the cookies of an identity change on the response (the identity middleware then
@@ -262,8 +272,8 @@ fn changed_identity(cookies: &[http::HeaderValue]) {
 }
 
 /// After a sign-up or sign-in: the member's session on the response, and back to the
-/// roster saying how many avatars came along (a number, never text).
+/// roster saying how many avatars came along.
 fn signed_in(identity: &Identity<Store>, Upgrade { member, merge }: &Upgrade) {
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
-    leptos_axum::redirect(&format!("/?came_along={}", merge.moved_avatars));
+    done("/", &Notice::SignedIn { came_along: merge.moved_avatars });
 }

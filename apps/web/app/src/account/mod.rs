@@ -13,6 +13,8 @@ mod header;
 /// The server side: the header's loader, the cookies of an identity change.
 #[cfg(feature = "ssr")]
 pub mod load;
+/// What an account action did, said once at the top of the next page.
+pub mod notice;
 /// The sign-up and sign-in pages, and the parts of every account form.
 mod pages;
 /// Passkeys: the buttons, the account page's list, the script between browser and server.
@@ -23,6 +25,7 @@ mod providers;
 mod settings;
 
 pub use header::WhoAmI;
+pub use notice::PageNotice;
 
 /// Why the account page offers no way to add a sign-in method right now, and what the
 /// server says when one is forced: the rule is `identity::RECENT_SIGN_IN`.

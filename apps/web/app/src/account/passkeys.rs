@@ -6,7 +6,6 @@
 //! no passkeys) the buttons never appear, and removing a passkey is a plain form.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::{api::RemovePasskey, pages::failure, providers::SignInButtons};
@@ -48,7 +47,6 @@ pub fn PasskeyButton(kind: &'static str, label: &'static str) -> impl IntoView {
 #[component]
 pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> impl IntoView {
     relying_party()?;
-    let added = use_query_map().with_untracked(|query| query.get("passkey").is_some());
     let refused = failure(RemovePasskey::PATH).map(|e| view! { <Alert message=e.to_string() /> });
     let last = passkeys.len() + other_ways <= 1;
     let rows = passkeys
@@ -72,9 +70,6 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
     Some(view! {
         <h2>"Passkeys"</h2>
         <div class="account-form">
-            {added.then(|| view! {
-                <p class="notice" role="status">"Passkey added: you can sign in with it."</p>
-            })}
             {refused}
             <p>"Sign in with your fingerprint, face or device PIN instead of a password."</p>
             <ul class="methods">{rows}</ul>

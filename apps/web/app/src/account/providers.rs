@@ -33,7 +33,7 @@ pub struct SignInButtons {
     pub passkeys: Option<std::sync::Arc<str>>,
 }
 
-fn providers() -> Vec<ProviderButton> {
+pub(super) fn providers() -> Vec<ProviderButton> {
     use_context::<SignInButtons>().map(|p| p.buttons.to_vec()).unwrap_or_default()
 }
 
@@ -168,7 +168,6 @@ pub fn SignInMethods(
     if providers.is_empty() {
         return None;
     }
-    let linked_just_now = use_query_map().with_untracked(|query| query.get("linked"));
     let unlink_refused = super::pages::failure(UnlinkProvider::PATH)
         .map(|error| view! { <Alert message=error.to_string() /> });
     let ways = usize::from(has_password) + linked.len() + passkeys;
@@ -196,10 +195,7 @@ pub fn SignInMethods(
                 }
                 .into_any()
             };
-            let notice = (linked_just_now.as_deref() == Some(id.as_str())).then(|| {
-                view! { <p class="notice" role="status">{format!("{name} is linked: you can sign in with it.")}</p> }
-            });
-            view! { <li class="method"><span class="method-name">{name.clone()}</span>{action}{notice}</li> }
+            view! { <li class="method"><span class="method-name">{name.clone()}</span>{action}</li> }
         })
         .collect_view();
     Some(view! {

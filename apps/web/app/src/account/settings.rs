@@ -39,7 +39,6 @@ pub fn AccountPage() -> impl IntoView {
         <section class="account" aria-labelledby="account-title">
             <leptos_meta::Title text="Your account" />
             <h1 id="account-title">"Your account"</h1>
-            {password_notice().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <dl class="account-facts">
                 <dt>"Email"</dt>
                 <dd>{email}</dd>
@@ -143,18 +142,5 @@ fn NewPassword(error: Signal<Option<String>>) -> impl IntoView {
     view! {
         <SecretField label="New password" id="new_password" name="password" autocomplete="new-password" error />
         <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
-    }
-}
-
-/// `?changed=password` (or `password-set`): the redirect after a password change (or a
-/// first password).
-fn password_notice() -> Option<&'static str> {
-    use leptos_router::hooks::use_query_map;
-    match use_query_map().with_untracked(|query| query.get("changed"))?.as_str() {
-        "password" => Some("Your password was changed. Every other session has ended."),
-        "password-set" => Some(
-            "Your password is set: you can sign in with it too. Every other session has ended.",
-        ),
-        _ => None,
     }
 }

@@ -82,28 +82,7 @@ pub fn RosterPage() -> impl IntoView {
         <section class="roster" aria-labelledby="roster-title">
             <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
-            {notice().map(|note| view! { <p class="notice" role="status">{note}</p> })}
             <island::Roster data failure />
         </section>
     }
-}
-
-/// What the account action that led here did: after a sign-up or sign-in, how many of
-/// the guest's avatars came into the account (`?came_along=N`); after deleting the
-/// account, that it is gone (`?account=deleted`). A number or a known word, never text
-/// from the URL.
-fn notice() -> Option<String> {
-    use leptos_router::hooks::use_query_map;
-    let (deleted, count) = use_query_map().with_untracked(|query| {
-        let count: Option<u64> = query.get("came_along").and_then(|n| n.parse().ok());
-        (query.get("account").as_deref() == Some("deleted"), count)
-    });
-    if deleted {
-        return Some("Your account and its avatars were deleted. You are a new guest.".into());
-    }
-    Some(match count? {
-        0 => "You are signed in.".to_owned(),
-        1 => "You are signed in. Your avatar came along.".to_owned(),
-        n => format!("You are signed in. Your {n} avatars came along."),
-    })
 }

@@ -1,6 +1,7 @@
 //! `POST /auth/passkey/finish`: the browser's credential, checked against the ceremony
 //! this browser started, then handed to the account rules.
 
+use app::account::notice::{self, Notice};
 use axum::{
     Extension, Json,
     extract::{State, rejection::JsonRejection},
@@ -52,7 +53,7 @@ pub async fn finish(
                 let name = PasskeyName::from_stored(&name);
                 let passkey = NewPasskey { credential_id, name, credential: stored };
                 state.accounts.add_passkey(OwnerId::from_uuid(member), passkey).await?;
-                Ok::<_, Refusal>(done("/account?passkey=added", []))
+                Ok::<_, Refusal>(done("/account", [notice::cookie(&Notice::PasskeyAdded)]))
             }
             Ceremony::SignUp { guest, member, email, display_name, state: registration } => {
                 let (credential_id, stored) =
@@ -107,7 +108,9 @@ async fn sign_in(
 fn signed_in(state: &AppState, upgrade: &identity::account::Upgrade) -> Response {
     let member = &upgrade.member;
     let cookies = state.identity.signed_in_cookies(member.id, member.session_version);
-    done(&format!("/?came_along={}", upgrade.merge.moved_avatars), cookies)
+    let said = Notice::SignedIn { came_along: upgrade.merge.moved_avatars };
+    let [a, b] = cookies;
+    done("/", [a, b, notice::cookie(&said)])
 }
 
 /// A sealed ceremony whose contents no longer read: sealed by us, so a fault.

@@ -239,7 +239,10 @@ async fn a_member_without_a_password_sets_one_after_a_recent_sign_in() {
     assert_eq!(sign_in(&app, &browser(), NEW_PASSWORD).await.status(), 401);
 
     let set = set_first_password(&app, &ada, now).await;
-    assert_eq!(set.headers()["location"], "/account?changed=password-set");
+    assert_eq!(set.headers()["location"], "/account");
+    assert!(
+        set_cookies(set.headers()).iter().any(|c| c.starts_with("__Host-notice=password_set;"))
+    );
     assert!(set_cookies(set.headers()).iter().any(|c| c.starts_with("__Host-session=")));
     assert!(sign_in(&app, &browser(), NEW_PASSWORD).await.status().is_success());
     // With a password, it is changed with the current one, not set again.

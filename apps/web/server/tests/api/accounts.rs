@@ -63,9 +63,10 @@ async fn a_guest_signs_up_and_keeps_the_roster_under_a_new_session() {
     let response = sign_up(&app, &app.client, "Ada@Example.com").await;
     assert!(response.status().is_success() || response.status().is_redirection());
     let cookies = set_cookies(response.headers());
-    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert_eq!(cookies.len(), 3, "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=; Max-Age=0;")), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=ey")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-notice=signed_in/")), "{cookies:?}");
     assert_eq!(response.headers()["cache-control"], "private, no-store");
 
     assert_eq!(names(&app, &app.client).await, ["Tom", "Rex"]);
@@ -79,9 +80,10 @@ async fn a_sign_up_as_the_very_first_request_leaves_only_the_session() {
     // its cookie to the answer that signs in.
     let response = sign_up(&app, &app.bare_client, "first@example.com").await;
     let cookies = set_cookies(response.headers());
-    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert_eq!(cookies.len(), 3, "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-guest=; Max-Age=0;")), "{cookies:?}");
     assert!(cookies.iter().any(|c| c.starts_with("__Host-session=ey")), "{cookies:?}");
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-notice=signed_in/")), "{cookies:?}");
 }
 
 #[tokio::test]
@@ -135,7 +137,11 @@ async fn signing_in_appends_the_guests_avatars_after_the_members_own() {
     let response =
         post(&app, &app.client, "sign-in", &[("email", "ada@example.com"), ("password", PASSWORD)])
             .await;
-    assert!(response.headers()["location"].to_str().is_ok_and(|l| l.ends_with("came_along=2")));
+    // Back to a clean `/`, which says once what came along (account/notice.rs).
+    assert_eq!(response.headers()["location"], "/");
+    assert!(
+        set_cookies(response.headers()).iter().any(|c| c.starts_with("__Host-notice=signed_in/2;"))
+    );
     assert_eq!(names(&app, &app.client).await, ["Owl", "Fox", "Shelly", "Tom", "Rex"]);
     // The first browser, still signed in, sees the same roster.
     assert_eq!(names(&app, &ada).await, ["Owl", "Fox", "Shelly", "Tom", "Rex"]);

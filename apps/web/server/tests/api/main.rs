@@ -11,6 +11,7 @@ mod identity_cookies;
 mod limits;
 mod member_sessions;
 mod metrics;
+mod notices;
 mod pages;
 mod passkeys;
 mod preload;

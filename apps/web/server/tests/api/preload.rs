@@ -45,7 +45,7 @@ async fn server_functions_and_the_emoji_search_load_nothing() {
     let app = spawn_app().await;
     let viewer = Viewer::Guest { sid: OwnerId::random() };
     for (method, path) in [
-        (Method::GET, "/api/emoji/search?query=cat"),
+        (Method::GET, "/api/emoji?query=cat&group=0"),
         (Method::POST, "/api/roster/create"),
         (Method::POST, "/api/roster/list"),
         (Method::POST, "/"),
@@ -73,7 +73,7 @@ async fn the_emoji_search_answers_while_the_roster_cannot_be_read() {
     let app = spawn_app().await;
     create(&app, "🐱", "Tom").await;
     drop_avatars(&app).await;
-    let response = app.get("/api/emoji/search?query=owl").await;
+    let response = app.get("/api/emoji?query=owl&group=0").await;
     assert_eq!(response.status(), 200);
     assert!(response.text().await.expect("body").contains("🦉"));
     // The roster itself now fails, as a 503 with the typed error.

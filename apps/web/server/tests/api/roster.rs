@@ -210,18 +210,35 @@ async fn a_plain_form_post_with_a_bad_name_shows_the_error_on_the_page() {
 }
 
 #[tokio::test]
-async fn the_emoji_search_is_a_cacheable_get_that_finds_emoji_by_name() {
+async fn the_emoji_search_is_a_cacheable_get_that_finds_emoji_by_name_and_keyword() {
     let app = spawn_app().await;
-    let response = app.get("/api/emoji/search?query=party").await;
+    let response = app.get("/api/emoji?query=party&group=0").await;
     assert_eq!(response.status(), 200);
     // The first request of a new visitor also sets the guest cookie (never cacheable).
-    let again = app.get("/api/emoji/search?query=party").await;
+    let again = app.get("/api/emoji?query=party&group=0").await;
     assert_eq!(again.headers()["cache-control"], "public, max-age=86400");
     let found: Value = serde_json::from_str(&response.text().await.expect("body")).expect("json");
     let emoji: Vec<&str> =
         found.as_array().expect("a list").iter().filter_map(|c| c["emoji"].as_str()).collect();
     assert!(emoji.contains(&"🎉") && emoji.contains(&"🥳"), "{emoji:?}");
 
-    let nothing = app.get("/api/emoji/search?query=qqqzzz").await.text().await.expect("body");
+    let smile = app.get("/api/emoji?query=smile&group=0").await.text().await.expect("body");
+    assert!(smile.contains("🙂") && smile.contains("😊"), "keywords: {smile}");
+    let nothing = app.get("/api/emoji?query=qqqzzz&group=0").await.text().await.expect("body");
     assert_eq!(nothing, "[]");
+}
+
+#[tokio::test]
+async fn the_emoji_of_a_category_come_whole_and_an_unknown_category_is_refused() {
+    let app = spawn_app().await;
+    let animals = app.get("/api/emoji?query=&group=2").await;
+    assert_eq!(animals.status(), 200);
+    let animals: Value = serde_json::from_str(&animals.text().await.expect("body")).expect("json");
+    let animals = animals.as_array().expect("a list");
+    assert_eq!(animals.first().and_then(|c| c["name"].as_str()), Some("monkey face"));
+    assert!(animals.len() > 100, "{}", animals.len());
+    for group in ["9", "255", "-1", "cats"] {
+        let refused = app.get(&format!("/api/emoji?query=&group={group}")).await;
+        assert_eq!(refused.status(), 400, "group {group}");
+    }
 }

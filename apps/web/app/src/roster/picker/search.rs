@@ -38,7 +38,8 @@ pub async fn list_emoji(query: String, group: u8) -> Result<Vec<EmojiChoice>, Ap
         );
     }
     if query.trim().is_empty() {
-        let group = emojis::Group::iter().nth(group.into()).ok_or(ApiError::BadRequest)?;
+        let group = emojis::Group::iter().nth(group.into());
+        let group = group.ok_or_else(|| crate::error::answer(ApiError::BadRequest))?;
         Ok(group.emojis().map(choice).collect())
     } else {
         Ok(rank(&query))

@@ -1,0 +1,244 @@
+//! What an account action did, said once at the top of the page it leads to ("You are
+//! signed out. Your avatars are safe in your account…").
+//!
+//! The action sets a short-lived cookie holding a code ([`flash`]); the next page says
+//! it and clears the cookie ([`PageNotice`]). Not the URL: a reload or a shared link
+//! would say it again (a password change elsewhere showed "Your session has ended" and
+//! "You are signed in" together), and anyone could make the page say "Your 99999 avatars
+//! came along". Only this host can set a `__Host-` cookie, and only known codes are said.
+
+use leptos::prelude::*;
+
+/// The notice cookie.
+#[cfg(feature = "ssr")]
+const NOTICE_COOKIE: &str = "__Host-notice";
+
+/// What the action that led here did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Signed up or in; how many of the guest's avatars came into the account.
+    SignedIn {
+        came_along: u64,
+    },
+    SignedOut,
+    SignedOutEverywhere,
+    AccountDeleted,
+    PasswordChanged,
+    /// A first password, for an account that had only other ways to sign in.
+    PasswordSet,
+    NameSaved,
+    /// A provider linked, by its id (`/auth/{id}/…`).
+    Linked(String),
+    Unlinked(String),
+    PasskeyAdded,
+    PasskeyRemoved,
+}
+
+impl Notice {
+    /// The code the cookie carries: ASCII words, a number or a provider id after a `/`.
+    pub fn code(&self) -> String {
+        match self {
+            Notice::SignedIn { came_along } => format!("signed_in/{came_along}"),
+            Notice::SignedOut => "signed_out".into(),
+            Notice::SignedOutEverywhere => "signed_out_everywhere".into(),
+            Notice::AccountDeleted => "account_deleted".into(),
+            Notice::PasswordChanged => "password_changed".into(),
+            Notice::PasswordSet => "password_set".into(),
+            Notice::NameSaved => "name_saved".into(),
+            Notice::Linked(provider) => format!("linked/{provider}"),
+            Notice::Unlinked(provider) => format!("unlinked/{provider}"),
+            Notice::PasskeyAdded => "passkey_added".into(),
+            Notice::PasskeyRemoved => "passkey_removed".into(),
+        }
+    }
+
+    /// The notice a code stands for; anything else is none.
+    pub fn parse(code: &str) -> Option<Self> {
+        let provider = |id: &str| {
+            let known = !id.is_empty()
+                && id.len() <= 32
+                && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            known.then(|| id.to_owned())
+        };
+        Some(match code.split_once('/') {
+            Some(("signed_in", count)) => Notice::SignedIn { came_along: count.parse().ok()? },
+            Some(("linked", id)) => Notice::Linked(provider(id)?),
+            Some(("unlinked", id)) => Notice::Unlinked(provider(id)?),
+            Some(_) => return None,
+            None => match code {
+                "signed_out" => Notice::SignedOut,
+                "signed_out_everywhere" => Notice::SignedOutEverywhere,
+                "account_deleted" => Notice::AccountDeleted,
+                "password_changed" => Notice::PasswordChanged,
+                "password_set" => Notice::PasswordSet,
+                "name_saved" => Notice::NameSaved,
+                "passkey_added" => Notice::PasskeyAdded,
+                "passkey_removed" => Notice::PasskeyRemoved,
+                _ => return None,
+            },
+        })
+    }
+
+    /// The sentence; `provider` names a provider by its id ("Test ID" for `test`).
+    fn sentence(&self, provider: impl Fn(&str) -> String) -> String {
+        const SAFE: &str = "Your avatars are safe in your account: sign in to see them again.";
+        match self {
+            Notice::SignedIn { came_along: 0 } => "You are signed in.".into(),
+            Notice::SignedIn { came_along: 1 } => {
+                "You are signed in. Your avatar came along.".into()
+            }
+            Notice::SignedIn { came_along } => {
+                format!("You are signed in. Your {came_along} avatars came along.")
+            }
+            Notice::SignedOut => format!("You are signed out. {SAFE}"),
+            Notice::SignedOutEverywhere => {
+                format!("You are signed out on every device. {SAFE}")
+            }
+            Notice::AccountDeleted => {
+                "Your account and its avatars were deleted. You are a new guest.".into()
+            }
+            Notice::PasswordChanged => {
+                "Your password was changed. Every other session has ended.".into()
+            }
+            Notice::PasswordSet => {
+                "Your password is set: you can sign in with it too. Every other session has \
+                 ended."
+                    .into()
+            }
+            Notice::NameSaved => "Your display name is saved.".into(),
+            Notice::Linked(id) => format!("{} is linked: you can sign in with it.", provider(id)),
+            Notice::Unlinked(id) => format!("{} is unlinked.", provider(id)),
+            Notice::PasskeyAdded => "Passkey added: you can sign in with it.".into(),
+            Notice::PasskeyRemoved => "The passkey is removed.".into(),
+        }
+    }
+}
+
+/// The `Set-Cookie` value that makes the next page say `notice`: a minute is plenty for
+/// a redirect to be followed.
+#[cfg(feature = "ssr")]
+pub fn cookie(notice: &Notice) -> http::HeaderValue {
+    identity::http::cookies::set_cookie(
+        NOTICE_COOKIE,
+        &notice.code(),
+        chrono::Duration::seconds(60),
+    )
+}
+
+/// Makes the next page say `notice` (on the response of the server function that did
+/// it).
+#[cfg(feature = "ssr")]
+pub fn flash(notice: &Notice) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(http::header::SET_COOKIE, cookie(notice));
+    }
+}
+
+/// The page's notice area, at the top of every page: what the action that led here did,
+/// once, or that the member's session has ended. Rendered on the server only.
+#[component]
+pub fn PageNotice() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let (notice, ended) = (take(), crate::server::page_data::<super::SessionEnded>().is_some());
+    #[cfg(not(feature = "ssr"))]
+    let (notice, ended) = (None::<Notice>, false);
+    if ended {
+        // Whatever the flash says was for the session that has ended.
+        return Some(
+            view! {
+                <p class="notice page-notice" role="status">
+                    "Your session has ended (signed out everywhere, or a new password). "
+                    <a href="/signin">"Sign in again"</a>
+                </p>
+            }
+            .into_any(),
+        );
+    }
+    let provider = |id: &str| {
+        super::providers::providers()
+            .into_iter()
+            .find(|button| button.id == id)
+            .map_or_else(|| "The provider".to_owned(), |button| button.name)
+    };
+    let sentence = notice?.sentence(provider);
+    Some(view! { <p class="notice page-notice" role="status">{sentence}</p> }.into_any())
+}
+
+/// The notice the request's cookie holds, if any, and the cookie cleared on the response:
+/// said once.
+#[cfg(feature = "ssr")]
+fn take() -> Option<Notice> {
+    let parts = use_context::<http::request::Parts>()?;
+    let code = identity::http::cookies::cookie_values(&parts.headers, NOTICE_COOKIE).next()?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(
+            http::header::SET_COOKIE,
+            identity::http::cookies::clear_cookie(NOTICE_COOKIE),
+        );
+    }
+    Notice::parse(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Notice;
+
+    #[test]
+    fn every_notice_comes_back_from_its_code() {
+        for notice in [
+            Notice::SignedIn { came_along: 0 },
+            Notice::SignedIn { came_along: 12 },
+            Notice::SignedOut,
+            Notice::SignedOutEverywhere,
+            Notice::AccountDeleted,
+            Notice::PasswordChanged,
+            Notice::PasswordSet,
+            Notice::NameSaved,
+            Notice::Linked("test".into()),
+            Notice::Unlinked("my-idp2".into()),
+            Notice::PasskeyAdded,
+            Notice::PasskeyRemoved,
+        ] {
+            assert_eq!(Notice::parse(&notice.code()), Some(notice));
+        }
+    }
+
+    #[test]
+    fn anything_else_is_no_notice() {
+        for code in [
+            "",
+            "signed_in",
+            "signed_in/",
+            "signed_in/-1",
+            "signed_in/lots",
+            "signed_out/1",
+            "linked/",
+            "linked/Evil Corp",
+            "linked/<script>",
+            "hello",
+            "SIGNED_OUT",
+        ] {
+            assert_eq!(Notice::parse(code), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn sentences_count_the_avatars_and_name_the_provider() {
+        let name = |id: &str| if id == "test" { "Test ID".to_owned() } else { id.to_owned() };
+        let say = |notice: Notice| notice.sentence(name);
+        assert_eq!(say(Notice::SignedIn { came_along: 0 }), "You are signed in.");
+        assert_eq!(
+            say(Notice::SignedIn { came_along: 1 }),
+            "You are signed in. Your avatar came along."
+        );
+        assert_eq!(
+            say(Notice::SignedIn { came_along: 3 }),
+            "You are signed in. Your 3 avatars came along."
+        );
+        assert_eq!(
+            say(Notice::Linked("test".into())),
+            "Test ID is linked: you can sign in with it."
+        );
+        assert!(say(Notice::SignedOut).contains("Your avatars are safe in your account"));
+    }
+}
