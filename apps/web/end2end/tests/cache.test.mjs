@@ -90,7 +90,8 @@ test('an add whose answer is lost is not repeated: it is rolled back and the inp
   await page.getByLabel('Emoji', { exact: true }).first().fill('🐧');
   await page.getByLabel('Name', { exact: true }).first().fill('Pingu');
   await page.getByRole('button', { name: 'Add avatar' }).click();
-  await page.getByText('Could not reach Guestroom.').waitFor();
+  // In the add form (the live region says it too).
+  await page.locator('form.add [role=alert]', { hasText: 'Could not reach Guestroom.' }).waitFor();
   await settled(page);
   assert.equal(calls, 1);
   assert.deepEqual(await names(page), []);

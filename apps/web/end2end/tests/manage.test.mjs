@@ -74,6 +74,9 @@ test('deleting the account asks for the password and leaves a new, empty guest (
   assert.deepEqual(await names(page), ['Tom']);
 
   await page.getByRole('link', { name: 'Account' }).click();
+  // It says what goes with it, and offers the download first.
+  await page.getByText('Deletes your account and its avatar for good.').waitFor();
+  await page.getByRole('link', { name: 'Download your data first' }).waitFor();
   // Without JavaScript the Show button is never offered.
   const show = page.locator('#delete_password + .reveal');
   assert.equal(await show.evaluate((b) => getComputedStyle(b).visibility), 'hidden');
@@ -104,7 +107,8 @@ test('after too many sign-ins the form says when to try again, and keeps the ema
   await signIn(page, email, 'a wrong guess');
   const message = page.getByRole('alert').filter({ hasText: 'Too many attempts — try again in' });
   await message.waitFor();
-  assert.match(await message.textContent(), /try again in \d+ seconds\./);
+  // Minutes away (the window is 15 minutes): said in minutes, not "600 seconds".
+  assert.match(await message.textContent(), /try again in \d{1,2} minutes\./);
   assert.equal(await page.getByLabel('Email').inputValue(), email);
   await context.close();
 });

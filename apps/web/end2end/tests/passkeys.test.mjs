@@ -70,6 +70,8 @@ test('a guest creates an account with a passkey only; signed out, the passkey of
   await page.getByText('This account has no password').waitFor();
   const remove = page.getByRole('button', { name: 'Remove Passkey' });
   assert.equal(await remove.isDisabled(), true, 'the only way to sign in cannot go');
+  // Said beside it, not left to a tooltip.
+  await page.locator('.method', { has: remove }).getByText('Your only way to sign in: it stays.').waitFor();
   assert.match(await page.locator('.method', { has: remove }).textContent(), /Added \d+ \w+ \d{4}, never used/);
   assert.deepEqual(await axeViolations(page), []);
   // A password as a second way to sign in: then the passkey may go.

@@ -104,6 +104,7 @@ test('an account made with the provider keeps its only way to sign in, and is de
   await page.goto(new URL('/account', page.url()).href);
   const unlink = page.getByRole('button', { name: 'Unlink Test ID' });
   assert.equal(await unlink.isDisabled(), true);
+  await page.locator('.method', { has: unlink }).getByText('Your only way to sign in: it stays.').waitFor();
   // Sent anyway (the form without its button's state), the server refuses it.
   await page.evaluate(() => {
     const button = [...document.querySelectorAll('button')].find((b) => b.textContent.startsWith('Unlink'));

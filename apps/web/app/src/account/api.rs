@@ -96,6 +96,9 @@ pub struct AccountView {
     /// The ids of the providers the member has linked.
     pub linked: Vec<String>,
     pub passkeys: Vec<super::passkeys::PasskeyView>,
+    /// How many avatars the account holds, what deleting it would take (`None`: unknown,
+    /// the read failed).
+    pub avatars: Option<usize>,
 }
 
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.

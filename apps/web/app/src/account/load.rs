@@ -62,13 +62,17 @@ impl PageViewer {
         }
     }
 
-    /// What the account page shows, for a member whose row was read (two more queries:
-    /// the member's links and passkeys; a failure there is logged and shows none).
+    /// What the account page shows, for a member whose row was read (three more queries:
+    /// the member's links, passkeys and avatars, counted; a failure there is logged and
+    /// shows none, or no count).
     /// `recent`: the member signed in recently enough to add a way to sign in.
     pub async fn account(&self, store: &Store, recent: bool) -> Option<AccountView> {
         let PageViewer::Member(Some(member)) = self else { return None };
-        let (linked, passkeys) =
-            futures::join!(store.linked_accounts(member.id), store.passkeys(member.id));
+        let (linked, passkeys, avatars) = futures::join!(
+            store.linked_accounts(member.id),
+            store.passkeys(member.id),
+            store.list_avatars(member.id)
+        );
         let logged = |error: persistence::StoreError| {
             tracing::error!(error = &error as &dyn std::error::Error, "loading sign-in methods");
         };
@@ -95,6 +99,7 @@ impl PageViewer {
                     last_used: key.last_used_at.map(date),
                 })
                 .collect(),
+            avatars: avatars.map_err(logged).ok().map(|avatars| avatars.len()),
         })
     }
 }
@@ -111,7 +116,7 @@ fn wiring(missing: &str) -> ApiError {
     answer(ApiError::Unavailable)
 }
 
-fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
+pub(super) fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
     let (viewer, _) = viewer_and_store()?;
     let accounts = use_context::<Accounts<Store>>().ok_or_else(|| wiring("no accounts"))?;
     let identity = use_context::<Identity<Store>>().ok_or_else(|| wiring("no identity"))?;

@@ -8,6 +8,8 @@
 
 /// The server functions: sign up, sign in, sign out, manage the account, who am I.
 pub mod api;
+/// "Download your data": the viewer's account and avatars as JSON.
+pub mod export;
 /// The header line: guest or member, and the links that go with it.
 mod header;
 /// The server side: the header's loader, the cookies of an identity change.

@@ -5,7 +5,7 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{SignIn, SignUp},
+    api::{SignIn, SignUp, ViewerView},
     passkeys::{PasskeyButton, PasskeyScript},
     providers::{ProviderButtons, ProviderProblemAlert},
 };
@@ -115,16 +115,25 @@ i.form.addEventListener('submit',()=>set(false))}";
     view! { <script nonce=leptos::nonce::use_nonce() inner_html=SCRIPT></script> }
 }
 
+/// The rule a new password must meet, said under every new-password field.
+pub(super) const PASSWORD_RULE: &str =
+    "At least 10 characters; a long phrase is easiest to remember.";
+
 /// The email and password fields both forms start with; the email as typed before a
 /// refusal. `new`: a sign-up's new password, with the password rules' errors; otherwise a
 /// sign-in's, where the only error is a wrong email or password.
 #[component]
 fn Credentials(error: Option<ApiError>, new: bool) -> impl IntoView {
     let password = if new {
-        view! { <SecretField label="Password" id="password" name="password" autocomplete="new-password" error=at(&error, Name::Password) /> }
+        view! {
+            <SecretField label="Password" id="password" name="password" autocomplete="new-password" error=at(&error, Name::Password) />
+            <p class="field-hint">{PASSWORD_RULE}</p>
+        }
+        .into_any()
     } else {
         let wrong = wrong_password(&error, "Wrong email or password.");
         view! { <SecretField label="Password" id="password" name="password" autocomplete="current-password" error=wrong /> }
+        .into_any()
     };
     // At sign-in the browser may offer passkeys in the email field's autofill.
     let autocomplete = if new { "email" } else { "username webauthn" };
@@ -134,21 +143,43 @@ fn Credentials(error: Option<ApiError>, new: bool) -> impl IntoView {
     }
 }
 
+/// On the sign-up and sign-in pages of a member: who is signed in already, before they
+/// fill in a form the server would refuse.
+#[component]
+fn SignedInAlready(
+    /// What the page's form does for them.
+    then: &'static str,
+) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let viewer = crate::server::page_data::<ViewerView>();
+    #[cfg(not(feature = "ssr"))]
+    let viewer = None::<ViewerView>;
+    let Some(ViewerView::Member { name }) = viewer else { return None };
+    Some(view! {
+        <p class="notice" role="status">
+            "You are signed in as "<strong>{name}</strong>". "{then}" "
+            <a href="/">"Back to your avatars"</a>
+        </p>
+    })
+}
+
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let error = failure(SignUp::PATH);
+    // A taken email: the way to the account that has it, as a link.
+    let taken = matches!(error, Some(ApiError::Conflict(Conflict::EmailTaken))).then(|| {
+        view! { <p class="field-hint"><a href="/signin">"Sign in to that account instead"</a></p> }
+    });
     view! {
         <section class="account" aria-labelledby="sign-up-title">
             <leptos_meta::Title text="Create your account" />
             <h1 id="sign-up-title">"Create your account"</h1>
+            <SignedInAlready then="Sign out first to create another account." />
             <p>"Your avatars come along. Already have an account? "<a href="/signin">"Sign in"</a></p>
             <ProviderButtons />
-            <p class="field-hint">
-                "A password of at least 10 characters; a long phrase is easiest to remember. "
-                "The display name is optional: without one, the part of your email before the @."
-            </p>
             <AccountForm action=SignUp::url() error=error.clone() submit="Create account">
                 <Credentials error=error.clone() new=true />
+                {taken}
                 <Field
                     label="Display name (optional)"
                     id="display_name"
@@ -157,6 +188,7 @@ pub fn SignUpPage() -> impl IntoView {
                     autocomplete="nickname"
                     error=at(&error, Name::DisplayName)
                 />
+                <p class="field-hint">"Without one, the part of your email before the @."</p>
             </AccountForm>
             <PasskeyButton kind="signup" label="Create account with a passkey instead" />
             <RevealScript />
@@ -172,6 +204,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="account" aria-labelledby="sign-in-title">
             <leptos_meta::Title text="Sign in" />
             <h1 id="sign-in-title">"Sign in"</h1>
+            <SignedInAlready then="Signing in here switches to another account." />
             <p>"Your avatars come along. New here? "<a href="/signup">"Create an account"</a></p>
             <ProviderProblemAlert />
             <ProviderButtons />

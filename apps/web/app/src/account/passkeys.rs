@@ -59,10 +59,9 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
                     <span class="method-state">{format!("Added {added}, {used}")}</span>
                     <form method="post" action=RemovePasskey::url()>
                         <input type="hidden" name="credential_id" value=id />
-                        <button type="submit" disabled=last title=last.then_some("Your only way to sign in")>
-                            {format!("Remove {name}")}
-                        </button>
+                        <button type="submit" disabled=last>{format!("Remove {name}")}</button>
                     </form>
+                    {last.then(|| view! { <span class="method-note">"Your only way to sign in: it stays."</span> })}
                 </li>
             }
         })

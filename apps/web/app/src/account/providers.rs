@@ -180,10 +180,9 @@ pub fn SignInMethods(
                     <span class="method-state">"Linked"</span>
                     <form method="post" action=UnlinkProvider::url()>
                         <input type="hidden" name="provider" value=id.clone() />
-                        <button type="submit" disabled=last title=last.then_some("Your only way to sign in")>
-                            {format!("Unlink {name}")}
-                        </button>
+                        <button type="submit" disabled=last>{format!("Unlink {name}")}</button>
                     </form>
+                    {last.then(|| view! { <span class="method-note">"Your only way to sign in: it stays."</span> })}
                 }
                 .into_any()
             } else {

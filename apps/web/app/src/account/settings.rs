@@ -8,6 +8,7 @@ use super::{
         AccountView, ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut,
         SignOutEverywhere,
     },
+    export::EXPORT_PATH,
     pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
     passkeys::Passkeys,
     providers::SignInMethods,
@@ -20,13 +21,15 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
-    let Some(AccountView { email, display_name, has_password, recent, linked, passkeys }) = account
+    let Some(AccountView { email, display_name, has_password, recent, linked, passkeys, avatars }) =
+        account
     else {
         return view! {
             <section class="account" aria-labelledby="account-title">
                 <leptos_meta::Title text="Your account" />
                 <h1 id="account-title">"Your account"</h1>
                 <p>"You are a guest. "<a href="/signin">"Sign in"</a>" or "<a href="/signup">"create an account"</a>" to keep your avatars."</p>
+                <YourData />
             </section>
         }
         .into_any();
@@ -101,9 +104,12 @@ pub fn AccountPage() -> impl IntoView {
                 </div>
             </div>
 
+            <YourData />
+
             <h2>"Delete account"</h2>
             <AccountForm action=DeleteAccount::url() error=deleting.clone() submit="Delete account" button="danger">
-                <p>"Deletes your account and all its avatars for good. This browser goes on as a new guest."</p>
+                <p>{what_deleting_takes(avatars)}" This browser goes on as a new guest."</p>
+                <p><a href=EXPORT_PATH download>"Download your data first"</a>" to keep a copy."</p>
                 {if has_password {
                     view! {
                         <SecretField
@@ -136,11 +142,33 @@ pub fn AccountPage() -> impl IntoView {
     .into_any()
 }
 
+/// "Download your data", for a guest as for a member.
+#[component]
+fn YourData() -> impl IntoView {
+    view! {
+        <h2>"Your data"</h2>
+        <p>
+            <a href=EXPORT_PATH download>"Download your data"</a>
+            " (JSON): your avatars and, for an account, its email, name and ways to sign in."
+        </p>
+    }
+}
+
+/// What deleting the account takes with it, counted when the count is known.
+fn what_deleting_takes(avatars: Option<usize>) -> String {
+    match avatars {
+        Some(0) => "Deletes your account for good.".to_owned(),
+        Some(1) => "Deletes your account and its avatar for good.".to_owned(),
+        Some(n) => format!("Deletes your account and its {n} avatars for good."),
+        None => "Deletes your account and all its avatars for good.".to_owned(),
+    }
+}
+
 /// The new password of a change or a first password, and what saving it does.
 #[component]
 fn NewPassword(error: Signal<Option<String>>) -> impl IntoView {
     view! {
         <SecretField label="New password" id="new_password" name="password" autocomplete="new-password" error />
-        <p class="field-hint">"Other devices are signed out; this one stays signed in."</p>
+        <p class="field-hint">{super::pages::PASSWORD_RULE}" Other devices are signed out; this one stays signed in."</p>
     }
 }

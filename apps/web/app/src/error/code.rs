@@ -1,7 +1,8 @@
 //! The wire form of an [`ApiError`]: one JSON string, a stable code of `/`-separated
 //! words — `"signed_out"`, `"too_many_requests/30"`, `"invalid/name/too_long/40"`,
-//! `"conflict/avatar_limit/100"`. A code names only things this module knows; anything
-//! else does not decode. (A code, not a tagged JSON object: serde's derived enum visitors
+//! `"conflict/avatar_limit/100"`; several field refusals are their codes joined by commas
+//! (`"invalid/emoji/empty,invalid/name/empty"`). A code names only things this module
+//! knows; anything else does not decode. (A code, not a tagged JSON object: serde's derived enum visitors
 //! cost the browser bundle about 17 KB, the codes about 1.)
 
 use super::{ApiError, Conflict, Field, Problem};
@@ -9,6 +10,9 @@ use super::{ApiError, Conflict, Field, Problem};
 impl From<ApiError> for String {
     fn from(error: ApiError) -> String {
         let (words, number): (&[&str], Option<u64>) = match &error {
+            ApiError::Several(all) => {
+                return all.iter().cloned().map(String::from).collect::<Vec<_>>().join(",");
+            }
             ApiError::SignedOut => (&["signed_out"], None),
             ApiError::WrongCredentials => (&["wrong_credentials"], None),
             ApiError::Forbidden => (&["forbidden"], None),
@@ -60,6 +64,13 @@ impl TryFrom<String> for ApiError {
     type Error = UnknownCode;
 
     fn try_from(code: String) -> Result<Self, UnknownCode> {
+        if code.contains(',') {
+            // Field refusals only: nothing else comes several at a time.
+            let all = code.split(',').map(|one| ApiError::try_from(one.to_owned()));
+            let all = all.collect::<Result<Vec<_>, _>>()?;
+            let fields = all.iter().filter(|e| matches!(e, ApiError::Invalid { .. })).count();
+            return if fields == all.len() { Ok(ApiError::Several(all)) } else { Err(UnknownCode) };
+        }
         let words: Vec<&str> = code.split('/').collect();
         Ok(match words.as_slice() {
             ["signed_out"] => ApiError::SignedOut,
@@ -187,6 +198,10 @@ mod tests {
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },
             ApiError::Unavailable,
             ApiError::Unreachable,
+            ApiError::Several(vec![
+                ApiError::Invalid { field: Field::Emoji, problem: Problem::Empty },
+                ApiError::Invalid { field: Field::Name, problem: Problem::TooLong { max: 40 } },
+            ]),
         ];
         for error in errors {
             let wire = json(&error);
@@ -201,6 +216,11 @@ mod tests {
         assert_eq!(json(&long), r#""invalid/name/too_long/40""#);
         let full = ApiError::Conflict(Conflict::AvatarLimit { limit: 100 });
         assert_eq!(json(&full), r#""conflict/avatar_limit/100""#);
+        let both = ApiError::Several(vec![
+            ApiError::Invalid { field: Field::Emoji, problem: Problem::Empty },
+            ApiError::Invalid { field: Field::Name, problem: Problem::Empty },
+        ]);
+        assert_eq!(json(&both), r#""invalid/emoji/empty,invalid/name/empty""#);
     }
 
     #[test]
@@ -211,6 +231,9 @@ mod tests {
             r#""invalid/postcode/empty""#,
             r#""invalid/name/too_long/forty""#,
             r#""signed_out/extra""#,
+            // Only field refusals come several at a time.
+            r#""invalid/emoji/empty,signed_out""#,
+            r#""invalid/emoji/empty,""#,
             r#"{"invalid":{"field":"name","problem":"empty"}}"#,
         ] {
             assert!(serde_json::from_str::<ApiError>(wire).is_err(), "{wire}");

@@ -34,6 +34,9 @@ pub enum ApiError {
     BadRequest,
     /// 422: input that breaks a rule, shown next to `field`.
     Invalid { field: Field, problem: Problem },
+    /// 422: more than one field breaks a rule (each an `Invalid`), each shown next to its
+    /// own: an empty form hears about both of its fields at once.
+    Several(Vec<ApiError>),
     /// 404: no such thing for this viewer (another owner's avatar looks the same).
     NotFound,
     /// 409: the request conflicts with the state of things.
@@ -102,7 +105,7 @@ impl ApiError {
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,
             ApiError::TooLarge => 413,
-            ApiError::Invalid { .. } => 422,
+            ApiError::Invalid { .. } | ApiError::Several(_) => 422,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Unavailable => 503,
             ApiError::Unreachable => return None,
@@ -139,6 +142,7 @@ impl ApiError {
     pub fn for_field(&self, field: Field) -> Option<String> {
         match self {
             ApiError::Invalid { field: of, .. } if *of == field => Some(self.to_string()),
+            ApiError::Several(all) => all.iter().find_map(|error| error.for_field(field)),
             _ => None,
         }
     }
@@ -257,5 +261,25 @@ mod tests {
         let sentence = ApiError::SignedOut.to_string();
         assert!(sentence.contains("session has ended"), "{sentence}");
         assert!(!sentence.contains("Could not reach"), "{sentence}");
+    }
+
+    #[test]
+    fn several_refusals_are_each_at_their_field_and_said_together() {
+        let empty = |field| ApiError::Invalid { field, problem: Problem::Empty };
+        let both = ApiError::Several(vec![empty(Field::Emoji), empty(Field::Name)]);
+        assert_eq!(both.for_field(Field::Emoji), Some(empty(Field::Emoji).to_string()));
+        assert_eq!(both.for_field(Field::Name), Some(empty(Field::Name).to_string()));
+        assert_eq!(both.for_field(Field::Email), None);
+        assert_eq!(both.to_string(), format!("{} {}", empty(Field::Emoji), empty(Field::Name)));
+        assert_eq!(both.status(), Some(422));
+    }
+
+    #[test]
+    fn a_long_wait_is_said_in_minutes_rounded_up() {
+        let wait = |seconds| ApiError::TooManyRequests { retry_after: Some(seconds) }.to_string();
+        assert_eq!(wait(40), "Too many attempts — try again in 40 seconds.");
+        assert_eq!(wait(89), "Too many attempts — try again in 89 seconds.");
+        assert_eq!(wait(303), "Too many attempts — try again in 6 minutes.");
+        assert_eq!(wait(900), "Too many attempts — try again in 15 minutes.");
     }
 }

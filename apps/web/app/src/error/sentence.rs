@@ -17,7 +17,7 @@ impl fmt::Display for ApiError {
                 f.write_str("That is more than Guestroom accepts in one request.")
             }
             ApiError::TooManyRequests { retry_after: Some(seconds) } => {
-                write!(f, "Too many attempts — try again in {seconds} seconds.")
+                write!(f, "Too many attempts — try again in {}.", wait(*seconds))
             }
             ApiError::TooManyRequests { retry_after: None } => {
                 f.write_str("Too many attempts — try again in a little while.")
@@ -26,6 +26,15 @@ impl fmt::Display for ApiError {
                 f.write_str("That request could not be read. Reload the page and try again.")
             }
             ApiError::Invalid { field, problem } => invalid(f, *field, *problem),
+            ApiError::Several(all) => {
+                for (index, error) in all.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{error}")?;
+                }
+                Ok(())
+            }
             ApiError::NotFound => {
                 f.write_str("That avatar no longer exists. The list has been refreshed.")
             }
@@ -36,7 +45,7 @@ impl fmt::Display for ApiError {
                 "This guest's avatars have moved into an account. Reload the page to go on.",
             ),
             ApiError::Conflict(Conflict::EmailTaken) => {
-                f.write_str("An account with this email already exists. Sign in instead?")
+                f.write_str("An account with this email already exists.")
             }
             ApiError::Conflict(Conflict::SignedIn) => {
                 f.write_str("You are signed in. Sign out first to create another account.")
@@ -79,5 +88,14 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
             write!(f, "{label} cannot contain control or invisible characters.")
         }
         _ => write!(f, "{label} is not valid."),
+    }
+}
+
+/// A wait as a person says it: "40 seconds", "6 minutes" (rather than "303 seconds";
+/// rounded up: never sooner than the server allows).
+fn wait(seconds: u64) -> String {
+    match seconds {
+        0..90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }

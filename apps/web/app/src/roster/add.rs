@@ -14,8 +14,11 @@ pub fn AddAvatarForm() -> impl IntoView {
     let error = move |field: Name| {
         Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
     };
-    let other_error =
-        move || ui.add_error.get().filter(|error| !matches!(error, ApiError::Invalid { .. }));
+    let other_error = move || {
+        ui.add_error
+            .get()
+            .filter(|error| !matches!(error, ApiError::Invalid { .. } | ApiError::Several(_)))
+    };
     ui.form(
         "add",
         Some("Add an avatar"),

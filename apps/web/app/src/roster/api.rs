@@ -36,8 +36,8 @@ pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
 
 #[server(endpoint = "roster/create", client = ApiClient, output = Json)]
 pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, ApiError> {
-    use persistence::domain::NewAvatar;
-    let new = NewAvatar::parse(&emoji, &name, true).map_err(crate::server::invalid)?;
+    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
+    let new = persistence::domain::NewAvatar { emoji, name, is_active: true };
     let (owner, store) = crate::server::scope()?;
     store.create_avatar(owner, new).await.map(AvatarView::from).map_err(crate::server::store_error)
 }
@@ -49,12 +49,9 @@ pub async fn update_avatar(
     emoji: String,
     name: String,
 ) -> Result<AvatarView, ApiError> {
-    use persistence::domain::{AvatarName, AvatarPatch, Emoji};
-    let patch = AvatarPatch {
-        emoji: Some(Emoji::parse(&emoji).map_err(crate::server::invalid)?),
-        name: Some(AvatarName::parse(&name).map_err(crate::server::invalid)?),
-        is_active: None,
-    };
+    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
+    let patch =
+        persistence::domain::AvatarPatch { emoji: Some(emoji), name: Some(name), is_active: None };
     super::load::patch(&id, patch).await
 }
 

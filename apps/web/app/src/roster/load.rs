@@ -3,13 +3,13 @@
 use identity::Viewer;
 use persistence::{
     AvatarId, Store,
-    domain::{Avatar, AvatarPatch},
+    domain::{Avatar, AvatarName, AvatarPatch, Emoji},
 };
 
 use super::{RosterPageData, api::AvatarView};
 use crate::{
     error::{ApiError, answer},
-    server::{cache_owner, scope, store_error},
+    server::{cache_owner, invalid, scope, store_error},
 };
 
 /// What the roster page needs before it renders. A guest minted by this very request
@@ -34,6 +34,17 @@ pub async fn load(store: &Store, viewer: Viewer, new_guest: bool) -> RosterPageD
 /// An avatar id from a form; a malformed one names nothing, like another owner's.
 pub fn avatar_id(raw: &str) -> Result<AvatarId, ApiError> {
     raw.parse().map_err(|_| answer(ApiError::NotFound))
+}
+
+/// A form's emoji and name, both checked: a form with two mistakes hears about both at
+/// once, each next to its field.
+pub fn emoji_and_name(emoji: &str, name: &str) -> Result<(Emoji, AvatarName), ApiError> {
+    match (Emoji::parse(emoji), AvatarName::parse(name)) {
+        (Ok(emoji), Ok(name)) => Ok((emoji, name)),
+        (Err(emoji), Ok(_)) => Err(invalid(emoji)),
+        (Ok(_), Err(name)) => Err(invalid(name)),
+        (Err(emoji), Err(name)) => Err(ApiError::Several(vec![invalid(emoji), invalid(name)])),
+    }
 }
 
 /// Applies a validated patch to one of the viewer's avatars.

@@ -189,6 +189,7 @@ impl Ui {
                 Ok(added) => self.say(format!("Added {}.", added.name)),
                 Err(error) => {
                     refill(&form, &typed);
+                    self.say(format!("Not added: {error}"));
                     self.add_error.set(Some(error));
                     self.focus_on(vec!["form.add [aria-invalid=true]".to_owned()]);
                 }
@@ -225,7 +226,7 @@ impl Ui {
                         self.say(format!("Saved {}.", saved.name));
                     }
                     // About a field: next to it, in the editor. Anything else: the banner.
-                    Err(error @ ApiError::Invalid { .. }) => {
+                    Err(error @ (ApiError::Invalid { .. } | ApiError::Several(_))) => {
                         self.focus_on(vec![format!("[data-id=\"{id}\"] [aria-invalid=true]")]);
                         self.edit_error.set(Some((id, error)));
                     }

@@ -4,6 +4,7 @@ mod account_management;
 mod accounts;
 mod cross_site;
 mod errors;
+mod export;
 mod headers;
 mod health;
 mod helpers;

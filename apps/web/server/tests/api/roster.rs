@@ -210,6 +210,20 @@ async fn a_plain_form_post_with_a_bad_name_shows_the_error_on_the_page() {
 }
 
 #[tokio::test]
+async fn an_empty_form_hears_about_both_fields_at_once() {
+    let app = spawn_app().await;
+    let (status, body) = call(&app, &app.client, "create", &[("emoji", ""), ("name", "")]).await;
+    assert_eq!((status, body), (422, Value::from("invalid/emoji/empty,invalid/name/empty")));
+    let (status, body) = call(&app, &app.client, "create", &[("emoji", "x"), ("name", "Ok")]).await;
+    assert_eq!((status, body), (422, Value::from("invalid/emoji/not_an_emoji")));
+    // Without JavaScript, both next to their fields.
+    let response = post_form(&app, "create", &[("emoji", ""), ("name", "")]).await;
+    let html = app.page_after(response).await;
+    assert!(html.contains("Choose an emoji.") && html.contains("Name cannot be empty."), "{html}");
+    assert!(names(&app, &app.client).await.is_empty());
+}
+
+#[tokio::test]
 async fn the_emoji_search_is_a_cacheable_get_that_finds_emoji_by_name_and_keyword() {
     let app = spawn_app().await;
     let response = app.get("/api/emoji?query=party&group=0").await;

@@ -1,0 +1,86 @@
+// The roster's forms and layout as a careful person expects them: every refusal of a form
+// at once and heard, a refusal of the whole form once and across the card, the edit
+// form's Save level with its fields, a header that does not move on sign-in, and targets
+// a finger can hit on a phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { add, openGuest, row, settled, signUp, useServerAndBrowser } from '../support.mjs';
+
+const env = useServerAndBrowser();
+
+const errorOf = (page, id) => page.locator(`#${id}-error`).textContent();
+
+for (const javaScriptEnabled of [true, false]) {
+  const how = javaScriptEnabled ? '' : ', without JavaScript';
+  test(`an empty add form says what both fields need, at once, and focuses the first${how}`, async () => {
+    const { context, page } = await openGuest(env, { javaScriptEnabled });
+    await page.getByRole('button', { name: 'Add avatar' }).click();
+    await page.locator('#new-name-error', { hasText: 'Name cannot be empty.' }).waitFor();
+    assert.equal(await errorOf(page, 'new-emoji'), 'Choose an emoji.');
+    assert.equal(await page.locator('#new-emoji').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#new-name').getAttribute('aria-invalid'), 'true');
+    await page.waitForFunction(() => document.activeElement?.id === 'new-emoji');
+    if (javaScriptEnabled) {
+      // Heard too, from the page's live region.
+      await settled(page);
+      assert.equal(
+        await page.locator('.roster-body > [role=status]').textContent(),
+        'Not added: Choose an emoji. Name cannot be empty.',
+      );
+    }
+    await context.close();
+  });
+}
+
+test('a refusal of the whole add form is shown once, across the card', async () => {
+  const { context, page } = await openGuest(env);
+  await page.route('**/api/roster/create', (route) => route.abort('connectionreset'));
+  await page.getByLabel('Emoji', { exact: true }).fill('🐧');
+  await page.getByLabel('Name', { exact: true }).fill('Pingu');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  // Shown once (and said once, by the live region).
+  const refusal = page.locator('main [role=alert]', { hasText: 'Could not reach Guestroom.' });
+  await refusal.first().waitFor();
+  await settled(page);
+  assert.equal(await refusal.count(), 1);
+  const card = await page.locator('form.add').boundingBox();
+  const box = await refusal.boundingBox();
+  // The card's width less its padding (1rem each side), not its 9rem first column.
+  assert.ok(box.width >= card.width - 34, `${box.width} of ${card.width}`);
+  await context.close();
+});
+
+test("the edit form's Save is level with its fields", async () => {
+  const { context, page } = await openGuest(env);
+  await add(page, '🐱', 'Tom');
+  await row(page, 'Tom').getByText('Edit').click();
+  const save = await row(page, 'Tom').getByRole('button', { name: 'Save' }).boundingBox();
+  const name = await row(page, 'Tom').getByLabel('Name').boundingBox();
+  assert.ok(Math.abs(save.y - name.y) <= 1, `Save at ${save.y}, the name field at ${name.y}`);
+  await context.close();
+});
+
+test('signing in does not change the height of the header', async () => {
+  const { context, page } = await openGuest(env);
+  const guest = await page.locator('header.top').boundingBox();
+  await signUp(page, `header-${process.pid}@example.com`, 'Ada');
+  const member = await page.locator('header.top').boundingBox();
+  assert.equal(member.height, guest.height);
+  await context.close();
+});
+
+test('on a phone every control of the roster is at least 44 px each way', async () => {
+  const { context, page } = await openGuest(env, { viewport: { width: 390, height: 844 } });
+  await add(page, '🐱', 'Tom');
+  await add(page, '🐶', 'Rex');
+  await row(page, 'Tom').getByText('Edit').click();
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('main button, main input, main summary, header button')]
+      .filter((element) => element.checkVisibility({ visibilityProperty: true }))
+      .map((element) => [element.getAttribute('aria-label') ?? element.textContent.trim() ?? element.id, element.getBoundingClientRect()])
+      .filter(([, box]) => box.width < 44 || box.height < 44)
+      .map(([name, box]) => `${name}: ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+  assert.deepEqual(small, []);
+  await context.close();
+});
