@@ -84,3 +84,19 @@ test('on a phone every control of the roster is at least 44 px each way', async 
   assert.deepEqual(small, []);
   await context.close();
 });
+
+test('without JavaScript a refused add comes back at a clean URL with what was typed, once', async () => {
+  const { context, page } = await openGuest(env, { javaScriptEnabled: false });
+  const long = 'x'.repeat(41);
+  await page.getByLabel('Emoji', { exact: true }).fill('🦉');
+  await page.getByLabel('Name', { exact: true }).fill(long);
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await page.locator('#new-name-error', { hasText: 'at most 40' }).waitFor();
+  assert.equal(page.url(), `${env.server.url}/`);
+  assert.equal(await page.getByLabel('Emoji', { exact: true }).inputValue(), '🦉');
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), long);
+  await page.reload();
+  assert.equal(await errorOf(page, 'new-name'), '');
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), '');
+  await context.close();
+});

@@ -13,7 +13,7 @@ use axum::{
     extract::{ConnectInfo, Request, State},
     http::{
         HeaderMap, HeaderName, HeaderValue, StatusCode,
-        header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER},
+        header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER, SET_COOKIE},
     },
     middleware::Next,
     response::{IntoResponse, Response},
@@ -125,7 +125,9 @@ pub struct ToProvider;
 /// Keeps every redirect on this origin. Leptos answers a plain form post by sending the
 /// browser back to the request's `Referer`, a header the client chooses: a script could
 /// make the app redirect to any site. A `Location` that is not a path here, or a URL of
-/// this host, becomes `/` — unless the handler marked the response [`ToProvider`].
+/// this host, becomes `/` — unless the handler marked the response [`ToProvider`]. A
+/// redirect back from a refused form post loses its query to a cookie
+/// (`app::server::carry_refusal`): the page's URL stays clean.
 pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
     let host = request.headers().get(HOST).cloned();
     let mut response = next.run(request).await;
@@ -139,6 +141,12 @@ pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
     {
         let safe = HeaderValue::from_str(&local).unwrap_or(HeaderValue::from_static("/"));
         response.headers_mut().insert(LOCATION, safe);
+    }
+    let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
+    if let Some((page, cookie)) = location.and_then(app::server::carry_refusal) {
+        let page = HeaderValue::from_str(&page).unwrap_or(HeaderValue::from_static("/"));
+        response.headers_mut().insert(LOCATION, page);
+        response.headers_mut().append(SET_COOKIE, cookie);
     }
     response
 }

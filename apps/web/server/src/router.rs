@@ -10,7 +10,10 @@ use axum::{
     response::Response,
     routing::{get, post},
 };
-use identity::{identify, refuse_cross_site};
+use identity::{
+    http::cookies::{clear_cookie, cookie_values},
+    identify, refuse_cross_site,
+};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use persistence::{Store, db};
@@ -31,10 +34,16 @@ pub const ANONYMOUS_PATHS: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metric
 /// on the database, so nothing on a page suspends: the HTML is complete in one pass, with
 /// no streaming of late parts (whose Suspense machinery is also where rendering under
 /// load has been seen to hang). Server functions load what they need themselves.
+/// A page (a GET) that shows a refused form post's details (`app::server::form_failure`)
+/// clears their cookie: shown once, not again on a reload. (A post carries it too, and
+/// may set it anew.)
 async fn preload_page(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let ended = app::preload(&state.store, &state.identity, &mut request).await;
+    let refused = request.method() == axum::http::Method::GET
+        && cookie_values(request.headers(), app::server::FORM_COOKIE).next().is_some();
     let mut response = next.run(request).await;
-    for cookie in ended.into_iter().flatten() {
+    let cleared = refused.then(|| clear_cookie(app::server::FORM_COOKIE));
+    for cookie in ended.into_iter().flatten().chain(cleared) {
         response.headers_mut().append(SET_COOKIE, cookie);
     }
     response

@@ -7,9 +7,10 @@ use crate::{
 };
 
 /// The form that adds an avatar at the end of the roster. A refusal about a field shows
-/// next to it; any other under the button.
+/// next to it; any other under the button. `emoji` and `name`: what a refused plain post
+/// had typed, filled in again.
 #[component]
-pub fn AddAvatarForm() -> impl IntoView {
+pub fn AddAvatarForm(emoji: String, name: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let error = move |field: Name| {
         Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
@@ -26,11 +27,12 @@ pub fn AddAvatarForm() -> impl IntoView {
         view! {
             <EmojiField
                 id="new-emoji"
+                value=emoji
                 placeholder="🐱"
                 error=error(Name::Emoji)
                 picker_label="Choose an emoji for the new avatar".to_owned()
             />
-            <Field label="Name" id="new-name" name="name" placeholder="Whiskers" error=error(Name::Name) />
+            <Field label="Name" id="new-name" name="name" value=name placeholder="Whiskers" error=error(Name::Name) />
             <button type="submit" class="primary">"Add avatar"</button>
             {move || other_error().map(|e| view! { <Alert message=e.to_string() /> })}
         },

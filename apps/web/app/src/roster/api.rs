@@ -36,10 +36,17 @@ pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
 
 #[server(endpoint = "roster/create", client = ApiClient, output = Json)]
 pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, ApiError> {
-    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
-    let new = persistence::domain::NewAvatar { emoji, name, is_active: true };
-    let (owner, store) = crate::server::scope()?;
-    store.create_avatar(owner, new).await.map(AvatarView::from).map_err(crate::server::store_error)
+    let created = async {
+        let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
+        let new = persistence::domain::NewAvatar { emoji, name, is_active: true };
+        let (owner, store) = crate::server::scope()?;
+        store.create_avatar(owner, new).await.map_err(crate::server::store_error)
+    };
+    // Without JavaScript, a refusal goes back with what was typed.
+    let typed = [("emoji", emoji.as_str()), ("name", name.as_str())];
+    let path = <CreateAvatar as leptos::server_fn::ServerFn>::PATH;
+    let refused = |error| crate::server::back_with(error, "/", path, &typed);
+    created.await.map(AvatarView::from).map_err(refused)
 }
 
 /// Changes an avatar's emoji and name (the edit form sends both).

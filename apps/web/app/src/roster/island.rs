@@ -19,9 +19,11 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     client.set_query(queries::roster(), (), data.roster);
     let avatars = client.subscribe_value(queries::roster(), || ());
     let ui = Ui::new(client, avatars);
-    if let Some(FormFailure { action, error }) = failure {
+    let mut typed = (String::new(), String::new());
+    if let Some(FormFailure { action, error, emoji, name }) = failure {
         if action == CreateAvatar::PATH {
-            ui.add_error.set(Some(error))
+            ui.add_error.set(Some(error));
+            typed = (emoji, name);
         } else {
             ui.banner.set(Some(error))
         }
@@ -61,7 +63,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             // The page's one live region, there (empty) from the first paint, so that what
             // is put in it later is announced.
             <p class="visually-hidden" role="status"></p>
-            <AddAvatarForm />
+            <AddAvatarForm emoji=typed.0 name=typed.1 />
             {move || ui.banner.get().map(|error| view! { <Alert message=error.to_string() /> })}
             {move || {
                 load_error.get().map(|error| view! {

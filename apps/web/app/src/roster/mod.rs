@@ -45,12 +45,15 @@ pub struct RosterPageData {
 }
 
 /// A plain form post (JavaScript off) that failed: the server redirected back to the page
-/// with the error's code in the URL.
+/// with the refusal in a cookie (`server::form_failure`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FormFailure {
     /// The server function's path: says which form it came from.
     pub action: String,
     pub error: ApiError,
+    /// What was typed into the add form, to fill it in again (empty for other forms).
+    pub emoji: String,
+    pub name: String,
 }
 
 #[component]
@@ -61,7 +64,10 @@ pub fn RosterPage() -> impl IntoView {
             tracing::error!("the roster page rendered without its data: preload missing");
             RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) }
         }),
-        crate::server::form_failure().map(|(action, error)| FormFailure { action, error }),
+        crate::server::form_failure().map(|(action, error)| {
+            let typed = |field: &str| crate::server::kept(field).unwrap_or_default();
+            FormFailure { action, error, emoji: typed("emoji"), name: typed("name") }
+        }),
     );
     // The list could not be read: the page says so, and answers 503 so that monitors,
     // proxies and crawlers see a failure, not a page. The next request reads again.

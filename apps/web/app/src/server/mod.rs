@@ -14,7 +14,7 @@ mod error;
 mod form;
 
 pub use error::{account_error, account_invalid, invalid, store_error};
-pub use form::{back_with, form_failure, kept};
+pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};
 
 /// The verified viewer of the request being handled (put there by the identity layer).
 pub fn viewer() -> Option<Viewer> {

@@ -164,14 +164,19 @@ async fn after_a_sign_out_a_copy_of_the_session_cookie_reaches_nothing() {
 }
 
 #[tokio::test]
-async fn a_kept_email_in_a_crafted_link_is_only_ever_a_value() {
-    use base64::{Engine, engine::general_purpose::URL_SAFE};
+async fn a_kept_email_in_a_crafted_refusal_is_only_ever_a_value() {
+    use base64::{
+        Engine,
+        engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
+    };
     let app = spawn_app().await;
     let error = URL_SAFE.encode(br#""wrong_credentials""#);
     let email = "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E";
-    let link = format!("/signin?email={email}&__path=/api/account/sign-in&__err={error}");
-    let html = app.get(&link).await.text().await.expect("body");
-    assert!(html.contains("Wrong email or password."), "the link is read as a refusal");
+    let refusal = format!("email={email}&__path=/api/account/sign-in&__err={error}");
+    let cookie = format!("__Host-form={}", URL_SAFE_NO_PAD.encode(refusal));
+    let page = app.get_with_cookie("/signin", Some(&cookie)).await;
+    let html = page.text().await.expect("body");
+    assert!(html.contains("Wrong email or password."), "the cookie is read as a refusal");
     assert!(!html.contains("<script>alert(1)"), "{html}");
     assert!(input_tag(&html, "email").contains("value=\"&quot;&gt;&lt;script&gt;"), "{html}");
 }

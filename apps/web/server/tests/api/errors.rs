@@ -2,7 +2,10 @@
 //! `ApiError` (JSON for clients that accept it) with its status, and nothing a request
 //! carries is shown back as words.
 
-use base64::{Engine, engine::general_purpose::URL_SAFE};
+use base64::{
+    Engine,
+    engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
+};
 use serde_json::json;
 
 use crate::{
@@ -98,10 +101,12 @@ async fn delete_returns_the_avatar_it_removed() {
     assert_eq!((status, deleted), (200, rex));
 }
 
-/// The page at `/` with a no-JavaScript error in its URL, as a redirect would put it.
+/// The page at `/` after a refused no-JavaScript post, as the redirect's cookie carries
+/// the refusal to it (`app::server::form`).
 async fn page_with_error(app: &TestApp, encoded: &str) -> String {
-    let url = format!("/?__path=/api/roster/create&__err={encoded}");
-    app.get(&url).await.text().await.expect("body")
+    let refusal = format!("__path=/api/roster/create&__err={encoded}");
+    let cookie = format!("__Host-form={}", URL_SAFE_NO_PAD.encode(refusal));
+    app.get_with_cookie("/", Some(&cookie)).await.text().await.expect("body")
 }
 
 #[tokio::test]
@@ -123,9 +128,38 @@ async fn made_up_text_in_the_error_url_is_never_shown() {
 }
 
 #[tokio::test]
-async fn an_error_code_in_the_url_is_shown_as_our_own_sentence() {
+async fn an_error_code_in_the_cookie_is_shown_as_our_own_sentence_and_in_the_url_never() {
     let app = spawn_app().await;
-    let code = json!("invalid/name/empty").to_string();
-    let html = page_with_error(&app, &URL_SAFE.encode(code)).await;
+    let code = URL_SAFE.encode(json!("invalid/name/empty").to_string());
+    let html = page_with_error(&app, &code).await;
     assert!(html.contains("Name cannot be empty."), "{html}");
+    // A link cannot make the page show a refusal.
+    let url = format!("/?__path=/api/roster/create&__err={code}");
+    let html = app.get(&url).await.text().await.expect("body");
+    assert!(!html.contains("Name cannot be empty."), "{html}");
+}
+
+#[tokio::test]
+async fn a_refused_plain_post_comes_back_once_at_a_clean_url_with_what_was_typed() {
+    let app = spawn_app().await;
+    let name = "x".repeat(41);
+    let refused =
+        app.post_from_page("/api/roster/create", "/", &[("emoji", "🦉"), ("name", &name)]).await;
+    assert_eq!(refused.headers()["location"], "/");
+    let cookies = crate::helpers::set_cookies(refused.headers());
+    let carried = cookies.iter().find(|c| c.starts_with("__Host-form=")).expect("the refusal");
+    assert!(carried.contains("Max-Age=60; Path=/; Secure; HttpOnly"), "{carried}");
+
+    let page = app.get("/").await;
+    let cleared = crate::helpers::set_cookies(page.headers());
+    assert!(cleared.iter().any(|c| c.starts_with("__Host-form=; Max-Age=0")), "{cleared:?}");
+    let html = page.text().await.expect("body");
+    assert!(html.contains("at most 40"), "the refusal, at its field: {html}");
+    assert!(
+        html.contains(r#"value="🦉""#) && html.contains(&format!(r#"value="{name}""#)),
+        "{html}"
+    );
+    let again = app.get("/").await.text().await.expect("body");
+    assert!(!again.contains("at most 40"), "shown once: {again}");
+    assert!(names(&app, &app.client).await.is_empty());
 }
