@@ -89,7 +89,7 @@ test('an invalid name shows the error next to the field, keeps the input and sto
   await context.close();
 });
 
-test('with JavaScript off, adding, toggling and deleting work as plain form posts', async () => {
+test('with JavaScript off, adding, toggling, deleting and its undo work as plain form posts', async () => {
   const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(env.server.url);
@@ -102,7 +102,18 @@ test('with JavaScript off, adding, toggling and deleting work as plain form post
   await Promise.all([page.waitForLoadState(), row(page, 'Hedwig').getByRole('button', { name: 'Active' }).click()]);
   await page.waitForSelector('.avatar.inactive');
   assert.equal(await row(page, 'Hedwig').getByRole('button', { name: 'Active' }).getAttribute('aria-pressed'), 'false');
+  // Back at the row the post was about, not the top of the page.
+  assert.match(page.url(), /\/#avatar-[0-9a-f-]+$/);
 
+  await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Delete Hedwig' }).click()]);
+  await page.getByText('No avatars yet').waitFor();
+  // The delete offers its Undo, focused.
+  await page.locator('#undo').getByText('Deleted Hedwig.').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Undo');
+  await Promise.all([page.waitForLoadState(), page.keyboard.press('Enter')]);
+  await row(page, 'Hedwig').waitFor();
+  assert.equal(await row(page, 'Hedwig').getByRole('button', { name: 'Active' }).getAttribute('aria-pressed'), 'false');
+  assert.equal(await page.locator('#undo').count(), 0);
   await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Delete Hedwig' }).click()]);
   await page.getByText('No avatars yet').waitFor();
 

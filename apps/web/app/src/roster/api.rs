@@ -59,7 +59,7 @@ pub async fn update_avatar(
     let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
     let patch =
         persistence::domain::AvatarPatch { emoji: Some(emoji), name: Some(name), is_active: None };
-    super::load::patch(&id, patch).await
+    super::load::patch(&id, patch).await.inspect(super::load::back_to_row)
 }
 
 /// Marks an avatar active or inactive.
@@ -68,14 +68,19 @@ pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView
     use persistence::domain::AvatarPatch;
     super::load::patch(&id, AvatarPatch { is_active: Some(is_active), ..AvatarPatch::default() })
         .await
+        .inspect(super::load::back_to_row)
 }
 
-/// Deletes the avatar and returns it, so the page can offer to undo.
+/// Deletes the avatar and returns it, so the page can offer to undo (without JavaScript,
+/// the next page offers it: `load::offer_undo`).
 #[server(endpoint = "roster/delete", client = ApiClient, output = Json)]
 pub async fn delete_avatar(id: String) -> Result<AvatarView, ApiError> {
     let id = super::load::avatar_id(&id)?;
     let (owner, store) = crate::server::scope()?;
-    store.delete_avatar(owner, id).await.map(AvatarView::from).map_err(crate::server::store_error)
+    let deleted = store.delete_avatar(owner, id).await.map_err(crate::server::store_error)?;
+    let deleted = AvatarView::from(deleted);
+    super::load::offer_undo(&deleted);
+    Ok(deleted)
 }
 
 /// Undo of a delete: the same avatar back in its place (clamped to the roster).
@@ -94,6 +99,7 @@ pub async fn restore_avatar(
         .await
         .map(AvatarView::from)
         .map_err(crate::server::store_error)
+        .inspect(super::load::back_to_row)
 }
 
 /// Moves an avatar one place up or down the roster; returns the roster as it now is.
@@ -105,7 +111,11 @@ pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, ApiErr
     let direction = if up { Direction::Up } else { Direction::Down };
     let avatars =
         store.move_avatar(owner, id, direction).await.map_err(crate::server::store_error)?;
-    Ok(avatars.into_iter().map(AvatarView::from).collect())
+    let avatars: Vec<AvatarView> = avatars.into_iter().map(AvatarView::from).collect();
+    if let Some(moved) = avatars.iter().find(|avatar| avatar.id == id.to_string()) {
+        super::load::back_to_row(moved);
+    }
+    Ok(avatars)
 }
 
 from_fields! {

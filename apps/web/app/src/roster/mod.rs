@@ -84,11 +84,34 @@ pub fn RosterPage() -> impl IntoView {
         RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) },
         None::<FormFailure>,
     );
+    #[cfg(feature = "ssr")]
+    let undo = load::take_undo().map(|gone| view! { <UndoOffer gone /> });
+    #[cfg(not(feature = "ssr"))]
+    let undo = None::<()>;
     view! {
         <section class="roster" aria-labelledby="roster-title">
             <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
+            {undo}
             <island::Roster data failure />
         </section>
+    }
+}
+
+/// Without JavaScript, after a delete: the Undo the script's toast offers, as a form that
+/// sends the avatar back (`load::offer_undo`), at the top of the page and focused.
+#[cfg(feature = "ssr")]
+#[component]
+fn UndoOffer(gone: api::AvatarView) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    view! {
+        <form method="post" action=api::RestoreAvatar::url() class="notice undo-offer" id="undo">
+            <span role="status">{format!("Deleted {}.", gone.name)}</span>
+            <input type="hidden" name="emoji" value=gone.emoji />
+            <input type="hidden" name="name" value=gone.name />
+            <input type="hidden" name="is_active" value=gone.is_active.to_string() />
+            <input type="hidden" name="position" value=gone.position.to_string() />
+            <button type="submit" autofocus>"Undo"</button>
+        </form>
     }
 }

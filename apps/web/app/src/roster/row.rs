@@ -52,6 +52,8 @@ pub fn AvatarRow(id: String) -> impl IntoView {
             class:pending=pending
             class:gone=is_gone
             data-id=id.get_value()
+            // Where a plain form post about this avatar comes back to (`load::back_to_row`).
+            id=format!("avatar-{}", id.get_value())
         >
             <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji}</span>
             <span class="avatar-name">{move || avatar().name}</span>

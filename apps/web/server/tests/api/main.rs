@@ -15,6 +15,7 @@ mod metrics;
 mod notices;
 mod pages;
 mod passkeys;
+mod plain_forms;
 mod preload;
 mod providers;
 mod roster;
