@@ -100,3 +100,26 @@ test('without JavaScript a refused add comes back at a clean URL with what was t
   assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), '');
   await context.close();
 });
+
+test('an edit is closed by Escape or Cancel, back on "Edit"; one deleted in another tab says so', async () => {
+  const { context, page } = await openGuest(env);
+  await add(page, '🐱', 'Tom');
+  const editor = row(page, 'Tom').locator('details');
+  await row(page, 'Tom').getByText('Edit').click();
+  await row(page, 'Tom').getByLabel('Name').press('Escape');
+  assert.equal(await editor.getAttribute('open'), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit Tom');
+  await row(page, 'Tom').getByText('Edit').click();
+  await row(page, 'Tom').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await editor.getAttribute('open'), null);
+
+  // Another tab deletes Tom while this one edits him.
+  await row(page, 'Tom').getByText('Edit').click();
+  const other = await context.newPage();
+  await other.goto(env.server.url);
+  await other.locator('[data-hydrated=true]').waitFor();
+  await other.getByRole('button', { name: 'Delete Tom' }).click();
+  await settled(other);
+  await page.locator('[role=alert]', { hasText: 'That avatar no longer exists.' }).waitFor();
+  await context.close();
+});

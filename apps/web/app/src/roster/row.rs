@@ -1,4 +1,4 @@
-use leptos::prelude::*;
+use leptos::{html, prelude::*, wasm_bindgen::JsCast};
 
 use super::{
     api::{AvatarView, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar},
@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     components::{erased_on_server, field::Field},
-    error,
+    error::{self, ApiError},
 };
 
 /// One avatar of the list. Keyed by id in the list, and reading its own fields from the
@@ -36,6 +36,14 @@ pub fn AvatarRow(id: String) -> impl IntoView {
     let last = move || row.get().is_none_or(|(_, _, last, _)| last);
     let is_gone = move || row.get().is_some_and(|(.., gone)| gone);
     let pending = id.get_value().starts_with(PENDING_ID);
+    let editor = NodeRef::<html::Details>::new();
+    // An edit open when the row goes without a delete from here (another tab deleted the
+    // avatar) does not vanish without a word.
+    on_cleanup(move || {
+        if editor.get_untracked().is_some_and(|details| details.open()) {
+            ui.banner.set(Some(ApiError::NotFound));
+        }
+    });
     let label = move |verb: &str| format!("{verb} {}", avatar().name);
     let edit_error = move |field: error::Field| {
         Signal::derive(move || {
@@ -86,7 +94,11 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                 {ui.form(
                     "inline",
                     None,
-                    move |args: DeleteAvatar, _| ui.delete(args),
+                    move |args: DeleteAvatar, _| {
+                        // An edit open on a deleted avatar is over (and not a loss to report).
+                        close_editor(editor, false);
+                        ui.delete(args)
+                    },
                     view! {
                         <input type="hidden" name="id" value=id.get_value() />
                         <button type="submit" class="danger" data-control="delete" disabled=pending aria-label=move || label("Delete")>
@@ -95,7 +107,15 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                     },
                 )}
             </div>
-            <details class="edit">
+            <details
+                class="edit"
+                node_ref=editor
+                on:keydown=move |event| {
+                    if event.key() == "Escape" {
+                        close_editor(editor, true);
+                    }
+                }
+            >
                 <summary aria-label=move || label("Edit")>"Edit"</summary>
                 {ui.form(
                     "edit-form",
@@ -117,11 +137,30 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                             error=edit_error(error::Field::Name)
                         />
                         <button type="submit" class="primary" disabled=pending>"Save"</button>
+                        // Needs JavaScript: kept in the layout, unseen, until the island is live.
+                        <button
+                            type="button"
+                            class="cancel"
+                            data-ready=move || ui.ready.get().to_string()
+                            on:click=move |_| close_editor(editor, true)
+                        >
+                            "Cancel"
+                        </button>
                     },
                 )}
             </details>
         </li>
     })
+}
+
+/// Folds the row's editor away; with `refocus`, focus goes back to its "Edit" (Escape,
+/// Cancel).
+fn close_editor(editor: NodeRef<html::Details>, refocus: bool) {
+    let Some(details) = editor.get_untracked() else { return };
+    details.set_open(false);
+    if refocus && let Ok(Some(summary)) = details.query_selector("summary") {
+        let _ = summary.unchecked_into::<leptos::web_sys::HtmlElement>().focus();
+    }
 }
 
 /// What a row shows for the instant between its avatar leaving the list and the row
