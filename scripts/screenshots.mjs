@@ -32,6 +32,8 @@ try {
     for (const [emoji, name] of [['🐱', 'Whiskers'], ['🦊', 'Fox'], ['🐙', 'Otto']]) await add(page, emoji, name);
     await row(page, 'Fox').getByRole('button', { name: 'Active' }).click();
     await page.waitForSelector('.avatar.inactive');
+    // The switch's knob slides for 0.15 s: the shot waits for it to stop.
+    await page.waitForTimeout(300);
     // The phone shot shows the whole page: the form, then rows whose controls wrap.
     await page.screenshot({ path: join(out, `roster-${name}.png`), fullPage: name === 'phone' });
     await context.close();
