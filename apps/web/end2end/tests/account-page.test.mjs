@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { add, openGuest, pageNotice, useServerAndBrowser, signUp } from '../support.mjs';
+import { add, axeViolations, openGuest, pageNotice, useServerAndBrowser, signUp } from '../support.mjs';
 
 const env = useServerAndBrowser();
 let accounts = 0;
@@ -47,11 +47,13 @@ test('saving a name is said at the top of the page; a member on the sign-in page
   const notice = await page.locator('.page-notice').boundingBox();
   const title = await page.getByRole('heading', { level: 1 }).boundingBox();
   assert.ok(notice.y < title.y, 'above the title');
+  assert.deepEqual(await axeViolations(page), []);
 
   await page.goto(`${env.server.url}/signin`);
   await page.getByText('You are signed in as Ada L.. Signing in here switches to another account.').waitFor();
   await page.goto(`${env.server.url}/signup`);
   await page.getByText('Sign out first to create another account.').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });
 

@@ -70,6 +70,12 @@ test('a change after "sign out everywhere" says the session has ended and is not
   assert.equal(await page.getByLabel('Name', { exact: true }).first().inputValue(), 'Tom');
   assert.equal(env.server.sql(`SELECT COUNT(*) FROM avatars WHERE name = 'Tom';`).trim(), '0');
   assert.deepEqual(await names(page), ['Hoot']);
+  // Said once, with the reload it asks for: the new page is a guest's, the member's
+  // name gone from its header.
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).count(), 1);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('alert').getByRole('button', { name: 'Reload' }).click()]);
+  assert.equal(await page.locator('.identity .who').textContent(), 'Guest');
+  assert.deepEqual(await names(page), []);
   await context.close();
 });
 

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use super::{api::CreateAvatar, picker::EmojiField, state::Ui};
+use super::{api::CreateAvatar, island::Refusal, picker::EmojiField, state::Ui};
 use crate::{
-    components::{alert::Alert, field::Field},
+    components::field::Field,
     error::{ApiError, Field as Name},
 };
 
@@ -34,7 +34,7 @@ pub fn AddAvatarForm(emoji: String, name: String) -> impl IntoView {
             />
             <Field label="Name" id="new-name" name="name" value=name placeholder="Whiskers" error=error(Name::Name) />
             <button type="submit" class="primary">"Add avatar"</button>
-            {move || other_error().map(|e| view! { <Alert message=e.to_string() /> })}
+            {move || other_error().map(|error| view! { <Refusal error /> })}
         },
     )
 }

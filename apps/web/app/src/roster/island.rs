@@ -9,7 +9,8 @@ use super::{
 };
 use crate::{
     client::sync,
-    components::{alert::Alert, erased_on_server},
+    components::erased_on_server,
+    error::{ApiError, Conflict},
 };
 
 /// The interactive roster: the only part of the page compiled to wasm.
@@ -64,7 +65,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             // is put in it later is announced.
             <p class="visually-hidden" role="status"></p>
             <AddAvatarForm emoji=typed.0 name=typed.1 />
-            {move || ui.banner.get().map(|error| view! { <Alert message=error.to_string() /> })}
+            {move || ui.banner.get().map(|error| view! { <Refusal error /> })}
             {move || {
                 load_error.get().map(|error| view! {
                     <div class="error load-error" role="alert">
@@ -109,4 +110,21 @@ enum ListArea {
     Empty,
     /// Nothing could be loaded: the error above says so.
     Nothing,
+}
+
+/// A refusal of the roster as a whole (not one field). One that only a new page can get
+/// past — the session ended, the guest's avatars moved into an account — offers the
+/// reload it asks for, rather than leaving the page as it was (the member's name in the
+/// header, say).
+#[component]
+pub fn Refusal(error: ApiError) -> impl IntoView {
+    let reload = matches!(error, ApiError::SignedOut | ApiError::Conflict(Conflict::GuestMerged));
+    view! {
+        <div class="error" role="alert">
+            <p>{error.to_string()}</p>
+            {reload.then(|| view! {
+                <button type="button" on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
+            })}
+        </div>
+    }
 }
