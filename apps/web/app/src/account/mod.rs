@@ -8,6 +8,8 @@
 
 /// The server functions: sign up, sign in, sign out, manage the account, who am I.
 pub mod api;
+/// The ways to sign in the server offers, as every page's context carries them.
+mod buttons;
 /// "Download your data": the viewer's account and avatars as JSON.
 pub mod export;
 /// The header line: guest or member, and the links that go with it.
@@ -38,6 +40,7 @@ pub const SIGN_IN_AGAIN: &str = "For your safety, adding a way to sign in needs 
 /// is rendered for a new guest and says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
+pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
-pub use providers::{ProviderButton, ProviderProblem, SignInButtons};
+pub use providers::ProviderProblem;
 pub use settings::AccountPage;

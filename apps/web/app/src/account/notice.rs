@@ -155,7 +155,7 @@ pub fn PageNotice() -> impl IntoView {
         );
     }
     let provider = |id: &str| {
-        super::providers::providers()
+        super::buttons::providers()
             .into_iter()
             .find(|button| button.id == id)
             .map_or_else(|| "The provider".to_owned(), |button| button.name)

@@ -8,7 +8,7 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 use serde::{Deserialize, Serialize};
 
-use super::{api::RemovePasskey, pages::failure, providers::SignInButtons};
+use super::{api::RemovePasskey, buttons::SignInButtons, pages::failure};
 use crate::components::{alert::Alert, field::Field};
 
 /// One of the member's passkeys, as the account page lists it.

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use super::{api::CreateAvatar, island::Refusal, picker::EmojiField, state::Ui};
+use super::{api::CreateAvatar, picker::EmojiField, state::Ui};
 use crate::{
-    components::field::Field,
+    components::{alert::Refusal, field::Field},
     error::{ApiError, Field as Name},
 };
 

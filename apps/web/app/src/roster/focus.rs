@@ -28,6 +28,14 @@ impl Ui {
         self.focus_on(row_targets(id, at, controls));
     }
 
+    /// After deleting the row `id`, shown at `at`: focus on the toast's "Undo", then (once
+    /// the offer has ended and the row is gone) on the row that took its place.
+    pub fn focus_after_delete(self, id: &str, at: usize) {
+        let mut wanted = vec![".toast button".to_owned()];
+        wanted.extend(row_targets(id, Some(at), &["toggle"]));
+        self.focus_on(wanted);
+    }
+
     /// Focus on the first of `wanted` (CSS selectors) that can take it, now and whenever
     /// the rows change while it is lost ([`Ui::refocus`]).
     pub fn focus_on(self, wanted: Vec<String>) {

@@ -9,8 +9,7 @@ use super::{
 };
 use crate::{
     client::sync,
-    components::erased_on_server,
-    error::{ApiError, Conflict},
+    components::{alert::Refusal, erased_on_server},
 };
 
 /// The interactive roster: the only part of the page compiled to wasm.
@@ -110,21 +109,4 @@ enum ListArea {
     Empty,
     /// Nothing could be loaded: the error above says so.
     Nothing,
-}
-
-/// A refusal of the roster as a whole (not one field). One that only a new page can get
-/// past — the session ended, the guest's avatars moved into an account — offers the
-/// reload it asks for, rather than leaving the page as it was (the member's name in the
-/// header, say).
-#[component]
-pub fn Refusal(error: ApiError) -> impl IntoView {
-    let reload = matches!(error, ApiError::SignedOut | ApiError::Conflict(Conflict::GuestMerged));
-    view! {
-        <div class="error" role="alert">
-            <p>{error.to_string()}</p>
-            {reload.then(|| view! {
-                <button type="button" on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
-            })}
-        </div>
-    }
 }

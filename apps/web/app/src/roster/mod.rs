@@ -20,6 +20,8 @@ pub mod api;
 mod focus;
 /// The island: the part of the page compiled to wasm.
 mod island;
+/// The island's own bookkeeping, outside the reactive graph.
+mod kept;
 /// The page's loader and the server functions' shared helpers (server only).
 #[cfg(feature = "ssr")]
 pub mod load;

@@ -9,9 +9,7 @@ use super::{
         AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar,
         create_avatar, delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
     },
-    focus::row_targets,
     queries::{self, RosterData},
-    undo::shown,
 };
 use crate::{
     client::{mutation::Mutation, retry::Retry},
@@ -43,32 +41,6 @@ pub struct Ui {
     pub in_flight: RwSignal<usize>,
 }
 
-// The island's own bookkeeping, outside the reactive graph: nothing renders from it. A
-// page has one roster island, and only the browser's event handlers and effects touch it.
-// Held here rather than in a `StoredValue` of `Ui`, which brought about 4 KB of code of
-// its own into the wasm, against a first-load budget; for the same reason the signal of
-// the deleted avatars is read with `get` and written with `set` only (each closure given
-// to `with` or `update` compiles its code again).
-thread_local! {
-    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
-}
-
-/// The island's own bookkeeping ([`Ui::keep`]).
-#[derive(Default)]
-pub struct Kept {
-    /// The rows whose change is on its way: they take no other until it has settled (a
-    /// double click on a toggle or an arrow is one change).
-    pub busy: Vec<String>,
-    /// Bumped by every start and pause of the undo offer's timer: a timer that finds it
-    /// changed has been replaced (`undo.rs`).
-    pub undo_timer: u32,
-    /// Where focus belongs after the latest action, as CSS selectors in order of
-    /// preference (`focus.rs`)…
-    pub focus: Vec<String>,
-    /// …and whether it has yet to be put there.
-    pub focus_fresh: bool,
-}
-
 impl Ui {
     pub fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
         let list = Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
@@ -85,13 +57,6 @@ impl Ui {
             ready: RwSignal::new(false),
             in_flight: RwSignal::new(0),
         }
-    }
-
-    /// The ids of the rows as the list shows them: the cached avatars, and the deleted
-    /// ones in the places they left, so that no row slides under a pointer that has not
-    /// moved. Tracked.
-    pub fn rows(self) -> Vec<String> {
-        shown(&self.list.get(), &self.deleted.get())
     }
 
     /// A form of the roster posting to `S`; a submit that cannot be read is reported in
@@ -129,18 +94,6 @@ impl Ui {
         );
     }
 
-    /// Marks row `id` busy until [`Ui::settle`]; false, and the caller changes nothing,
-    /// when a change of that row is on its way already.
-    pub(super) fn claim(self, id: &str) -> bool {
-        self.keep(|kept| {
-            let free = !kept.busy.iter().any(|b| b == id);
-            if free {
-                kept.busy.push(id.to_owned());
-            }
-            free
-        })
-    }
-
     /// Frees row `id` once its change has an answer, and shows a failure that is not
     /// about a form field; `done` hears of a success.
     fn settle<T>(self, id: String, done: impl FnOnce(T)) -> impl FnOnce(Result<T, ApiError>) {
@@ -151,16 +104,6 @@ impl Ui {
                 Err(error) => self.banner.set(Some(error)),
             }
         }
-    }
-
-    /// Frees the rows `ids` (see [`Ui::claim`]).
-    pub(super) fn free(self, ids: &[String]) {
-        self.keep(|kept| kept.busy.retain(|b| !ids.contains(b)));
-    }
-
-    /// Reads or changes what the island keeps for itself.
-    pub(super) fn keep<T>(self, look: impl FnOnce(&mut Kept) -> T) -> T {
-        KEPT.with_borrow_mut(look)
     }
 
     /// The cached avatar `id`.
@@ -269,9 +212,7 @@ impl Ui {
         gone.push(AvatarView { position: i32::try_from(at).unwrap_or(i32::MAX), ..avatar });
         self.deleted.set(gone);
         self.start_undo_timer();
-        let mut wanted = vec![".toast button".to_owned()];
-        wanted.extend(row_targets(&id, Some(at), &["toggle"]));
-        self.focus_on(wanted);
+        self.focus_after_delete(&id, at);
         let target = id.clone();
         self.change(
             Retry::Transient,

@@ -39,6 +39,13 @@ pub fn places(rows: &[String], gone: &[AvatarView]) -> Vec<AvatarView> {
 }
 
 impl Ui {
+    /// The ids of the rows as the list shows them: the cached avatars, and the deleted
+    /// ones in the places they left, so that no row slides under a pointer that has not
+    /// moved. Tracked.
+    pub fn rows(self) -> Vec<String> {
+        shown(&self.list.get(), &self.deleted.get())
+    }
+
     /// (Re)starts the offer's six seconds; the timers started before are void.
     pub fn start_undo_timer(self) {
         self.keep(|kept| kept.undo_timer = kept.undo_timer.wrapping_add(1));

@@ -1,0 +1,54 @@
+//! What the island keeps for itself, outside the reactive graph: the rows whose change is
+//! on its way, the undo offer's timer, where focus belongs.
+
+use super::state::Ui;
+
+// The island's own bookkeeping, outside the reactive graph: nothing renders from it. A
+// page has one roster island, and only the browser's event handlers and effects touch it.
+// Held here rather than in a `StoredValue` of `Ui`, which brought about 4 KB of code of
+// its own into the wasm, against a first-load budget; for the same reason the signal of
+// the deleted avatars is read with `get` and written with `set` only (each closure given
+// to `with` or `update` compiles its code again).
+thread_local! {
+    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+}
+
+/// The island's own bookkeeping ([`Ui::keep`]).
+#[derive(Default)]
+pub struct Kept {
+    /// The rows whose change is on its way: they take no other until it has settled (a
+    /// double click on a toggle or an arrow is one change).
+    pub busy: Vec<String>,
+    /// Bumped by every start and pause of the undo offer's timer: a timer that finds it
+    /// changed has been replaced (`undo.rs`).
+    pub undo_timer: u32,
+    /// Where focus belongs after the latest action, as CSS selectors in order of
+    /// preference (`focus.rs`)…
+    pub focus: Vec<String>,
+    /// …and whether it has yet to be put there.
+    pub focus_fresh: bool,
+}
+
+impl Ui {
+    /// Reads or changes what the island keeps for itself.
+    pub(super) fn keep<T>(self, look: impl FnOnce(&mut Kept) -> T) -> T {
+        KEPT.with_borrow_mut(look)
+    }
+
+    /// Marks row `id` busy until [`Ui::settle`]; false, and the caller changes nothing,
+    /// when a change of that row is on its way already.
+    pub(super) fn claim(self, id: &str) -> bool {
+        self.keep(|kept| {
+            let free = !kept.busy.iter().any(|b| b == id);
+            if free {
+                kept.busy.push(id.to_owned());
+            }
+            free
+        })
+    }
+
+    /// Frees the rows `ids` (see [`Ui::claim`]).
+    pub(super) fn free(self, ids: &[String]) {
+        self.keep(|kept| kept.busy.retain(|b| !ids.contains(b)));
+    }
+}
