@@ -74,6 +74,9 @@ test('on a phone every control of the roster is at least 44 px each way', async 
   await add(page, '🐱', 'Tom');
   await add(page, '🐶', 'Rex');
   await row(page, 'Tom').getByText('Edit').click();
+  // The picker open too: its categories are targets as well.
+  await page.getByRole('button', { name: 'Choose an emoji for the new avatar' }).click();
+  await page.getByRole('option').first().waitFor();
   const small = await page.evaluate(() =>
     [...document.querySelectorAll('main button, main input, main summary, header button')]
       .filter((element) => element.checkVisibility({ visibilityProperty: true }))
