@@ -60,6 +60,24 @@ test('a double click on Delete deletes one avatar, and Undo in the toast puts ba
   await context.close();
 });
 
+test('an Undo pressed before the server has answered the delete waits for it and puts the avatar back', async () => {
+  const { context, page } = await threeAvatars();
+  // The delete's answer is held until Undo has been pressed: a quick hand on a slow network.
+  let answer;
+  const undone = new Promise((resolve) => { answer = resolve; });
+  await page.route('**/api/roster/delete', async (route) => {
+    await undone;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Delete Bob' }).click();
+  await page.locator('.toast').getByRole('button', { name: 'Undo' }).click();
+  answer();
+  assert.equal(await said(page), 'Bob is back.');
+  assert.deepEqual(await names(page), ['Ada', 'Bob', 'Cy']);
+  assert.deepEqual(await reloaded(page), ['Ada', 'Bob', 'Cy']);
+  await context.close();
+});
+
 test('a double click on an arrow moves the avatar one place, not back again', async () => {
   const { context, page } = await threeAvatars();
   await page.getByRole('button', { name: 'Move Cy up' }).dblclick();

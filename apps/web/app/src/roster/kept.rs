@@ -22,6 +22,9 @@ pub struct Kept {
     /// Bumped by every start and pause of the undo offer's timer: a timer that finds it
     /// changed has been replaced (`undo.rs`).
     pub undo_timer: u32,
+    /// "Undo" was pressed while a delete it would put back was still on its way: the
+    /// undo runs once the server has answered the last of them (`undo.rs`).
+    pub undo_waiting: bool,
     /// Where focus belongs after the latest action, as CSS selectors in order of
     /// preference (`focus.rs`)…
     pub focus: Vec<String>,
@@ -45,6 +48,11 @@ impl Ui {
             }
             free
         })
+    }
+
+    /// Whether a change of row `id` is on its way.
+    pub(super) fn busy(self, id: &str) -> bool {
+        self.keep(|kept| kept.busy.iter().any(|b| b == id))
     }
 
     /// Frees the rows `ids` (see [`Ui::claim`]).

@@ -229,6 +229,7 @@ impl Ui {
                     self.deleted.set(gone);
                 }
                 self.settle(id, drop)(outcome);
+                self.deleted_settled();
             },
         );
     }

@@ -75,10 +75,16 @@ impl Ui {
     }
 
     /// Puts every deleted avatar back in its place, and focus on the first one's
-    /// "Delete", where it was before.
+    /// "Delete", where it was before. Pressed before the server has answered a delete
+    /// (a quick hand, a slow network), it waits for the answer rather than doing
+    /// nothing: [`Ui::deleted_settled`] runs it then.
     pub fn restore(self) {
-        let rows = untrack(|| self.rows());
-        let back = places(&rows, &self.deleted.get_untracked());
+        let gone = self.deleted.get_untracked();
+        if gone.iter().any(|g| self.busy(&g.id)) {
+            self.keep(|kept| kept.undo_waiting = true);
+            return;
+        }
+        let back = places(&untrack(|| self.rows()), &gone);
         let Some(first) = back.first() else { return };
         let at = usize::try_from(first.position).ok();
         self.focus_row(&first.id, at, &["delete"]);
@@ -87,6 +93,16 @@ impl Ui {
             many => format!("{} avatars are back.", many.len()),
         };
         self.restore_next(back, done);
+    }
+
+    /// A delete has its answer: an "Undo" pressed while it (or another delete) was on
+    /// its way runs now, once none is left.
+    pub(super) fn deleted_settled(self) {
+        let waiting = self.keep(|kept| kept.undo_waiting);
+        if waiting && !self.deleted.get_untracked().iter().any(|g| self.busy(&g.id)) {
+            self.keep(|kept| kept.undo_waiting = false);
+            self.restore();
+        }
     }
 
     /// Puts back the first of `back`, and the next once the server has it: one at a time,
@@ -100,10 +116,7 @@ impl Ui {
             return self.say(done);
         }
         let avatar = back.remove(0);
-        // A second "Undo" while this one is on its way puts back nothing twice.
-        if !self.claim(&avatar.id) {
-            return;
-        }
+        self.claim(&avatar.id);
         let (id, shown) = (avatar.id.clone(), avatar.clone());
         self.change(
             Retry::Unavailable,
@@ -117,6 +130,8 @@ impl Ui {
             },
             move |outcome| {
                 self.free(std::slice::from_ref(&id));
+                // An "Undo" pressed again meanwhile is this one.
+                self.keep(|kept| kept.undo_waiting = false);
                 match outcome {
                     Ok(_) => {
                         let mut gone = self.deleted.get_untracked();
