@@ -8,7 +8,7 @@ use super::{
     state::Ui, undo::UndoDelete,
 };
 use crate::{
-    client::sync,
+    client::{leave, sync},
     components::{alert::Refusal, erased_on_server},
 };
 
@@ -47,6 +47,11 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     Effect::new(move |_| {
         sync::start(client, cache_owner.clone(), refresh);
         ui.ready.set(true);
+    });
+    leave::wait_for_changes(ui.in_flight, move || {
+        ui.banner.with_untracked(Option::is_none)
+            && ui.add_error.with_untracked(Option::is_none)
+            && ui.edit_error.with_untracked(Option::is_none)
     });
     // Rows moved or replaced may have taken the focus with them (`focus.rs`).
     Effect::new(move |_| {
