@@ -94,11 +94,11 @@ test('another open tab follows a sign-up and a sign-out without being touched', 
   await other.locator('[data-hydrated="true"]').waitFor();
 
   await signUp(page, email, 'Ada');
-  await other.locator('.identity .who', { hasText: 'Ada' }).waitFor({ timeout: 5_000 });
+  await other.locator('.identity .who', { hasText: 'Ada' }).waitFor();
   assert.deepEqual(await names(other), ['Bea']);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await other.locator('.identity .who', { hasText: 'Guest' }).waitFor({ timeout: 5_000 });
+  await other.locator('.identity .who', { hasText: 'Guest' }).waitFor();
   await other.getByText('No avatars yet').waitFor();
   await context.close();
 });

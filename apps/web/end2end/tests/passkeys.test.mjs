@@ -186,6 +186,6 @@ test('another open tab follows a passkey sign-in without being touched', async (
   assert.equal(await who(other), 'Guest');
   await signInWithPasskey(page);
   await cameAlong(page, 0);
-  await other.locator('.identity .who', { hasText: 'Tove' }).waitFor({ timeout: 5_000 });
+  await other.locator('.identity .who', { hasText: 'Tove' }).waitFor();
   await context.close();
 });

@@ -191,7 +191,7 @@ test('another open tab follows a provider sign-in without being touched', async 
   assert.equal(await who(other), 'Guest');
   await continueWithProvider(page, newEmail());
   await cameAlong(page, 1);
-  await other.locator('.identity .who', { hasText: /^Grace\d+$/ }).waitFor({ timeout: 5_000 });
+  await other.locator('.identity .who', { hasText: /^Grace\d+$/ }).waitFor();
   assert.deepEqual(await names(other), ['Bea']);
   await context.close();
 });
