@@ -73,3 +73,23 @@ test('a taken email offers its account as a link', async () => {
   await page.waitForURL((url) => new URL(url).pathname === '/signin');
   await context.close();
 });
+
+test('the account pages are one column: every card and button in it as wide as the column', async () => {
+  const { context, page } = await openGuest(env);
+  /** The widths of what `selector` finds that takes room, and of the page's column. */
+  const widths = async (selector) => ({
+    column: Math.round((await page.locator('section.account').boundingBox()).width),
+    found: (await page.locator(selector).evaluateAll((all) => all.map((el) => Math.round(el.getBoundingClientRect().width))))
+      .filter((width) => width > 0),
+  });
+  for (const path of ['/signup', '/signin']) {
+    await page.goto(`${env.server.url}${path}`);
+    const { column, found } = await widths('.account-form, .providers, .account > .passkey');
+    assert.ok(found.length >= 1 && found.every((width) => width === column), `${path}: ${found} in ${column}`);
+  }
+  await signUp(page, newEmail(), 'Ada');
+  await page.goto(`${env.server.url}/account`);
+  const { column, found } = await widths('.account-form');
+  assert.ok(found.length >= 5 && found.every((width) => width === column), `${found} in ${column}`);
+  await context.close();
+});

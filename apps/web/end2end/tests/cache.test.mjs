@@ -99,6 +99,26 @@ test('an add whose answer is lost is not repeated: it is rolled back and the inp
   await context.close();
 });
 
+test('offline, a toggle says at once that it is not saved yet, then that it could not be, and is undone', async () => {
+  const { context, page } = await openGuest(env);
+  await add(page, '🐱', 'Tom');
+  await context.setOffline(true);
+  const toggle = row(page, 'Tom').getByRole('button', { name: 'Active: Tom' });
+  await toggle.click();
+  // Within the first retry's wait (250 ms), long before the retries give up (about 4 s).
+  await page.locator('.retrying', { hasText: 'Not saved yet' }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.locator('.roster-body > [role=status]').textContent(), 'Not saved yet: Guestroom did not answer. Trying again…');
+  await page.getByRole('alert').getByText('Could not reach Guestroom.').waitFor({ timeout: 10_000 });
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('.retrying').count(), 0);
+  // Back online, nothing is applied behind the person's back.
+  await context.setOffline(false);
+  await settled(page);
+  await page.reload();
+  assert.equal(await row(page, 'Tom').getByRole('button', { name: 'Active: Tom' }).getAttribute('aria-pressed'), 'true');
+  await context.close();
+});
+
 test('a refusal is not retried: the avatar comes back and the reason is shown', async () => {
   const { context, page } = await openGuest(env);
   await add(page, '🦊', 'Fox');

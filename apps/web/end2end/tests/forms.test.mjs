@@ -104,6 +104,39 @@ test('without JavaScript a refused add comes back at a clean URL with what was t
   await context.close();
 });
 
+test('without JavaScript a refused edit opens again with what was typed, focused, at a clean URL', async () => {
+  const { context, page } = await openGuest(env, { javaScriptEnabled: false });
+  await page.getByLabel('Emoji', { exact: true }).fill('🐱');
+  await page.getByLabel('Name', { exact: true }).fill('Tom');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await row(page, 'Tom').getByText('Edit').click();
+  await row(page, 'Tom').getByLabel('Emoji', { exact: true }).fill('x');
+  await row(page, 'Tom').getByLabel('Name').fill('Thomas');
+  await row(page, 'Tom').getByRole('button', { name: 'Save' }).click();
+  await row(page, 'Tom').locator('.field-error', { hasText: 'That is not an emoji we know.' }).waitFor();
+  assert.equal(page.url(), `${env.server.url}/`);
+  assert.equal(await row(page, 'Tom').locator('details').getAttribute('open'), '');
+  assert.equal(await row(page, 'Tom').getByLabel('Emoji', { exact: true }).inputValue(), 'x');
+  assert.equal(await row(page, 'Tom').getByLabel('Name').inputValue(), 'Thomas');
+  assert.equal(await page.evaluate(() => document.activeElement?.value), 'x');
+  // Nothing was stored; once seen, the refusal is gone.
+  await page.reload();
+  assert.equal(await row(page, 'Tom').locator('details').getAttribute('open'), null);
+  assert.equal(await row(page, 'Tom').getByLabel('Name').inputValue(), 'Tom');
+  await context.close();
+});
+
+test('each name field says its length limit before it is broken, and is described by it', async () => {
+  const { context, page } = await openGuest(env);
+  const hint = (id) => page.locator(`#${id}`).getAttribute('aria-describedby');
+  assert.equal(await hint('new-name'), 'new-name-hint new-name-error');
+  assert.equal(await page.locator('#new-name-hint').textContent(), 'Up to 40 characters.');
+  await page.goto(`${env.server.url}/signup`);
+  assert.match(await page.locator('#display_name-hint').textContent(), /^Up to 80 characters\./);
+  assert.equal(await hint('display_name'), 'display_name-hint display_name-error');
+  await context.close();
+});
+
 test('an edit is closed by Escape or Cancel, back on "Edit"; one deleted in another tab says so', async () => {
   const { context, page } = await openGuest(env);
   await add(page, '🐱', 'Tom');

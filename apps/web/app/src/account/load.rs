@@ -71,7 +71,7 @@ impl PageViewer {
         let (linked, passkeys, avatars) = futures::join!(
             store.linked_accounts(member.id),
             store.passkeys(member.id),
-            store.list_avatars(member.id)
+            store.count_avatars(member.id)
         );
         let logged = |error: persistence::StoreError| {
             tracing::error!(error = &error as &dyn std::error::Error, "loading sign-in methods");
@@ -99,7 +99,7 @@ impl PageViewer {
                     last_used: key.last_used_at.map(date),
                 })
                 .collect(),
-            avatars: avatars.map_err(logged).ok().map(|avatars| avatars.len()),
+            avatars: avatars.map_err(logged).ok().and_then(|count| usize::try_from(count).ok()),
         })
     }
 }

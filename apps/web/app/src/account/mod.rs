@@ -36,6 +36,9 @@ pub use notice::PageNotice;
 pub const SIGN_IN_AGAIN: &str = "For your safety, adding a way to sign in needs a sign-in in \
     the last 15 minutes. Sign out, sign in again, then add it.";
 
+/// Under a display name field: the rule is `identity::DisplayName::MAX_GRAPHEMES`.
+pub const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";
+
 /// Put in a page's request when its member session turned out to be revoked: the page
 /// is rendered for a new guest and says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,3 +47,15 @@ pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
 pub use providers::ProviderProblem;
 pub use settings::AccountPage;
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    /// The rules the forms state are the ones the server enforces.
+    #[test]
+    fn the_hints_state_the_rules_enforced() {
+        let max = identity::account::DisplayName::MAX_GRAPHEMES;
+        assert_eq!(super::DISPLAY_NAME_HINT, format!("Up to {max} characters."));
+        let min = identity::account::Password::MIN_CHARS;
+        assert!(super::pages::PASSWORD_RULE.starts_with(&format!("At least {min} characters")));
+    }
+}

@@ -1,8 +1,8 @@
 //! What an account action did, said once at the top of the page it leads to ("You are
 //! signed out. Your avatars are safe in your account…").
 //!
-//! The action sets a short-lived cookie holding a code ([`flash`]); the next page says
-//! it and clears the cookie ([`PageNotice`]). Not the URL: a reload or a shared link
+//! The action sets a short-lived cookie holding a code ([`flash`], a
+//! `server::flash`); the next page says it and clears the cookie ([`PageNotice`]). Not the URL: a reload or a shared link
 //! would say it again (a password change elsewhere showed "Your session has ended" and
 //! "You are signed in" together), and anyone could make the page say "Your 99999 avatars
 //! came along". Only this host can set a `__Host-` cookie, and only known codes are said.
@@ -114,24 +114,18 @@ impl Notice {
     }
 }
 
-/// The `Set-Cookie` value that makes the next page say `notice`: a minute is plenty for
-/// a redirect to be followed.
+/// The `Set-Cookie` value that makes the next page say `notice`, for a response built
+/// outside a server function: a minute is plenty for a redirect to be followed.
 #[cfg(feature = "ssr")]
 pub fn cookie(notice: &Notice) -> http::HeaderValue {
-    identity::http::cookies::set_cookie(
-        NOTICE_COOKIE,
-        &notice.code(),
-        chrono::Duration::seconds(60),
-    )
+    crate::server::flash::cookie(NOTICE_COOKIE, &notice.code(), chrono::Duration::seconds(60))
 }
 
 /// Makes the next page say `notice` (on the response of the server function that did
 /// it).
 #[cfg(feature = "ssr")]
 pub fn flash(notice: &Notice) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(http::header::SET_COOKIE, cookie(notice));
-    }
+    crate::server::flash::set(NOTICE_COOKIE, &notice.code(), chrono::Duration::seconds(60));
 }
 
 /// The page's notice area, at the top of every page: what the action that led here did,
@@ -168,15 +162,7 @@ pub fn PageNotice() -> impl IntoView {
 /// said once.
 #[cfg(feature = "ssr")]
 fn take() -> Option<Notice> {
-    let parts = use_context::<http::request::Parts>()?;
-    let code = identity::http::cookies::cookie_values(&parts.headers, NOTICE_COOKIE).next()?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(
-            http::header::SET_COOKIE,
-            identity::http::cookies::clear_cookie(NOTICE_COOKIE),
-        );
-    }
-    Notice::parse(code)
+    Notice::parse(&crate::server::flash::take(NOTICE_COOKIE)?)
 }
 
 #[cfg(test)]

@@ -186,9 +186,9 @@ pub fn SignUpPage() -> impl IntoView {
                     name="display_name"
                     value=kept("display_name")
                     autocomplete="nickname"
+                    hint="Up to 80 characters. Without one, the part of your email before the @."
                     error=at(&error, Name::DisplayName)
                 />
-                <p class="field-hint">"Without one, the part of your email before the @."</p>
             </AccountForm>
             <PasskeyButton kind="signup" label="Create account with a passkey instead" />
             <RevealScript />

@@ -53,6 +53,7 @@ pub fn AccountPage() -> impl IntoView {
                     name="display_name"
                     value=display_name
                     autocomplete="nickname"
+                    hint=super::DISPLAY_NAME_HINT
                     error=at(&renamed, Name::DisplayName)
                 />
             </AccountForm>

@@ -19,15 +19,37 @@ use leptos_fetch::{QueryClient, QueryScope};
 
 use super::retry::{Failure, Retry, retry, sleep};
 
+/// What a page can show of its mutations.
+#[derive(Clone, Copy, Debug)]
+pub struct Activity {
+    /// How many mutations are running, up to the end of their refetch (TanStack's
+    /// `useIsMutating`); a page can expose it (the roster's `data-busy`).
+    pub in_flight: RwSignal<usize>,
+    /// How many of them failed for a moment and wait to be tried again (no answer, a
+    /// 503): the page says that they are not saved yet, rather than nothing until the
+    /// retries give up.
+    pub retrying: RwSignal<usize>,
+}
+
+impl Activity {
+    pub fn new() -> Self {
+        Activity { in_flight: RwSignal::new(0), retrying: RwSignal::new(0) }
+    }
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A change to one cached query.
 #[derive(Debug)]
 pub struct Mutation<K: 'static, V: 'static> {
     client: QueryClient,
     scope: QueryScope<K, V>,
     key: K,
-    /// How many mutations are running, up to the end of their refetch (TanStack's
-    /// `useIsMutating`); a page can expose it (the roster's `data-busy`).
-    in_flight: RwSignal<usize>,
+    activity: Activity,
 }
 
 impl<K, V> Mutation<K, V>
@@ -35,13 +57,8 @@ where
     K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
     V: std::fmt::Debug + Clone + Send + Sync + 'static,
 {
-    pub fn new(
-        client: QueryClient,
-        scope: QueryScope<K, V>,
-        key: K,
-        in_flight: RwSignal<usize>,
-    ) -> Self {
-        Mutation { client, scope, key, in_flight }
+    pub fn new(client: QueryClient, scope: QueryScope<K, V>, key: K, activity: Activity) -> Self {
+        Mutation { client, scope, key, activity }
     }
 
     /// Applies `optimistic` to the cached value now, then makes `call` (retried as
@@ -58,8 +75,8 @@ where
         E: Failure + 'static,
         Call: Future<Output = Result<T, E>> + 'static,
     {
-        let Mutation { client, scope, key, in_flight } = self;
-        in_flight.update(|n| *n += 1);
+        let Mutation { client, scope, key, activity } = self;
+        activity.in_flight.update(|n| *n += 1);
         let before = client.get_cached_query(&scope, &key);
         client.update_query(&scope, &key, |cached| {
             if let Some(cached) = cached {
@@ -70,7 +87,7 @@ where
         // rather than once per kind of change (the bundle's weight budget).
         let call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>> =
             Rc::new(move || call().boxed_local());
-        let change = Change { client, scope, key, in_flight, before };
+        let change = Change { client, scope, key, activity, before };
         change.spawn(policy, call, Box::new(settled));
     }
 }
@@ -80,7 +97,7 @@ struct Change<K: 'static, V: 'static> {
     client: QueryClient,
     scope: QueryScope<K, V>,
     key: K,
-    in_flight: RwSignal<usize>,
+    activity: Activity,
     /// The cached value before the optimistic edit, to roll back to.
     before: Option<V>,
 }
@@ -96,9 +113,20 @@ where
         call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>>,
         settled: Box<dyn FnOnce(Result<T, E>)>,
     ) {
-        let Change { client, scope, key, in_flight, before } = self;
+        let Change { client, scope, key, activity, before } = self;
         leptos::task::spawn_local(async move {
-            let outcome = retry(policy, || call(), sleep).await;
+            // Counted as retrying from its first wait until it settles.
+            let waited = std::cell::Cell::new(false);
+            let wait = |delay| {
+                if !waited.replace(true) {
+                    activity.retrying.update(|n| *n += 1);
+                }
+                sleep(delay)
+            };
+            let outcome = retry(policy, || call(), wait).await;
+            if waited.get() {
+                activity.retrying.update(|n| *n -= 1);
+            }
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
             if outcome.is_err()
                 && let Some(before) = before
@@ -106,7 +134,7 @@ where
                 client.set_query(&scope, &key, before);
             }
             settled(outcome);
-            finish(client, scope, key, in_flight, ended).await;
+            finish(client, scope, key, activity.in_flight, ended).await;
         });
     }
 }

@@ -17,6 +17,10 @@ pub fn Field(
     name: &'static str,
     #[prop(optional, into)] value: String,
     #[prop(optional)] placeholder: &'static str,
+    /// What the field takes, said under it before anyone gets it wrong ("Up to 40
+    /// characters.").
+    #[prop(optional)]
+    hint: &'static str,
     error: Signal<Option<String>>,
     #[prop(optional)] input: Option<NodeRef<html::Input>>,
     /// The input's `type`.
@@ -37,6 +41,7 @@ pub fn Field(
         name,
         value,
         placeholder,
+        hint,
         error,
         input: input.unwrap_or_default(),
         kind,
@@ -54,6 +59,7 @@ pub struct FieldParts {
     pub name: &'static str,
     pub value: String,
     pub placeholder: &'static str,
+    pub hint: &'static str,
     pub error: Signal<Option<String>>,
     pub input: NodeRef<html::Input>,
     pub kind: &'static str,
@@ -70,6 +76,7 @@ impl FieldParts {
             name,
             value,
             placeholder,
+            hint,
             error,
             input,
             kind,
@@ -77,6 +84,11 @@ impl FieldParts {
             class,
         } = self;
         let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described_by =
+            if hint.is_empty() { error_id.clone() } else { format!("{hint_id} {error_id}") };
+        let hint =
+            (!hint.is_empty()).then(|| view! { <p id=hint_id class="field-hint">{hint}</p> });
         // One template; only the server's copy has `autofocus` (a page with an error on
         // it is always rendered there), which keeps the attribute out of the wasm bundle.
         macro_rules! field {
@@ -94,9 +106,10 @@ impl FieldParts {
                             placeholder=placeholder
                             autocomplete=autocomplete
                             aria-invalid=move || error.get().is_some().to_string()
-                            aria-describedby=error_id.clone()
+                            aria-describedby=described_by
                         />
                         {after}
+                        {hint}
                         <p id=error_id class="field-error">{move || error.get()}</p>
                     </div>
                 }

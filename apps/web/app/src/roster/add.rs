@@ -1,6 +1,10 @@
 use leptos::prelude::*;
 
-use super::{api::CreateAvatar, picker::EmojiField, state::Ui};
+use super::{
+    api::{CreateAvatar, NAME_HINT},
+    picker::EmojiField,
+    state::Ui,
+};
 use crate::{
     components::{alert::Refusal, field::Field},
     error::{ApiError, Field as Name},
@@ -32,7 +36,7 @@ pub fn AddAvatarForm(emoji: String, name: String) -> impl IntoView {
                 error=error(Name::Emoji)
                 picker_label="Choose an emoji for the new avatar".to_owned()
             />
-            <Field label="Name" id="new-name" name="name" value=name placeholder="Whiskers" error=error(Name::Name) />
+            <Field label="Name" id="new-name" name="name" value=name placeholder="Whiskers" hint=NAME_HINT error=error(Name::Name) />
             <button type="submit" class="primary">"Add avatar"</button>
             {move || other_error().map(|error| view! { <Refusal error /> })}
         },

@@ -15,6 +15,9 @@ use crate::{
     from_fields,
 };
 
+/// Under an avatar's name field: the rule is `AvatarName::MAX_GRAPHEMES`.
+pub const NAME_HINT: &str = "Up to 40 characters.";
+
 /// One avatar as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AvatarView {
@@ -56,7 +59,11 @@ pub async fn update_avatar(
     emoji: String,
     name: String,
 ) -> Result<AvatarView, ApiError> {
-    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
+    // Without JavaScript, a refusal goes back with what was typed, the editor open.
+    let kept = [("id", id.as_str()), ("emoji", emoji.as_str()), ("name", name.as_str())];
+    let path = <UpdateAvatar as leptos::server_fn::ServerFn>::PATH;
+    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)
+        .map_err(|error| crate::server::back_with(error, "/", path, &kept))?;
     let patch =
         persistence::domain::AvatarPatch { emoji: Some(emoji), name: Some(name), is_active: None };
     super::load::patch(&id, patch).await.inspect(super::load::back_to_row)
@@ -150,5 +157,13 @@ mod tests {
         assert_eq!(items, ['b', 'c', 'a']);
         move_one(&mut items, 2, false);
         assert_eq!(items, ['b', 'c', 'a']);
+    }
+
+    /// The rule the form states is the one the server enforces.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_name_hint_states_the_rule_enforced() {
+        let max = persistence::domain::AvatarName::MAX_GRAPHEMES;
+        assert_eq!(super::NAME_HINT, format!("Up to {max} characters."));
     }
 }

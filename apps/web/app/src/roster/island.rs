@@ -4,12 +4,18 @@ use leptos::server_fn::ServerFn;
 use leptos_fetch::QueryClient;
 
 use super::{
-    FormFailure, RosterPageData, add::AddAvatarForm, api::CreateAvatar, queries, row::AvatarRow,
-    state::Ui, undo::UndoDelete,
+    FormFailure, RosterPageData,
+    add::AddAvatarForm,
+    api::{CreateAvatar, UpdateAvatar},
+    queries,
+    row::AvatarRow,
+    state::Ui,
+    undo::UndoDelete,
 };
 use crate::{
     client::{leave, sync},
     components::{alert::Refusal, erased_on_server},
+    error::ApiError,
 };
 
 /// The interactive roster: the only part of the page compiled to wasm.
@@ -20,12 +26,17 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     let avatars = client.subscribe_value(queries::roster(), || ());
     let ui = Ui::new(client, avatars);
     let mut typed = (String::new(), String::new());
-    if let Some(FormFailure { action, error, emoji, name }) = failure {
-        if action == CreateAvatar::PATH {
-            ui.add_error.set(Some(error));
-            typed = (emoji, name);
+    if let Some(failure) = failure {
+        let about_fields = matches!(failure.error, ApiError::Invalid { .. } | ApiError::Several(_));
+        if failure.action == CreateAvatar::PATH {
+            ui.add_error.set(Some(failure.error));
+            typed = (failure.emoji, failure.name);
+        } else if failure.action == UpdateAvatar::PATH && about_fields {
+            // The avatar's editor opens again with what was typed (`row.rs`).
+            ui.edit_error.set(Some((failure.id.clone(), failure.error.clone())));
+            provide_context(failure);
         } else {
-            ui.banner.set(Some(error))
+            ui.banner.set(Some(failure.error))
         }
     }
     provide_context(ui);
@@ -48,10 +59,18 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         sync::start(client, cache_owner.clone(), refresh);
         ui.ready.set(true);
     });
-    leave::wait_for_changes(ui.in_flight, move || {
+    leave::wait_for_changes(ui.activity.in_flight, move || {
         ui.banner.with_untracked(Option::is_none)
             && ui.add_error.with_untracked(Option::is_none)
             && ui.edit_error.with_untracked(Option::is_none)
+    });
+    // A change with no answer is retried for a few seconds: said at once, not after.
+    Effect::new(move |was: Option<bool>| {
+        let now = ui.activity.retrying.get() > 0;
+        if now && was == Some(false) {
+            ui.say(NOT_SAVED_YET.to_owned());
+        }
+        now
     });
     // Rows moved or replaced may have taken the focus with them (`focus.rs`).
     Effect::new(move |_| {
@@ -63,13 +82,14 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         <div
             class="roster-body"
             data-hydrated=move || ui.ready.get().to_string()
-            data-busy=move || (ui.in_flight.get() > 0).to_string()
+            data-busy=move || (ui.activity.in_flight.get() > 0).to_string()
         >
             // The page's one live region, there (empty) from the first paint, so that what
             // is put in it later is announced.
             <p class="visually-hidden" role="status"></p>
             <AddAvatarForm emoji=typed.0 name=typed.1 />
             {move || ui.banner.get().map(|error| view! { <Refusal error /> })}
+            {move || (ui.activity.retrying.get() > 0).then(|| view! { <p class="notice retrying">{NOT_SAVED_YET}</p> })}
             {move || {
                 load_error.get().map(|error| view! {
                     <div class="error load-error" role="alert">
@@ -96,6 +116,9 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     };
     erased_on_server(view)
 }
+
+/// While a change waits to be tried again.
+const NOT_SAVED_YET: &str = "Not saved yet: Guestroom did not answer. Trying again…";
 
 /// Drops the second click of a double click on the list: by then the first may have
 /// moved another row under the pointer (a double click on "↑" moved one avatar up and

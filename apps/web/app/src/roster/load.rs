@@ -1,9 +1,6 @@
 //! The roster's server side: the page's loader and the helpers its server functions share.
 
-use identity::{
-    Viewer,
-    http::cookies::{clear_cookie, cookie_values, set_cookie},
-};
+use identity::Viewer;
 use persistence::{
     AvatarId, Store,
     domain::{Avatar, AvatarName, AvatarPatch, Emoji},
@@ -13,7 +10,7 @@ use super::{RosterPageData, api::AvatarView};
 
 use crate::{
     error::{ApiError, answer, from_a_form},
-    server::{cache_owner, invalid, scope, store_error},
+    server::{cache_owner, flash, invalid, scope, store_error},
 };
 
 /// What the roster page needs before it renders. A guest minted by this very request
@@ -64,40 +61,28 @@ pub fn back_to_row(avatar: &AvatarView) {
 const UNDO_COOKIE: &str = "__Host-undo";
 
 /// Without JavaScript, the next page offers to undo the delete of `deleted`: the avatar
-/// rides to it in a short-lived cookie (`__Host-undo`), and back in the Undo form's
-/// fields, as the script's Undo sends it. Back to the top of the page, where the offer is
-/// and takes the focus (a fragment in the URL would keep `autofocus` from acting).
+/// rides to it in a short-lived cookie (`__Host-undo`, a [`flash`]), and back in the Undo
+/// form's fields, as the script's Undo sends it. Back to the top of the page, where the
+/// offer is and takes the focus (a fragment in the URL would keep `autofocus` from
+/// acting).
 pub fn offer_undo(deleted: &AvatarView) {
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
     if !from_a_form() {
         return;
     }
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query
-        .append_pair("emoji", &deleted.emoji)
-        .append_pair("name", &deleted.name)
-        .append_pair("is_active", &deleted.is_active.to_string())
-        .append_pair("position", &deleted.position.to_string());
-    let value = URL_SAFE_NO_PAD.encode(query.finish());
-    let cookie = set_cookie(UNDO_COOKIE, &value, chrono::Duration::minutes(5));
-    response.append_header(http::header::SET_COOKIE, cookie);
+    let (is_active, position) = (deleted.is_active.to_string(), deleted.position.to_string());
+    let pairs = [
+        ("emoji", deleted.emoji.as_str()),
+        ("name", deleted.name.as_str()),
+        ("is_active", is_active.as_str()),
+        ("position", position.as_str()),
+    ];
+    flash::set(UNDO_COOKIE, &flash::encode(pairs), chrono::Duration::minutes(5));
     leptos_axum::redirect("/");
 }
 
-/// The avatar a plain delete just removed, if this request carries one (and the cookie
-/// cleared: offered once).
+/// The avatar a plain delete just removed, if this request carries one (offered once).
 pub fn take_undo() -> Option<AvatarView> {
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    let cookie = cookie_values(&parts.headers, UNDO_COOKIE).next()?;
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(http::header::SET_COOKIE, clear_cookie(UNDO_COOKIE));
-    }
-    let query = URL_SAFE_NO_PAD.decode(cookie).ok()?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&query).into_owned().collect();
+    let pairs = flash::decode(&flash::take(UNDO_COOKIE)?)?;
     let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, v)| v.clone());
     Some(AvatarView {
         id: String::new(),

@@ -53,7 +53,9 @@ pub struct FormFailure {
     /// The server function's path: says which form it came from.
     pub action: String,
     pub error: ApiError,
-    /// What was typed into the add form, to fill it in again (empty for other forms).
+    /// What was typed into the add form or an avatar's editor, to fill it in again
+    /// (empty for other forms); `id`, the edited avatar's.
+    pub id: String,
     pub emoji: String,
     pub name: String,
 }
@@ -68,7 +70,13 @@ pub fn RosterPage() -> impl IntoView {
         }),
         crate::server::form_failure().map(|(action, error)| {
             let typed = |field: &str| crate::server::kept(field).unwrap_or_default();
-            FormFailure { action, error, emoji: typed("emoji"), name: typed("name") }
+            FormFailure {
+                action,
+                error,
+                id: typed("id"),
+                emoji: typed("emoji"),
+                name: typed("name"),
+            }
         }),
     );
     // The list could not be read: the page says so, and answers 503 so that monitors,

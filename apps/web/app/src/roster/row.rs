@@ -1,7 +1,8 @@
 use leptos::{html, prelude::*, wasm_bindgen::JsCast};
 
 use super::{
-    api::{AvatarView, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar},
+    FormFailure,
+    api::{AvatarView, DeleteAvatar, MoveAvatar, NAME_HINT, SetAvatarActive, UpdateAvatar},
     picker::EmojiField,
     state::{PENDING_ID, Ui},
 };
@@ -37,6 +38,13 @@ pub fn AvatarRow(id: String) -> impl IntoView {
     let is_gone = move || row.get().is_some_and(|(.., gone)| gone);
     let pending = id.get_value().starts_with(PENDING_ID);
     let editor = NodeRef::<html::Details>::new();
+    // A plain edit post of this avatar that was refused: its editor is open again, with
+    // what was typed (`island.rs`).
+    let refused = use_context::<FormFailure>().filter(|failure| failure.id == id.get_value());
+    let (typed_emoji, typed_name) = match &refused {
+        Some(failure) => (failure.emoji.clone(), failure.name.clone()),
+        None => (avatar().emoji, avatar().name),
+    };
     // An edit open when the row goes without a delete from here (another tab deleted the
     // avatar) does not vanish without a word.
     on_cleanup(move || {
@@ -109,6 +117,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
             </div>
             <details
                 class="edit"
+                open=refused.is_some()
                 node_ref=editor
                 on:keydown=move |event| {
                     if event.key() == "Escape" {
@@ -125,7 +134,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                         <input type="hidden" name="id" value=id.get_value() />
                         <EmojiField
                             id=format!("emoji-{}", id.get_value())
-                            value=avatar().emoji
+                            value=typed_emoji
                             error=edit_error(error::Field::Emoji)
                             picker_label=Signal::derive(move || label("Choose an emoji for"))
                         />
@@ -133,7 +142,8 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                             label="Name"
                             id=format!("name-{}", id.get_value())
                             name="name"
-                            value=avatar().name
+                            value=typed_name
+                            hint=NAME_HINT
                             error=edit_error(error::Field::Name)
                         />
                         <button type="submit" class="primary" disabled=pending>"Save"</button>

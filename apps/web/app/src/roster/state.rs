@@ -12,7 +12,10 @@ use super::{
     queries::{self, RosterData},
 };
 use crate::{
-    client::{mutation::Mutation, retry::Retry},
+    client::{
+        mutation::{Activity, Mutation},
+        retry::Retry,
+    },
     components::form::{FromFields, form, refill},
     error::ApiError,
 };
@@ -37,8 +40,8 @@ pub struct Ui {
     pub deleted: RwSignal<Vec<AvatarView>>,
     /// True once the island is live (effects have run): controls that need JavaScript.
     pub ready: RwSignal<bool>,
-    /// Changes on their way to the server.
-    pub in_flight: RwSignal<usize>,
+    /// Changes on their way to the server, and those waiting to be tried again.
+    pub activity: Activity,
 }
 
 impl Ui {
@@ -55,7 +58,7 @@ impl Ui {
             banner: RwSignal::new(None),
             deleted: RwSignal::new(Vec::new()),
             ready: RwSignal::new(false),
-            in_flight: RwSignal::new(0),
+            activity: Activity::new(),
         }
     }
 
@@ -82,7 +85,7 @@ impl Ui {
         Call: std::future::Future<Output = Result<T, ApiError>> + 'static,
     {
         self.banner.set(None);
-        Mutation::new(self.client, queries::roster(), (), self.in_flight).run(
+        Mutation::new(self.client, queries::roster(), (), self.activity).run(
             retry,
             |roster| {
                 if let Ok(list) = roster {

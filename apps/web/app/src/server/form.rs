@@ -9,14 +9,10 @@
 //! typed); the server's redirect layer then moves that query into the cookie
 //! ([`carry_refusal`]).
 
-use base64::{
-    Engine,
-    engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD},
-};
+use base64::{Engine, engine::general_purpose::URL_SAFE};
 use http::HeaderValue;
-use identity::http::cookies::{cookie_values, set_cookie};
-use leptos::prelude::*;
 
+use super::flash;
 use crate::error::{ApiError, from_a_form};
 
 /// The cookie that carries a refused plain form post to the page it goes back to.
@@ -30,7 +26,7 @@ pub fn carry_refusal(location: &str) -> Option<(String, HeaderValue)> {
     let refused = form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "__err");
     // A minute is plenty for the redirect to be followed.
     let cookie =
-        set_cookie(FORM_COOKIE, &URL_SAFE_NO_PAD.encode(query), chrono::Duration::seconds(60));
+        flash::cookie(FORM_COOKIE, &flash::encode_query(query), chrono::Duration::seconds(60));
     refused.then(|| (page.to_owned(), cookie))
 }
 
@@ -66,12 +62,10 @@ pub fn kept(name: &str) -> Option<String> {
     refusal()?.into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
 }
 
-/// The pairs the request's refusal cookie carries.
+/// The pairs the request's refusal cookie carries (cleared by the server's page
+/// loader: the page reads it once per field).
 fn refusal() -> Option<Vec<(String, String)>> {
-    let parts = use_context::<http::request::Parts>()?;
-    let cookie = cookie_values(&parts.headers, FORM_COOKIE).next()?;
-    let query = URL_SAFE_NO_PAD.decode(cookie).ok()?;
-    Some(form_urlencoded::parse(&query).into_owned().collect())
+    flash::decode(&flash::peek(FORM_COOKIE)?)
 }
 
 #[cfg(test)]

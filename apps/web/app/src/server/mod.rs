@@ -10,6 +10,8 @@ use crate::error::{ApiError, answer};
 
 /// Store errors as the browser sees them, with their status; logged once.
 mod error;
+/// One-time messages from a post to the next page, in short-lived cookies.
+pub mod flash;
 /// The reply to a plain form post that failed: its error, and what to fill in again.
 mod form;
 

@@ -50,6 +50,7 @@ pub fn EmojiField(
         name: "emoji",
         value,
         placeholder,
+        hint: "",
         error,
         input: NodeRef::new(),
         kind: "text",
