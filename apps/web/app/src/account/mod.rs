@@ -37,7 +37,10 @@ pub const SIGN_IN_AGAIN: &str = "For your safety, adding a way to sign in needs 
     the last 15 minutes. Sign out, sign in again, then add it.";
 
 /// Under a display name field: the rule is `identity::DisplayName::MAX_GRAPHEMES`.
-pub const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";
+const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";
+
+/// Under the name of a new passkey: the rule is `identity::PasskeyName::MAX_GRAPHEMES`.
+const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 
 /// Put in a page's request when its member session turned out to be revoked: the page
 /// is rendered for a new guest and says why.
@@ -55,6 +58,9 @@ mod tests {
     fn the_hints_state_the_rules_enforced() {
         let max = identity::account::DisplayName::MAX_GRAPHEMES;
         assert_eq!(super::DISPLAY_NAME_HINT, format!("Up to {max} characters."));
+        assert!(super::pages::SIGN_UP_NAME_HINT.starts_with(super::DISPLAY_NAME_HINT));
+        let max = identity::account::PasskeyName::MAX_GRAPHEMES;
+        assert_eq!(super::PASSKEY_NAME_HINT, format!("Up to {max} characters."));
         let min = identity::account::Password::MIN_CHARS;
         assert!(super::pages::PASSWORD_RULE.starts_with(&format!("At least {min} characters")));
     }

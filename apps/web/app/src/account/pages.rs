@@ -115,6 +115,10 @@ i.form.addEventListener('submit',()=>set(false))}";
     view! { <script nonce=leptos::nonce::use_nonce() inner_html=SCRIPT></script> }
 }
 
+/// Under the sign-up form's display name (which may be left empty).
+pub(super) const SIGN_UP_NAME_HINT: &str =
+    "Up to 80 characters. Without one, the part of your email before the @.";
+
 /// The rule a new password must meet, said under every new-password field.
 pub(super) const PASSWORD_RULE: &str =
     "At least 10 characters; a long phrase is easiest to remember.";
@@ -186,7 +190,7 @@ pub fn SignUpPage() -> impl IntoView {
                     name="display_name"
                     value=kept("display_name")
                     autocomplete="nickname"
-                    hint="Up to 80 characters. Without one, the part of your email before the @."
+                    hint=SIGN_UP_NAME_HINT
                     error=at(&error, Name::DisplayName)
                 />
             </AccountForm>

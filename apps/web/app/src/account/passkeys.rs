@@ -79,6 +79,7 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
                         id="passkey_name"
                         name="passkey_name"
                         placeholder="Phone"
+                        hint=super::PASSKEY_NAME_HINT
                         error=Signal::stored(None)
                     />
                     <PasskeyButton kind="add" label="Add a passkey" />
