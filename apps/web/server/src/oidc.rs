@@ -30,6 +30,7 @@ use app::{
     account::{
         ProviderButton, ProviderProblem, SignInButtons,
         notice::{self, Notice},
+        refusal_cookie,
     },
     server::ClientIp,
 };
@@ -240,8 +241,7 @@ fn refused(provider: &Provider, intent: Intent, problem: &ProviderProblem) -> Re
         Intent::SignIn { .. } => "/signin",
         Intent::Link { .. } => "/account",
     };
-    let to = format!("{page}?provider={}&provider_error={}", provider.id(), problem.code());
-    see_other(&to, [clear_cookie(FLOW_COOKIE)])
+    see_other(page, [clear_cookie(FLOW_COOKIE), refusal_cookie(provider.id(), *problem)])
 }
 
 fn see_other<const N: usize>(location: &str, cookies: [HeaderValue; N]) -> Response {

@@ -49,6 +49,8 @@ pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
 pub use providers::ProviderProblem;
+#[cfg(feature = "ssr")]
+pub use providers::refusal_cookie;
 pub use settings::AccountPage;
 
 #[cfg(all(test, feature = "ssr"))]

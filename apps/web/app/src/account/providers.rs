@@ -4,7 +4,6 @@
 //! pages have no island, so none of this reaches the wasm bundle.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::hooks::use_query_map;
 
 use super::{
     api::UnlinkProvider,
@@ -47,8 +46,14 @@ const PROBLEMS: [(ProviderProblem, &str); 9] = [
     (ProviderProblem::SignInAgain, "sign_in_again"),
 ];
 
+/// The cookie that carries a refused flow back to its page (a `server::flash`): the
+/// provider's id and the problem's code, `test/expired`. Not the URL, where a reload
+/// said it again and a link could make the page say it.
+#[cfg(feature = "ssr")]
+const REFUSAL_COOKIE: &str = "__Host-provider-refusal";
+
 impl ProviderProblem {
-    /// The code in the URL (`?provider_error=…`).
+    /// The problem's code, in the refusal cookie.
     pub fn code(self) -> &'static str {
         PROBLEMS.iter().find(|(problem, _)| *problem == self).map_or("expired", |(_, code)| code)
     }
@@ -91,14 +96,27 @@ impl ProviderProblem {
     }
 }
 
-/// The refusal a flow came back with (`?provider=…&provider_error=…`), as a sentence.
+/// The `Set-Cookie` that makes the page a refused flow goes back to say why, once.
+#[cfg(feature = "ssr")]
+pub fn refusal_cookie(provider: &str, problem: ProviderProblem) -> http::HeaderValue {
+    let value = format!("{provider}/{}", problem.code());
+    crate::server::flash::cookie(REFUSAL_COOKIE, &value, chrono::Duration::seconds(60))
+}
+
+/// The refusal a flow came back with, as a sentence; the cookie is cleared. Only a known
+/// code is said, naming a configured provider (or "the provider").
+#[cfg(feature = "ssr")]
 fn problem_sentence() -> Option<String> {
-    let (provider, code) = use_query_map().with_untracked(|query| {
-        (query.get("provider").unwrap_or_default(), query.get("provider_error"))
-    });
-    let problem = ProviderProblem::from_code(&code?)?;
+    let refusal = crate::server::flash::take(REFUSAL_COOKIE)?;
+    let (provider, code) = refusal.split_once('/')?;
+    let problem = ProviderProblem::from_code(code)?;
     let name = providers().into_iter().find(|p| p.id == provider).map(|p| p.name);
     Some(problem.sentence(name.as_deref().unwrap_or("the provider")))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn problem_sentence() -> Option<String> {
+    None
 }
 
 /// The refusal of a flow that came back to this page, if any.

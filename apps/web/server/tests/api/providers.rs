@@ -65,6 +65,12 @@ fn param(url: &Url, name: &str) -> String {
     url.query_pairs().find(|(key, _)| key == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
+/// The refusal a redirect carries to its page (`__Host-provider-refusal`): `provider/code`.
+fn refusal(set_cookies: &[String]) -> Option<String> {
+    let cookie = set_cookies.iter().find(|c| c.starts_with("__Host-provider-refusal="))?;
+    Some(cookie_value(cookie).to_owned())
+}
+
 /// The callback as `cookies` (a `Cookie` header) send it, and where it sends the browser.
 async fn callback(
     app: &TestApp,
@@ -155,7 +161,7 @@ async fn callbacks_this_browser_did_not_start_are_refused_before_the_provider_is
     let (url, flow, guest) = start(&app, "test").await;
     let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
     let flow = format!("__Host-signin-flow={}", cookie_value(&flow));
-    let expired = "/signin?provider=test&provider_error=expired";
+    let expired = ("/signin".to_owned(), Some("test/expired".to_owned()));
     // A made-up code: had any of these reached the provider, it would answer `rejected`.
     let cases = [
         ("no flow cookie", format!("code=x&state={state}"), guest.clone()),
@@ -165,22 +171,22 @@ async fn callbacks_this_browser_did_not_start_are_refused_before_the_provider_is
     ];
     for (case, query, cookies) in cases {
         let (location, set) = callback(&app, "test", &query, &cookies).await;
-        assert_eq!(location, expired, "{case}");
+        assert_eq!((location, refusal(&set)), expired, "{case}");
         assert!(
             set.iter().any(|c| c.starts_with("__Host-signin-flow=; Max-Age=0")),
             "{case}: the flow cookie is cleared: {set:?}"
         );
     }
     // A flow started for one provider does not finish at another.
-    let (location, _) =
+    let (location, set) =
         callback(&app, "other", &format!("code=x&state={state}"), &format!("{guest}; {flow}"))
             .await;
-    assert_eq!(location, "/signin?provider=other&provider_error=expired");
+    assert_eq!((location.as_str(), refusal(&set).as_deref()), ("/signin", Some("other/expired")));
     // Ten minutes later the flow is over.
     app.clock.advance(chrono::Duration::minutes(10));
-    let (location, _) =
+    let (location, set) =
         callback(&app, "test", &format!("code=x&state={state}"), &format!("{guest}; {flow}")).await;
-    assert_eq!(location, expired);
+    assert_eq!((location, refusal(&set)), expired);
     assert!(logged().contains("provider_callback"), "refusals are audited");
 }
 
@@ -191,15 +197,14 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
     let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
     let cookies = format!("{guest}; __Host-signin-flow={}", cookie_value(&flow));
     let mix_up = format!("code=x&state={state}&iss=https%3A%2F%2Fevil.example");
-    let (location, _) = callback(&app, "test", &mix_up, &cookies).await;
-    assert_eq!(location, "/signin?provider=test&provider_error=rejected");
+    let said = |(location, set): (String, Vec<String>)| (location, refusal(&set));
+    let at_sign_in = |code: &str| ("/signin".to_owned(), Some(format!("test/{code}")));
+    assert_eq!(said(callback(&app, "test", &mix_up, &cookies).await), at_sign_in("rejected"));
     let cancelled = format!("error=access_denied&state={state}");
-    let (location, _) = callback(&app, "test", &cancelled, &cookies).await;
-    assert_eq!(location, "/signin?provider=test&provider_error=cancelled");
+    assert_eq!(said(callback(&app, "test", &cancelled, &cookies).await), at_sign_in("cancelled"));
     // A code the provider never issued is refused by the provider.
-    let (location, _) =
-        callback(&app, "test", &format!("code=forged&state={state}"), &cookies).await;
-    assert_eq!(location, "/signin?provider=test&provider_error=rejected");
+    let forged = format!("code=forged&state={state}");
+    assert_eq!(said(callback(&app, "test", &forged, &cookies).await), at_sign_in("rejected"));
 }
 
 #[tokio::test]
@@ -218,8 +223,8 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
     // Signed out everywhere while at the provider (the session cookie lives on).
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
     let query = format!("code=x&state={}", param(&url, "state"));
-    let (location, _) = callback(&app, "test", &query, &cookies).await;
-    assert_eq!(location, "/account?provider=test&provider_error=expired");
+    let (location, set) = callback(&app, "test", &query, &cookies).await;
+    assert_eq!((location.as_str(), refusal(&set).as_deref()), ("/account", Some("test/expired")));
 }
 
 #[tokio::test]
@@ -232,10 +237,37 @@ async fn linking_a_provider_needs_a_sign_in_in_the_last_fifteen_minutes() {
     let started = start_as(&app, &session).await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
     let location = started.headers()["location"].to_str().expect("ascii");
-    assert_eq!(location, "/account?provider=test&provider_error=sign_in_again");
     let flows = set_cookies(started.headers());
+    assert_eq!(
+        (location, refusal(&flows).as_deref()),
+        ("/account", Some("test/sign_in_again")),
+        "back to the account page, the refusal in a cookie rather than the URL"
+    );
     assert!(
-        flows.iter().all(|c| c.starts_with("__Host-signin-flow=;")),
+        flows.iter().filter(|c| c.starts_with("__Host-signin-flow=")).all(|c| c.contains("=;")),
         "no flow begins: {flows:?}"
     );
+}
+
+#[tokio::test]
+async fn a_refusal_is_said_once_from_its_cookie_and_never_from_the_url() {
+    let app = app_with_providers().await;
+    let said = "This sign-in with Test ID was not started in this browser";
+    let page = app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/expired")).await;
+    let cleared = set_cookies(page.headers());
+    let alert = "<p role=\"alert\" class=\"error\">";
+    assert!(page.text().await.expect("body").contains(&format!("{alert}{said}")));
+    assert!(
+        cleared.iter().any(|c| c.starts_with("__Host-provider-refusal=; Max-Age=0")),
+        "said once: {cleared:?}"
+    );
+    // The codes the URL used to carry say nothing: a link cannot make the page speak.
+    let linked = app.get_with_cookie("/signin?provider=test&provider_error=expired", None).await;
+    assert!(!linked.text().await.expect("body").contains(said));
+    // Nor does an unknown code, or a provider that is not configured name itself.
+    let forged = app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/pwned")).await;
+    assert!(!forged.text().await.expect("body").contains(alert));
+    let unknown =
+        app.get_with_cookie("/signin", Some("__Host-provider-refusal=evil/expired")).await;
+    assert!(unknown.text().await.expect("body").contains("This sign-in with the provider was not"));
 }
