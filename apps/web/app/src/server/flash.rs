@@ -3,9 +3,10 @@
 //! say it again, and a link could make the page say anything. Only this host can set a
 //! `__Host-` cookie, and each reader decodes only what it knows.
 //!
-//! Three ride this way: what an account action did (`account::notice`), a deleted
-//! avatar for its Undo without JavaScript (`roster::load`), and a refused plain form
-//! post with what was typed (`server::form`).
+//! Four ride this way: what an account action did (`account::notice`), a refused
+//! provider flow (`account::providers`), a deleted avatar for its Undo without
+//! JavaScript (`roster::load`), and a refused plain form post with what was typed
+//! (`server::form`).
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use http::{HeaderValue, header::SET_COOKIE};
