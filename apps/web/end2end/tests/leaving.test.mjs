@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cameAlong, openGuest, pageNotice, PASSWORD, row, settled, signIn, signUp, useServerAndBrowser,
+  cameAlong, names, openGuest, pageNotice, PASSWORD, row, settled, signIn, signUp, useServerAndBrowser,
 } from '../support.mjs';
 
 const env = useServerAndBrowser();
@@ -22,9 +22,10 @@ async function holdBack(page, path) {
 
 /** Adds an avatar without waiting for the server's answer. */
 async function startAdding(page, emoji, name) {
-  await page.getByLabel('Emoji', { exact: true }).fill(emoji);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Add avatar' }).click();
+  const form = page.locator('form.add');
+  await form.getByLabel('Emoji', { exact: true }).fill(emoji);
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByRole('button', { name: 'Add avatar' }).click();
   await row(page, name).waitFor();
 }
 
@@ -42,6 +43,21 @@ test('a link followed while an add is on its way waits for it, and the avatar co
   await page.getByRole('button', { name: 'Create account', exact: true }).click();
   await cameAlong(page, 1);
   await row(page, 'Owl').waitFor();
+  await context.close();
+});
+
+test("the roster's own forms are not held: a second add while the first is on its way is made once", async () => {
+  const { context, page } = await openGuest(env);
+  const release = await holdBack(page, '/api/roster/create');
+  await startAdding(page, '🦉', 'Owl');
+  await startAdding(page, '🐼', 'Pan');
+  release();
+  await settled(page);
+  // (Both were held, so either may land first.)
+  assert.deepEqual((await names(page)).sort(), ['Owl', 'Pan']);
+  assert.equal(await page.locator('form.add [aria-invalid=true]').count(), 0, 'no empty add sent again');
+  await page.reload();
+  assert.deepEqual((await names(page)).sort(), ['Owl', 'Pan']);
   await context.close();
 });
 

@@ -11,7 +11,9 @@
 use leptos::prelude::*;
 
 /// Holds a link followed or a form sent while `in_flight` is not zero, and makes it once
-/// it is, if `all_saved` says nothing failed meanwhile.
+/// it is, if `all_saved` says nothing failed meanwhile. Call it once the page is
+/// hydrated (in an effect): its listeners must come after the page's own, which take
+/// their forms' submits.
 pub fn wait_for_changes(in_flight: RwSignal<usize>, all_saved: impl Fn() -> bool + 'static) {
     #[cfg(feature = "hydrate")]
     browser::start(in_flight, all_saved);

@@ -57,12 +57,14 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     let cache_owner = data.cache_owner;
     Effect::new(move |_| {
         sync::start(client, cache_owner.clone(), refresh);
+        // After hydration, so that its listeners come after the island's own: a submit
+        // the island takes is not a navigation to hold.
+        leave::wait_for_changes(ui.activity.in_flight, move || {
+            ui.banner.with_untracked(Option::is_none)
+                && ui.add_error.with_untracked(Option::is_none)
+                && ui.edit_error.with_untracked(Option::is_none)
+        });
         ui.ready.set(true);
-    });
-    leave::wait_for_changes(ui.activity.in_flight, move || {
-        ui.banner.with_untracked(Option::is_none)
-            && ui.add_error.with_untracked(Option::is_none)
-            && ui.edit_error.with_untracked(Option::is_none)
     });
     // A change with no answer is retried for a few seconds: said at once, not after.
     Effect::new(move |was: Option<bool>| {
