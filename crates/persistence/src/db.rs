@@ -42,17 +42,44 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     Ok(Database::connect(options(url)?).await?)
 }
 
-/// [`connect`], for the server: on PostgreSQL every connection of the pool is opened up
-/// front and kept. Opened on demand, a burst of requests waited on PostgreSQL's backend
+/// [`connect`], for the server: on PostgreSQL every connection of the pool is opened at
+/// start and kept. Opened on demand, a burst of requests waited on PostgreSQL's backend
 /// start and password exchange while the cores were busy serving, and some waited out
 /// the pool timeout (bench/RESULTS.md). (Tests and the command line open them on demand:
 /// sixteen password exchanges per test database tripled the store tests' time.)
+///
+/// They are opened in the background, after one that proves the database answers: opened
+/// before start-up returned, one after the other within the pool's three seconds, a start
+/// on a busy machine failed with "pool timed out" (the browser tests' PostgreSQL servers,
+/// while Chromium held both cores).
 pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = options(url)?;
-    if !url.starts_with("sqlite:") {
-        options.min_connections(POSTGRES_POOL);
+    if url.starts_with("sqlite:") {
+        return Ok(Database::connect(options).await?);
     }
-    Ok(Database::connect(options).await?)
+    options.min_connections(POSTGRES_POOL).connect_lazy(true);
+    let db = Database::connect(options).await?;
+    db.ping().await?;
+    tokio::spawn(open_the_rest(db.get_postgres_connection_pool().clone()));
+    Ok(db)
+}
+
+/// Opens the serving pool's connections up to [`POSTGRES_POOL`], one after the other, each
+/// within the pool's timeout; `min_connections` then keeps them. (sqlx's lazy pool opens
+/// its minimum only when it next reaps an idle connection, minutes later.) The ones
+/// opened are held until all are, so that each acquire opens a new one; a request meanwhile
+/// opens its own. Gives up after a few failures, logged: requests then open them.
+async fn open_the_rest(pool: sea_orm::sqlx::PgPool) {
+    let (mut held, mut failures) = (Vec::new(), 0);
+    while pool.size() < POSTGRES_POOL && failures < 3 {
+        match pool.acquire().await {
+            Ok(connection) => held.push(connection),
+            Err(error) => {
+                failures += 1;
+                tracing::warn!(error = &error as &dyn std::error::Error, "opening the pool");
+            }
+        }
+    }
 }
 
 /// A second handle on the database named by `url`, of one connection, for the server's

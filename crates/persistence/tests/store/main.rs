@@ -5,6 +5,7 @@
 //! in-memory store.
 
 mod conformance;
+mod serving;
 mod support;
 
 /// Generates, for each conformance test, a `sqlite::<name>` and a `postgres::<name>` test.

@@ -14,6 +14,8 @@ const DEFAULT_POSTGRES_URL: &str = "postgres://guestroom:guestroom@127.0.0.1:543
 pub struct TestDb {
     pub store: Store,
     pub clock: ManualClock,
+    /// The database's URL, for a second pool on it.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -60,7 +62,7 @@ impl TestDb {
         db::migrate(&connection).await.expect("migrate test database");
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
         let store = Store::new(connection, Arc::new(clock.clone()));
-        TestDb { store, clock, cleanup }
+        TestDb { store, clock, url: url.to_owned(), cleanup }
     }
 
     /// The store and its clock, as `identity`'s account-store suite takes them.
