@@ -48,10 +48,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
 /// the pool timeout (bench/RESULTS.md). (Tests and the command line open them on demand:
 /// sixteen password exchanges per test database tripled the store tests' time.)
 ///
-/// They are opened in the background, after one that proves the database answers: opened
-/// before start-up returned, one after the other within the pool's three seconds, a start
-/// on a busy machine failed with "pool timed out" (the browser tests' PostgreSQL servers,
-/// while Chromium held both cores).
+/// One connection must answer within the pool's timeout, or start-up fails; the others
+/// are then opened one at a time, each with that timeout of its own. sqlx's own eager
+/// start gave all sixteen three seconds together, and a start on a busy machine failed
+/// with "pool timed out" (the browser tests' PostgreSQL servers, while Chromium held both
+/// cores).
 pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut options = options(url)?;
     if url.starts_with("sqlite:") {
@@ -60,16 +61,16 @@ pub async fn connect_for_serving(url: &str) -> Result<DatabaseConnection, StoreE
     options.min_connections(POSTGRES_POOL).connect_lazy(true);
     let db = Database::connect(options).await?;
     db.ping().await?;
-    tokio::spawn(open_the_rest(db.get_postgres_connection_pool().clone()));
+    open_the_rest(db.get_postgres_connection_pool()).await;
     Ok(db)
 }
 
-/// Opens the serving pool's connections up to [`POSTGRES_POOL`], one after the other, each
-/// within the pool's timeout; `min_connections` then keeps them. (sqlx's lazy pool opens
-/// its minimum only when it next reaps an idle connection, minutes later.) The ones
-/// opened are held until all are, so that each acquire opens a new one; a request meanwhile
-/// opens its own. Gives up after a few failures, logged: requests then open them.
-async fn open_the_rest(pool: sea_orm::sqlx::PgPool) {
+/// Opens the serving pool's connections up to [`POSTGRES_POOL`], one after the other;
+/// `min_connections` then keeps them. (sqlx's lazy pool opens its minimum only when it
+/// next reaps an idle connection, minutes later.) The ones opened are held until all
+/// are, so that each acquire opens a new one. A connection that cannot be opened in time
+/// is logged, not fatal: after three, the rest are left for requests to open.
+async fn open_the_rest(pool: &sea_orm::sqlx::PgPool) {
     let (mut held, mut failures) = (Vec::new(), 0);
     while pool.size() < POSTGRES_POOL && failures < 3 {
         match pool.acquire().await {
