@@ -83,11 +83,11 @@ pub fn offer_undo(deleted: &AvatarView) {
 /// The avatar a plain delete just removed, if this request carries one (offered once).
 pub fn take_undo() -> Option<AvatarView> {
     let pairs = flash::decode(&flash::take(UNDO_COOKIE)?)?;
-    let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, v)| v.clone());
+    let value = |name: &str| flash::field(&pairs, name);
     Some(AvatarView {
         id: String::new(),
-        emoji: value("emoji")?,
-        name: value("name")?,
+        emoji: value("emoji")?.to_owned(),
+        name: value("name")?.to_owned(),
         is_active: value("is_active")?.parse().ok()?,
         position: value("position")?.parse().ok()?,
     })

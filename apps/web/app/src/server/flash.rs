@@ -61,15 +61,22 @@ pub fn decode(value: &str) -> Option<Vec<(String, String)>> {
     Some(form_urlencoded::parse(&query).into_owned().collect())
 }
 
+/// The value named `name` among decoded `pairs`.
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode};
+    use super::{decode, encode, field};
 
     #[test]
     fn pairs_come_back_as_they_went() {
         let pairs = [("name", "Ada & Bob; =🐱"), ("position", "2")];
         let back = decode(&encode(pairs)).unwrap();
         assert_eq!(back, pairs.map(|(k, v)| (k.to_owned(), v.to_owned())));
+        assert_eq!(field(&back, "position"), Some("2"));
+        assert_eq!(field(&back, "emoji"), None);
         assert!(encode(pairs).bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)));
         assert_eq!(decode("not base64!"), None);
     }

@@ -26,8 +26,8 @@ pub fn carry_refusal(location: &str) -> Option<(String, HeaderValue)> {
     let refused = form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "__err");
     // A minute is plenty for the redirect to be followed.
     let cookie =
-        flash::cookie(FORM_COOKIE, &flash::encode_query(query), chrono::Duration::seconds(60));
-    refused.then(|| (page.to_owned(), cookie))
+        || flash::cookie(FORM_COOKIE, &flash::encode_query(query), chrono::Duration::seconds(60));
+    refused.then(|| (page.to_owned(), cookie()))
 }
 
 /// The failure of a plain form post this page went back to: which server function, and
@@ -35,10 +35,9 @@ pub fn carry_refusal(location: &str) -> Option<(String, HeaderValue)> {
 /// can make the page say words of its own.
 pub fn form_failure() -> Option<(String, ApiError)> {
     let pairs = refusal()?;
-    let value = |name: &str| pairs.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str());
-    let bytes = URL_SAFE.decode(value("__err")?).ok()?;
+    let bytes = URL_SAFE.decode(flash::field(&pairs, "__err")?).ok()?;
     let error = serde_json::from_slice(&bytes).ok()?;
-    Some((value("__path")?.to_owned(), error))
+    Some((flash::field(&pairs, "__path")?.to_owned(), error))
 }
 
 /// After a plain form post to `action` failed with `error`: back to `page` with `keep`,
@@ -59,7 +58,7 @@ pub fn back_with(error: ApiError, page: &str, action: &str, keep: &[(&str, &str)
 
 /// A value [`back_with`] kept, to fill its field again.
 pub fn kept(name: &str) -> Option<String> {
-    refusal()?.into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
+    flash::field(&refusal()?, name).map(str::to_owned)
 }
 
 /// The pairs the request's refusal cookie carries (cleared by the server's page
