@@ -208,7 +208,11 @@ export async function signUp(page, email, displayName = '') {
  */
 export async function pageNotice(page, text) {
   const exactly = typeof text === 'string' ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : text;
-  await page.locator('.page-notice', { hasText: exactly }).waitFor();
+  await page.locator('.page-notice', { hasText: exactly }).waitFor().catch(async (error) => {
+    // Where the page is and what it says instead, so that a failure can be read.
+    const said = await page.locator('.page-notice, [role=alert]').allTextContents().catch(() => []);
+    throw new Error(`${error.message}\n  at ${page.url()}, the page says: ${JSON.stringify(said)}`);
+  });
 }
 
 /**
