@@ -133,6 +133,23 @@ fn a_tampered_tag_is_rejected() {
 }
 
 #[test]
+fn segments_of_the_wrong_shape_are_malformed() {
+    let (_, token) = issued();
+    let parts = segments(&token);
+    let cut_tag = &parts[4][..parts[4].len() - 2];
+    let other_iv = encode_json("twelve bytes!");
+    for (index, segment) in [(1, "AAAA"), (2, other_iv.as_str()), (4, cut_tag), (3, "not base64!")]
+    {
+        let forged = with_segment(&token, index, segment);
+        assert_eq!(
+            tokens().verify(&forged, start()),
+            Err(TokenError::Malformed),
+            "{index}: {segment}"
+        );
+    }
+}
+
+#[test]
 fn a_tampered_header_is_rejected() {
     let (_, token) = issued();
     // Still dir + A256GCM, but the header is authenticated data: any change breaks the tag.
@@ -247,4 +264,23 @@ fn a_cookie_of_exactly_the_size_limit_is_read() {
     assert_eq!(tokens().verify(&at_limit, start()), Err(TokenError::Malformed));
     let over = "a".repeat(MAX_TOKEN_LEN + 1);
     assert_eq!(tokens().verify(&over, start()), Err(TokenError::Oversized));
+}
+
+/// A session sealed by the previous implementation (josekit, over OpenSSL) for the member
+/// below at `start()`: sessions issued before the move to RustCrypto must still open.
+const SEALED_BY_JOSEKIT: &str = "eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0..3SHP9qKz1tt-76vN.Q27nNfIkcId9IQUtk-mkjvYoelAK5U8LifykDmbHj5Siy2DPmA9dUQRBzBArqwlMt8HmiIAk9CugUW2HQlWX3OpRoYpRTx3ru4WgSed6vEYo3-F5ewN8DEyH1DSucRVzgKWoFbsX06hEB_W_tHd7WmZcH0uHof9O9VWy75wj_P1bF3I6ec02uhcF-44ONP2CY5AvSJJPQ9GzD1_Z.Phf3DuT-WfH4_ESbqyKxTg";
+
+#[test]
+fn a_session_sealed_by_the_previous_implementation_still_opens() {
+    let member = OwnerId::from_uuid(
+        uuid::Uuid::parse_str("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").expect("uuid"),
+    );
+    let session =
+        tokens().verify(SEALED_BY_JOSEKIT, start() + Duration::hours(1)).expect("still opens");
+    assert_eq!((session.member, session.version, session.auth_time), (member, 3, start()));
+    assert!(session.id.is_some());
+    // Its tag still guards it: one flipped byte of the ciphertext and it does not open.
+    let parts = segments(SEALED_BY_JOSEKIT);
+    let tampered = with_segment(SEALED_BY_JOSEKIT, 3, &flip(&parts[3]));
+    assert_eq!(tokens().verify(&tampered, start()), Err(TokenError::BadSignature));
 }
