@@ -1,7 +1,5 @@
 use sea_orm::DbErr;
 
-use crate::domain::ValidationError;
-
 /// Everything a store call can fail with: data, never sentences (the web layer writes
 /// those, and maps each variant to one HTTP status). Only [`StoreError::Database`],
 /// [`StoreError::Open`] and [`StoreError::Migration`] are server faults; their causes
@@ -11,8 +9,6 @@ pub enum StoreError {
     /// The row does not exist *for this owner* (it may exist for another one).
     #[error("not found")]
     NotFound,
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
     #[error("avatar limit of {limit} reached")]
     AvatarLimitReached { limit: u64 },
     #[error("email already taken")]

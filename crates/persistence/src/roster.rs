@@ -6,12 +6,10 @@
 //! avatar's position is its place in the roster, and nothing a client sends can make
 //! position arithmetic overflow.
 
-use std::collections::HashSet;
-
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -20,10 +18,7 @@ use identity::OwnerId;
 
 use crate::{
     Store, StoreError,
-    domain::{
-        Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, Field, NewAvatar, Problem,
-        ValidationError,
-    },
+    domain::{Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, NewAvatar},
     entity::avatar,
     owners::{claim_owner, touch_owner},
 };
@@ -198,33 +193,6 @@ impl Store {
         txn.commit().await?;
         Ok(avatars)
     }
-
-    /// Puts the roster in the given order. `order` must list each of the owner's avatars
-    /// exactly once; anything else is rejected and the stored order is left unchanged.
-    #[tracing::instrument(skip_all, fields(%owner, n = wanted.len()))]
-    pub async fn reorder_avatars(
-        &self,
-        owner: OwnerId,
-        wanted: &[AvatarId],
-    ) -> Result<Vec<Avatar>> {
-        let txn = self.db.begin().await?;
-        touch_owner(&txn, owner, self.now()).await?;
-        let stored = order(&txn, owner).await?;
-        let positions: std::collections::HashMap<_, _> = stored.iter().copied().collect();
-        let requested: HashSet<_> = wanted.iter().map(AvatarId::as_uuid).collect();
-        if requested.len() != wanted.len()
-            || requested.len() != positions.len()
-            || !requested.iter().all(|id| positions.contains_key(id))
-        {
-            return Err(ValidationError::new(Field::Order, Problem::NotAPermutation).into());
-        }
-        let order: Vec<_> =
-            wanted.iter().map(|id| (id.as_uuid(), positions[&id.as_uuid()])).collect();
-        renumber(&txn, owner, &order).await?;
-        let avatars = list(&txn, owner).await?;
-        txn.commit().await?;
-        Ok(avatars)
-    }
 }
 
 async fn list(db: &impl ConnectionTrait, owner: OwnerId) -> Result<Vec<Avatar>> {
@@ -285,10 +253,11 @@ pub(crate) async fn renumber(
 }
 
 /// A place in the roster as a stored position. Rosters are capped far below `i32::MAX`;
-/// a roster that is not (a misconfigured cap) is refused rather than wrapped.
+/// a roster that is not (a misconfigured cap) is a fault rather than wrapped.
 fn position_of(index: usize) -> Result<i32> {
-    i32::try_from(index)
-        .map_err(|_| ValidationError::new(Field::Order, Problem::NotAPermutation).into())
+    i32::try_from(index).map_err(|_| {
+        StoreError::Database(DbErr::Custom(format!("roster place {index} past i32::MAX")))
+    })
 }
 
 /// Rows are re-validated on the way out: a row that no longer passes the domain rules

@@ -24,22 +24,16 @@ pub use avatar::{Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, Ne
 pub enum Field {
     Emoji,
     Name,
-    /// The list of ids given to a reorder.
-    Order,
 }
 
 /// What is wrong with a field's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
     Empty,
-    TooLong {
-        max: usize,
-    },
+    TooLong { max: usize },
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
-    /// A reorder that does not list each of the owner's avatars exactly once.
-    NotAPermutation,
 }
 
 /// Input that failed validation: which field, and why.

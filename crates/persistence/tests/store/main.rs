@@ -37,8 +37,6 @@ on_every_backend!(
     the_first_write_creates_the_guest_owner_row,
     another_owner_cannot_see_update_or_delete_an_avatar,
     avatars_are_listed_in_creation_order,
-    reorder_puts_the_roster_in_the_given_order,
-    a_reorder_that_is_not_a_permutation_changes_nothing,
     a_partial_update_changes_only_the_given_fields,
     delete_removes_only_that_avatar,
     delete_returns_the_avatar_it_removed_and_closes_the_gap,

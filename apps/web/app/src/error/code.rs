@@ -120,7 +120,6 @@ impl Field {
         match self {
             Field::Emoji => "emoji",
             Field::Name => "name",
-            Field::Order => "order",
             Field::Email => "email",
             Field::Password => "password",
             Field::DisplayName => "display_name",
@@ -128,7 +127,7 @@ impl Field {
     }
 
     fn from_word(word: &str) -> Result<Self, UnknownCode> {
-        [Field::Emoji, Field::Name, Field::Order, Field::Email, Field::Password, Field::DisplayName]
+        [Field::Emoji, Field::Name, Field::Email, Field::Password, Field::DisplayName]
             .into_iter()
             .find(|field| field.as_str() == word)
             .ok_or(UnknownCode)
@@ -145,7 +144,6 @@ impl Problem {
             Problem::ControlCharacter => "control_character",
             Problem::NotAnEmoji => "not_an_emoji",
             Problem::MoreThanOneEmoji => "more_than_one_emoji",
-            Problem::NotAPermutation => "not_a_permutation",
             Problem::Malformed => "malformed",
             Problem::Common => "common",
         }
@@ -157,7 +155,6 @@ impl Problem {
             Problem::ControlCharacter,
             Problem::NotAnEmoji,
             Problem::MoreThanOneEmoji,
-            Problem::NotAPermutation,
             Problem::Malformed,
             Problem::Common,
         ]
@@ -186,7 +183,6 @@ mod tests {
             ApiError::BadRequest,
             ApiError::Invalid { field: Field::Name, problem: Problem::TooLong { max: 40 } },
             ApiError::Invalid { field: Field::Emoji, problem: Problem::MoreThanOneEmoji },
-            ApiError::Invalid { field: Field::Order, problem: Problem::NotAPermutation },
             ApiError::NotFound,
             ApiError::Conflict(Conflict::AvatarLimit { limit: 100 }),
             ApiError::Conflict(Conflict::GuestMerged),

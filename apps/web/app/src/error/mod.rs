@@ -52,8 +52,6 @@ pub enum ApiError {
 pub enum Field {
     Emoji,
     Name,
-    /// The order given to a reorder.
-    Order,
     Email,
     Password,
     DisplayName,
@@ -72,7 +70,6 @@ pub enum Problem {
     ControlCharacter,
     NotAnEmoji,
     MoreThanOneEmoji,
-    NotAPermutation,
     /// Not shaped like what the field takes (an email address).
     Malformed,
     /// One of the most common passwords.

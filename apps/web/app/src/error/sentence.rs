@@ -72,7 +72,6 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
         (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
         (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
         (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
-        (Field::Order, _) => f.write_str("The new order must list every avatar exactly once."),
         (Field::Email, _) => f.write_str("Enter an email address like name@example.com."),
         (Field::Password, Problem::Empty) => f.write_str("Enter a password."),
         (Field::Password, Problem::TooShort { min }) => {

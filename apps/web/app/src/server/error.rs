@@ -10,7 +10,6 @@ use crate::error::{ApiError, Conflict, Field, Problem, answer};
 /// Server faults are logged here with their cause and shown as a plain sentence.
 pub fn store_error(error: StoreError) -> ApiError {
     answer(match error {
-        StoreError::Invalid(invalid) => api_invalid(invalid),
         StoreError::NotFound => ApiError::NotFound,
         StoreError::AvatarLimitReached { limit } => {
             ApiError::Conflict(Conflict::AvatarLimit { limit: clamp(limit) })
@@ -36,7 +35,6 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
     let field = match field {
         domain::Field::Emoji => Field::Emoji,
         domain::Field::Name => Field::Name,
-        domain::Field::Order => Field::Order,
     };
     let problem = match problem {
         domain::Problem::Empty => Problem::Empty,
@@ -44,7 +42,6 @@ fn api_invalid(ValidationError { field, problem }: ValidationError) -> ApiError 
         domain::Problem::ControlCharacter => Problem::ControlCharacter,
         domain::Problem::NotAnEmoji => Problem::NotAnEmoji,
         domain::Problem::MoreThanOneEmoji => Problem::MoreThanOneEmoji,
-        domain::Problem::NotAPermutation => Problem::NotAPermutation,
     };
     ApiError::Invalid { field, problem }
 }
