@@ -37,6 +37,9 @@ at_exit "rm -rf '$log_dir'"
 
 start_test_provider
 
+step "the pages' own scripts, linted (esbuild's checks)"
+node "$ROOT/scripts/lint-js.mjs"
+
 step "Rust tests (unit, integration, store on SQLite and PostgreSQL), linted as they build"
 # Clippy lints our crates while they build for the tests (what `cargo clippy` does, through
 # the same driver and its CLIPPY_ARGS), so the lints need no second build of every

@@ -28,10 +28,11 @@ use serde::Deserialize;
 use crate::edge::ToProvider;
 use app::{
     account::{
-        ProviderButton, ProviderProblem, SignInButtons,
+        ProviderButton, SignInButtons,
         notice::{self, Notice},
         refusal_cookie,
     },
+    error::{ApiError, ProviderProblem},
     server::ClientIp,
 };
 
@@ -89,7 +90,7 @@ pub async fn start(
     };
     let intent = intent_of(viewer);
     if matches!(intent, Intent::Link { .. }) && !viewer.signed_in_recently(state.identity.now()) {
-        return refused(provider, intent, &ProviderProblem::SignInAgain);
+        return refused(provider, intent, ApiError::SignInAgain);
     }
     let redirect = callback_url(providers, &headers, provider.id());
     match provider.begin(&redirect, intent, state.identity.now()).await {
@@ -101,7 +102,7 @@ pub async fn start(
         }
         Err(error) => {
             tracing::warn!(provider = provider.id(), error = %error, "provider sign-in not started");
-            refused(provider, intent, &flow_problem(&error))
+            refused(provider, intent, flow_problem(&error))
         }
     }
 }
@@ -156,7 +157,7 @@ pub async fn callback(
         Ok(identity) => identity,
         Err(error) => {
             tracing::warn!(provider = provider.id(), error = %error, "provider sign-in refused");
-            return refused(provider, flow.intent, &flow_problem(&error));
+            return refused(provider, flow.intent, flow_problem(&error));
         }
     };
     let client = client.map(|Extension(ClientIp(ip))| ip);
@@ -171,7 +172,7 @@ pub async fn callback(
                     let said = Notice::SignedIn { came_along: upgrade.merge.moved_avatars };
                     see_other("/", [a, b, clear_cookie(FLOW_COOKIE), notice::cookie(&said)])
                 }
-                Err(error) => refused(provider, flow.intent, &account_problem(error)),
+                Err(error) => refused(provider, flow.intent, account_problem(error)),
             }
         }
         Intent::Link { member } => match state.accounts.link_provider(member, identity).await {
@@ -179,7 +180,7 @@ pub async fn callback(
                 let said = Notice::Linked(provider.id().to_owned());
                 see_other("/account", [clear_cookie(FLOW_COOKIE), notice::cookie(&said)])
             }
-            Err(error) => refused(provider, flow.intent, &account_problem(error)),
+            Err(error) => refused(provider, flow.intent, account_problem(error)),
         },
     }
 }
@@ -198,7 +199,7 @@ fn refused_callback(
         provider = provider.id(),
         reason = %reason,
     );
-    refused(provider, intent, &ProviderProblem::Expired)
+    refused(provider, intent, ApiError::Provider(ProviderProblem::Expired))
 }
 
 /// The flow was started by who is asking now: the same guest (whose roster is the one
@@ -236,12 +237,12 @@ fn intent_of(viewer: Viewer) -> Intent {
 }
 
 /// Back to where the flow started, saying why not; the flow cookie is cleared.
-fn refused(provider: &Provider, intent: Intent, problem: &ProviderProblem) -> Response {
+fn refused(provider: &Provider, intent: Intent, refusal: ApiError) -> Response {
     let page = match intent {
         Intent::SignIn { .. } => "/signin",
         Intent::Link { .. } => "/account",
     };
-    see_other(page, [clear_cookie(FLOW_COOKIE), refusal_cookie(provider.id(), *problem)])
+    see_other(page, [clear_cookie(FLOW_COOKIE), refusal_cookie(provider.id(), refusal)])
 }
 
 fn see_other<const N: usize>(location: &str, cookies: [HeaderValue; N]) -> Response {
@@ -256,32 +257,36 @@ fn see_other<const N: usize>(location: &str, cookies: [HeaderValue; N]) -> Respo
 }
 
 /// What the account rules' refusal means on the page.
-fn account_problem(error: AccountError<persistence::StoreError>) -> ProviderProblem {
-    match error {
+fn account_problem(error: AccountError<persistence::StoreError>) -> ApiError {
+    let problem = match error {
         AccountError::Link(LinkProblem::NoVerifiedEmail) => ProviderProblem::NoVerifiedEmail,
         AccountError::Link(LinkProblem::EmailHasAccount) => ProviderProblem::EmailHasAccount,
         AccountError::Link(LinkProblem::Taken) => ProviderProblem::Taken,
-        AccountError::TooManyAttempts { .. } => ProviderProblem::TooManyAttempts,
+        AccountError::TooManyAttempts { retry_after } => {
+            return ApiError::TooManyRequests { retry_after: Some(retry_after) };
+        }
+        // Our fault, not the provider's: said as one.
         AccountError::Store(error) => {
             tracing::error!(
                 error = &error as &dyn std::error::Error,
                 "provider sign-in: store failure"
             );
-            ProviderProblem::Unavailable
+            return ApiError::Unavailable;
         }
         other => {
             tracing::warn!(error = %other, "provider sign-in refused");
             ProviderProblem::Expired
         }
-    }
+    };
+    ApiError::Provider(problem)
 }
 
 /// What a protocol failure means on the page (the cause is logged by the caller).
-fn flow_problem(error: &OidcError) -> ProviderProblem {
-    match error {
+fn flow_problem(error: &OidcError) -> ApiError {
+    ApiError::Provider(match error {
         OidcError::Flow(_) => ProviderProblem::Expired,
         OidcError::Cancelled(_) => ProviderProblem::Cancelled,
         OidcError::Unavailable(_) => ProviderProblem::Unavailable,
         OidcError::Rejected(_) => ProviderProblem::Rejected,
-    }
+    })
 }

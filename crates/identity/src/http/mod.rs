@@ -28,6 +28,9 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every refusal, for a test that ties the codes to an application's error type.
+    pub const ALL: [Refusal; 3] = [Refusal::SignedOut, Refusal::Forbidden, Refusal::Unavailable];
+
     pub fn status(self) -> StatusCode {
         match self {
             Refusal::SignedOut => StatusCode::UNAUTHORIZED,

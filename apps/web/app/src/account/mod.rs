@@ -31,11 +31,6 @@ mod settings;
 pub use header::WhoAmI;
 pub use notice::PageNotice;
 
-/// Why the account page offers no way to add a sign-in method right now, and what the
-/// server says when one is forced: the rule is `identity::RECENT_SIGN_IN`.
-pub const SIGN_IN_AGAIN: &str = "For your safety, adding a way to sign in needs a sign-in in \
-    the last 15 minutes. Sign out, sign in again, then add it.";
-
 /// Under a display name field: the rule is `identity::DisplayName::MAX_GRAPHEMES`.
 const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";
 
@@ -48,7 +43,6 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
-pub use providers::ProviderProblem;
 #[cfg(feature = "ssr")]
 pub use providers::refusal_cookie;
 pub use settings::AccountPage;
@@ -65,5 +59,13 @@ mod tests {
         assert_eq!(super::PASSKEY_NAME_HINT, format!("Up to {max} characters."));
         let min = identity::account::Password::MIN_CHARS;
         assert!(super::pages::PASSWORD_RULE.starts_with(&format!("At least {min} characters")));
+        // Why the account page offers no way to add a sign-in method (and what the server
+        // says when one is forced).
+        let recent = identity::RECENT_SIGN_IN.num_minutes();
+        let sign_in_again = crate::error::ApiError::SignInAgain.to_string();
+        assert!(
+            sign_in_again.contains(&format!("in the last {recent} minutes")),
+            "{sign_in_again}"
+        );
     }
 }

@@ -9,97 +9,18 @@ use super::{
     api::UnlinkProvider,
     buttons::{ProviderButton, providers},
 };
-use crate::components::alert::Alert;
-
-/// Why a provider sign-in (or link) came back refused; nothing was changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProviderProblem {
-    /// Not started in this browser (or by this visitor), used already, or too slow.
-    Expired,
-    /// The person cancelled at the provider (or it refused them).
-    Cancelled,
-    /// The provider could not be reached.
-    Unavailable,
-    /// The provider's answer failed a check.
-    Rejected,
-    /// The provider vouched for no verified email, which a new account needs.
-    NoVerifiedEmail,
-    /// An account with this email exists: never linked automatically.
-    EmailHasAccount,
-    /// The provider account is linked to another account (or this one has a link there).
-    Taken,
-    /// Too many attempts from here.
-    TooManyAttempts,
-    /// Linking needs a recent sign-in.
-    SignInAgain,
-}
-
-const PROBLEMS: [(ProviderProblem, &str); 9] = [
-    (ProviderProblem::Expired, "expired"),
-    (ProviderProblem::Cancelled, "cancelled"),
-    (ProviderProblem::Unavailable, "unavailable"),
-    (ProviderProblem::Rejected, "rejected"),
-    (ProviderProblem::NoVerifiedEmail, "no_verified_email"),
-    (ProviderProblem::EmailHasAccount, "email_has_account"),
-    (ProviderProblem::Taken, "taken"),
-    (ProviderProblem::TooManyAttempts, "too_many_attempts"),
-    (ProviderProblem::SignInAgain, "sign_in_again"),
-];
+use crate::{components::alert::Alert, error::ApiError};
 
 /// The cookie that carries a refused flow back to its page (a `server::flash`): the
-/// provider's id and the problem's code, `test/expired`. Not the URL, where a reload
+/// provider's id and the refusal's code, `test/provider/expired`. Not the URL, where a reload
 /// said it again and a link could make the page say it.
 #[cfg(feature = "ssr")]
 const REFUSAL_COOKIE: &str = "__Host-provider-refusal";
 
-impl ProviderProblem {
-    /// The problem's code, in the refusal cookie.
-    pub fn code(self) -> &'static str {
-        PROBLEMS.iter().find(|(problem, _)| *problem == self).map_or("expired", |(_, code)| code)
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        PROBLEMS.iter().find(|(_, known)| *known == code).map(|(problem, _)| *problem)
-    }
-
-    /// What the person reads; `provider` is the provider's name.
-    pub fn sentence(self, provider: &str) -> String {
-        match self {
-            ProviderProblem::Expired => format!(
-                "This sign-in with {provider} was not started in this browser, was used already, or took longer than 10 minutes. Nothing was changed: please try again."
-            ),
-            ProviderProblem::Cancelled => {
-                format!("Signing in with {provider} was cancelled. Nothing was changed.")
-            }
-            ProviderProblem::Unavailable => {
-                format!(
-                    "{provider} could not be reached. Nothing was changed: please try again in a moment."
-                )
-            }
-            ProviderProblem::Rejected => format!(
-                "{provider}'s answer could not be verified, so it was not used. Nothing was changed."
-            ),
-            ProviderProblem::NoVerifiedEmail => format!(
-                "{provider} did not share a verified email address, which a new account needs. Nothing was changed."
-            ),
-            ProviderProblem::EmailHasAccount => format!(
-                "An account with the email of your {provider} account exists already. Sign in the way you did before, then link {provider} on your account page."
-            ),
-            ProviderProblem::Taken => format!(
-                "That {provider} account is linked to another account (or this account has a {provider} link already)."
-            ),
-            ProviderProblem::TooManyAttempts => {
-                "Too many attempts — please try again in a few minutes.".to_owned()
-            }
-            ProviderProblem::SignInAgain => super::SIGN_IN_AGAIN.to_owned(),
-        }
-    }
-}
-
 /// The `Set-Cookie` that makes the page a refused flow goes back to say why, once.
 #[cfg(feature = "ssr")]
-pub fn refusal_cookie(provider: &str, problem: ProviderProblem) -> http::HeaderValue {
-    let value = format!("{provider}/{}", problem.code());
+pub fn refusal_cookie(provider: &str, refusal: ApiError) -> http::HeaderValue {
+    let value = format!("{provider}/{}", String::from(refusal));
     crate::server::flash::cookie(REFUSAL_COOKIE, &value, chrono::Duration::seconds(60))
 }
 
@@ -109,9 +30,12 @@ pub fn refusal_cookie(provider: &str, problem: ProviderProblem) -> http::HeaderV
 fn problem_sentence() -> Option<String> {
     let refusal = crate::server::flash::take(REFUSAL_COOKIE)?;
     let (provider, code) = refusal.split_once('/')?;
-    let problem = ProviderProblem::from_code(code)?;
+    let refusal = ApiError::try_from(code.to_owned()).ok()?;
     let name = providers().into_iter().find(|p| p.id == provider).map(|p| p.name);
-    Some(problem.sentence(name.as_deref().unwrap_or("the provider")))
+    Some(match (refusal, name) {
+        (ApiError::Provider(problem), Some(name)) => problem.sentence(&name),
+        (refusal, _) => refusal.to_string(),
+    })
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -195,7 +119,7 @@ pub fn SignInMethods(
         <div class="account-form">
             <ProviderProblemAlert />
             {unlink_refused}
-            {(!recent).then(|| view! { <p class="field-hint">{super::SIGN_IN_AGAIN}</p> })}
+            {(!recent).then(|| view! { <p class="field-hint">{ApiError::SignInAgain.to_string()}</p> })}
             <ul class="methods">
                 <li class="method">
                     <span class="method-name">"Password"</span>

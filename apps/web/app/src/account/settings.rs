@@ -84,7 +84,7 @@ pub fn AccountPage() -> impl IntoView {
             } else {
                 view! {
                     <p>"This account has no password: you sign in with a passkey or a linked provider."</p>
-                    <p class="field-hint">{super::SIGN_IN_AGAIN}</p>
+                    <p class="field-hint">{crate::error::ApiError::SignInAgain.to_string()}</p>
                 }
                 .into_any()
             }}

@@ -5,7 +5,7 @@
 //! knows; anything else does not decode. (A code, not a tagged JSON object: serde's derived enum visitors
 //! cost the browser bundle about 17 KB, the codes about 1.)
 
-use super::{ApiError, Conflict, Field, Problem};
+use super::{ApiError, Conflict, Field, PasskeyProblem, Problem, ProviderProblem};
 
 impl From<ApiError> for String {
     fn from(error: ApiError) -> String {
@@ -38,6 +38,12 @@ impl From<ApiError> for String {
             ApiError::Conflict(Conflict::LastSignInMethod) => {
                 (&["conflict", "last_sign_in_method"], None)
             }
+            ApiError::SignInAgain => (&["sign_in_again"], None),
+            ApiError::Passkey(PasskeyProblem::TooMany { max }) => {
+                (&["passkey", "too_many"], Some(u64::from(*max)))
+            }
+            ApiError::Passkey(problem) => (&["passkey", problem.word()], None),
+            ApiError::Provider(problem) => (&["provider", problem.word()], None),
             ApiError::Unavailable => (&["unavailable"], None),
             ApiError::Unreachable => (&["unreachable"], None),
         };
@@ -102,6 +108,22 @@ impl TryFrom<String> for ApiError {
             ["conflict", "email_taken"] => ApiError::Conflict(Conflict::EmailTaken),
             ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
             ["conflict", "last_sign_in_method"] => ApiError::Conflict(Conflict::LastSignInMethod),
+            ["sign_in_again"] => ApiError::SignInAgain,
+            ["passkey", "too_many", max] => {
+                ApiError::Passkey(PasskeyProblem::TooMany { max: number(max)? })
+            }
+            ["passkey", word] => ApiError::Passkey(
+                PasskeyProblem::NAMED_BY_A_WORD
+                    .into_iter()
+                    .find(|problem| problem.word() == *word)
+                    .ok_or(UnknownCode)?,
+            ),
+            ["provider", word] => ApiError::Provider(
+                ProviderProblem::ALL
+                    .into_iter()
+                    .find(|problem| problem.word() == *word)
+                    .ok_or(UnknownCode)?,
+            ),
             ["unavailable"] => ApiError::Unavailable,
             ["unreachable"] => ApiError::Unreachable,
             _ => return Err(UnknownCode),
@@ -192,6 +214,8 @@ mod tests {
             ApiError::WrongCredentials,
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },
+            ApiError::SignInAgain,
+            ApiError::Passkey(PasskeyProblem::TooMany { max: 10 }),
             ApiError::Unavailable,
             ApiError::Unreachable,
             ApiError::Several(vec![
@@ -199,7 +223,9 @@ mod tests {
                 ApiError::Invalid { field: Field::Name, problem: Problem::TooLong { max: 40 } },
             ]),
         ];
-        for error in errors {
+        let passkeys = PasskeyProblem::NAMED_BY_A_WORD.map(ApiError::Passkey);
+        let providers = ProviderProblem::ALL.map(ApiError::Provider);
+        for error in errors.into_iter().chain(passkeys).chain(providers) {
             let wire = json(&error);
             assert_eq!(serde_json::from_str::<ApiError>(&wire).ok(), Some(error), "{wire}");
         }
@@ -217,6 +243,17 @@ mod tests {
             ApiError::Invalid { field: Field::Name, problem: Problem::Empty },
         ]);
         assert_eq!(json(&both), r#""invalid/emoji/empty,invalid/name/empty""#);
+    }
+
+    /// The identity layer refuses before the app runs, in codes of its own: each must be
+    /// one of ours, with the same status, or the page would read it as something else.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_identity_layers_refusals_are_our_codes() {
+        for refusal in identity::http::Refusal::ALL {
+            let error = ApiError::try_from(refusal.code().to_owned()).expect("one of our codes");
+            assert_eq!(error.status(), Some(refusal.status().as_u16()), "{refusal:?}");
+        }
     }
 
     #[test]

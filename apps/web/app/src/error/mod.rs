@@ -15,6 +15,10 @@ use crate::client::transport::{JsonText, read_text};
 mod code;
 /// The sentences people read.
 mod sentence;
+/// Passkey and provider refusals.
+mod sign_in;
+
+pub use sign_in::{PasskeyProblem, ProviderProblem};
 
 /// What a call can fail with, as the browser sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +45,12 @@ pub enum ApiError {
     NotFound,
     /// 409: the request conflicts with the state of things.
     Conflict(Conflict),
+    /// 403: adding a way to sign in needs a recent sign-in (`identity::RECENT_SIGN_IN`).
+    SignInAgain,
+    /// A passkey ceremony refused (its status by problem).
+    Passkey(PasskeyProblem),
+    /// A provider's sign-in or link refused (its status by problem).
+    Provider(ProviderProblem),
     /// 503: a fault on our side; the cause is in the server log, once, never here.
     Unavailable,
     /// No HTTP answer at all (network down, connection reset).
@@ -98,13 +108,15 @@ impl ApiError {
         Some(match self {
             ApiError::BadRequest => 400,
             ApiError::SignedOut | ApiError::WrongCredentials => 401,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::SignInAgain => 403,
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,
             ApiError::TooLarge => 413,
             ApiError::Invalid { .. } | ApiError::Several(_) => 422,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Unavailable => 503,
+            ApiError::Passkey(problem) => return problem.status(),
+            ApiError::Provider(problem) => problem.status(),
             ApiError::Unreachable => return None,
         })
     }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::{ApiError, Conflict, Field, Problem};
+use super::{ApiError, Conflict, Field, PasskeyProblem, Problem, ProviderProblem};
 
 /// The sentence a person reads.
 impl fmt::Display for ApiError {
@@ -53,6 +53,17 @@ impl fmt::Display for ApiError {
             ApiError::Conflict(Conflict::LastSignInMethod) => f.write_str(
                 "That is your only way to sign in. Add a passkey or link a provider first.",
             ),
+            ApiError::SignInAgain => f.write_str(
+                "For your safety, adding a way to sign in needs a sign-in in the last 15 \
+                 minutes. Sign out, sign in again, then add it.",
+            ),
+            ApiError::Passkey(problem) => passkey(f, *problem),
+            ApiError::Provider(problem) => {
+                let sentence = problem.sentence("the provider");
+                let mut letters = sentence.chars();
+                let first = letters.next().map(|c| c.to_ascii_uppercase());
+                write!(f, "{}{}", first.unwrap_or_default(), letters.as_str())
+            }
             ApiError::Unavailable => {
                 f.write_str("Something went wrong on our side. Please try again.")
             }
@@ -87,6 +98,71 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
             write!(f, "{label} cannot contain control or invisible characters.")
         }
         _ => write!(f, "{label} is not valid."),
+    }
+}
+
+fn passkey(f: &mut fmt::Formatter<'_>, problem: PasskeyProblem) -> fmt::Result {
+    match problem {
+        PasskeyProblem::Expired => f.write_str(
+            "This passkey request was not started in this browser, was used already, or took \
+             longer than 5 minutes. Nothing was changed: please try again.",
+        ),
+        PasskeyProblem::Rejected => f.write_str(
+            "Your passkey's answer could not be verified, so it was not used. Nothing was changed.",
+        ),
+        PasskeyProblem::Unknown => f.write_str(
+            "That passkey is not registered here (it may have been removed). Use another passkey \
+             or sign in another way.",
+        ),
+        PasskeyProblem::Taken => f.write_str("That passkey is registered here already."),
+        PasskeyProblem::TooMany { max } => {
+            write!(f, "An account can hold {max} passkeys. Remove one to add another.")
+        }
+        PasskeyProblem::NotOffered => f.write_str("Passkeys are not offered here."),
+        PasskeyProblem::Cancelled => {
+            f.write_str("The passkey request was cancelled or timed out. Nothing was changed.")
+        }
+        PasskeyProblem::OnThisDevice => {
+            f.write_str("This device has a passkey for this account already.")
+        }
+        PasskeyProblem::Unsupported => {
+            f.write_str("This browser could not use a passkey here. Nothing was changed.")
+        }
+    }
+}
+
+impl ProviderProblem {
+    /// What the person reads; `provider` is the provider's name.
+    pub fn sentence(self, provider: &str) -> String {
+        match self {
+            ProviderProblem::Expired => format!(
+                "This sign-in with {provider} was not started in this browser, was used \
+                 already, or took longer than 10 minutes. Nothing was changed: please try again."
+            ),
+            ProviderProblem::Cancelled => {
+                format!("Signing in with {provider} was cancelled. Nothing was changed.")
+            }
+            ProviderProblem::Unavailable => format!(
+                "{provider} could not be reached. Nothing was changed: please try again in a \
+                 moment."
+            ),
+            ProviderProblem::Rejected => format!(
+                "{provider}'s answer could not be verified, so it was not used. Nothing was \
+                 changed."
+            ),
+            ProviderProblem::NoVerifiedEmail => format!(
+                "{provider} did not share a verified email address, which a new account needs. \
+                 Nothing was changed."
+            ),
+            ProviderProblem::EmailHasAccount => format!(
+                "An account with the email of your {provider} account exists already. Sign in \
+                 the way you did before, then link {provider} on your account page."
+            ),
+            ProviderProblem::Taken => format!(
+                "That {provider} account is linked to another account (or this account has a \
+                 {provider} link already)."
+            ),
+        }
     }
 }
 

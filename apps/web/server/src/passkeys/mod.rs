@@ -9,8 +9,8 @@
 //! each answer the options for the browser and seal the ceremony into a 5-minute
 //! `__Host-` cookie; then `POST /auth/passkey/finish` with the browser's credential
 //! accepts only the ceremony this browser started, as the viewer that started it, once.
-//! A guest's roster comes along on sign-up and sign-in. Refusals are JSON with the
-//! sentence to show ([`answer`]); nothing is changed by one.
+//! A guest's roster comes along on sign-up and sign-in. Refusals are JSON with the app's
+//! error code and its sentence ([`answer`]); nothing is changed by one.
 
 /// The JSON answers.
 mod answer;
@@ -19,7 +19,7 @@ mod finish;
 
 pub use finish::finish;
 
-use app::error::{ApiError, Conflict};
+use app::error::{ApiError, Conflict, PasskeyProblem};
 use axum::{
     Extension, Json,
     extract::{State, rejection::JsonRejection},
@@ -75,19 +75,19 @@ impl PasskeyCeremonies {
 
 /// The endpoints' state, or a 404 where this deployment offers no passkeys.
 fn ceremonies(state: &AppState) -> Result<&PasskeyCeremonies, Refusal> {
-    state.passkeys.as_ref().ok_or(Refusal::NotOffered)
+    state.passkeys.as_ref().ok_or(Refusal::from(PasskeyProblem::NotOffered))
 }
 
 /// The request's JSON body, or a 400 in the endpoints' words.
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Refusal> {
-    body.map(|Json(body)| body).map_err(|_| Refusal::Api(ApiError::BadRequest))
+    body.map(|Json(body)| body).map_err(|_| Refusal(ApiError::BadRequest))
 }
 
 /// The guest asking, or a refusal for a member (who is signed in already).
 fn guest(viewer: Viewer) -> Result<OwnerId, Refusal> {
     match viewer {
         Viewer::Guest { sid } => Ok(sid),
-        Viewer::Member { .. } => Err(Refusal::Api(ApiError::Conflict(Conflict::SignedIn))),
+        Viewer::Member { .. } => Err(Refusal(ApiError::Conflict(Conflict::SignedIn))),
     }
 }
 
@@ -106,19 +106,19 @@ pub async fn start_add(
     let started = async {
         let ceremonies = ceremonies(&state)?;
         let Viewer::Member { user_id, .. } = viewer else {
-            return Err(Refusal::Api(ApiError::SignedOut));
+            return Err(Refusal(ApiError::SignedOut));
         };
         if !viewer.signed_in_recently(state.identity.now()) {
-            return Err(Refusal::SignInAgain);
+            return Err(Refusal(ApiError::SignInAgain));
         }
         let name = PasskeyName::parse(&body(request)?.name).map_err(Refusal::from)?;
         let member = state.store.find_member(user_id).await;
         let member = member
-            .map_err(|error| Refusal::Api(app::server::store_error(error)))?
-            .ok_or(Refusal::Api(ApiError::SignedOut))?;
+            .map_err(|error| Refusal(app::server::store_error(error)))?
+            .ok_or(Refusal(ApiError::SignedOut))?;
         let existing = state.accounts.passkeys(user_id).await?;
         if existing.len() >= MAX_PASSKEYS {
-            return Err(Refusal::TooMany);
+            return Err(Refusal::from(answer::too_many()));
         }
         let ids = existing.into_iter().map(|key| key.credential_id).collect();
         let (browser, registration) = ceremonies.party.start_registration(

@@ -48,8 +48,8 @@ async fn start_sign_in(app: &TestApp, guest: &str) -> (Value, String) {
     (json_of(response).await, ceremony)
 }
 
-/// A refusal: its status, its sentence, and that it set no session and cleared the
-/// ceremony.
+/// A refusal: its status, its code with the app's sentence for it (what the page's script
+/// says), and that it set no session and cleared the ceremony.
 async fn refused(response: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status);
     let cookies = set_cookies(response.headers());
@@ -57,7 +57,12 @@ async fn refused(response: reqwest::Response, status: StatusCode) -> Value {
     let cleared =
         cookies.iter().any(|c| c.starts_with("__Host-passkey=;") && c.contains("Max-Age=0"));
     assert!(cleared, "the ceremony is cleared: {cookies:?}");
-    json_of(response).await
+    let body = json_of(response).await;
+    let code = body["error"].as_str().expect("a code").to_owned();
+    let error = app::error::ApiError::try_from(code).expect("one of the app's codes");
+    assert_eq!(error.status(), Some(status.as_u16()), "{body}");
+    assert_eq!(body["message"], error.to_string(), "the app's sentence for the code");
+    body
 }
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -111,16 +116,16 @@ async fn a_passkey_sign_up_checks_the_email_before_the_browser_makes_a_passkey()
     let start = |body| post(&app, "/auth/passkey/signup", body, &guest);
     let invalid =
         refused(start(json!({"email": "ada"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(invalid["field"], "email");
+    assert_eq!(invalid["error"], "invalid/email/malformed");
     assert_eq!(invalid["message"], "Enter an email address like name@example.com.");
     let long_name = json!({"email": "ada@example.com", "display_name": "a".repeat(81)});
     let invalid = refused(start(long_name).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(invalid["field"], "display_name");
+    assert_eq!(invalid["error"], "invalid/display_name/too_long/80");
 
     passwordless_member(&app, "taken@example.com").await;
     let taken =
         refused(start(json!({"email": "Taken@Example.com"})).await, StatusCode::CONFLICT).await;
-    assert_eq!(taken["field"], "email");
+    assert_eq!(taken["error"], "conflict/email_taken");
     assert!(taken["message"].as_str().is_some_and(|m| m.contains("already exists")), "{taken}");
 
     let response = start(json!({"email": "ada@example.com", "display_name": ""})).await;
@@ -143,6 +148,7 @@ async fn a_finish_without_this_browsers_ceremony_signs_in_no_one() {
     // No ceremony at all.
     let none = post(&app, "/auth/passkey/finish", answer.clone(), &ada).await;
     let none = refused(none, StatusCode::BAD_REQUEST).await;
+    assert_eq!(none["error"], "passkey/expired");
     assert!(none["message"].as_str().is_some_and(|m| m.contains("not started in this browser")));
     // Ada's ceremony, sent by another guest (a stolen cookie, a crafted request).
     let (_, ceremony) = start_sign_in(&app, &ada).await;
@@ -163,9 +169,11 @@ async fn a_made_up_passkey_is_refused_and_nothing_changes() {
     let cookies = format!("{ada}; {ceremony}");
     let unknown = post(&app, "/auth/passkey/finish", forged_assertion(OwnerId::random()), &cookies);
     let unknown = refused(unknown.await, StatusCode::BAD_REQUEST).await;
+    assert_eq!(unknown["error"], "passkey/unknown");
     assert!(unknown["message"].as_str().is_some_and(|m| m.contains("not registered here")));
     let unreadable = post(&app, "/auth/passkey/finish", json!({"id": 1}), &cookies).await;
     let unreadable = refused(unreadable, StatusCode::BAD_REQUEST).await;
+    assert_eq!(unreadable["error"], "passkey/rejected");
     assert!(unreadable["message"].as_str().is_some_and(|m| m.contains("could not be verified")));
 }
 
@@ -176,12 +184,14 @@ async fn only_guests_sign_in_or_up_and_only_members_add_passkeys() {
     let add =
         refused(post(&app, "/auth/passkey/add", json!({}), &ada).await, StatusCode::UNAUTHORIZED)
             .await;
+    assert_eq!(add["error"], "signed_out");
     assert!(add["message"].as_str().is_some_and(|m| m.contains("session has ended")), "{add}");
     let member = passwordless_member(&app, "ada@example.com").await;
     let session = session_cookie(&app, &member, app.clock.now());
     for path in ["/auth/passkey/signin", "/auth/passkey/signup"] {
         let body = json!({"email": "bob@example.com"});
         let refusal = refused(post(&app, path, body, &session).await, StatusCode::CONFLICT).await;
+        assert_eq!(refusal["error"], "conflict/signed_in");
         assert!(refusal["message"].as_str().is_some_and(|m| m.contains("You are signed in")));
     }
     let long = json!({"name": "n".repeat(51)});
@@ -190,7 +200,7 @@ async fn only_guests_sign_in_or_up_and_only_members_add_passkeys() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(named["field"], "passkey_name");
+    assert_eq!(named["error"], "invalid/name/too_long/50", "said at the passkey's name");
     assert_eq!(named["message"], "Name can be at most 50 characters long.");
     let response = post(&app, "/auth/passkey/add", json!({"name": "Laptop"}), &session).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -234,6 +244,7 @@ async fn passkeys_are_made_for_the_public_origin_and_not_offered_in_production_w
     let ada = guest(&app).await;
     let refusal = post(&app, "/auth/passkey/signin", json!({}), &ada).await;
     let refusal = refused(refusal, StatusCode::NOT_FOUND).await;
+    assert_eq!(refusal["error"], "passkey/not_offered");
     assert_eq!(refusal["message"], "Passkeys are not offered here.");
 }
 
@@ -246,7 +257,7 @@ async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
         session_cookie(&app, &member, now - identity::RECENT_SIGN_IN - Duration::seconds(1));
     let add = post(&app, "/auth/passkey/add", json!({"name": "Thief's key"}), &session).await;
     let refusal = refused(add, StatusCode::FORBIDDEN).await;
-    assert_eq!(refusal["message"], app::account::SIGN_IN_AGAIN);
+    assert_eq!(refusal["error"], "sign_in_again");
     let page = app.get_with_cookie("/account", Some(&session)).await.text().await.expect("body");
     assert!(page.contains("needs a sign-in in the last 15 minutes"), "{page}");
     assert!(!page.contains("Add a passkey"), "{page}");
@@ -254,4 +265,30 @@ async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
     let recent = session_cookie(&app, &member, now);
     let page = app.get_with_cookie("/account", Some(&recent)).await.text().await.expect("body");
     assert!(page.contains("Add a passkey") && !page.contains("needs a sign-in in the last"));
+}
+
+#[tokio::test]
+async fn a_member_holding_the_most_passkeys_is_told_to_remove_one_first() {
+    use identity::account::{
+        CredentialId, MAX_PASSKEYS, NewPasskey, PasskeyName, StoredCredential,
+    };
+    let app = spawn_app().await;
+    let member = passwordless_member(&app, "ada@example.com").await;
+    for n in 0..MAX_PASSKEYS {
+        let n = u8::try_from(n).expect("a few");
+        let key = NewPasskey {
+            credential_id: CredentialId::from_bytes(&[n; 16]).expect("valid"),
+            name: PasskeyName::parse(&format!("Key {n}")).expect("valid"),
+            credential: StoredCredential(format!("{{\"key\":{n}}}")),
+        };
+        app.store.add_passkey(member.id, key).await.expect("stored");
+    }
+    let session = session_cookie(&app, &member, app.clock.now());
+    let add = post(&app, "/auth/passkey/add", json!({"name": "One more"}), &session).await;
+    let refusal = refused(add, StatusCode::CONFLICT).await;
+    assert_eq!(refusal["error"], format!("passkey/too_many/{MAX_PASSKEYS}"));
+    assert_eq!(
+        refusal["message"],
+        format!("An account can hold {MAX_PASSKEYS} passkeys. Remove one to add another.")
+    );
 }

@@ -161,7 +161,7 @@ async fn callbacks_this_browser_did_not_start_are_refused_before_the_provider_is
     let (url, flow, guest) = start(&app, "test").await;
     let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
     let flow = format!("__Host-signin-flow={}", cookie_value(&flow));
-    let expired = ("/signin".to_owned(), Some("test/expired".to_owned()));
+    let expired = ("/signin".to_owned(), Some("test/provider/expired".to_owned()));
     // A made-up code: had any of these reached the provider, it would answer `rejected`.
     let cases = [
         ("no flow cookie", format!("code=x&state={state}"), guest.clone()),
@@ -181,7 +181,10 @@ async fn callbacks_this_browser_did_not_start_are_refused_before_the_provider_is
     let (location, set) =
         callback(&app, "other", &format!("code=x&state={state}"), &format!("{guest}; {flow}"))
             .await;
-    assert_eq!((location.as_str(), refusal(&set).as_deref()), ("/signin", Some("other/expired")));
+    assert_eq!(
+        (location.as_str(), refusal(&set).as_deref()),
+        ("/signin", Some("other/provider/expired"))
+    );
     // Ten minutes later the flow is over.
     app.clock.advance(chrono::Duration::minutes(10));
     let (location, set) =
@@ -198,7 +201,7 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
     let cookies = format!("{guest}; __Host-signin-flow={}", cookie_value(&flow));
     let mix_up = format!("code=x&state={state}&iss=https%3A%2F%2Fevil.example");
     let said = |(location, set): (String, Vec<String>)| (location, refusal(&set));
-    let at_sign_in = |code: &str| ("/signin".to_owned(), Some(format!("test/{code}")));
+    let at_sign_in = |code: &str| ("/signin".to_owned(), Some(format!("test/provider/{code}")));
     assert_eq!(said(callback(&app, "test", &mix_up, &cookies).await), at_sign_in("rejected"));
     let cancelled = format!("error=access_denied&state={state}");
     assert_eq!(said(callback(&app, "test", &cancelled, &cookies).await), at_sign_in("cancelled"));
@@ -224,7 +227,10 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
     let query = format!("code=x&state={}", param(&url, "state"));
     let (location, set) = callback(&app, "test", &query, &cookies).await;
-    assert_eq!((location.as_str(), refusal(&set).as_deref()), ("/account", Some("test/expired")));
+    assert_eq!(
+        (location.as_str(), refusal(&set).as_deref()),
+        ("/account", Some("test/provider/expired"))
+    );
 }
 
 #[tokio::test]
@@ -253,7 +259,8 @@ async fn linking_a_provider_needs_a_sign_in_in_the_last_fifteen_minutes() {
 async fn a_refusal_is_said_once_from_its_cookie_and_never_from_the_url() {
     let app = app_with_providers().await;
     let said = "This sign-in with Test ID was not started in this browser";
-    let page = app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/expired")).await;
+    let page =
+        app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/provider/expired")).await;
     let cleared = set_cookies(page.headers());
     let alert = "<p role=\"alert\" class=\"error\">";
     assert!(page.text().await.expect("body").contains(&format!("{alert}{said}")));
@@ -265,9 +272,40 @@ async fn a_refusal_is_said_once_from_its_cookie_and_never_from_the_url() {
     let linked = app.get_with_cookie("/signin?provider=test&provider_error=expired", None).await;
     assert!(!linked.text().await.expect("body").contains(said));
     // Nor does an unknown code, or a provider that is not configured name itself.
-    let forged = app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/pwned")).await;
+    let forged =
+        app.get_with_cookie("/signin", Some("__Host-provider-refusal=test/provider/pwned")).await;
     assert!(!forged.text().await.expect("body").contains(alert));
     let unknown =
-        app.get_with_cookie("/signin", Some("__Host-provider-refusal=evil/expired")).await;
+        app.get_with_cookie("/signin", Some("__Host-provider-refusal=evil/provider/expired")).await;
     assert!(unknown.text().await.expect("body").contains("This sign-in with the provider was not"));
+}
+
+/// Every refusal a flow can come back with: the page says the app's sentence for its
+/// code, with the provider's name where the sentence has one.
+#[tokio::test]
+async fn each_refusal_code_is_said_in_the_apps_words() {
+    use app::error::{ApiError, ProviderProblem};
+    let app = app_with_providers().await;
+    let cases = [
+        ("provider/expired", "This sign-in with Test ID was not started in this browser"),
+        ("provider/cancelled", "Signing in with Test ID was cancelled. Nothing was changed."),
+        ("provider/unavailable", "Test ID could not be reached."),
+        ("provider/rejected", "Test ID's answer could not be verified"),
+        ("provider/no_verified_email", "Test ID did not share a verified email address"),
+        ("provider/email_has_account", "An account with the email of your Test ID account"),
+        ("provider/taken", "That Test ID account is linked to another account"),
+        ("sign_in_again", "adding a way to sign in needs a sign-in in the last 15 minutes"),
+        ("too_many_requests/120", "Too many attempts — try again in 2 minutes."),
+        ("unavailable", "Something went wrong on our side."),
+    ];
+    for (code, said) in cases {
+        let cookie = format!("__Host-provider-refusal=test/{code}");
+        let page = app.get_with_cookie("/signin", Some(&cookie)).await;
+        let body = page.text().await.expect("body");
+        assert!(body.contains(said), "{code}: {said:?} not on the page");
+        let refusal = ApiError::try_from(code.to_owned()).expect("one of the app's codes");
+        if let ApiError::Provider(problem) = refusal {
+            assert!(ProviderProblem::sentence(problem, "Test ID").starts_with(said), "{code}");
+        }
+    }
 }
