@@ -1,6 +1,6 @@
 // What the benchmark scripts share: the release server, started as the reliability suite
-// starts it (tests/reliability/lib.mjs: loopback, the traffic limits out of the way, one
-// secret for every server of a run) on a fresh SQLite file or a PostgreSQL database; and
+// starts it (tests/reliability/lib.mjs over tests/server.mjs, the one launcher: loopback,
+// the traffic limits out of the way, one secret for every server of a run) on a fresh SQLite file or a PostgreSQL database; and
 // the benchmark's guest. The scripts measure the answers, not the limits.
 import { sqliteUrl, startServer as start } from '../tests/reliability/lib.mjs';
 

@@ -1,14 +1,14 @@
-// What the reliability scenarios share: starting the release server, a guest that keeps
+// What the reliability scenarios share: starting the server (tests/server.mjs), a guest that keeps
 // its cookie, fresh PostgreSQL databases, and figures (percentiles, RSS). Loopback only.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-const BIN = process.env.GUESTROOM_BIN;
-const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
+import { launch } from '../server.mjs';
+
 /** The server the PostgreSQL scenarios create their databases on (scripts/postgres.sh). */
 export const POSTGRES = process.env.GUESTROOM_TEST_POSTGRES_URL
   ?? 'postgres://guestroom:guestroom@127.0.0.1:5432/postgres';
@@ -40,52 +40,11 @@ export function postgresDatabase(name) {
 }
 
 /**
- * Starts the release server (or `command`, e.g. the benchmark's bare axum ceiling) on
- * `databaseUrl` and resolves once it serves.
+ * Starts the server (or `command`, e.g. the benchmark's bare axum ceiling) on
+ * `databaseUrl`, the traffic limits out of the way, and resolves once it serves.
  */
-export async function startServer(databaseUrl, settings = {}, command = BIN) {
-  if (!command || !SITE_ROOT) throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set');
-  const child = spawn(command, [], {
-    env: {
-      ...process.env,
-      ...UNLIMITED,
-      PORT: '0',
-      BIND_ADDRESS: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      LEPTOS_SITE_ROOT: SITE_ROOT,
-      AUTH_SECRET,
-      RUST_LOG: 'warn,guestroom=info',
-      ...settings,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
-    child.stderr.on('data', () => {
-      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${log}`)); });
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return {
-    url,
-    pid: child.pid,
-    log: () => log,
-    /** Stops reading the server's stderr (its pipe then fills), and reads it again. */
-    stopReadingLog() { child.stderr.pause(); },
-    resumeReadingLog() { child.stderr.resume(); },
-    /** The resident set size, in MiB. */
-    rss() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
-    },
-    kill9() { child.kill('SIGKILL'); return exited; },
-    stop() { child.kill('SIGTERM'); return exited; },
-    exited,
-  };
+export function startServer(databaseUrl, settings = {}, command = undefined) {
+  return launch({ command, env: { ...UNLIMITED, DATABASE_URL: databaseUrl, AUTH_SECRET, ...settings } });
 }
 
 /** A guest: a cookie kept between requests, as a browser keeps it. */

@@ -2,7 +2,7 @@
 // port) and Debian's Chromium driven by playwright-core.
 //
 // GUESTROOM_E2E_DATABASE_URL=postgres://… runs the servers on that database instead.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
@@ -13,57 +13,35 @@ import { join } from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
-const SERVER = process.env.GUESTROOM_BIN;
-const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
+import { launch } from '../../../tests/server.mjs';
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The `AUTH_SECRET` every test server runs with, so tests can make tokens it accepts. */
 export const AUTH_SECRET = 'Zm9M1tbnqHVdfrwTlf0rBrz3VhaV9wP2uHkr3U1n5Ds=';
 
-/** Starts the server binary on port 0 and resolves once it prints the URL it serves. */
+/** Starts the server on port 0 and resolves once it prints the URL it serves. */
 export async function startServer(extraEnv = {}) {
-  if (!SERVER || !SITE_ROOT) {
-    throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set (scripts/test.sh sets them)');
-  }
   const dataDir = mkdtempSync(join(tmpdir(), 'guestroom-e2e-'));
   const sqliteFile = process.env.GUESTROOM_E2E_DATABASE_URL ? null : join(dataDir, 'e2e.db');
-  const child = spawn(SERVER, [], {
+  const server = await launch({
     env: {
-      ...process.env,
-      PORT: '0',
       // SQLite in a fresh file, unless a run is pointed at a server (PostgreSQL in CI):
       // every test is another browser context, so another guest with its own rows.
       DATABASE_URL: process.env.GUESTROOM_E2E_DATABASE_URL ?? `sqlite://${sqliteFile}?mode=rwc`,
-      LEPTOS_SITE_ROOT: SITE_ROOT,
       AUTH_SECRET,
-      RUST_LOG: 'warn,guestroom=info',
       ...extraEnv,
     },
-    stdio: ['ignore', 'inherit', 'pipe'],
+    output: 'inherit',
   });
-  const url = await new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const match = log.match(/serving (http:\/\/[\d.]+:\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  child.stderr.resume();
   return {
-    url,
+    url: server.url,
     /** Runs SQL on the server's SQLite file (Debian's `sqlite3`), as an operator would. */
     sql(statement) {
       if (!sqliteFile) throw new Error('sql() needs the SQLite database');
       return execFileSync('sqlite3', [sqliteFile, statement], { encoding: 'utf8' });
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

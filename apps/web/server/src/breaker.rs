@@ -26,7 +26,7 @@ use axum::{
 use persistence::db::{self, DatabaseConnection};
 use tokio::sync::OnceCell;
 
-use crate::{config::DatabaseUrl, edge, router::ANONYMOUS_PATHS};
+use crate::{config::DatabaseUrl, edge, paths};
 
 /// How long a ping may take before the database counts as not answering.
 const PING_TIMEOUT: Duration = Duration::from_secs(1);
@@ -113,7 +113,7 @@ impl Breaker {
 /// request goes on, and a 503 coming back has the database checked.
 pub async fn guard(State(breaker): State<Breaker>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if ANONYMOUS_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
+    if paths::ANONYMOUS.iter().any(|prefix| path.starts_with(prefix)) {
         return next.run(request).await;
     }
     if breaker.is_open() {

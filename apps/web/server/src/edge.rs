@@ -47,7 +47,7 @@ pub async fn refuse_unknown_hosts(
     request: Request,
     next: Next,
 ) -> Response {
-    if matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics") {
+    if crate::paths::PROBES.contains(&request.uri().path()) {
         return next.run(request).await;
     }
     // The URI's host (HTTP/2, absolute-form) or the `Host` header's, IPv6 in brackets

@@ -23,6 +23,8 @@ pub mod observe;
 pub mod oidc;
 /// Sign-in with passkeys: the ceremonies' JSON endpoints.
 pub mod passkeys;
+/// The server's own paths, declared once.
+pub mod paths;
 /// The router: the app's routes, the bundle, health checks and metrics, and the layers.
 pub mod router;
 /// Serving connections, with timeouts and a shutdown deadline.

@@ -74,7 +74,7 @@ fn callback_url(providers: &SignInProviders, headers: &HeaderMap, provider: &str
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
         format!("http://{host}")
     });
-    format!("{origin}/auth/{provider}/callback")
+    format!("{origin}{}", crate::paths::PROVIDER_CALLBACK.replace("{provider}", provider))
 }
 
 /// `POST /auth/{provider}/start`.

@@ -22,12 +22,9 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{breaker, bundle, edge, headers, limits, observe, oidc, passkeys, startup::AppState};
-
-/// Path prefixes that carry no identity and read nothing from the database: static
-/// files, health checks and metrics get no cookie, and the database breaker never
-/// refuses them.
-pub const ANONYMOUS_PATHS: [&str; 4] = ["/pkg/", "/healthz", "/readyz", "/metrics"];
+use crate::{
+    breaker, bundle, edge, headers, limits, observe, oidc, passkeys, paths, startup::AppState,
+};
 
 /// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
 /// through its own loader), and hands it over in the request. Rendering then never waits
@@ -63,8 +60,11 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (page_bundle, error_bundle) = (state.bundle.clone(), state.bundle.clone());
-    let (store, identity, accounts) =
-        (state.store.clone(), state.identity.clone(), state.accounts.clone());
+    let services = app::server::Services {
+        store: state.store.clone(),
+        identity: state.identity.clone(),
+        accounts: state.accounts.clone(),
+    };
     let passkeys = state.passkeys.as_ref().map(|passkeys| passkeys.party.id().into());
     let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };
     let https_only = state.https_only;
@@ -74,24 +74,22 @@ pub fn router(state: AppState) -> Router {
             routes,
             // What pages and server functions reach through Leptos's context.
             move || {
-                provide_context(store.clone());
-                provide_context(identity.clone());
-                provide_context(accounts.clone());
+                provide_context(services.clone());
                 provide_context(buttons.clone());
             },
             move || shell(&page_bundle),
         )
         .route_layer(from_fn_with_state(state.clone(), preload_page))
-        .route("/auth/{provider}/start", post(oidc::start))
-        .route("/auth/{provider}/callback", get(oidc::callback))
-        .route("/auth/passkey/add", post(passkeys::start_add))
-        .route("/auth/passkey/signup", post(passkeys::start_sign_up))
-        .route("/auth/passkey/signin", post(passkeys::start_sign_in))
-        .route("/auth/passkey/finish", post(passkeys::finish))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(observe::scrape))
-        .nest_service("/pkg", bundle::files(&state.bundle))
+        .route(paths::PROVIDER_START, post(oidc::start))
+        .route(paths::PROVIDER_CALLBACK, get(oidc::callback))
+        .route(paths::PASSKEY_ADD, post(passkeys::start_add))
+        .route(paths::PASSKEY_SIGN_UP, post(passkeys::start_sign_up))
+        .route(paths::PASSKEY_SIGN_IN, post(passkeys::start_sign_in))
+        .route(paths::PASSKEY_FINISH, post(passkeys::finish))
+        .route(paths::HEALTHZ, get(healthz))
+        .route(paths::READYZ, get(readyz))
+        .route(paths::METRICS, get(observe::scrape))
+        .nest_service(paths::BUNDLE, bundle::files(&state.bundle))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(&error_bundle)))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))

@@ -19,7 +19,7 @@ use crate::{
     observe,
     oidc::SignInProviders,
     passkeys::PasskeyCeremonies,
-    router::{ANONYMOUS_PATHS, router},
+    router::router,
     serve, sweep,
 };
 
@@ -151,7 +151,7 @@ impl Application {
             store.clone(),
             clock,
             IdentityOptions {
-                skip_prefixes: ANONYMOUS_PATHS.map(str::to_owned).to_vec(),
+                skip_prefixes: crate::paths::ANONYMOUS.map(str::to_owned).to_vec(),
                 ..IdentityOptions::default()
             },
         );

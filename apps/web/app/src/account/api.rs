@@ -104,6 +104,6 @@ pub struct AccountView {
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.
 #[server(endpoint = "viewer", input = GetUrl, client = ApiClient, output = Json)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {
-    let (viewer, store) = super::load::viewer_and_store()?;
-    Ok(super::load::PageViewer::load(&store, viewer).await.view())
+    let (viewer, services) = crate::server::services()?;
+    Ok(super::load::PageViewer::load(&services.store, viewer).await.view())
 }

@@ -63,9 +63,10 @@ pub const EXPORT_PATH: &str = "/api/account/export";
 /// default `private, no-store`).
 #[server(endpoint = "account/export", input = GetUrl, client = ApiClient, output = Json)]
 pub async fn export_data() -> Result<DataExport, ApiError> {
-    let (viewer, store) = super::load::viewer_and_store()?;
-    let (_, _, identity) = super::load::parts()?;
-    let data = gather(&store, viewer, identity.now()).await.map_err(crate::server::store_error)?;
+    let (viewer, services) = crate::server::services()?;
+    let data = gather(&services.store, viewer, services.identity.now())
+        .await
+        .map_err(crate::server::store_error)?;
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.insert_header(
             http::header::CONTENT_DISPOSITION,

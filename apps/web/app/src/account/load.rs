@@ -3,7 +3,7 @@
 use http::header::SET_COOKIE;
 use identity::{
     Identity, Viewer,
-    account::{AccountError, Accounts, CredentialId, DisplayName, Member, Upgrade},
+    account::{AccountError, CredentialId, DisplayName, Member, Upgrade},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;
@@ -16,7 +16,10 @@ use super::{
 };
 use crate::{
     error::{ApiError, Conflict, answer},
-    server::{account_error, account_invalid, back_with, client_ip, store_error, viewer},
+    server::{
+        Services, account_error, account_invalid, back_with, client_ip, member, services,
+        store_error,
+    },
 };
 
 /// Who a page is for, read once per page: it names the header, fills the account page,
@@ -104,29 +107,10 @@ impl PageViewer {
     }
 }
 
-/// The request's viewer and the store.
-pub fn viewer_and_store() -> Result<(Viewer, Store), ApiError> {
-    let viewer = viewer().ok_or_else(|| wiring("no viewer"))?;
-    let store = use_context::<Store>().ok_or_else(|| wiring("no store"))?;
-    Ok((viewer, store))
-}
-
-fn wiring(missing: &str) -> ApiError {
-    tracing::error!("{missing} in an account server function's context");
-    answer(ApiError::Unavailable)
-}
-
-pub(super) fn parts() -> Result<(Viewer, Accounts<Store>, Identity<Store>), ApiError> {
-    let (viewer, _) = viewer_and_store()?;
-    let accounts = use_context::<Accounts<Store>>().ok_or_else(|| wiring("no accounts"))?;
-    let identity = use_context::<Identity<Store>>().ok_or_else(|| wiring("no identity"))?;
-    Ok((viewer, accounts, identity))
-}
-
 pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<(), ApiError> {
     let kept = [("email", email), ("display_name", display_name)];
     let refused = |error| back_with(error, "/signup", SignUp::PATH, &kept);
-    let (viewer, accounts, identity) = parts()?;
+    let (viewer, Services { accounts, identity, .. }) = services()?;
     let Viewer::Guest { sid } = viewer else {
         return Err(refused(answer(ApiError::Conflict(Conflict::SignedIn))));
     };
@@ -139,7 +123,7 @@ pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<
 }
 
 pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
+    let (viewer, Services { accounts, identity, .. }) = services()?;
     let guest = match viewer {
         Viewer::Guest { sid } => Some(sid),
         Viewer::Member { .. } => None,
@@ -153,10 +137,8 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
 
 /// Keeps this browser signed in, at the new session version; every other session ends.
 pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, identity, .. }) = services()?;
+    let user_id = member(viewer)?;
     let member = accounts
         .change_password(user_id, current, new, client_ip())
         .await
@@ -168,10 +150,8 @@ pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
 
 /// A first password, after a recent sign-in (the page offers the form only then).
 pub async fn set_password(new: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, identity, .. }) = services()?;
+    let user_id = member(viewer)?;
     if !viewer.signed_in_recently(identity.now()) {
         return Err(answer(ApiError::Forbidden));
     }
@@ -184,10 +164,8 @@ pub async fn set_password(new: &str) -> Result<(), ApiError> {
 
 /// Deletes the account with everything in it; this browser continues as a new guest.
 pub async fn delete_account(password: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, identity, .. }) = services()?;
+    let user_id = member(viewer)?;
     accounts.delete_account(user_id, password, client_ip()).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
     done("/", &Notice::AccountDeleted);
@@ -195,10 +173,8 @@ pub async fn delete_account(password: &str) -> Result<(), ApiError> {
 }
 
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, identity, .. }) = services()?;
+    let user_id = member(viewer)?;
     accounts.sign_out_everywhere(user_id).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
     done("/", &Notice::SignedOutEverywhere);
@@ -206,10 +182,8 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
 }
 
 pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, _) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, .. }) = services()?;
+    let user_id = member(viewer)?;
     accounts
         .unlink_provider(user_id, provider)
         .await
@@ -219,10 +193,8 @@ pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
 }
 
 pub async fn remove_passkey(credential_id: &str) -> Result<(), ApiError> {
-    let (viewer, accounts, _) = parts()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { accounts, .. }) = services()?;
+    let user_id = member(viewer)?;
     let refused = |error| back_with(error, "/account", RemovePasskey::PATH, &[]);
     let id =
         CredentialId::parse(credential_id).ok_or_else(|| refused(answer(ApiError::BadRequest)))?;
@@ -232,10 +204,8 @@ pub async fn remove_passkey(credential_id: &str) -> Result<(), ApiError> {
 }
 
 pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
-    let (viewer, store) = viewer_and_store()?;
-    let Viewer::Member { user_id, .. } = viewer else {
-        return Err(answer(ApiError::SignedOut));
-    };
+    let (viewer, Services { store, .. }) = services()?;
+    let user_id = member(viewer)?;
     let name = DisplayName::parse(display_name).map_err(account_invalid)?;
     store.set_display_name(user_id, &name).await.map_err(store_error)?;
     done("/account", &Notice::NameSaved);
@@ -247,7 +217,7 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
 /// The browser is signed out even when recording the end fails (logged): at a shared
 /// computer, staying signed in would be the worse failure.
 pub async fn sign_out() -> Result<(), ApiError> {
-    let (viewer, accounts, identity) = parts()?;
+    let (viewer, Services { accounts, identity, .. }) = services()?;
     changed_identity(&identity.fresh_guest().1);
     let Viewer::Member { user_id, session, .. } = viewer else {
         leptos_axum::redirect("/");

@@ -2,7 +2,7 @@
 //! (and so whose data to touch), how store errors become [`ApiError`]s, and the data a
 //! page was given before it rendered.
 
-use identity::{OwnerId, Viewer};
+use identity::{Identity, OwnerId, Viewer, account::Accounts};
 use leptos::prelude::*;
 use persistence::Store;
 
@@ -17,6 +17,37 @@ mod form;
 
 pub use error::{account_error, account_invalid, invalid, store_error};
 pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};
+
+/// What server functions and pages work with: one context, put in Leptos's context for
+/// every request by the server's router, and read with [`services`].
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub store: Store,
+    pub identity: Identity<Store>,
+    /// Sign-up, sign-in and managing an account.
+    pub accounts: Accounts<Store>,
+}
+
+/// The request's viewer and the services. Either missing is a wiring fault: logged, and
+/// answered 503.
+pub fn services() -> Result<(Viewer, Services), ApiError> {
+    let wiring = |missing: &str| {
+        tracing::error!("no {missing} in a server function's context");
+        answer(ApiError::Unavailable)
+    };
+    let viewer = viewer().ok_or_else(|| wiring("viewer: the identity layer is missing"))?;
+    let services = use_context::<Services>().ok_or_else(|| wiring("services"))?;
+    Ok((viewer, services))
+}
+
+/// The member asking; a guest is refused as signed out (a member whose session ended
+/// arrives here as a guest: the identity layer saw to it).
+pub fn member(viewer: Viewer) -> Result<OwnerId, ApiError> {
+    match viewer {
+        Viewer::Member { user_id, .. } => Ok(user_id),
+        Viewer::Guest { .. } => Err(answer(ApiError::SignedOut)),
+    }
+}
 
 /// The verified viewer of the request being handled (put there by the identity layer).
 pub fn viewer() -> Option<Viewer> {
@@ -63,15 +94,8 @@ pub fn page_security_policy() {
 /// The owner to scope by (from the request's verified viewer) and the store: the start
 /// of every server function that touches owned data.
 pub fn scope() -> Result<(OwnerId, Store), ApiError> {
-    let viewer = viewer().ok_or_else(|| {
-        tracing::error!("no viewer in a server function: identity layer missing");
-        answer(ApiError::Unavailable)
-    })?;
-    let store = use_context::<Store>().ok_or_else(|| {
-        tracing::error!("no store in the server function's context");
-        answer(ApiError::Unavailable)
-    })?;
-    Ok((viewer.owner_id(), store))
+    let (viewer, services) = services()?;
+    Ok((viewer.owner_id(), services.store))
 }
 
 /// The data of type `T` that the page's loader put in the request (see `crate::preload`).
