@@ -10,6 +10,7 @@ use std::{
 };
 
 use axum::{
+    body::Body,
     extract::{ConnectInfo, Request, State},
     http::{
         HeaderMap, HeaderName, HeaderValue, StatusCode,
@@ -176,6 +177,25 @@ pub(crate) fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
     let mut response = typed(identity::http::accepts_json(headers), status, &error);
     if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
         response.headers_mut().insert(RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
+/// Says the identity layer's refusals (a write with a revoked session, a cross-site write)
+/// in the app's words: the same status, code and cookies, and for a client that does not
+/// read JSON (a form post) the app's sentence for the code instead of the identity
+/// crate's default. Outside the identity layer and the cross-site guard.
+pub async fn in_our_words(request: Request, next: Next) -> Response {
+    let json = identity::http::accepts_json(request.headers());
+    let mut response = next.run(request).await;
+    let Some(refusal) = response.extensions().get::<identity::Refusal>().copied() else {
+        return response;
+    };
+    if let (false, Ok(error)) = (json, ApiError::try_from(refusal.code().to_owned())) {
+        *response.body_mut() = Body::from(error.to_string());
+        let text = HeaderValue::from_static("text/plain; charset=utf-8");
+        response.headers_mut().insert(CONTENT_TYPE, text);
+        response.headers_mut().remove(CONTENT_LENGTH);
     }
     response
 }

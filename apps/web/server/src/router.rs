@@ -52,7 +52,8 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 /// Layers, outermost first: the security headers (`headers`), tracing, metrics, load
 /// shedding, the host allow-list, the client's address, the request deadline and body
 /// timeout, response compression, panics contained, redirects kept here, the body limits,
-/// the cross-site write guard (so a refused request mints nothing), the database's
+/// the identity layer's refusals said in the app's words (`edge::in_our_words`), the
+/// cross-site write guard (so a refused request mints nothing), the database's
 /// circuit breaker, the identity middleware (every page and server function sees a
 /// `Viewer`), then the rate limits (which need the viewer); page routes also preload
 /// their data (`preload_page`). Every layer that refuses answers with the app's typed
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
+        .layer(axum::middleware::from_fn(edge::in_our_words))
         .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
         .layer(axum::middleware::from_fn(edge::refuse_oversized))
         .layer(axum::middleware::from_fn(edge::own_origin_redirects))

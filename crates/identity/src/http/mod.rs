@@ -16,7 +16,9 @@ pub(crate) mod middleware;
 /// A client that accepts JSON gets the refusal's code as a JSON string (`"signed_out"`):
 /// the shape an application's typed errors take on the wire (a stable code), so the same
 /// error type reads it whatever layer refused.
-/// Anyone else (a form post, curl) gets a plain sentence.
+/// Anyone else (a form post, curl) gets a plain English sentence, this crate's default.
+/// The response carries the `Refusal` in its extensions, so an application's own layer
+/// around these can say it in the application's words instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// 401: the member session was revoked ("sign out everywhere", a password change).
@@ -58,15 +60,18 @@ impl Refusal {
         }
     }
 
-    /// The response for a request with these headers: JSON when it accepts JSON.
+    /// The response for a request with these headers: JSON when it accepts JSON; the
+    /// refusal itself in its extensions.
     pub fn respond(self, request: &HeaderMap) -> Response {
-        if accepts_json(request) {
+        let mut response = if accepts_json(request) {
             let body = format!("\"{}\"", self.code());
             let json = HeaderValue::from_static("application/json");
             (self.status(), [(header::CONTENT_TYPE, json)], body).into_response()
         } else {
             (self.status(), self.sentence()).into_response()
-        }
+        };
+        response.extensions_mut().insert(self);
+        response
     }
 }
 
@@ -98,6 +103,7 @@ mod tests {
     fn a_form_post_gets_a_sentence() {
         let response = Refusal::Forbidden.respond(&accept("text/html,*/*;q=0.8"));
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(response.extensions().get::<Refusal>(), Some(&Refusal::Forbidden));
         assert!(
             response.headers()[header::CONTENT_TYPE]
                 .to_str()

@@ -17,7 +17,9 @@ async fn a_cross_site_post_is_refused_and_mints_nothing() {
     let response = post(&app, &[("sec-fetch-site", "cross-site".into())]).await;
     assert_eq!(response.status(), 403);
     assert!(set_cookies(response.headers()).is_empty());
-    assert!(response.text().await.expect("body").contains("Cross-site request refused"));
+    // Said in the app's words (its sentence for `forbidden`), not the identity crate's.
+    let said = response.text().await.expect("body");
+    assert_eq!(said, "That request was refused. Reload the page and try again.");
 }
 
 #[tokio::test]

@@ -72,9 +72,10 @@ async fn a_write_with_a_revoked_session_is_refused_at_once() {
     let member = passwordless_member(&app, "ada@example.com").await;
     let cookie = session_cookie(&app, &member, app.clock.now());
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
-    // A script or form post gets a sentence; the page's client (JSON) the typed error.
+    // A script or form post gets the app's sentence; the page's client (JSON) the typed
+    // error.
     for (accept, body) in [
-        ("*/*", "Your session has ended. Please sign in again."),
+        ("*/*", "Your session has ended, so that change was not saved. Reload the page to go on."),
         ("application/json", r#""signed_out""#),
     ] {
         let response = post_new_avatar(&app, &cookie, accept).await;
