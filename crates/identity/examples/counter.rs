@@ -25,7 +25,7 @@ use axum::{
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 use identity::{
-    AccountStore, CrossSiteGuard, Identity, IdentityOptions, Keyring, SystemClock, Viewer,
+    CrossSiteGuard, Identity, IdentityOptions, Keyring, MemberStore, SystemClock, Viewer,
     account::{Accounts, PasswordHasher, Upgrade},
     identify, refuse_cross_site,
     testing::MemoryStore,

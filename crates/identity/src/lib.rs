@@ -6,8 +6,10 @@
 //! `__Host-session` with an absolute lifetime, an idle timeout and rolling refresh.
 //! Handlers learn who is asking from one type, [`Viewer`]. Keys come from one
 //! `AUTH_SECRET` (a list, for rotation) through HKDF. Time comes from an injected
-//! [`Clock`]. Storage is a pair of traits, [`IdentityStore`] and [`AccountStore`], that
-//! another crate implements (the `testing` feature brings an in-memory one and the
+//! [`Clock`]. Storage is a set of traits by capability — [`IdentityStore`] for the
+//! middleware; [`MemberStore`], [`SessionStore`] and [`AttemptStore`] (together
+//! [`AccountStore`]) for the account rules; [`LinkStore`] and [`PasskeyStore`] for
+//! providers and passkeys — that another crate implements (the `testing` feature brings an in-memory one and the
 //! conformance suite they all pass): this crate knows no database and no UI framework.
 
 /// Accounts: members, emails, display names, password hashes, merge reports.
@@ -43,7 +45,10 @@ pub mod http;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use owner::OwnerId;
-pub use store::{AccountRefusal, AccountStore, IdentityStore, StoreFailure};
+pub use store::{
+    AccountRefusal, AccountStore, AttemptStore, IdentityStore, LinkStore, MemberStore,
+    PasskeyStore, SessionStore, StoreFailure,
+};
 pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,
     guest::{DEFAULT_GUEST_LIFETIME, GuestToken, GuestTokens},

@@ -55,9 +55,10 @@ pub trait IdentityStore: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<i32>, Self::Error>> + Send;
 }
 
-/// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation)
-/// need from storage.
-pub trait AccountStore: IdentityStore {
+/// Members and the guest → member upgrade: what sign-up, sign-in and managing an account
+/// need. A store that implements neither [`LinkStore`] nor [`PasskeyStore`] is never given a
+/// [`NewMember`] with a link or a passkey.
+pub trait MemberStore: IdentityStore {
     /// Creates the member `new` describes (its id is fresh: no guest has ever had it),
     /// with its link or passkey when it has one; refuses a taken email
     /// ([`AccountRefusal::EmailTaken`]), link or passkey ([`AccountRefusal::LinkTaken`])
@@ -79,6 +80,73 @@ pub trait AccountStore: IdentityStore {
         email: &Email,
     ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
 
+    /// Replaces the member's password hash and ends every session it holds, in one step;
+    /// returns the new session version.
+    fn set_password(
+        &self,
+        member: OwnerId,
+        hash: PasswordHash,
+    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
+
+    /// Deletes the member and everything it owns or is linked to (its data, linked
+    /// sign-in providers, the retired guests merged into it), in one step.
+    fn delete_member(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Moves everything `guest` owns to `member` and retires the guest, atomically and
+    /// idempotently: a replay reports `already_merged` and changes nothing; a guest merged
+    /// into someone else is refused ([`AccountRefusal::GuestMerged`]), and so is a merge
+    /// into a member that does not exist or of a "guest" that is a member
+    /// ([`AccountRefusal::NotFound`]).
+    fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<MergeReport, Self::Error>> + Send;
+
+    /// Sign-up: creates the member and merges `guest` into it in one atomic step. A
+    /// refusal ([`AccountRefusal::EmailTaken`], [`AccountRefusal::GuestMerged`]) or a
+    /// failure creates no member and moves nothing.
+    fn create_member_from_guest(
+        &self,
+        new: NewMember,
+        guest: OwnerId,
+    ) -> impl Future<Output = Result<(Member, MergeReport), Self::Error>> + Send;
+}
+
+/// Ending sessions: a sign-out, and every session at once.
+pub trait SessionStore: IdentityStore {
+    /// Ends one session of the member (a sign-out): from now on `session_version` answers
+    /// `None` for it. Idempotent.
+    fn end_session(
+        &self,
+        member: OwnerId,
+        session: SessionId,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Ends every session the member holds; returns the new version.
+    fn bump_session_version(
+        &self,
+        member: OwnerId,
+    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
+}
+
+/// Counting attempts, for the attempt limits.
+pub trait AttemptStore: IdentityStore {
+    /// Counts one attempt under `key` in the current window (windows of `window` length,
+    /// aligned to the Unix epoch, by the store's clock), atomically, also when several
+    /// instances count at once.
+    fn count_attempt(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> impl Future<Output = Result<AttemptCount, Self::Error>> + Send;
+}
+
+/// Provider links: sign-in with another provider, linking and unlinking.
+pub trait LinkStore: MemberStore {
     /// The member a provider identity is linked to.
     fn find_member_by_link(
         &self,
@@ -109,7 +177,10 @@ pub trait AccountStore: IdentityStore {
         &self,
         member: OwnerId,
     ) -> impl Future<Output = Result<Vec<LinkedAccount>, Self::Error>> + Send;
+}
 
+/// Passkeys: adding, listing, signing in with and removing them.
+pub trait PasskeyStore: MemberStore {
     /// Adds a passkey to the member; refuses a credential registered already, to anyone
     /// ([`AccountRefusal::LinkTaken`]), and a member that does not exist
     /// ([`AccountRefusal::NotFound`]).
@@ -147,62 +218,12 @@ pub trait AccountStore: IdentityStore {
         member: OwnerId,
         credential_id: &CredentialId,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
-
-    /// Ends one session of the member (a sign-out): from now on `session_version` answers
-    /// `None` for it. Idempotent.
-    fn end_session(
-        &self,
-        member: OwnerId,
-        session: SessionId,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
-
-    /// Ends every session the member holds; returns the new version.
-    fn bump_session_version(
-        &self,
-        member: OwnerId,
-    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
-
-    /// Replaces the member's password hash and ends every session it holds, in one step;
-    /// returns the new session version.
-    fn set_password(
-        &self,
-        member: OwnerId,
-        hash: PasswordHash,
-    ) -> impl Future<Output = Result<i32, Self::Error>> + Send;
-
-    /// Deletes the member and everything it owns or is linked to (its data, linked
-    /// sign-in providers, the retired guests merged into it), in one step.
-    fn delete_member(
-        &self,
-        member: OwnerId,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
-
-    /// Counts one attempt under `key` in the current window (windows of `window` length,
-    /// aligned to the Unix epoch, by the store's clock), atomically, also when several
-    /// instances count at once.
-    fn count_attempt(
-        &self,
-        key: &str,
-        window: Duration,
-    ) -> impl Future<Output = Result<AttemptCount, Self::Error>> + Send;
-
-    /// Moves everything `guest` owns to `member` and retires the guest, atomically and
-    /// idempotently: a replay reports `already_merged` and changes nothing; a guest merged
-    /// into someone else is refused ([`AccountRefusal::GuestMerged`]), and so is a merge
-    /// into a member that does not exist or of a "guest" that is a member
-    /// ([`AccountRefusal::NotFound`]).
-    fn merge_guest_into_member(
-        &self,
-        guest: OwnerId,
-        member: OwnerId,
-    ) -> impl Future<Output = Result<MergeReport, Self::Error>> + Send;
-
-    /// Sign-up: creates the member and merges `guest` into it in one atomic step. A
-    /// refusal ([`AccountRefusal::EmailTaken`], [`AccountRefusal::GuestMerged`]) or a
-    /// failure creates no member and moves nothing.
-    fn create_member_from_guest(
-        &self,
-        new: NewMember,
-        guest: OwnerId,
-    ) -> impl Future<Output = Result<(Member, MergeReport), Self::Error>> + Send;
 }
+
+/// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation,
+/// managing an account) need from storage: members, sessions and attempts. Providers and
+/// passkeys add [`LinkStore`] and [`PasskeyStore`]. Implemented for every store that has
+/// the three.
+pub trait AccountStore: MemberStore + SessionStore + AttemptStore {}
+
+impl<S: MemberStore + SessionStore + AttemptStore> AccountStore for S {}

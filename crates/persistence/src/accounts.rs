@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use identity::{
-    OwnerId,
+    MemberStore, OwnerId,
     account::{DisplayName, Email, Member, MergeReport, NewMember, PasswordHash},
 };
 
@@ -28,9 +28,23 @@ use crate::{
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Store {
+    /// Renames the member (the account page).
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn set_display_name(&self, member: OwnerId, name: &DisplayName) -> Result<Member> {
+        let rows = member::Entity::update_many()
+            .col_expr(member::Column::DisplayName, Expr::value(name.as_str()))
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .exec_with_returning(&self.db)
+            .await?;
+        rows.into_iter().next().map(member_from).ok_or(StoreError::NotFound)?
+    }
+}
+
+impl MemberStore for Store {
     /// Creates a member (and its owner row) with the fresh id `new` carries.
     #[tracing::instrument(skip_all)]
-    pub async fn create_member(&self, new: NewMember) -> Result<Member> {
+    async fn create_member(&self, new: NewMember) -> Result<Member> {
         let txn = self.db.begin().await?;
         let member = insert_member(&txn, new, self.now()).await?;
         txn.commit().await?;
@@ -42,7 +56,7 @@ impl Store {
     /// already merged elsewhere) or a failure leaves no member and every avatar where it
     /// was.
     #[tracing::instrument(skip_all, fields(%guest))]
-    pub async fn create_member_from_guest(
+    async fn create_member_from_guest(
         &self,
         new: NewMember,
         guest: OwnerId,
@@ -57,25 +71,13 @@ impl Store {
 
     /// The member with this id.
     #[tracing::instrument(skip_all, fields(%id))]
-    pub async fn find_member(&self, id: OwnerId) -> Result<Option<Member>> {
+    async fn find_member(&self, id: OwnerId) -> Result<Option<Member>> {
         member::Entity::find_by_id(id.as_uuid()).one(&self.db).await?.map(member_from).transpose()
-    }
-
-    /// Renames the member (the account page).
-    #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn set_display_name(&self, member: OwnerId, name: &DisplayName) -> Result<Member> {
-        let rows = member::Entity::update_many()
-            .col_expr(member::Column::DisplayName, Expr::value(name.as_str()))
-            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(member::Column::OwnerId.eq(member.as_uuid()))
-            .exec_with_returning(&self.db)
-            .await?;
-        rows.into_iter().next().map(member_from).ok_or(StoreError::NotFound)?
     }
 
     /// Looks a member up by email; the email is normalised, so case does not matter.
     #[tracing::instrument(skip_all)]
-    pub async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
+    async fn find_member_by_email(&self, email: &Email) -> Result<Option<Member>> {
         member::Entity::find()
             .filter(member::Column::Email.eq(email.as_str()))
             .one(&self.db)
@@ -87,7 +89,7 @@ impl Store {
     /// Replaces the password hash and bumps the session version in one statement, so no
     /// session issued before the change outlives it. Returns the new version.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
+    async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
         self.bump_session_version_and(member, |update| {
             update.col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
         })
@@ -98,7 +100,7 @@ impl Store {
     /// retired guests merged into it, then its owner row, whose deletion cascades to the
     /// member row, its avatars and its linked accounts.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn delete_member(&self, member: OwnerId) -> Result<()> {
+    async fn delete_member(&self, member: OwnerId) -> Result<()> {
         let txn = self.db.begin().await?;
         owner::Entity::delete_many()
             .filter(owner::Column::MergedInto.eq(member.as_uuid()))
@@ -124,7 +126,7 @@ impl Store {
     /// never wrote gets a (merged) owner row too, so its token cannot start writing later.
     /// The member's avatar cap is not applied here: a merge never drops data.
     #[tracing::instrument(skip_all, fields(%guest, %member))]
-    pub async fn merge_guest_into_member(
+    async fn merge_guest_into_member(
         &self,
         guest: OwnerId,
         member: OwnerId,

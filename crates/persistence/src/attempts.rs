@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use identity::account::AttemptCount;
+use identity::{AttemptStore, account::AttemptCount};
 use sea_orm::{
     ActiveValue::Set,
     EntityTrait,
@@ -11,16 +11,12 @@ use sea_orm::{
 
 use crate::{Store, StoreError, entity::attempt};
 
-impl Store {
+impl AttemptStore for Store {
     /// Counts one attempt under `key` in the current window, in one upsert: a row from an
     /// earlier window starts over at 1. Atomic on both backends, so concurrent attempts
     /// (on several instances too) are each counted once.
     #[tracing::instrument(skip_all)]
-    pub async fn count_attempt(
-        &self,
-        key: &str,
-        window: Duration,
-    ) -> Result<AttemptCount, StoreError> {
+    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount, StoreError> {
         let (start, retry_after) = AttemptCount::window(self.now(), window);
         let same_window = Expr::col((attempt::Entity, attempt::Column::WindowStart)).eq(start);
         let counted =

@@ -24,8 +24,6 @@ mod links;
 mod owners;
 /// Passkeys, and the rule that a member keeps a way to sign in.
 mod passkeys;
-/// `identity`'s ports (`IdentityStore`, `AccountStore`) on the store.
-mod ports;
 /// The roster: avatars, their order, the per-owner cap.
 mod roster;
 /// Revocation: session versions and signed-out sessions.

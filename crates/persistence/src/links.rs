@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use identity::{
-    OwnerId,
+    LinkStore, OwnerId,
     account::{Link, LinkedAccount, Member},
 };
 
@@ -21,10 +21,10 @@ use crate::{
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl Store {
+impl LinkStore for Store {
     /// The member a provider identity is linked to.
     #[tracing::instrument(skip_all)]
-    pub async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
+    async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
         let Some(link) =
             linked_account::Entity::find_by_id((issuer.to_owned(), subject.to_owned()))
                 .one(&self.db)
@@ -39,7 +39,7 @@ impl Store {
     /// linked to anyone already or the member has a link at this provider,
     /// [`StoreError::NotFound`] when there is no such member.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
+    async fn link_account(&self, member: OwnerId, link: Link) -> Result<()> {
         ensure_member(&self.db, member).await?;
         insert_link(&self.db, member, link, self.now()).await
     }
@@ -47,7 +47,7 @@ impl Store {
     /// Removes the member's link at `provider` unless it is their last way to sign in
     /// ([`StoreError::LastSignInMethod`]).
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
+    async fn unlink_account(&self, member: OwnerId, provider: &str) -> Result<()> {
         let mine = Condition::all()
             .add(linked_account::Column::OwnerId.eq(member.as_uuid()))
             .add(linked_account::Column::Provider.eq(provider));
@@ -57,7 +57,7 @@ impl Store {
 
     /// The member's links, oldest first.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
+    async fn linked_accounts(&self, member: OwnerId) -> Result<Vec<LinkedAccount>> {
         let rows = linked_account::Entity::find()
             .filter(linked_account::Column::OwnerId.eq(member.as_uuid()))
             .order_by_asc(linked_account::Column::CreatedAt)

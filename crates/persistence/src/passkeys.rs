@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use identity::{
-    OwnerId,
+    OwnerId, PasskeyStore,
     account::{CredentialId, NewPasskey, Passkey, PasskeyName, PasskeyOwner, StoredCredential},
 };
 
@@ -24,19 +24,19 @@ use crate::{
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl Store {
+impl PasskeyStore for Store {
     /// Adds a passkey to the member: [`StoreError::LinkTaken`] when the credential is
     /// registered already (to anyone), [`StoreError::NotFound`] when there is no such
     /// member.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn add_passkey(&self, member: OwnerId, new: NewPasskey) -> Result<()> {
+    async fn add_passkey(&self, member: OwnerId, new: NewPasskey) -> Result<()> {
         ensure_member(&self.db, member).await?;
         insert_passkey(&self.db, member, new, self.now()).await
     }
 
     /// The member's passkeys, oldest first.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn passkeys(&self, member: OwnerId) -> Result<Vec<Passkey>> {
+    async fn passkeys(&self, member: OwnerId) -> Result<Vec<Passkey>> {
         let rows = passkey::Entity::find()
             .filter(passkey::Column::OwnerId.eq(member.as_uuid()))
             .order_by_asc(passkey::Column::CreatedAt)
@@ -59,7 +59,7 @@ impl Store {
 
     /// The passkey with this credential id, and whose it is.
     #[tracing::instrument(skip_all)]
-    pub async fn find_passkey(&self, id: &CredentialId) -> Result<Option<PasskeyOwner>> {
+    async fn find_passkey(&self, id: &CredentialId) -> Result<Option<PasskeyOwner>> {
         let row = passkey::Entity::find_by_id(id.to_string()).one(&self.db).await?;
         Ok(row.map(|row| PasskeyOwner {
             member: OwnerId::from_uuid(row.owner_id),
@@ -69,11 +69,7 @@ impl Store {
 
     /// Keeps a passkey's state after a sign-in, and when it was used.
     #[tracing::instrument(skip_all)]
-    pub async fn passkey_used(
-        &self,
-        id: &CredentialId,
-        credential: StoredCredential,
-    ) -> Result<()> {
+    async fn passkey_used(&self, id: &CredentialId, credential: StoredCredential) -> Result<()> {
         let updated = passkey::Entity::update_many()
             .col_expr(passkey::Column::Credential, Expr::value(credential.0))
             .col_expr(passkey::Column::LastUsedAt, Expr::value(self.now()))
@@ -86,7 +82,7 @@ impl Store {
     /// Removes one of the member's passkeys unless it is their last way to sign in
     /// ([`StoreError::LastSignInMethod`]).
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn remove_passkey(&self, member: OwnerId, id: &CredentialId) -> Result<()> {
+    async fn remove_passkey(&self, member: OwnerId, id: &CredentialId) -> Result<()> {
         let id = id.to_string();
         let mine = Condition::all()
             .add(passkey::Column::OwnerId.eq(member.as_uuid()))

@@ -1,7 +1,7 @@
 //! Revocation: the session version (bumped to end every session of a member) and the
 //! sessions signed out one by one. Every check is one query.
 
-use identity::{OwnerId, SessionId, account::Member};
+use identity::{IdentityStore, OwnerId, SessionId, SessionStore, account::Member};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, SqlErr, UpdateMany,
@@ -16,11 +16,19 @@ use crate::{
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl Store {
+/// The identity middleware's questions: whether a session is current, and that a guest
+/// came back.
+impl IdentityStore for Store {
+    type Error = StoreError;
+
+    async fn guest_seen(&self, guest: OwnerId) -> Result<()> {
+        self.touch_last_seen(guest).await
+    }
+
     /// The member's current `session_version`, or `None` when there is no such member or
     /// `session` was signed out.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn session_version(
+    async fn session_version(
         &self,
         member: OwnerId,
         session: Option<SessionId>,
@@ -33,7 +41,9 @@ impl Store {
             .one(&self.db)
             .await?)
     }
+}
 
+impl Store {
     /// The member whose page this is, unless `session` was signed out (`None` then, as
     /// for a member that no longer exists). The caller compares the version.
     #[tracing::instrument(skip_all, fields(%member))]
@@ -50,9 +60,29 @@ impl Store {
             .transpose()
     }
 
+    /// [`Store::bump_session_version`] with more of the member's columns set by `also`,
+    /// in the same statement (a password change: the new hash).
+    pub(crate) async fn bump_session_version_and(
+        &self,
+        member: OwnerId,
+        also: impl FnOnce(UpdateMany<member::Entity>) -> UpdateMany<member::Entity>,
+    ) -> Result<i32> {
+        let update = member::Entity::update_many()
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()));
+        let rows = also(update).exec_with_returning(&self.db).await?;
+        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
+    }
+}
+
+impl SessionStore for Store {
     /// Records that `session` was signed out; a second time changes nothing.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
+    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
         let row = ended_session::ActiveModel {
             id: Set(session.as_uuid()),
             owner_id: Set(member.as_uuid()),
@@ -73,26 +103,8 @@ impl Store {
     /// sessions carry the version they were issued with, and older ones are refused.
     /// Returns the new version.
     #[tracing::instrument(skip_all, fields(%member))]
-    pub async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
         self.bump_session_version_and(member, |update| update).await
-    }
-
-    /// [`Store::bump_session_version`] with more of the member's columns set by `also`,
-    /// in the same statement (a password change: the new hash).
-    pub(crate) async fn bump_session_version_and(
-        &self,
-        member: OwnerId,
-        also: impl FnOnce(UpdateMany<member::Entity>) -> UpdateMany<member::Entity>,
-    ) -> Result<i32> {
-        let update = member::Entity::update_many()
-            .col_expr(
-                member::Column::SessionVersion,
-                Expr::col(member::Column::SessionVersion).add(1),
-            )
-            .col_expr(member::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(member::Column::OwnerId.eq(member.as_uuid()));
-        let rows = also(update).exec_with_returning(&self.db).await?;
-        rows.first().map(|row| row.session_version).ok_or(StoreError::NotFound)
     }
 }
 

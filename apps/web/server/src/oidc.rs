@@ -18,7 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use identity::{
-    Keyring, Viewer,
+    IdentityStore, Keyring, Viewer,
     account::{AccountError, LinkProblem},
     http::cookies::{clear_cookie, cookie_values, set_cookie},
     oidc::{FLOW_COOKIE, FLOW_LIFETIME, Flow, Intent, OidcError, Provider, Providers},

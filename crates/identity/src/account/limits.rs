@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{AccountError, Accounts, Email};
-use crate::AccountStore;
+use crate::AttemptStore;
 
 /// What is being attempted: each has its own budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl AttemptCount {
     }
 }
 
-impl<S: AccountStore> Accounts<S> {
+impl<S: AttemptStore> Accounts<S> {
     /// Counts this attempt against the client's and the email's budget, and refuses it
     /// when either is spent. Called before any password is hashed, so a refused attempt
     /// costs one small write.

@@ -15,7 +15,7 @@ use super::{
     providers::{LinkProblem, refused},
     rules::record_upgrade,
 };
-use crate::{AccountStore, OwnerId, audit, text::normalise_name};
+use crate::{AccountStore, OwnerId, PasskeyStore, audit, text::normalise_name};
 
 /// The most passkeys one member may hold; a sign-in ceremony lists them all.
 pub const MAX_PASSKEYS: usize = 10;
@@ -112,7 +112,7 @@ pub struct PasskeyOwner {
     pub credential: StoredCredential,
 }
 
-impl<S: AccountStore> Accounts<S> {
+impl<S: AccountStore + PasskeyStore> Accounts<S> {
     /// Adds a verified passkey to the signed-in `member`, up to [`MAX_PASSKEYS`].
     pub async fn add_passkey(
         &self,

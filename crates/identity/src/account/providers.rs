@@ -1,6 +1,6 @@
 //! Signing in with another provider (OpenID Connect): the linking rules. The protocol is
 //! [`crate::oidc`]'s; what a verified provider identity may do to accounts is decided
-//! here, against the [`AccountStore`] port.
+//! here, against the [`LinkStore`] port (and [`AccountStore`]'s three).
 //!
 //! The rules (DESIGN.md, "Upgrade"): an identity already linked signs in to its member;
 //! an unknown identity whose verified email no member has creates a member; an unknown
@@ -16,7 +16,7 @@ use super::{
     AccountError, Accounts, DisplayName, Email, NewMember, Upgrade,
     rules::{default_display_name, record_upgrade},
 };
-use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
+use crate::{AccountRefusal, AccountStore, LinkStore, OwnerId, StoreFailure, audit};
 
 /// A person at a provider: (`issuer`, `subject`) names them for good (OpenID Connect
 /// Core §5.7); `provider` is the id this deployment configured the provider under, which
@@ -76,7 +76,7 @@ impl LinkProblem {
     }
 }
 
-impl<S: AccountStore> Accounts<S> {
+impl<S: AccountStore + LinkStore> Accounts<S> {
     /// Signs in with a verified provider identity, creating the member when the rules
     /// allow, and brings `guest`'s roster along.
     pub async fn sign_in_with_provider(

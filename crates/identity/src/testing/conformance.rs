@@ -1,5 +1,6 @@
-//! The rules every [`AccountStore`] follows. Each test takes a [`Subject`]: a fresh,
-//! empty store and the clock it reads; `account_store_conformance!` lists them.
+//! The rules every account store follows (`AccountStore`, `LinkStore`, `PasskeyStore`).
+//! Each test takes a [`Subject`]: a fresh, empty store and the clock it reads;
+//! `account_store_conformance!` lists them.
 
 /// Provider links.
 mod links;

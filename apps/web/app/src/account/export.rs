@@ -2,6 +2,7 @@
 //! file — a member's account, ways to sign in and avatars; a guest's avatars. Offered on
 //! the account page (a guest's too) and before deleting an account.
 
+use identity::{LinkStore, MemberStore, PasskeyStore};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 

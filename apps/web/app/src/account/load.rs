@@ -2,7 +2,7 @@
 
 use http::header::SET_COOKIE;
 use identity::{
-    Identity, Viewer,
+    Identity, LinkStore, PasskeyStore, Viewer,
     account::{AccountError, CredentialId, DisplayName, Member, Upgrade},
 };
 use leptos::{prelude::*, server_fn::ServerFn};

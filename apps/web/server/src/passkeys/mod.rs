@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use identity::{
-    Keyring, OwnerId, Viewer,
+    Keyring, MemberStore, OwnerId, Viewer,
     account::{DisplayName, Email, MAX_PASSKEYS, PasskeyName},
     http::cookies::set_cookie,
     passkey::{CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, RelyingParty},

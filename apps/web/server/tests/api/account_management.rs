@@ -1,7 +1,7 @@
 //! Managing an account over HTTP: changing the password, deleting the account, and the
 //! attempt limits on everything that checks a password.
 
-use identity::account::Email;
+use identity::{MemberStore, account::Email};
 use serde_json::json;
 
 use crate::{

@@ -4,7 +4,7 @@ use std::{
 };
 
 use chrono::{TimeZone, Utc};
-use identity::{GuestTokens, Keyring, ManualClock, SessionPolicy, SessionTokens};
+use identity::{GuestTokens, Keyring, ManualClock, MemberStore, SessionPolicy, SessionTokens};
 use persistence::Store;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use server::{

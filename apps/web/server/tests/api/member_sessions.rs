@@ -3,6 +3,7 @@ use crate::helpers::{
 };
 use chrono::Duration;
 use identity::Clock;
+use identity::SessionStore;
 
 /// Adds an avatar (a write) with the given cookie, as a client that accepts `accept`.
 async fn post_new_avatar(app: &TestApp, cookie: &str, accept: &str) -> reqwest::Response {

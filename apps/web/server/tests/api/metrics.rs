@@ -1,6 +1,6 @@
 //! `/metrics`: what it counts, and who may read it.
 
-use identity::account::Email;
+use identity::{MemberStore, account::Email};
 
 use crate::{
     accounts::{PASSWORD, sign_up},

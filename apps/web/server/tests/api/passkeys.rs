@@ -4,7 +4,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Duration;
-use identity::{Clock, OwnerId};
+use identity::{Clock, OwnerId, PasskeyStore};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

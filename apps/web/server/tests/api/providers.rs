@@ -3,6 +3,7 @@
 //! and every callback refused before the provider is asked anything. (The journeys that
 //! go through the provider's pages are the browser tests'.)
 
+use identity::SessionStore;
 use reqwest::{StatusCode, Url};
 
 use crate::helpers::{

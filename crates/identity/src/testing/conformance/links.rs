@@ -2,7 +2,7 @@
 
 use super::{Subject, email, member, refusal};
 use crate::{
-    AccountRefusal, AccountStore, OwnerId,
+    AccountRefusal, AccountStore, LinkStore, OwnerId,
     account::{DisplayName, Link, NewMember, PasswordHash},
 };
 
@@ -25,7 +25,7 @@ fn linked_member(address: &str, link: Link) -> NewMember {
     }
 }
 
-pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountStore>(
+pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountStore + LinkStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let guest = OwnerId::random();
@@ -42,7 +42,7 @@ pub async fn a_member_made_from_a_provider_identity_is_found_by_it<S: AccountSto
     assert_eq!(links.iter().map(|l| l.provider.as_str()).collect::<Vec<_>>(), ["keycloak"]);
 }
 
-pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore>(
+pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore + LinkStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
@@ -61,7 +61,7 @@ pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore>(
     assert_eq!(store.linked_accounts(bob.id).await.expect("list"), []);
 }
 
-pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore>(
+pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore + LinkStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let new = linked_member("ada@example.com", link("keycloak", "ada-1"));
@@ -80,7 +80,7 @@ pub async fn the_last_way_to_sign_in_is_never_unlinked<S: AccountStore>(
     assert_eq!(store.linked_accounts(ada.id).await.expect("list"), []);
 }
 
-pub async fn deleting_a_member_frees_its_provider_identities<S: AccountStore>(
+pub async fn deleting_a_member_frees_its_provider_identities<S: AccountStore + LinkStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let new = linked_member("ada@example.com", link("keycloak", "ada-1"));

@@ -2,7 +2,7 @@
 
 use super::{Subject, email, member, refusal};
 use crate::{
-    AccountRefusal, AccountStore, OwnerId,
+    AccountRefusal, AccountStore, LinkStore, OwnerId, PasskeyStore,
     account::{CredentialId, DisplayName, NewMember, NewPasskey, PasskeyName, StoredCredential},
 };
 
@@ -29,7 +29,7 @@ fn passkey_member(address: &str, key: NewPasskey) -> NewMember {
     }
 }
 
-pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore>(
+pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore + PasskeyStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
@@ -61,7 +61,9 @@ pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore>(
     assert_eq!(refusal(gone), Some(AccountRefusal::NotFound));
 }
 
-pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<S: AccountStore>(
+pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<
+    S: AccountStore + LinkStore + PasskeyStore,
+>(
     Subject { store, .. }: Subject<S>,
 ) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
@@ -77,7 +79,9 @@ pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<S: A
     assert!(store.find_member_by_email(&email("bob@example.com")).await.expect("find").is_none());
 }
 
-pub async fn the_last_way_to_sign_in_is_never_removed<S: AccountStore>(
+pub async fn the_last_way_to_sign_in_is_never_removed<
+    S: AccountStore + LinkStore + PasskeyStore,
+>(
     Subject { store, .. }: Subject<S>,
 ) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
@@ -104,7 +108,9 @@ pub async fn the_last_way_to_sign_in_is_never_removed<S: AccountStore>(
     assert_eq!(store.passkeys(ada.id).await.expect("list"), []);
 }
 
-pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<S: AccountStore>(
+pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<
+    S: AccountStore + LinkStore + PasskeyStore,
+>(
     Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
@@ -122,7 +128,7 @@ pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<S: Account
     store.add_passkey(bob.id, passkey(1, "Laptop")).await.expect("the credential is free again");
 }
 
-pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore>(
+pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore + PasskeyStore>(
     Subject { store, .. }: Subject<S>,
 ) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));

@@ -7,7 +7,8 @@ use std::{
 use chrono::{DateTime, Utc};
 
 use crate::{
-    AccountRefusal, AccountStore, Clock, IdentityStore, OwnerId, SessionId, StoreFailure,
+    AccountRefusal, AttemptStore, Clock, IdentityStore, LinkStore, MemberStore, OwnerId,
+    PasskeyStore, SessionId, SessionStore, StoreFailure,
     account::{
         AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
         NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
@@ -17,7 +18,7 @@ use crate::{
 /// Passkeys: their part of the state.
 mod passkeys;
 
-/// An [`AccountStore`] over maps in memory. Of an app's data it keeps only how many rows
+/// Every store port ([`crate::AccountStore`], links, passkeys) over maps in memory. Of an app's data it keeps only how many rows
 /// each owner has ([`MemoryStore::give`]), enough for a merge to move them as a store
 /// moves avatars and for a test to see where they went.
 #[derive(Clone, Debug)]
@@ -162,7 +163,7 @@ impl State {
     }
 }
 
-impl AccountStore for MemoryStore {
+impl MemberStore for MemoryStore {
     async fn create_member(&self, new: NewMember) -> Result<Member> {
         let now = self.clock.now();
         self.with(|state| state.create(new, now))
@@ -194,25 +195,6 @@ impl AccountStore for MemoryStore {
         Ok(self.with(|state| state.members.values().find(|m| m.email == *email).cloned()))
     }
 
-    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
-        self.with(|state| {
-            if !state.members.contains_key(&member) {
-                return Err(MemoryStoreError(AccountRefusal::NotFound));
-            }
-            state.ended.insert(session);
-            Ok(())
-        })
-    }
-
-    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
-        self.with(|state| {
-            let member =
-                state.members.get_mut(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
-            member.session_version += 1;
-            Ok(member.session_version)
-        })
-    }
-
     async fn set_password(&self, member: OwnerId, hash: PasswordHash) -> Result<i32> {
         self.with(|state| {
             let member =
@@ -234,6 +216,52 @@ impl AccountStore for MemoryStore {
         })
     }
 
+    async fn merge_guest_into_member(
+        &self,
+        guest: OwnerId,
+        member: OwnerId,
+    ) -> Result<MergeReport> {
+        self.with(|state| state.merge(guest, member))
+    }
+}
+
+impl SessionStore for MemoryStore {
+    async fn end_session(&self, member: OwnerId, session: SessionId) -> Result<()> {
+        self.with(|state| {
+            if !state.members.contains_key(&member) {
+                return Err(MemoryStoreError(AccountRefusal::NotFound));
+            }
+            state.ended.insert(session);
+            Ok(())
+        })
+    }
+
+    async fn bump_session_version(&self, member: OwnerId) -> Result<i32> {
+        self.with(|state| {
+            let member =
+                state.members.get_mut(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
+            member.session_version += 1;
+            Ok(member.session_version)
+        })
+    }
+}
+
+impl AttemptStore for MemoryStore {
+    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
+        let (start, retry_after) = AttemptCount::window(self.clock.now(), window);
+        let count = self.with(|state| {
+            let entry = state.attempts.entry(key.to_owned()).or_insert((start, 0));
+            if entry.0 != start {
+                *entry = (start, 0);
+            }
+            entry.1 += 1;
+            entry.1
+        });
+        Ok(AttemptCount { count, retry_after })
+    }
+}
+
+impl LinkStore for MemoryStore {
     async fn find_member_by_link(&self, issuer: &str, subject: &str) -> Result<Option<Member>> {
         Ok(self.with(|state| {
             let (_, owner, _) = state
@@ -287,7 +315,9 @@ impl AccountStore for MemoryStore {
                 .collect()
         }))
     }
+}
 
+impl PasskeyStore for MemoryStore {
     async fn add_passkey(&self, member: OwnerId, passkey: NewPasskey) -> Result<()> {
         let now = self.clock.now();
         self.with(|state| state.add_passkey(member, passkey, now))
@@ -308,26 +338,5 @@ impl AccountStore for MemoryStore {
 
     async fn remove_passkey(&self, member: OwnerId, credential_id: &CredentialId) -> Result<()> {
         self.with(|state| state.remove_passkey(member, credential_id))
-    }
-
-    async fn count_attempt(&self, key: &str, window: Duration) -> Result<AttemptCount> {
-        let (start, retry_after) = AttemptCount::window(self.clock.now(), window);
-        let count = self.with(|state| {
-            let entry = state.attempts.entry(key.to_owned()).or_insert((start, 0));
-            if entry.0 != start {
-                *entry = (start, 0);
-            }
-            entry.1 += 1;
-            entry.1
-        });
-        Ok(AttemptCount { count, retry_after })
-    }
-
-    async fn merge_guest_into_member(
-        &self,
-        guest: OwnerId,
-        member: OwnerId,
-    ) -> Result<MergeReport> {
-        self.with(|state| state.merge(guest, member))
     }
 }

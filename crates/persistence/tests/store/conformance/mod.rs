@@ -8,7 +8,7 @@ mod rows;
 mod sweep;
 
 use identity::{
-    OwnerId,
+    MemberStore, OwnerId,
     account::{DisplayName, Email, Member, NewMember},
 };
 use persistence::{AvatarId, domain::NewAvatar};

@@ -1,7 +1,7 @@
 //! Owners and members: half-written rows, merges, cascades, migrations.
 
 use identity::{
-    OwnerId,
+    MemberStore, OwnerId,
     account::{DisplayName, Email, Link, NewMember},
 };
 use migration::{Migrator, MigratorTrait};

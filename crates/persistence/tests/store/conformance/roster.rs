@@ -1,7 +1,7 @@
 //! Avatars: owner scope, order and positions, updates, deletes and undo, validation, the cap.
 
 use chrono::Duration;
-use identity::OwnerId;
+use identity::{MemberStore, OwnerId};
 use persistence::{
     AvatarId, StoreError,
     domain::{AvatarName, AvatarPatch, Direction, Emoji, NewAvatar},

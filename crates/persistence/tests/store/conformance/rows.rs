@@ -1,7 +1,7 @@
 //! Rows written under older rules: a rule added later refuses new input, never the rows
 //! already stored.
 
-use identity::OwnerId;
+use identity::{MemberStore, OwnerId};
 
 use super::*;
 use crate::support::TestDb;

@@ -2,7 +2,7 @@
 //! sessions; never a member, never a guest still coming back.
 
 use chrono::Duration;
-use identity::{OwnerId, SessionId};
+use identity::{AttemptStore, MemberStore, OwnerId, SessionId, SessionStore};
 
 use super::*;
 use crate::support::TestDb;
