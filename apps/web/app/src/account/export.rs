@@ -2,7 +2,6 @@
 //! file — a member's account, ways to sign in and avatars; a guest's avatars. Offered on
 //! the account page (a guest's too) and before deleting an account.
 
-use identity::{LinkStore, MemberStore, PasskeyStore};
 use leptos::{prelude::*, server_fn::codec::GetUrl};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +82,7 @@ async fn gather(
     viewer: identity::Viewer,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<DataExport, persistence::StoreError> {
+    use identity::{LinkStore, MemberStore, PasskeyStore};
     let time = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
     let owner = viewer.owner_id();
     let avatars = store
