@@ -27,8 +27,8 @@ const POSTGRES_POOL: u32 = 16;
 
 /// A PostgreSQL connection idle this long is pinged before it is handed out (one may have
 /// been dropped by the server, a proxy or a firewall meanwhile). sqlx's default pings on
-/// every checkout: a round trip per query (without it the roster read was 11% faster on
-/// PostgreSQL; bench/RESULTS.md).
+/// every checkout: a round trip per query (bench/RESULTS.md, "A/B: a ping on every pool
+/// checkout, then none").
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).

@@ -43,8 +43,8 @@ const FAVICON: &str = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg
     viewBox='0 0 100 100'><text y='.9em' font-size='90'>🛋️</text></svg>";
 
 /// The browser bundle's names, as the page links them: worked out once, at start-up.
-/// (Leptos's own `hash_files` reads `hash.txt` at every render, twice: that was 3.4% of
-/// `/`'s CPU under load, bench/RESULTS.md.)
+/// (Leptos's own `hash_files` reads `hash.txt` at every render, twice: bench/RESULTS.md,
+/// "A/B: the bundle's names read once at start-up".)
 #[derive(Clone, Debug)]
 pub struct Bundle {
     /// For `HydrationScripts`: `output_name` names the JS (`<name>.js`) and the wasm

@@ -3,18 +3,18 @@ use std::process::ExitCode;
 use server::{cli, config::Config, startup::Application, telemetry};
 
 /// mimalloc rather than glibc's malloc. With glibc, each thread that hashed a password
-/// kept its 19 MiB in its own arena: 64 sign-ins at once left the server at 732 MiB. The
-/// before and after of every figure are in bench/RESULTS.md.
+/// kept the hash's memory in its own arena, so a burst of sign-ins left the server large
+/// (bench/RESULTS.md, "A/B: glibc's malloc, then mimalloc").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // quanta, the clock behind the rate limits and the metrics, calibrates the CPU's
-    // time-stamp counter on first use, blocking whoever asks: 0.6 ms when the calibrating
-    // thread runs undisturbed, but up to 200 ms when it is interrupted, which one build
-    // hit at every start (bench/RESULTS.md). Done first, before the start's other threads
-    // have work, it runs undisturbed.
+    // time-stamp counter on first use, blocking whoever asks: briefly when the calibrating
+    // thread runs undisturbed, up to its limit when it is interrupted, which one build hit
+    // at every start (bench/RESULTS.md, "The start"). Done first, before the start's other
+    // threads have work, it runs undisturbed.
     drop(quanta::Clock::new());
     let config = match Config::from_env() {
         Ok(config) => config,

@@ -52,8 +52,8 @@ pub fn recorder() -> PrometheusHandle {
 }
 
 /// Drains the recorded histogram samples into their buckets every five seconds. Without
-/// it they pile up between scrapes (eight bytes a request: a soak with nobody scraping
-/// grew the process by 16 MiB in ten minutes).
+/// it they pile up between scrapes, eight bytes a request, and a soak with nobody scraping
+/// grew the process steadily (bench/RESULTS.md, "Figures behind the code's choices").
 pub fn upkeep_every_few_seconds(handle: PrometheusHandle) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(5));

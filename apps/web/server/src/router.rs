@@ -102,9 +102,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(edge::own_origin_redirects))
         .layer(axum::middleware::from_fn(edge::contain_panics))
         // Pages and server-function replies; the bundle is already compressed on disk.
-        // Quality 1, not tower-http's 4: for the roster page (30 KB of HTML) brotli at 4
-        // cost more CPU than rendering it, and 1 made `/` with brotli 28% faster for 10%
-        // more bytes (3,823 → 4,195 B); 0 was no faster (bench/RESULTS.md).
+        // Quality 1, not tower-http's 4: at 4, brotli cost more CPU than rendering the
+        // roster page, and 1 is much faster for a few more bytes; 0 was no faster
+        // (bench/RESULTS.md, "A/B: brotli quality 4 (tower-http's default), 1 and 0").
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
         .layer(from_fn_with_state(state.timeouts.request, edge::deadline))

@@ -19,8 +19,8 @@ use crate::{
 static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
 
 /// How many lines may wait for stderr before new ones are dropped (and counted). The
-/// buffer is allocated and written whole at start-up: at 65,536 lines it was 2 MiB of
-/// the idle server's 21 MiB and 1.2 ms of every start (bench/RESULTS.md).
+/// buffer is allocated and written whole at start-up, so a large one costs every start and
+/// the idle server's memory (bench/RESULTS.md, "The start: a smaller log buffer").
 const BUFFERED_LINES: usize = 8 * 1024;
 
 /// How many log lines were dropped because stderr did not keep up.

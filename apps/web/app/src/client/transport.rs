@@ -6,8 +6,8 @@
 //! hit before any handler) would read as "no answer" and be retried. Here the status
 //! decides: a 401 is `SignedOut`, a 429 `TooManyRequests`, any 5xx `Unavailable`,
 //! whatever the body says. (Headers are not read: turning the browser's headers into
-//! `http` types compiles the `http` crate's header tables into the wasm, about 23 KB.
-//! Our 429s carry `retry_after` in the body.)
+//! `http` types compiles the `http` crate's header tables into the wasm: bench/RESULTS.md,
+//! "Figures behind the code's choices". Our 429s carry `retry_after` in the body.)
 
 use std::future::Future;
 

@@ -55,7 +55,8 @@ impl Fields {
 }
 
 /// Reads a server function's arguments from its form: what Leptos's `FromFormData` does,
-/// without compiling a query-string deserializer into the wasm (about 5 KB of brotli).
+/// without compiling a query-string deserializer into the wasm (bench/RESULTS.md, "Figures
+/// behind the code's choices").
 /// Written with [`from_fields!`](crate::from_fields).
 pub trait FromFields: ServerFn {
     fn from_fields(fields: &Fields) -> Option<Self>;

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 ///
 /// The server needs a few erasures to keep the page's view type shallow enough for the
 /// compiler. The browser does not, and there every erased view brings its asynchronous
-/// hydration into the wasm, which an island never uses: the island's erasures were 66 KB
-/// of its 561 KB (bench/RESULTS.md).
+/// hydration into the wasm, which an island never uses (bench/RESULTS.md, "Figures behind
+/// the code's choices").
 #[cfg(feature = "ssr")]
 pub fn erased_on_server(view: impl IntoAny) -> impl IntoView {
     view.into_any()

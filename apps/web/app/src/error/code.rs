@@ -2,8 +2,9 @@
 //! words — `"signed_out"`, `"too_many_requests/30"`, `"invalid/name/too_long/40"`,
 //! `"conflict/avatar_limit/100"`; several field refusals are their codes joined by commas
 //! (`"invalid/emoji/empty,invalid/name/empty"`). A code names only things this module
-//! knows; anything else does not decode. (A code, not a tagged JSON object: serde's derived enum visitors
-//! cost the browser bundle about 17 KB, the codes about 1.)
+//! knows; anything else does not decode. (A code, not a tagged JSON object: serde's
+//! derived enum visitors cost the browser bundle many times what the codes do;
+//! bench/RESULTS.md, "Figures behind the code's choices".)
 
 use super::{ApiError, Conflict, Field, PasskeyProblem, Problem, ProviderProblem};
 

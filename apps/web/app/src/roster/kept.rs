@@ -5,10 +5,11 @@ use super::state::Ui;
 
 // The island's own bookkeeping, outside the reactive graph: nothing renders from it. A
 // page has one roster island, and only the browser's event handlers and effects touch it.
-// Held here rather than in a `StoredValue` of `Ui`, which brought about 4 KB of code of
-// its own into the wasm, against a first-load budget; for the same reason the signal of
-// the deleted avatars is read with `get` and written with `set` only (each closure given
-// to `with` or `update` compiles its code again).
+// Held here rather than in a `StoredValue` of `Ui`, which brought code of its own into the
+// wasm (bench/RESULTS.md, "Figures behind the code's choices"), against a first-load
+// budget; for the same reason the signal of the deleted avatars is read with `get` and
+// written with `set` only (each closure given to `with` or `update` compiles its code
+// again).
 thread_local! {
     static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
 }
