@@ -1,7 +1,8 @@
 //! Signing in with another provider, as the pages show it: the "Continue with …" buttons,
-//! the account page's sign-in methods (link, unlink), and the sentences for a flow that
-//! came back refused. The flow itself is the server's (`/auth/{provider}/…`); these
-//! pages have no island, so none of this reaches the wasm bundle.
+//! the account page's sign-in methods (link, unlink), and a flow that came back refused,
+//! said from its cookie (the sentences are the error table's: `crate::error`). The flow
+//! itself is the server's (`/auth/{provider}/…`); these pages have no island, so none of
+//! this reaches the wasm bundle.
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
