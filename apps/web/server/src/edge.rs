@@ -172,11 +172,17 @@ fn local_target(location: &str, host: Option<&str>) -> String {
 /// shape every server function's errors have), a plain sentence otherwise; with
 /// `Retry-After` when the error says when.
 pub(crate) fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
+    let json = identity::http::accepts_json(headers);
+    answered(&error, |status| typed(json, status, &error))
+}
+
+/// The answer `body` makes for `error` at the error's status, with `Retry-After` when the
+/// error says when: every refusal the server writes itself goes through here.
+pub(crate) fn answered(error: &ApiError, body: impl FnOnce(StatusCode) -> Response) -> Response {
     let status = error.status().and_then(|s| StatusCode::from_u16(s).ok());
-    let status = status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = typed(identity::http::accepts_json(headers), status, &error);
+    let mut response = body(status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
-        response.headers_mut().insert(RETRY_AFTER, seconds.into());
+        response.headers_mut().insert(RETRY_AFTER, (*seconds).into());
     }
     response
 }

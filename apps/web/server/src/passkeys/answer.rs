@@ -7,7 +7,7 @@
 use app::error::{ApiError, PasskeyProblem};
 use axum::{
     Json,
-    http::{HeaderValue, StatusCode, header::SET_COOKIE},
+    http::{HeaderValue, header::SET_COOKIE},
     response::{IntoResponse, Response},
 };
 use identity::{
@@ -74,15 +74,9 @@ pub fn too_many() -> PasskeyProblem {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let Refusal(error) = self;
-        let status = error
-            .status()
-            .and_then(|status| StatusCode::from_u16(status).ok())
-            .unwrap_or(StatusCode::BAD_REQUEST);
         let body = json!({ "error": String::from(error.clone()), "message": error.to_string() });
-        let mut response = (status, Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
-        }
+        let mut response =
+            crate::edge::answered(&error, |status| (status, Json(body)).into_response());
         response.headers_mut().append(SET_COOKIE, clear_cookie(CEREMONY_COOKIE));
         response
     }
