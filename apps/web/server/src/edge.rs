@@ -3,6 +3,7 @@
 //! back to this origin.
 
 use app::error::ApiError;
+use identity::http::providers::ProviderOutcome;
 use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,
@@ -118,21 +119,17 @@ pub async fn deadline(State(limit): State<Duration>, request: Request, next: Nex
     }
 }
 
-/// Marks a response whose redirect leaves this origin on purpose: the start of a
-/// sign-in at a configured provider (`crate::oidc`), to a URL the server made.
-#[derive(Clone, Copy, Debug)]
-pub struct ToProvider;
-
 /// Keeps every redirect on this origin. Leptos answers a plain form post by sending the
 /// browser back to the request's `Referer`, a header the client chooses: a script could
 /// make the app redirect to any site. A `Location` that is not a path here, or a URL of
-/// this host, becomes `/` — unless the handler marked the response [`ToProvider`]. A
-/// redirect back from a refused form post loses its query to a cookie
-/// (`app::server::carry_refusal`): the page's URL stays clean.
+/// this host, becomes `/` — unless the response is a provider flow's start
+/// (`ProviderOutcome::Started`: identity's endpoint sending the browser to a configured
+/// provider, at a URL it made). A redirect back from a refused form post loses its query
+/// to a cookie (`app::server::carry_refusal`): the page's URL stays clean.
 pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
     let host = request.headers().get(HOST).cloned();
     let mut response = next.run(request).await;
-    if response.extensions().get::<ToProvider>().is_some() {
+    if response.extensions().get::<ProviderOutcome>() == Some(&ProviderOutcome::Started) {
         return response;
     }
     let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
@@ -173,16 +170,10 @@ fn local_target(location: &str, host: Option<&str>) -> String {
 /// `Retry-After` when the error says when.
 pub(crate) fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
     let json = identity::http::accepts_json(headers);
-    answered(&error, |status| typed(json, status, &error))
-}
-
-/// The answer `body` makes for `error` at the error's status, with `Retry-After` when the
-/// error says when: every refusal the server writes itself goes through here.
-pub(crate) fn answered(error: &ApiError, body: impl FnOnce(StatusCode) -> Response) -> Response {
     let status = error.status().and_then(|s| StatusCode::from_u16(s).ok());
-    let mut response = body(status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut response = typed(json, status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &error);
     if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
-        response.headers_mut().insert(RETRY_AFTER, (*seconds).into());
+        response.headers_mut().insert(RETRY_AFTER, seconds.into());
     }
     response
 }
@@ -197,7 +188,7 @@ pub async fn in_our_words(request: Request, next: Next) -> Response {
     let Some(refusal) = response.extensions().get::<identity::Refusal>().copied() else {
         return response;
     };
-    if let (false, Ok(error)) = (json, ApiError::try_from(refusal.code().to_owned())) {
+    if let (false, Ok(error)) = (json, ApiError::try_from(refusal.code())) {
         *response.body_mut() = Body::from(error.to_string());
         let text = HeaderValue::from_static("text/plain; charset=utf-8");
         response.headers_mut().insert(CONTENT_TYPE, text);

@@ -19,18 +19,20 @@ pub mod headers;
 pub mod limits;
 /// `/metrics` and the counts behind it.
 pub mod observe;
-/// Sign-in with OpenID Connect providers: the start and callback endpoints.
-pub mod oidc;
 /// Sign-in with passkeys: the ceremonies' JSON endpoints.
 pub mod passkeys;
 /// The server's own paths, declared once.
 pub mod paths;
+/// Sign-in with OpenID Connect providers: identity's endpoints at our paths and pages.
+pub mod providers;
 /// The router: the app's routes, the bundle, health checks and metrics, and the layers.
 pub mod router;
 /// Serving connections, with timeouts and a shutdown deadline.
 pub mod serve;
-/// The application's state and builder.
+/// Building the application from its configuration, and serving it.
 pub mod startup;
+/// The application's state: what handlers and layers reach.
+pub mod state;
 /// The sweep of stale guests and expired records.
 pub mod sweep;
 /// Structured logging.

@@ -21,11 +21,22 @@ use tracing::{
     Event, Subscriber,
     field::{Field, Visit},
 };
+use tracing_appender::non_blocking::ErrorCounter;
 use tracing_subscriber::layer::{Context, Layer};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const LATENCY: &str = "guestroom_http_request_duration_seconds";
+
+/// The log writer's count of lines it dropped because stderr did not keep up
+/// (`telemetry`), read at each scrape.
+static DROPPED_LINES: OnceLock<ErrorCounter> = OnceLock::new();
+
+/// Counts, from now on, the lines the log writer drops (once per process: the first
+/// writer's).
+pub fn count_dropped_lines(counter: ErrorCounter) {
+    let _ = DROPPED_LINES.set(counter);
+}
 
 /// From a millisecond to ten seconds (the request timeout is longer; slower is "+Inf").
 const LATENCY_BUCKETS: [f64; 14] =
@@ -101,7 +112,7 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Response
     let in_use = f64::from(open) - idle as f64;
     metrics::gauge!("guestroom_db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("guestroom_db_pool_connections", "state" => "in_use").set(in_use);
-    let dropped = crate::telemetry::dropped_lines();
+    let dropped = DROPPED_LINES.get().map_or(0, ErrorCounter::dropped_lines);
     metrics::counter!("guestroom_log_lines_dropped_total").absolute(dropped as u64);
     state.metrics.run_upkeep();
     let text = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");

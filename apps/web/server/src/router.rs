@@ -8,7 +8,7 @@ use axum::{
     http::{StatusCode, header::SET_COOKIE},
     middleware::{Next, from_fn_with_state},
     response::Response,
-    routing::{get, post},
+    routing::get,
 };
 use identity::{
     http::cookies::{clear_cookie, cookie_values},
@@ -22,9 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{
-    breaker, bundle, edge, headers, limits, observe, oidc, passkeys, paths, startup::AppState,
-};
+use crate::{breaker, bundle, edge, headers, limits, observe, passkeys, paths, state::AppState};
 
 /// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
 /// through its own loader), and hands it over in the request. Rendering then never waits
@@ -66,7 +64,7 @@ pub fn router(state: AppState) -> Router {
         identity: state.identity.clone(),
         accounts: state.accounts.clone(),
     };
-    let passkeys = state.passkeys.as_ref().map(|passkeys| passkeys.party.id().into());
+    let passkeys = state.passkeys.as_ref().map(|party| party.id().into());
     let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };
     let https_only = state.https_only;
     let app = Router::new()
@@ -81,12 +79,13 @@ pub fn router(state: AppState) -> Router {
             move || shell(&page_bundle),
         )
         .route_layer(from_fn_with_state(state.clone(), preload_page))
-        .route(paths::PROVIDER_START, post(oidc::start))
-        .route(paths::PROVIDER_CALLBACK, get(oidc::callback))
-        .route(paths::PASSKEY_ADD, post(passkeys::start_add))
-        .route(paths::PASSKEY_SIGN_UP, post(passkeys::start_sign_up))
-        .route(paths::PASSKEY_SIGN_IN, post(passkeys::start_sign_in))
-        .route(paths::PASSKEY_FINISH, post(passkeys::finish))
+        .merge(state.sign_in_providers.routes(&state.identity, &state.accounts))
+        .merge(passkeys::routes(
+            state.passkeys.clone(),
+            &state.sign_in_providers.keys,
+            &state.identity,
+            &state.accounts,
+        ))
         .route(paths::HEALTHZ, get(healthz))
         .route(paths::READYZ, get(readyz))
         .route(paths::METRICS, get(observe::scrape))

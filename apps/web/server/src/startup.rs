@@ -1,82 +1,31 @@
+//! Start-up: the configuration made into the application's state (`state`), the
+//! database migrated and the socket bound; then serving until told to stop.
+
 use std::{future::Future, io, net::SocketAddr, sync::Arc};
 
-use app::Bundle;
-use axum::extract::FromRef;
 use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
     account::{Accounts, PasswordHasher},
     oidc::{Provider, Providers},
 };
 use leptos::config::LeptosOptions;
-use metrics_exporter_prometheus::PrometheusHandle;
 use persistence::{Store, StoreError, db};
 use tokio::net::TcpListener;
 
 use crate::{
     breaker::Breaker,
-    config::{Config, Environment, Secret, Timeouts},
+    config::{Config, Environment},
     limits::Limits,
     observe,
-    oidc::SignInProviders,
-    passkeys::PasskeyCeremonies,
+    providers::SignInProviders,
     router::router,
-    serve, sweep,
+    serve,
+    state::{AppState, Shared},
+    sweep,
 };
 
 /// Where a development run keeps the secret it generates when `AUTH_SECRET` is unset.
 pub const DEV_SECRET_PATH: &str = "data/auth_secret";
-
-/// What every handler and server function can reach. axum clones it for every `State`
-/// extraction and every layer that holds it, so it is one `Arc`: a clone is a reference
-/// count. (Cloned field by field — Leptos's options, the keyrings, the strings — the clone
-/// and its drop took about 5% of the roster read's CPU under load: bench/RESULTS.md.)
-#[derive(Clone, Debug)]
-pub struct AppState(Arc<Shared>);
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-/// The state itself, behind [`AppState`]'s `Arc`.
-#[derive(Debug)]
-pub struct Shared {
-    /// The browser bundle's names (and Leptos's options, within).
-    pub bundle: Bundle,
-    pub store: Store,
-    pub identity: Identity<Store>,
-    /// Sign-up and sign-in (argon2id hashing; its dummy hash is made once, here).
-    pub accounts: Accounts<Store>,
-    pub cross_site_guard: CrossSiteGuard,
-    /// Production: tell browsers to use HTTPS only (`Strict-Transport-Security`).
-    pub https_only: bool,
-    /// The host names requests may name (`Config::host_names`).
-    pub allowed_hosts: Arc<[String]>,
-    /// `CLIENT_IP_HEADER`: the trusted proxy's header with the client's address.
-    pub client_ip_header: Option<axum::http::HeaderName>,
-    /// Rate limits and the cap on requests in flight.
-    pub limits: Limits,
-    /// Refuses at once while the database does not answer.
-    pub breaker: Breaker,
-    /// `REQUEST_TIMEOUT_SECS` and `HEADER_TIMEOUT_SECS` (the latter also bounds the body).
-    pub timeouts: Timeouts,
-    /// Renders `/metrics`.
-    pub metrics: PrometheusHandle,
-    /// `METRICS_TOKEN`: lets a scraper on another machine read `/metrics`.
-    pub metrics_token: Option<Secret>,
-    pub sign_in_providers: SignInProviders,
-    /// Passkeys; `None` where this deployment has no origin to make them for.
-    pub passkeys: Option<PasskeyCeremonies>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.bundle.options.clone()
-    }
-}
 
 /// Why the server did not start. `main` prints it and exits non-zero.
 #[derive(Debug, thiserror::Error)]
@@ -144,8 +93,7 @@ impl Application {
             keys: keys.clone(),
             public_origin: config.public_origin.clone(),
         };
-        let passkeys =
-            PasskeyCeremonies::for_config(config, &keys).map_err(StartupError::Passkeys)?;
+        let passkeys = crate::passkeys::relying_party(config).map_err(StartupError::Passkeys)?;
         let identity = Identity::new(
             keys,
             store.clone(),
@@ -168,7 +116,7 @@ impl Application {
         let https_only = config.environment == Environment::Production;
         let allowed_hosts = config.host_names().into();
         let breaker = Breaker::new(config.database_url.clone());
-        let state = AppState(Arc::new(Shared {
+        let state = AppState::new(Shared {
             bundle,
             store,
             identity,
@@ -184,7 +132,7 @@ impl Application {
             metrics_token: config.metrics_token.clone(),
             sign_in_providers,
             passkeys,
-        }));
+        });
 
         let requested = SocketAddr::new(config.bind_address, config.port);
         let listener = serve::listen(requested)

@@ -1,7 +1,7 @@
-use std::{io::IsTerminal, sync::OnceLock};
+use std::io::IsTerminal;
 
 use tracing::Level;
-use tracing_appender::non_blocking::{ErrorCounter, NonBlockingBuilder, WorkerGuard};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{
     EnvFilter, Layer,
     filter::{FilterExt, Targets, filter_fn},
@@ -12,21 +12,13 @@ use tracing_subscriber::{
 
 use crate::{
     config::{Config, LogFormat},
-    observe::AuditCounter,
+    observe::{self, AuditCounter},
 };
-
-/// Lines the log writer dropped because stderr did not keep up, for `/metrics`.
-static DROPPED: OnceLock<ErrorCounter> = OnceLock::new();
 
 /// How many lines may wait for stderr before new ones are dropped (and counted). The
 /// buffer is allocated and written whole at start-up, so a large one costs every start and
 /// the idle server's memory (bench/RESULTS.md, "The start: a smaller log buffer").
 const BUFFERED_LINES: usize = 8 * 1024;
-
-/// How many log lines were dropped because stderr did not keep up.
-pub fn dropped_lines() -> usize {
-    DROPPED.get().map_or(0, ErrorCounter::dropped_lines)
-}
 
 /// Installs the process-wide tracing subscriber. Call once, from `main`, and keep the
 /// guard until exit: dropping it flushes what is still buffered.
@@ -47,7 +39,7 @@ pub fn init(config: &Config) -> WorkerGuard {
         .buffered_lines_limit(BUFFERED_LINES)
         .thread_name("guestroom-log")
         .finish(std::io::stderr());
-    let _ = DROPPED.set(stderr.error_counter());
+    observe::count_dropped_lines(stderr.error_counter());
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let not_audit = filter_fn(|metadata| metadata.target() != identity::audit::TARGET);
     let audit = || Targets::new().with_target(identity::audit::TARGET, Level::INFO);

@@ -8,6 +8,15 @@ use super::{AccountError, Accounts, Email, Member, Password, limits::Action};
 use crate::{AccountRefusal, AccountStore, OwnerId, SessionId, StoreFailure, audit};
 
 impl<S: AccountStore> Accounts<S> {
+    /// The signed-in `member`'s account, or `NoSuchMember` when it was deleted meanwhile.
+    pub async fn member(&self, member: OwnerId) -> Result<Member, AccountError<S::Error>> {
+        self.store
+            .find_member(member)
+            .await
+            .map_err(AccountError::Store)?
+            .ok_or(AccountError::NoSuchMember)
+    }
+
     /// Ends this session of `member` (a sign-out), so a copy of its cookie reaches
     /// nothing; the member's other sessions go on. A session without an id (issued
     /// before sessions had one) has nothing to record: it ends when it expires.

@@ -1,4 +1,5 @@
-//! The two identity cookies and their exact attributes.
+//! The identity cookies, the cookie a refused provider flow leaves for its page, and
+//! their exact attributes.
 //!
 //! `__Host-` pins a cookie to this host, `Path=/` and `Secure` (no subdomain can set or
 //! shadow it); `HttpOnly` keeps it from JavaScript; `SameSite=Lax` keeps it off
@@ -10,6 +11,10 @@ use http::{HeaderMap, HeaderValue, header::COOKIE};
 
 pub const GUEST_COOKIE: &str = "__Host-guest";
 pub const SESSION_COOKIE: &str = "__Host-session";
+/// What a refused provider flow leaves for the page it goes back to
+/// (`http::providers`): `<provider id>/<refusal code>`. Not the URL, where a reload said
+/// it again and a link could make the page say it.
+pub const PROVIDER_REFUSAL_COOKIE: &str = "__Host-provider-refusal";
 
 const ATTRIBUTES: &str = "Path=/; Secure; HttpOnly; SameSite=Lax";
 

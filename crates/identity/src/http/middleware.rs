@@ -113,6 +113,19 @@ impl<S: IdentityStore> Identity<S> {
         (Viewer::Guest { sid }, cookies)
     }
 
+    /// Whether `viewer`'s session is still current (a guest's always is), for an endpoint
+    /// that acts on a `GET`: the middleware checks the session on writes only. A store
+    /// failure reads as ended.
+    pub async fn session_is_current(&self, viewer: Viewer) -> bool {
+        match viewer {
+            Viewer::Member { user_id, version, session, .. } => matches!(
+                self.inner.store.session_version(user_id, session).await,
+                Ok(Some(current)) if current == version
+            ),
+            Viewer::Guest { .. } => true,
+        }
+    }
+
     fn is_skipped(&self, path: &str) -> bool {
         self.inner.static_prefixes.iter().any(|prefix| path.starts_with(prefix.as_str()))
     }

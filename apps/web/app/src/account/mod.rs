@@ -43,8 +43,6 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
-#[cfg(feature = "ssr")]
-pub use providers::refusal_cookie;
 pub use settings::AccountPage;
 
 #[cfg(all(test, feature = "ssr"))]

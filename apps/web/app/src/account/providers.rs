@@ -1,6 +1,7 @@
 //! Signing in with another provider, as the pages show it: the "Continue with …" buttons,
 //! the account page's sign-in methods (link, unlink), and a flow that came back refused,
-//! said from its cookie (the sentences are the error table's: `crate::error`). The flow
+//! said from the cookie the identity crate's endpoints leave (the sentences are the error
+//! table's: `crate::error`). The flow
 //! itself is the server's (`/auth/{provider}/…`); these pages have no island, so none of
 //! this reaches the wasm bundle.
 
@@ -12,24 +13,11 @@ use super::{
 };
 use crate::{components::alert::Alert, error::ApiError};
 
-/// The cookie that carries a refused flow back to its page (a `server::flash`): the
-/// provider's id and the refusal's code, `test/provider/expired`. Not the URL, where a reload
-/// said it again and a link could make the page say it.
-#[cfg(feature = "ssr")]
-const REFUSAL_COOKIE: &str = "__Host-provider-refusal";
-
-/// The `Set-Cookie` that makes the page a refused flow goes back to say why, once.
-#[cfg(feature = "ssr")]
-pub fn refusal_cookie(provider: &str, refusal: ApiError) -> http::HeaderValue {
-    let value = format!("{provider}/{}", String::from(refusal));
-    crate::server::flash::cookie(REFUSAL_COOKIE, &value, chrono::Duration::seconds(60))
-}
-
 /// The refusal a flow came back with, as a sentence; the cookie is cleared. Only a known
 /// code is said, naming a configured provider (or "the provider").
 #[cfg(feature = "ssr")]
 fn problem_sentence() -> Option<String> {
-    let refusal = crate::server::flash::take(REFUSAL_COOKIE)?;
+    let refusal = crate::server::flash::take(identity::http::cookies::PROVIDER_REFUSAL_COOKIE)?;
     let (provider, code) = refusal.split_once('/')?;
     let refusal = ApiError::try_from(code.to_owned()).ok()?;
     let name = providers().into_iter().find(|p| p.id == provider).map(|p| p.name);

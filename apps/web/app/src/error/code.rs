@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn the_identity_layers_refusals_are_our_codes() {
         for refusal in identity::http::Refusal::ALL {
-            let error = ApiError::try_from(refusal.code().to_owned()).expect("one of our codes");
+            let error = ApiError::try_from(refusal.code()).expect("one of our codes");
             assert_eq!(error.status(), Some(refusal.status().as_u16()), "{refusal:?}");
         }
     }

@@ -17,6 +17,10 @@ mod form;
 
 pub use error::{account_error, account_invalid, invalid, store_error};
 pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};
+/// The address of the client asking, as the server worked it out (the connection's peer,
+/// or the trusted proxy's header when one is configured), put in every request: the
+/// identity crate's type, which its endpoints read too.
+pub use identity::http::ClientIp;
 
 /// What server functions and pages work with: one context, put in Leptos's context for
 /// every request by the server's router, and read with [`services`].
@@ -53,11 +57,6 @@ pub fn member(viewer: Viewer) -> Result<OwnerId, ApiError> {
 pub fn viewer() -> Option<Viewer> {
     use_context::<http::request::Parts>()?.extensions.get::<Viewer>().copied()
 }
-
-/// The address of the client asking, as the server worked it out (the connection's peer,
-/// or the trusted proxy's header when one is configured), put in every request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ClientIp(pub std::net::IpAddr);
 
 /// The address of the client asking, for the attempt limits.
 pub fn client_ip() -> Option<std::net::IpAddr> {

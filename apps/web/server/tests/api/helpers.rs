@@ -7,10 +7,7 @@ use chrono::{TimeZone, Utc};
 use identity::{GuestTokens, Keyring, ManualClock, MemberStore, SessionPolicy, SessionTokens};
 use persistence::Store;
 use reqwest::header::{HeaderMap, SET_COOKIE};
-use server::{
-    config::Config,
-    startup::{AppState, Application},
-};
+use server::{config::Config, startup::Application, state::AppState};
 
 /// The secret every test instance runs with, so tests can mint tokens the app accepts.
 pub const TEST_SECRET: &str = "BqGZMlg+NofT7rvGf7HvHjE4aO2sWvPOcnRs9CK5bm4=";
