@@ -18,14 +18,14 @@ pub mod account;
 pub mod audit;
 /// Where time comes from.
 mod clock;
-/// Sign-in with OpenID Connect providers.
-#[cfg(feature = "oidc")]
-pub mod oidc;
 /// The id that owns data.
 mod owner;
-/// Sign-in with passkeys.
-#[cfg(feature = "passkeys")]
-pub mod passkey;
+/// Sign-in with passkeys: what is stored, the rules, and (feature `passkeys`) the
+/// WebAuthn ceremonies and their endpoints.
+pub mod passkeys;
+/// Sign-in with other providers: the linking rules, and (feature `oidc`) OpenID Connect
+/// and its endpoints.
+pub mod providers;
 /// The ports: what the identity layer and the account rules need from storage.
 mod store;
 /// The rules of names people type.

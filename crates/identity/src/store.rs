@@ -7,10 +7,9 @@ use std::{future::Future, time::Duration};
 
 use crate::{
     OwnerId, SessionId,
-    account::{
-        AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
-        NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
-    },
+    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
+    passkeys::{CredentialId, NewPasskey, Passkey, PasskeyOwner, StoredCredential},
+    providers::{Link, LinkedAccount},
 };
 
 /// A refusal the account rules act on. Any store error without one is a fault.

@@ -1,6 +1,6 @@
 //! Members, the guest → member merge, password changes and deletion, on the database
-//! (sessions and revocation are in `sessions`, provider links in `links`; `ports` hands
-//! them all to `identity`).
+//! (sessions and revocation are in `sessions`, provider links in `providers`, passkeys in
+//! `passkeys`: each implements its port of `identity` where its queries are).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -19,9 +19,9 @@ use crate::{
         avatar, member,
         owner::{self, OwnerKind},
     },
-    links::insert_link,
     owners::claim_owner,
     passkeys::insert_passkey,
+    providers::insert_link,
     roster::{order, renumber},
 };
 

@@ -18,12 +18,12 @@ mod entity;
 mod error;
 /// The roster read on SQLite, on the calling thread (no driver thread hop).
 mod inline;
-/// Provider links: which member a provider identity signs in to.
-mod links;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
 /// Passkeys, and the rule that a member keeps a way to sign in.
 mod passkeys;
+/// Provider links: which member a provider identity signs in to.
+mod providers;
 /// The roster: avatars, their order, the per-owner cap.
 mod roster;
 /// Revocation: session versions and signed-out sessions.

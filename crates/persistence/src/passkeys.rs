@@ -12,7 +12,7 @@ use sea_orm::{
 
 use identity::{
     OwnerId, PasskeyStore,
-    account::{CredentialId, NewPasskey, Passkey, PasskeyName, PasskeyOwner, StoredCredential},
+    passkeys::{CredentialId, NewPasskey, Passkey, PasskeyName, PasskeyOwner, StoredCredential},
 };
 
 use crate::{

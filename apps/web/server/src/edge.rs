@@ -3,7 +3,7 @@
 //! back to this origin.
 
 use app::error::ApiError;
-use identity::http::providers::ProviderOutcome;
+use identity::providers::ProviderOutcome;
 use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,

@@ -1,5 +1,5 @@
 //! Sign-in with passkeys in Guestroom: the identity crate's ceremony endpoints
-//! (`identity::http::passkeys`) mounted at our paths, with this site as the relying
+//! (`identity::passkeys`) mounted at our paths, with this site as the relying
 //! party, the app's sentence beside each refusal's code (the pages' script says it:
 //! `app::account::passkeys`), and the app's notice for what a ceremony did.
 
@@ -16,8 +16,7 @@ use axum::{
 use identity::{
     Identity, Keyring, Refusal,
     account::Accounts,
-    http::passkeys::{PasskeyOutcome, PasskeyPages, PasskeySignIn},
-    passkey::RelyingParty,
+    passkeys::{PasskeyOutcome, PasskeyPages, PasskeySignIn, RelyingParty},
 };
 use persistence::Store;
 use serde_json::json;

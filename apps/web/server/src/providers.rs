@@ -1,5 +1,5 @@
 //! Sign-in with OpenID Connect providers in Guestroom: the identity crate's endpoints
-//! (`identity::http::providers`) mounted at our paths and pages, with the app's notice
+//! (`identity::providers`) mounted at our paths and pages, with the app's notice
 //! for what a flow did; and the buttons the pages show. A refused flow's page says why
 //! from the refusal cookie the endpoints set (`app::account::providers`).
 
@@ -11,8 +11,7 @@ use axum::{Router, http::header::SET_COOKIE, middleware::map_response, response:
 use identity::{
     Identity, Keyring,
     account::Accounts,
-    http::providers::{ProviderOutcome, ProviderPages, ProviderSignIn},
-    oidc::{Provider, Providers},
+    providers::{Provider, ProviderOutcome, ProviderPages, ProviderSignIn, Providers},
 };
 use persistence::Store;
 

@@ -6,7 +6,7 @@ use std::{future::Future, io, net::SocketAddr, sync::Arc};
 use identity::{
     Clock, CrossSiteGuard, Identity, IdentityOptions, KeyError, Keyring, SystemClock,
     account::{Accounts, PasswordHasher},
-    oidc::{Provider, Providers},
+    providers::{Provider, Providers},
 };
 use leptos::config::LeptosOptions;
 use persistence::{Store, StoreError, db};

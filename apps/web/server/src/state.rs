@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use app::Bundle;
 use axum::extract::FromRef;
-use identity::{CrossSiteGuard, Identity, account::Accounts, passkey::RelyingParty};
+use identity::{CrossSiteGuard, Identity, account::Accounts, passkeys::RelyingParty};
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use persistence::Store;

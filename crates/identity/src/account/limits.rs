@@ -74,7 +74,7 @@ impl<S: AttemptStore> Accounts<S> {
     /// Counts this attempt against the client's and the email's budget, and refuses it
     /// when either is spent. Called before any password is hashed, so a refused attempt
     /// costs one small write.
-    pub(super) async fn admit(
+    pub(crate) async fn admit(
         &self,
         action: Action,
         client: Option<IpAddr>,

@@ -10,25 +10,20 @@ use unicode_normalization::UnicodeNormalization;
 mod limits;
 /// Ending sessions, changing the password, deleting the account.
 mod manage;
-/// Passkeys: what is stored, and the rules for adding, removing and signing in.
-mod passkeys;
 /// Password rules and argon2id hashing.
 mod password;
-/// Signing in with another provider: the linking rules.
-mod providers;
 /// Sign-up and sign-in: the upgrade rules.
 mod rules;
 
 pub use limits::{Action, AttemptCount, Limits};
-pub use passkeys::{
-    CredentialId, MAX_PASSKEYS, NewPasskey, Passkey, PasskeyName, PasskeyOwner, StoredCredential,
-};
 pub use password::{Password, PasswordHasher};
-pub use providers::{Link, LinkProblem, LinkedAccount, ProviderIdentity};
-pub use rules::{AccountError, Accounts, Upgrade, default_display_name};
+pub use rules::{AccountError, Accounts, LinkProblem, Upgrade, default_display_name};
+pub(crate) use rules::{record_upgrade, refused};
 
 use crate::{
     OwnerId,
+    passkeys::NewPasskey,
+    providers::Link,
     text::{TextProblem, normalise_name, stored_name},
 };
 

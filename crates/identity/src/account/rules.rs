@@ -11,15 +11,14 @@ use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
 use super::{
     DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
     limits::{Action, Limits},
-    providers::LinkProblem,
 };
 
 /// The account rules over a store: sign-up and sign-in here, managing an account in
 /// `manage`, attempt limits in `limits`.
 #[derive(Clone, Debug)]
 pub struct Accounts<S> {
-    pub(super) store: S,
-    pub(super) limits: Limits,
+    pub(crate) store: S,
+    pub(crate) limits: Limits,
     hasher: PasswordHasher,
     /// Hashes at once, one per core: each takes 19 MiB and a core for tens of
     /// milliseconds, so a burst of sign-ins queues here instead of filling the blocking
@@ -127,7 +126,7 @@ impl<S: AccountStore> Accounts<S> {
     /// Creates the member and moves `guest`'s roster into it. A retired guest token (its
     /// roster already moved elsewhere) brings nothing along: the account is made without
     /// it.
-    pub(super) async fn create_from_guest(
+    pub(crate) async fn create_from_guest(
         &self,
         new: NewMember,
         guest: OwnerId,
@@ -193,7 +192,7 @@ impl<S: AccountStore> Accounts<S> {
     }
 
     /// Appends `guest`'s roster to `member`'s; a guest merged before brings nothing.
-    pub(super) async fn bring_guest_along(
+    pub(crate) async fn bring_guest_along(
         &self,
         guest: OwnerId,
         member: Member,
@@ -211,7 +210,7 @@ impl<S: AccountStore> Accounts<S> {
 
     /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, a
     /// bounded number at a time.
-    pub(super) async fn off_the_executor<T: Send + 'static>(
+    pub(crate) async fn off_the_executor<T: Send + 'static>(
         &self,
         work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
     ) -> T {
@@ -230,7 +229,7 @@ impl<S: AccountStore> Accounts<S> {
 }
 
 /// The audit line of a sign-up or sign-in, and one more when avatars came along.
-pub(super) fn record_upgrade<E>(
+pub(crate) fn record_upgrade<E>(
     event: &'static str,
     upgrade: &Result<Upgrade, AccountError<E>>,
     client: Option<IpAddr>,
@@ -250,7 +249,7 @@ pub(super) fn record_upgrade<E>(
     }
 }
 
-pub(super) fn nothing_merged() -> MergeReport {
+pub(crate) fn nothing_merged() -> MergeReport {
     MergeReport { moved_avatars: 0, already_merged: false }
 }
 
@@ -294,5 +293,47 @@ mod tests {
             task.await.expect("task");
         }
         assert!(most.load(Ordering::SeqCst) <= bound, "{} > {bound}", most.load(Ordering::SeqCst));
+    }
+}
+
+/// Why a way to sign in (a provider link, a passkey) could not be added, used or removed
+/// (besides the shared [`AccountError`] cases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// The provider vouched for no verified email, and a new account needs one.
+    NoVerifiedEmail,
+    /// A member has this email: never linked automatically (the account could be
+    /// someone else's at a provider that does not own the email's domain).
+    EmailHasAccount,
+    /// The provider identity is linked to another member, this member already has a
+    /// link at this provider, or the passkey is registered already.
+    Taken,
+    /// Unlinking or removing would leave the member no way to sign in.
+    LastSignInMethod,
+    /// The member holds [`crate::passkeys::MAX_PASSKEYS`] passkeys already.
+    TooManyPasskeys,
+}
+
+impl LinkProblem {
+    /// The audit log's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkProblem::NoVerifiedEmail => "no_verified_email",
+            LinkProblem::EmailHasAccount => "email_has_account",
+            LinkProblem::Taken => "link_taken",
+            LinkProblem::LastSignInMethod => "last_sign_in_method",
+            LinkProblem::TooManyPasskeys => "too_many_passkeys",
+        }
+    }
+}
+
+/// A store refusal as the account error it means.
+pub(crate) fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
+    match error.refusal() {
+        Some(AccountRefusal::EmailTaken) => AccountError::Link(LinkProblem::EmailHasAccount),
+        Some(AccountRefusal::LinkTaken) => AccountError::Link(LinkProblem::Taken),
+        Some(AccountRefusal::LastSignInMethod) => AccountError::Link(LinkProblem::LastSignInMethod),
+        Some(AccountRefusal::NotFound) => AccountError::NoSuchMember,
+        _ => AccountError::Store(error),
     }
 }

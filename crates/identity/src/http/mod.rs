@@ -1,6 +1,6 @@
 //! The crate's axum side: the identity cookies, the identity middleware, the cross-site
-//! write guard, the sign-in endpoints an application mounts, and the one shape in which
-//! they refuse a request.
+//! write guard, and the one shape in which they (and the sign-in endpoints of
+//! `providers` and `passkeys`) refuse a request.
 
 use std::net::IpAddr;
 
@@ -12,12 +12,6 @@ pub mod cookies;
 pub(crate) mod cross_site;
 /// The identity middleware.
 pub(crate) mod middleware;
-/// Sign-in with passkeys: the ceremonies' JSON endpoints.
-#[cfg(feature = "passkeys")]
-pub mod passkeys;
-/// Sign-in with OpenID Connect providers: the start and callback endpoints.
-#[cfg(feature = "oidc")]
-pub mod providers;
 /// How this crate's layers and endpoints refuse.
 mod refusal;
 

@@ -67,7 +67,7 @@ impl PasskeyRefusal {
         PasskeyRefusal::Rejected,
         PasskeyRefusal::Unknown,
         PasskeyRefusal::Taken,
-        PasskeyRefusal::TooMany { max: crate::account::MAX_PASSKEYS },
+        PasskeyRefusal::TooMany { max: crate::passkeys::MAX_PASSKEYS },
         PasskeyRefusal::NotOffered,
     ];
 
@@ -272,7 +272,7 @@ impl Refusal {
 
     /// `body` at this refusal's status, with `Retry-After` when there is a wait and the
     /// refusal in the extensions.
-    pub(super) fn answer(self, body: impl IntoResponse) -> Response {
+    pub(crate) fn answer(self, body: impl IntoResponse) -> Response {
         let mut response = (self.status(), body).into_response();
         if let Refusal::TooManyRequests { retry_after } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

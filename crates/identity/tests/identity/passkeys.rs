@@ -7,9 +7,9 @@ use std::{sync::Arc, time::Duration};
 use identity::{
     ManualClock, OwnerId,
     account::{
-        AccountError, Accounts, CredentialId, DisplayName, Email, Limits, LinkProblem,
-        MAX_PASSKEYS, NewMember, NewPasskey, PasskeyName, PasswordHasher, StoredCredential,
+        AccountError, Accounts, DisplayName, Email, Limits, LinkProblem, NewMember, PasswordHasher,
     },
+    passkeys::{CredentialId, MAX_PASSKEYS, NewPasskey, PasskeyName, StoredCredential},
     testing::MemoryStore,
 };
 

@@ -5,10 +5,8 @@ use std::sync::Arc;
 
 use identity::{
     ManualClock, OwnerId,
-    account::{
-        AccountError, Accounts, DisplayName, Email, Link, LinkProblem, PasswordHasher,
-        ProviderIdentity,
-    },
+    account::{AccountError, Accounts, DisplayName, Email, LinkProblem, PasswordHasher},
+    providers::{Link, ProviderIdentity},
     testing::MemoryStore,
 };
 

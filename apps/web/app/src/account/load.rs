@@ -3,7 +3,8 @@
 use http::header::SET_COOKIE;
 use identity::{
     Identity, LinkStore, PasskeyStore, Viewer,
-    account::{AccountError, CredentialId, DisplayName, Member, Upgrade},
+    account::{AccountError, DisplayName, Member, Upgrade},
+    passkeys::CredentialId,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_axum::ResponseOptions;

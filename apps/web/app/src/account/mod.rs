@@ -34,7 +34,7 @@ pub use notice::PageNotice;
 /// Under a display name field: the rule is `identity::DisplayName::MAX_GRAPHEMES`.
 const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";
 
-/// Under the name of a new passkey: the rule is `identity::PasskeyName::MAX_GRAPHEMES`.
+/// Under the name of a new passkey: the rule is `identity::passkeys::PasskeyName::MAX_GRAPHEMES`.
 const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 
 /// Put in a page's request when its member session turned out to be revoked: the page
@@ -53,7 +53,7 @@ mod tests {
         let max = identity::account::DisplayName::MAX_GRAPHEMES;
         assert_eq!(super::DISPLAY_NAME_HINT, format!("Up to {max} characters."));
         assert!(super::pages::SIGN_UP_NAME_HINT.starts_with(super::DISPLAY_NAME_HINT));
-        let max = identity::account::PasskeyName::MAX_GRAPHEMES;
+        let max = identity::passkeys::PasskeyName::MAX_GRAPHEMES;
         assert_eq!(super::PASSKEY_NAME_HINT, format!("Up to {max} characters."));
         let min = identity::account::Password::MIN_CHARS;
         assert!(super::pages::PASSWORD_RULE.starts_with(&format!("At least {min} characters")));

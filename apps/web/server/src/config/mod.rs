@@ -56,7 +56,7 @@ pub struct Config {
     /// How long a client may take to send a request, and the server to shut down.
     pub timeouts: Timeouts,
     /// `OIDC_PROVIDERS` and each provider's settings (`config::providers`).
-    pub providers: Vec<identity::oidc::ProviderSettings>,
+    pub providers: Vec<identity::providers::ProviderSettings>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! `OIDC_<ID>_CLIENT_SECRET` and, optionally, `OIDC_<ID>_NAME` (the button's name). See
 //! `docs/providers.md`.
 
-use identity::oidc::ProviderSettings;
+use identity::providers::ProviderSettings;
 
 use super::{ConfigError, Reader};
 

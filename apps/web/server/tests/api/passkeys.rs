@@ -269,7 +269,7 @@ async fn adding_a_passkey_needs_a_sign_in_in_the_last_fifteen_minutes() {
 
 #[tokio::test]
 async fn a_member_holding_the_most_passkeys_is_told_to_remove_one_first() {
-    use identity::account::{
+    use identity::passkeys::{
         CredentialId, MAX_PASSKEYS, NewPasskey, PasskeyName, StoredCredential,
     };
     let app = spawn_app().await;

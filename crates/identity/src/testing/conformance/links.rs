@@ -3,7 +3,8 @@
 use super::{Subject, email, member, refusal};
 use crate::{
     AccountRefusal, AccountStore, LinkStore, OwnerId,
-    account::{DisplayName, Link, NewMember, PasswordHash},
+    account::{DisplayName, NewMember, PasswordHash},
+    providers::Link,
 };
 
 fn link(provider: &str, subject: &str) -> Link {

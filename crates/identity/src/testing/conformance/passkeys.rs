@@ -3,7 +3,8 @@
 use super::{Subject, email, member, refusal};
 use crate::{
     AccountRefusal, AccountStore, LinkStore, OwnerId, PasskeyStore,
-    account::{CredentialId, DisplayName, NewMember, NewPasskey, PasskeyName, StoredCredential},
+    account::{DisplayName, NewMember},
+    passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
 };
 
 fn passkey(id: u8, name: &str) -> NewPasskey {
@@ -96,7 +97,7 @@ pub async fn the_last_way_to_sign_in_is_never_removed<
     store.add_passkey(ada.id, passkey(2, "Phone")).await.expect("add");
     store.remove_passkey(ada.id, &id(1)).await.expect("another passkey remains");
     store.remove_passkey(ada.id, &id(1)).await.expect("gone already: nothing to do");
-    let link = crate::account::Link {
+    let link = crate::providers::Link {
         provider: "keycloak".into(),
         issuer: "https://keycloak.example".into(),
         subject: "ada-1".into(),
@@ -114,7 +115,7 @@ pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<
     Subject { store, .. }: Subject<S>,
 ) {
     let ada = member(&store, "ada@example.com").await;
-    let link = crate::account::Link {
+    let link = crate::providers::Link {
         provider: "keycloak".into(),
         issuer: "https://keycloak.example".into(),
         subject: "ada-1".into(),

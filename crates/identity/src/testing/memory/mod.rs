@@ -9,10 +9,9 @@ use chrono::{DateTime, Utc};
 use crate::{
     AccountRefusal, AttemptStore, Clock, IdentityStore, LinkStore, MemberStore, OwnerId,
     PasskeyStore, SessionId, SessionStore, StoreFailure,
-    account::{
-        AttemptCount, CredentialId, Email, Link, LinkedAccount, Member, MergeReport, NewMember,
-        NewPasskey, Passkey, PasskeyOwner, PasswordHash, StoredCredential,
-    },
+    account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
+    passkeys::{CredentialId, NewPasskey, Passkey, PasskeyOwner, StoredCredential},
+    providers::{Link, LinkedAccount},
 };
 
 /// Passkeys: their part of the state.

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use super::{MemoryStoreError, Result, State};
 use crate::{
     AccountRefusal, OwnerId,
-    account::{CredentialId, NewPasskey, Passkey, PasskeyOwner, StoredCredential},
+    passkeys::{CredentialId, NewPasskey, Passkey, PasskeyOwner, StoredCredential},
 };
 
 /// A passkey with its owner and stored state.

@@ -2,7 +2,8 @@
 
 use identity::{
     MemberStore, OwnerId,
-    account::{DisplayName, Email, Link, NewMember},
+    account::{DisplayName, Email, NewMember},
+    providers::Link,
 };
 use migration::{Migrator, MigratorTrait};
 use persistence::StoreError;

@@ -1,5 +1,5 @@
-//! Signing in with another provider (OpenID Connect): the linking rules. The protocol is
-//! [`crate::oidc`]'s; what a verified provider identity may do to accounts is decided
+//! Signing in with another provider: the linking rules. The protocol (OpenID Connect) is
+//! [`super::oidc`]'s; what a verified provider identity may do to accounts is decided
 //! here, against the [`LinkStore`] port (and [`AccountStore`]'s three).
 //!
 //! The rules (DESIGN.md, "Upgrade"): an identity already linked signs in to its member;
@@ -12,11 +12,14 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    AccountError, Accounts, DisplayName, Email, NewMember, Upgrade,
-    rules::{default_display_name, record_upgrade},
+use crate::{
+    AccountStore, LinkStore, OwnerId,
+    account::{
+        AccountError, Accounts, DisplayName, Email, LinkProblem, NewMember, Upgrade,
+        default_display_name, record_upgrade, refused,
+    },
+    audit,
 };
-use crate::{AccountRefusal, AccountStore, LinkStore, OwnerId, StoreFailure, audit};
 
 /// A person at a provider: (`issuer`, `subject`) names them for good (OpenID Connect
 /// Core §5.7); `provider` is the id this deployment configured the provider under, which
@@ -43,37 +46,6 @@ pub struct ProviderIdentity {
 pub struct LinkedAccount {
     pub provider: String,
     pub linked_at: DateTime<Utc>,
-}
-
-/// Why a way to sign in (a provider link, a passkey) could not be added, used or removed
-/// (besides the shared [`AccountError`] cases).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkProblem {
-    /// The provider vouched for no verified email, and a new account needs one.
-    NoVerifiedEmail,
-    /// A member has this email: never linked automatically (the account could be
-    /// someone else's at a provider that does not own the email's domain).
-    EmailHasAccount,
-    /// The provider identity is linked to another member, this member already has a
-    /// link at this provider, or the passkey is registered already.
-    Taken,
-    /// Unlinking or removing would leave the member no way to sign in.
-    LastSignInMethod,
-    /// The member holds [`super::MAX_PASSKEYS`] passkeys already.
-    TooManyPasskeys,
-}
-
-impl LinkProblem {
-    /// The audit log's name for it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LinkProblem::NoVerifiedEmail => "no_verified_email",
-            LinkProblem::EmailHasAccount => "email_has_account",
-            LinkProblem::Taken => "link_taken",
-            LinkProblem::LastSignInMethod => "last_sign_in_method",
-            LinkProblem::TooManyPasskeys => "too_many_passkeys",
-        }
-    }
 }
 
 impl<S: AccountStore + LinkStore> Accounts<S> {
@@ -148,16 +120,5 @@ impl<S: AccountStore + LinkStore> Accounts<S> {
         member: OwnerId,
     ) -> Result<Vec<LinkedAccount>, AccountError<S::Error>> {
         self.store.linked_accounts(member).await.map_err(AccountError::Store)
-    }
-}
-
-/// A store refusal as the account error it means.
-pub(super) fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
-    match error.refusal() {
-        Some(AccountRefusal::EmailTaken) => AccountError::Link(LinkProblem::EmailHasAccount),
-        Some(AccountRefusal::LinkTaken) => AccountError::Link(LinkProblem::Taken),
-        Some(AccountRefusal::LastSignInMethod) => AccountError::Link(LinkProblem::LastSignInMethod),
-        Some(AccountRefusal::NotFound) => AccountError::NoSuchMember,
-        _ => AccountError::Store(error),
     }
 }

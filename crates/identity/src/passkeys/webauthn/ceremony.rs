@@ -11,7 +11,8 @@ use webauthn_rs::prelude::{DiscoverableAuthentication, PasskeyRegistration};
 
 use crate::{
     Keyring, OwnerId, Viewer,
-    account::{DisplayName, Email, PasskeyName},
+    account::{DisplayName, Email},
+    passkeys::PasskeyName,
     token::{
         TokenError, from_timestamp,
         sealed::{open, seal},
@@ -129,7 +130,7 @@ impl Ceremony {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::passkey::RelyingParty;
+    use crate::passkeys::RelyingParty;
 
     const SECRET: &str = "KpXoGx3JmpGW1QxboyX9NZON7NuJqY+v7k7+//y07QU=";
 
@@ -196,12 +197,12 @@ mod tests {
         // A provider flow (same key) is not a ceremony.
         #[cfg(feature = "oidc")]
         {
-            let flow = crate::oidc::Flow {
+            let flow = crate::providers::Flow {
                 provider: "test".into(),
                 state: "s".into(),
                 nonce: "n".into(),
                 pkce_verifier: "v".into(),
-                intent: crate::oidc::Intent::SignIn { guest },
+                intent: crate::providers::Intent::SignIn { guest },
                 expires_at: now + CEREMONY_LIFETIME,
             };
             let refused = Ceremony::open(&keys, Some(&flow.seal(&keys)), viewer, now).map(|_| ());

@@ -9,7 +9,8 @@ use sea_orm::{
 
 use identity::{
     LinkStore, OwnerId,
-    account::{Link, LinkedAccount, Member},
+    account::Member,
+    providers::{Link, LinkedAccount},
 };
 
 use crate::{

@@ -1,7 +1,6 @@
 //! Signing in with passkeys (WebAuthn, through `webauthn-rs`): this deployment as a
 //! relying party, and the ceremonies' state sealed in a cookie ([`ceremony`]). What a
-//! verified passkey may do to accounts is decided by the account rules
-//! ([`crate::account::Passkey`]).
+//! verified passkey may do to accounts is decided by the rules ([`super::Passkey`]).
 //!
 //! Passkeys are made discoverable (resident keys, user verification required), so
 //! signing in needs no email: the browser offers the passkeys it has for this site —
@@ -10,6 +9,9 @@
 
 /// The ceremony cookie.
 mod ceremony;
+/// The ceremonies' JSON endpoints.
+#[cfg(feature = "axum")]
+pub mod http;
 
 pub use ceremony::{CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, CeremonyRefusal};
 /// The sealed state of a sign-in, as [`Ceremony::SignIn`] carries it.
@@ -25,7 +27,7 @@ use webauthn_rs::prelude::{
 
 use crate::{
     OwnerId,
-    account::{CredentialId, StoredCredential},
+    passkeys::{CredentialId, StoredCredential},
 };
 
 /// Why a ceremony step failed before the account rules ran.

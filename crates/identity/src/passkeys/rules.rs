@@ -1,6 +1,6 @@
 //! Passkeys on the account side: what a stored passkey is, and the rules for adding,
 //! removing and signing in with one. The WebAuthn ceremonies that prove a passkey are
-//! [`crate::passkey`]'s (feature `passkeys`); by the time these rules run, the
+//! [`crate::passkeys`]'s (feature `passkeys`); by the time these rules run, the
 //! credential has been verified, so they are about accounts only — the same rules, and
 //! the same guest → member upgrade, as every other way to sign in.
 
@@ -9,13 +9,15 @@ use std::{fmt, net::IpAddr};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 
-use super::{
-    AccountError, AccountField, AccountProblem, Accounts, Email, InvalidInput, NewMember, Upgrade,
-    limits::Action,
-    providers::{LinkProblem, refused},
-    rules::record_upgrade,
+use crate::{
+    AccountStore, OwnerId, PasskeyStore,
+    account::{
+        AccountError, AccountField, AccountProblem, Accounts, Action, Email, InvalidInput,
+        LinkProblem, NewMember, Upgrade, record_upgrade, refused,
+    },
+    audit,
+    text::normalise_name,
 };
-use crate::{AccountStore, OwnerId, PasskeyStore, audit, text::normalise_name};
 
 /// The most passkeys one member may hold; a sign-in ceremony lists them all.
 pub const MAX_PASSKEYS: usize = 10;

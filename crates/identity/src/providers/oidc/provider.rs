@@ -15,7 +15,7 @@ use openidconnect::{
 use tokio::sync::RwLock;
 
 use super::{FLOW_LIFETIME, Flow, Intent, OidcError, claims};
-use crate::account::ProviderIdentity;
+use crate::providers::ProviderIdentity;
 
 /// How a provider is configured (by the operator, from the environment).
 #[derive(Clone)]

@@ -4,7 +4,10 @@ use openidconnect::{
 };
 
 use super::OidcError;
-use crate::account::{DisplayName, Email, Link, ProviderIdentity};
+use crate::{
+    account::{DisplayName, Email},
+    providers::{Link, ProviderIdentity},
+};
 
 /// What a stored link may hold (OpenID Connect caps `sub` at 255 ASCII characters).
 const MAX_CLAIM_LEN: usize = 255;

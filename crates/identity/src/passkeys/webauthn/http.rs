@@ -30,21 +30,22 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use super::{
-    ClientIp, PasskeyRefusal, Refusal,
-    cookies::{clear_cookie, cookie_values, set_cookie},
-    middleware::Identity,
+    CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, DiscoverableAuthentication, PasskeyError,
+    RelyingParty,
 };
 use crate::{
     AccountStore, Keyring, OwnerId, PasskeyStore, Viewer,
     account::{
-        AccountError, Accounts, DisplayName, Email, InvalidInput, LinkProblem, MAX_PASSKEYS,
-        MergeReport, NewMember, NewPasskey, PasskeyName, Upgrade, default_display_name,
+        AccountError, Accounts, DisplayName, Email, InvalidInput, LinkProblem, MergeReport,
+        NewMember, Upgrade, default_display_name,
     },
     audit,
-    passkey::{
-        CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, DiscoverableAuthentication, PasskeyError,
-        RelyingParty,
+    http::{
+        ClientIp, PasskeyRefusal, Refusal,
+        cookies::{clear_cookie, cookie_values, set_cookie},
+        middleware::Identity,
     },
+    passkeys::{MAX_PASSKEYS, NewPasskey, PasskeyName},
 };
 
 /// The application's paths and pages the endpoints work with.

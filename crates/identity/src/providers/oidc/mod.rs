@@ -2,12 +2,15 @@
 //! (S256), `state` and `nonce`, discovery from the issuer, and the ID token checked for
 //! issuer, audience, expiry, nonce and signature (the provider's JWKS). The flow's state
 //! lives in a sealed cookie ([`flow`]); what a verified identity may do to accounts is
-//! decided by the account rules ([`crate::account::ProviderIdentity`]).
+//! decided by the linking rules ([`super::ProviderIdentity`]).
 
 /// The ID token's claims, read into a provider identity.
 mod claims;
 /// The flow cookie.
 mod flow;
+/// The start and callback endpoints.
+#[cfg(feature = "axum")]
+pub mod http;
 /// One configured provider: discovery, the authorization URL, the code exchange.
 mod provider;
 

@@ -30,16 +30,16 @@ use axum::{
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::{
-    ClientIp, ProviderRefusal, Refusal,
-    cookies::{PROVIDER_REFUSAL_COOKIE, clear_cookie, cookie_values, set_cookie},
-    middleware::Identity,
-};
+use super::{FLOW_COOKIE, FLOW_LIFETIME, Flow, Intent, OidcError, Provider, Providers};
 use crate::{
     AccountStore, Keyring, LinkStore, Viewer,
     account::{AccountError, Accounts, LinkProblem, MergeReport},
     audit,
-    oidc::{FLOW_COOKIE, FLOW_LIFETIME, Flow, Intent, OidcError, Provider, Providers},
+    http::{
+        ClientIp, ProviderRefusal, Refusal,
+        cookies::{PROVIDER_REFUSAL_COOKIE, clear_cookie, cookie_values, set_cookie},
+        middleware::Identity,
+    },
 };
 
 /// How long a refusal waits for its page to say it.
