@@ -2,8 +2,8 @@
 # Mutation testing with cargo-mutants: the code is changed one small way at a time (a
 # comparison flipped, a function made to return a default) and the tests must notice.
 # A mutant no test notices is a gap in the tests, or a change that makes no difference.
-#   scripts/mutants.sh            every part in full (identity, identity-http, identity-oidc,
-#                                 identity-passkey, persistence); each must catch
+#   scripts/mutants.sh            every part in full (identity, identity-http,
+#                                 identity-providers, identity-passkeys, persistence); each must catch
 #                                 MUTANTS_THRESHOLD% of its viable mutants, the survivors
 #                                 accepted in .cargo/mutants-accepted.txt counting as caught
 #   scripts/mutants.sh PART…      those parts only
@@ -11,8 +11,9 @@
 # Reports go to target/mutants/<part>/mutants.out (missed.txt lists the survivors).
 #
 # Each part is tested where its tests are: identity's rules and tokens by the crate's own
-# tests, its HTTP layer (the identity middleware, the cross-site guard), OpenID Connect
-# and passkeys by those and the server's tests (with the test provider running),
+# tests, its HTTP layer (the identity middleware, the cross-site guard) and its sign-in
+# slices (providers, passkeys: rules, protocol, endpoints) by those and the server's tests
+# (with the test provider running),
 # persistence and the roster's rules by their own tests and the store suite on SQLite (the
 # PostgreSQL half runs the same assertions and would double the time).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -124,7 +125,7 @@ export CARGO_TARGET_DIR="$CARGO_TARGET_DIR-mutants"
 # CARGO_MUTANTS_JOBS=2 reported mutants the tests catch as missed.
 export CARGO_MUTANTS_JOBS=1
 start_test_provider
-# edge NAME: the identity crate's src/NAME/ (the HTTP layer, OpenID Connect, passkeys),
+# edge NAME: the identity crate's src/NAME/ (the HTTP layer, providers, passkeys),
 # judged by the crate's own tests and, for what survives them, by the server's tests too.
 # A mutant the crate's tests catch would be caught by both; each mutant the server's tests
 # judge costs a build of every crate above identity (about a minute), so only the
@@ -152,9 +153,9 @@ run() {
   case "$1" in
     identity)
       run_part identity -p guestroom-identity -e 'crates/identity/src/http/**' \
-        -e 'crates/identity/src/oidc/**' -e 'crates/identity/src/passkey/**'
+        -e 'crates/identity/src/providers/**' -e 'crates/identity/src/passkeys/**'
       ;;
-    identity-http | identity-oidc | identity-passkey) edge "${1#identity-}" ;;
+    identity-http | identity-providers | identity-passkeys) edge "${1#identity-}" ;;
     persistence)
       # The roster's rules (the domain crate) by their own tests and the store suite, which
       # refuses what they refuse.
@@ -162,14 +163,14 @@ run() {
         --test-package guestroom-persistence --test-package guestroom-domain -- -- --skip postgres
       ;;
     *)
-      echo "unknown part: $1 (identity, identity-http, identity-oidc, identity-passkey, persistence)" >&2
+      echo "unknown part: $1 (identity, identity-http, identity-providers, identity-passkeys, persistence)" >&2
       return 2
       ;;
   esac
 }
 
 parts=("$@")
-[ "${#parts[@]}" -gt 0 ] || parts=(identity identity-http identity-oidc identity-passkey persistence)
+[ "${#parts[@]}" -gt 0 ] || parts=(identity identity-http identity-providers identity-passkeys persistence)
 failed=0
 for name in "${parts[@]}"; do
   { run "$name" && verdict "$name" "$MUTANTS_THRESHOLD"; } || failed=1
