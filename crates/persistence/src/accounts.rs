@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    SqlErr, TransactionTrait, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait, sea_query::Expr,
 };
 
 use identity::{
@@ -19,6 +19,7 @@ use crate::{
         avatar, member,
         owner::{self, OwnerKind},
     },
+    members::member_from,
     owners::claim_owner,
     passkeys::insert_passkey,
     providers::insert_link,
@@ -218,25 +219,4 @@ async fn merge(
         .exec(txn)
         .await?;
     Ok(MergeReport { moved_avatars: moved, already_merged: false })
-}
-
-/// [`StoreError::NotFound`] unless `member` is a member: what adding to a member (a link,
-/// a passkey) checks first.
-pub(crate) async fn ensure_member(db: &impl ConnectionTrait, member: OwnerId) -> Result<()> {
-    match member::Entity::find_by_id(member.as_uuid()).one(db).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::NotFound),
-    }
-}
-
-/// A member row, re-validated on the way out like every row.
-pub(crate) fn member_from(row: member::Model) -> Result<Member> {
-    Ok(Member {
-        id: OwnerId::from_uuid(row.owner_id),
-        email: Email::parse(&row.email).map_err(StoreError::corrupt)?,
-        display_name: DisplayName::from_stored(&row.display_name).map_err(StoreError::corrupt)?,
-        password_hash: row.password_hash.map(PasswordHash::new),
-        session_version: row.session_version,
-        created_at: row.created_at,
-    })
 }

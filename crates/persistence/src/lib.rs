@@ -18,9 +18,11 @@ mod entity;
 mod error;
 /// The roster read on SQLite, on the calling thread (no driver thread hop).
 mod inline;
+/// What every way to sign in shares: the member, and the rule that one is kept.
+mod members;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
-/// Passkeys, and the rule that a member keeps a way to sign in.
+/// Passkeys: which member a credential signs in to.
 mod passkeys;
 /// Provider links: which member a provider identity signs in to.
 mod providers;

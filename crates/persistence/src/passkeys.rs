@@ -1,13 +1,10 @@
-//! Passkeys (sign-in with WebAuthn): which member a credential signs in to, its stored
-//! state, and — shared with provider links — the rule that a member always keeps a way
-//! to sign in.
+//! Passkeys (sign-in with WebAuthn): which member a credential signs in to, and its
+//! stored state.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr,
-    TransactionTrait,
-    sea_query::{Expr, Query},
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr, sea_query::Expr,
 };
 
 use identity::{
@@ -17,9 +14,8 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    accounts::ensure_member,
-    entity::{linked_account, member, passkey},
-    owners::touch_owner,
+    entity::passkey,
+    members::{Method, ensure_member, remove_keeping_one},
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -89,65 +85,6 @@ impl PasskeyStore for Store {
             .add(passkey::Column::CredentialId.eq(id.as_str()));
         remove_keeping_one::<passkey::Entity>(self, member, Method::Passkey(&id), mine).await
     }
-}
-
-/// Removes the rows of `E` that `mine` selects — one of the member's ways to sign in,
-/// `going` — unless it is the last one ([`StoreError::LastSignInMethod`]; nothing there
-/// is done already). The member's owner row is locked first ([`touch_owner`]), so two
-/// removals at once cannot each count on the other's method.
-pub(crate) async fn remove_keeping_one<E: EntityTrait>(
-    store: &Store,
-    member: OwnerId,
-    going: Method<'_>,
-    mine: Condition,
-) -> Result<()> {
-    let txn = store.db.begin().await?;
-    touch_owner(&txn, member, store.now()).await?;
-    let removed = E::delete_many()
-        .filter(mine.clone())
-        .filter(another_way_to_sign_in(member, going))
-        .exec(&txn)
-        .await?;
-    let kept = removed.rows_affected == 0 && E::find().filter(mine).one(&txn).await?.is_some();
-    txn.commit().await?;
-    if kept { Err(StoreError::LastSignInMethod) } else { Ok(()) }
-}
-
-/// A way to sign in that is about to go.
-pub(crate) enum Method<'a> {
-    /// The link at this provider.
-    Link(&'a str),
-    /// The passkey with this (base64url) credential id.
-    Passkey(&'a str),
-}
-
-/// True where `member` has a way to sign in besides `going`: a password, another link,
-/// another passkey.
-pub(crate) fn another_way_to_sign_in(member: OwnerId, going: Method<'_>) -> Condition {
-    let mut links = Query::select()
-        .expr(Expr::val(1))
-        .from(linked_account::Entity)
-        .and_where(linked_account::Column::OwnerId.eq(member.as_uuid()))
-        .to_owned();
-    let mut passkeys = Query::select()
-        .expr(Expr::val(1))
-        .from(passkey::Entity)
-        .and_where(passkey::Column::OwnerId.eq(member.as_uuid()))
-        .to_owned();
-    match going {
-        Method::Link(provider) => links.and_where(linked_account::Column::Provider.ne(provider)),
-        Method::Passkey(id) => passkeys.and_where(passkey::Column::CredentialId.ne(id)),
-    };
-    let password = Query::select()
-        .expr(Expr::val(1))
-        .from(member::Entity)
-        .and_where(member::Column::OwnerId.eq(member.as_uuid()))
-        .and_where(member::Column::PasswordHash.is_not_null())
-        .to_owned();
-    Condition::any()
-        .add(Expr::exists(password))
-        .add(Expr::exists(links))
-        .add(Expr::exists(passkeys))
 }
 
 /// Inserts a passkey (inside the caller's transaction, when there is one); a credential

@@ -15,9 +15,8 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    accounts::{ensure_member, member_from},
     entity::{linked_account, member},
-    passkeys::{Method, remove_keeping_one},
+    members::{Method, ensure_member, member_from, remove_keeping_one},
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -10,8 +10,8 @@ use sea_orm::{
 
 use crate::{
     Store, StoreError,
-    accounts::member_from,
     entity::{ended_session, member},
+    members::member_from,
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;

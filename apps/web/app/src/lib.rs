@@ -162,9 +162,9 @@ pub async fn preload<B>(
     }
     let mut viewer = request.extensions().get::<identity::Viewer>().copied()?;
     let mut new_guest = request.extensions().get::<identity::NewGuest>().is_some();
-    let page_viewer = account::load::PageViewer::load(store, viewer).await;
+    let page_viewer = account::actions::PageViewer::load(store, viewer).await;
     let mut ended = None;
-    if let account::load::PageViewer::Ended = page_viewer {
+    if let account::actions::PageViewer::Ended = page_viewer {
         let (guest, cookies) = identity.fresh_guest();
         (viewer, new_guest, ended) = (guest, true, Some(cookies));
         let extensions = request.extensions_mut();

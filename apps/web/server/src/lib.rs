@@ -3,20 +3,15 @@
 //! `main` only reads the configuration and calls [`startup::Application::build`]; the
 //! integration tests build the very same application on port 0.
 
-/// Answering 503 at once while the database is down.
-pub mod breaker;
 /// The browser bundle: its names and its files.
 pub mod bundle;
 /// `guestroom migrate …`: the migration command line.
 pub mod cli;
 /// Settings from environment variables.
 pub mod config;
-/// Refusals answered before the app runs (unknown hosts, oversized bodies, deadlines).
-pub mod edge;
-/// Security headers on every response.
-pub mod headers;
-/// Rate limits and load shedding.
-pub mod limits;
+/// The layers around the app: refusals at the edge, security headers, rate limits and
+/// load shedding, the database breaker.
+pub mod middleware;
 /// `/metrics` and the counts behind it.
 pub mod observe;
 /// Sign-in with passkeys: the ceremonies' JSON endpoints.

@@ -22,7 +22,12 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{breaker, bundle, edge, headers, limits, observe, passkeys, paths, state::AppState};
+use crate::{
+    bundle,
+    middleware::{breaker, edge, headers, limits},
+    observe, passkeys, paths,
+    state::AppState,
+};
 
 /// Loads a page's data before Leptos renders it (`app::preload`: page routes only, each
 /// through its own loader), and hands it over in the request. Rendering then never waits

@@ -13,9 +13,8 @@ use persistence::{Store, StoreError, db};
 use tokio::net::TcpListener;
 
 use crate::{
-    breaker::Breaker,
     config::{Config, Environment},
-    limits::Limits,
+    middleware::{breaker::Breaker, limits::Limits},
     observe,
     providers::SignInProviders,
     router::router,

@@ -12,9 +12,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use persistence::Store;
 
 use crate::{
-    breaker::Breaker,
     config::{Secret, Timeouts},
-    limits::Limits,
+    middleware::{breaker::Breaker, limits::Limits},
     providers::SignInProviders,
 };
 

@@ -24,64 +24,64 @@ pub async fn sign_up(
     password: String,
     display_name: String,
 ) -> Result<(), ApiError> {
-    super::load::sign_up(&email, &password, &display_name).await
+    super::actions::sign_up(&email, &password, &display_name).await
 }
 
 /// Signs in and brings the guest's roster along.
 #[server(endpoint = "account/sign-in", client = ApiClient, output = Json)]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    super::load::sign_in(&email, &password).await
+    super::actions::sign_in(&email, &password).await
 }
 
 /// Ends this browser's session and starts a brand-new, empty guest.
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {
-    super::load::sign_out().await
+    super::actions::sign_out().await
 }
 
 /// Ends every session of the member, this browser's too (which starts a new guest).
 #[server(endpoint = "account/sign-out-everywhere", client = ApiClient, output = Json)]
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
-    super::load::sign_out_everywhere().await
+    super::actions::sign_out_everywhere().await
 }
 
 /// Renames the member; the header and the account page show the new name.
 #[server(endpoint = "account/display-name", client = ApiClient, output = Json)]
 pub async fn set_display_name(display_name: String) -> Result<(), ApiError> {
-    super::load::set_display_name(&display_name).await
+    super::actions::set_display_name(&display_name).await
 }
 
 /// Changes the password (the current one first); this browser stays signed in, every
 /// other session ends.
 #[server(endpoint = "account/password", client = ApiClient, output = Json)]
 pub async fn change_password(current_password: String, password: String) -> Result<(), ApiError> {
-    super::load::change_password(&current_password, &password).await
+    super::actions::change_password(&current_password, &password).await
 }
 
 /// Gives a member who signs in with providers or passkeys a password too (after a recent
 /// sign-in); this browser stays signed in, every other session ends.
 #[server(endpoint = "account/set-password", client = ApiClient, output = Json)]
 pub async fn set_password(password: String) -> Result<(), ApiError> {
-    super::load::set_password(&password).await
+    super::actions::set_password(&password).await
 }
 
 /// Deletes the account, its avatars and everything linked to it (the password first);
 /// this browser goes on as a brand-new guest.
 #[server(endpoint = "account/delete", client = ApiClient, output = Json)]
 pub async fn delete_account(password: String) -> Result<(), ApiError> {
-    super::load::delete_account(&password).await
+    super::actions::delete_account(&password).await
 }
 
 /// Removes the member's link to `provider`, unless it is their last way to sign in.
 #[server(endpoint = "account/unlink", client = ApiClient, output = Json)]
 pub async fn unlink_provider(provider: String) -> Result<(), ApiError> {
-    super::load::unlink_provider(&provider).await
+    super::actions::unlink_provider(&provider).await
 }
 
 /// Removes one of the member's passkeys, unless it is their last way to sign in.
 #[server(endpoint = "account/remove-passkey", client = ApiClient, output = Json)]
 pub async fn remove_passkey(credential_id: String) -> Result<(), ApiError> {
-    super::load::remove_passkey(&credential_id).await
+    super::actions::remove_passkey(&credential_id).await
 }
 
 /// What the account page shows.
@@ -105,5 +105,5 @@ pub struct AccountView {
 #[server(endpoint = "viewer", input = GetUrl, client = ApiClient, output = Json)]
 pub async fn viewer() -> Result<ViewerView, ApiError> {
     let (viewer, services) = crate::server::services()?;
-    Ok(super::load::PageViewer::load(&services.store, viewer).await.view())
+    Ok(super::actions::PageViewer::load(&services.store, viewer).await.view())
 }

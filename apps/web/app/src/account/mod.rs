@@ -6,6 +6,10 @@
 //! emails and wrong passwords) are `identity::account::Accounts`'s; this feature wires
 //! them to forms and cookies.
 
+/// The server side: what each account action does, who a page is for (`PageViewer`),
+/// the cookies of an identity change.
+#[cfg(feature = "ssr")]
+pub mod actions;
 /// The server functions: sign up, sign in, sign out, manage the account, who am I.
 pub mod api;
 /// The ways to sign in the server offers, as every page's context carries them.
@@ -14,9 +18,6 @@ mod buttons;
 pub mod export;
 /// The header line: guest or member, and the links that go with it.
 mod header;
-/// The server side: the header's loader, the cookies of an identity change.
-#[cfg(feature = "ssr")]
-pub mod load;
 /// What an account action did, said once at the top of the next page.
 pub mod notice;
 /// The sign-up and sign-in pages, and the parts of every account form.

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::{
     api::{CreateAvatar, NAME_HINT},
     picker::EmojiField,
-    state::Ui,
+    state::RosterState,
 };
 use crate::{
     components::{alert::Refusal, field::Field},
@@ -15,7 +15,7 @@ use crate::{
 /// had typed, filled in again.
 #[component]
 pub fn AddAvatarForm(emoji: String, name: String) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+    let ui = expect_context::<RosterState>();
     let error = move |field: Name| {
         Signal::derive(move || ui.add_error.get().and_then(|error| error.for_field(field)))
     };

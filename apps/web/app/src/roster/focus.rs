@@ -10,9 +10,9 @@ use leptos::{
     web_sys::{Element, HtmlElement},
 };
 
-use super::state::Ui;
+use super::state::RosterState;
 
-impl Ui {
+impl RosterState {
     /// Says `text` in the live region (present, empty, since the page loaded). Written
     /// into the element, not rendered from a signal: nothing else on the page reads it, and
     /// a signal and its effect cost the wasm about a kilobyte.
@@ -37,7 +37,7 @@ impl Ui {
     }
 
     /// Focus on the first of `wanted` (CSS selectors) that can take it, now and whenever
-    /// the rows change while it is lost ([`Ui::refocus`]).
+    /// the rows change while it is lost ([`RosterState::refocus`]).
     pub fn focus_on(self, wanted: Vec<String>) {
         self.keep(|kept| (kept.focus, kept.focus_fresh) = (wanted, true));
         request_animation_frame(move || self.refocus());

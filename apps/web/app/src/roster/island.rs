@@ -9,7 +9,7 @@ use super::{
     api::{CreateAvatar, UpdateAvatar},
     queries,
     row::AvatarRow,
-    state::Ui,
+    state::RosterState,
     undo::UndoDelete,
 };
 use crate::{
@@ -24,7 +24,7 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     let client = QueryClient::new().provide();
     client.set_query(queries::roster(), (), data.roster);
     let avatars = client.subscribe_value(queries::roster(), || ());
-    let ui = Ui::new(client, avatars);
+    let ui = RosterState::new(client, avatars);
     let mut typed = (String::new(), String::new());
     if let Some(failure) = failure {
         let about_fields = matches!(failure.error, ApiError::Invalid { .. } | ApiError::Several(_));

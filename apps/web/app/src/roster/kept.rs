@@ -1,11 +1,11 @@
 //! What the island keeps for itself, outside the reactive graph: the rows whose change is
 //! on its way, the undo offer's timer, where focus belongs.
 
-use super::state::Ui;
+use super::state::RosterState;
 
 // The island's own bookkeeping, outside the reactive graph: nothing renders from it. A
 // page has one roster island, and only the browser's event handlers and effects touch it.
-// Held here rather than in a `StoredValue` of `Ui`, which brought code of its own into the
+// Held here rather than in a `StoredValue` of `RosterState`, which brought code of its own into the
 // wasm (bench/RESULTS.md, "Figures behind the code's choices"), against a first-load
 // budget; for the same reason the signal of the deleted avatars is read with `get` and
 // written with `set` only (each closure given to `with` or `update` compiles its code
@@ -14,7 +14,7 @@ thread_local! {
     static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
 }
 
-/// The island's own bookkeeping ([`Ui::keep`]).
+/// The island's own bookkeeping ([`RosterState::keep`]).
 #[derive(Default)]
 pub struct Kept {
     /// The rows whose change is on its way: they take no other until it has settled (a
@@ -33,13 +33,13 @@ pub struct Kept {
     pub focus_fresh: bool,
 }
 
-impl Ui {
+impl RosterState {
     /// Reads or changes what the island keeps for itself.
     pub(super) fn keep<T>(self, look: impl FnOnce(&mut Kept) -> T) -> T {
         KEPT.with_borrow_mut(look)
     }
 
-    /// Marks row `id` busy until [`Ui::settle`]; false, and the caller changes nothing,
+    /// Marks row `id` busy until [`RosterState::settle`]; false, and the caller changes nothing,
     /// when a change of that row is on its way already.
     pub(super) fn claim(self, id: &str) -> bool {
         self.keep(|kept| {
@@ -56,7 +56,7 @@ impl Ui {
         self.keep(|kept| kept.busy.iter().any(|b| b == id))
     }
 
-    /// Frees the rows `ids` (see [`Ui::claim`]).
+    /// Frees the rows `ids` (see [`RosterState::claim`]).
     pub(super) fn free(self, ids: &[String]) {
         self.keep(|kept| kept.busy.retain(|b| !ids.contains(b)));
     }

@@ -4,7 +4,7 @@ use super::{
     FormFailure,
     api::{AvatarView, DeleteAvatar, MoveAvatar, NAME_HINT, SetAvatarActive, UpdateAvatar},
     picker::EmojiField,
-    state::{PENDING_ID, Ui},
+    state::{PENDING_ID, RosterState},
 };
 use crate::{
     components::{erased_on_server, field::Field},
@@ -18,7 +18,7 @@ use crate::{
 /// ("— deleted", from the stylesheet: `undo.rs`).
 #[component]
 pub fn AvatarRow(id: String) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+    let ui = expect_context::<RosterState>();
     let id = StoredValue::new(id);
     // The avatar, whether it is first and last, and whether it is deleted (while that can
     // be undone). One memo, so each part of the row reads it rather than looking again.
@@ -193,7 +193,7 @@ fn MoveButton(
     disabled: Signal<bool>,
     label: Signal<String>,
 ) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+    let ui = expect_context::<RosterState>();
     ui.form(
         "inline",
         None,

@@ -25,7 +25,7 @@ pub const PENDING_ID: &str = "pending";
 
 /// The island's state: the cache and what the forms show.
 #[derive(Clone, Copy)]
-pub struct Ui {
+pub struct RosterState {
     client: QueryClient,
     /// The cached roster; after a failed refresh, the list last loaded.
     pub list: Memo<Vec<AvatarView>>,
@@ -44,13 +44,13 @@ pub struct Ui {
     pub activity: Activity,
 }
 
-impl Ui {
+impl RosterState {
     pub fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
         let list = Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
             Some(Ok(list)) => list,
             _ => last.cloned().unwrap_or_default(),
         });
-        Ui {
+        RosterState {
             client,
             list,
             add_error: RwSignal::new(None),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{
     api::{AvatarView, restore_avatar},
-    state::Ui,
+    state::RosterState,
 };
 use crate::client::retry::Retry;
 
@@ -15,7 +15,7 @@ use crate::client::retry::Retry;
 const UNDO_WINDOW_MS: u64 = 6_000;
 
 /// The ids of the rows the list shows: the cached avatars, with each deleted one (its
-/// `position` the place of its row when it was deleted: [`Ui::deleted`]) back in the
+/// `position` the place of its row when it was deleted: [`RosterState::deleted`]) back in the
 /// place it left, unless it is in the cache again (a delete rolled back).
 pub fn shown(live: &[AvatarView], gone: &[AvatarView]) -> Vec<String> {
     let mut rows: Vec<String> = live.iter().map(|a| a.id.clone()).collect();
@@ -38,7 +38,7 @@ pub fn places(rows: &[String], gone: &[AvatarView]) -> Vec<AvatarView> {
     rows.iter().enumerate().filter_map(found).collect()
 }
 
-impl Ui {
+impl RosterState {
     /// The ids of the rows as the list shows them: the cached avatars, and the deleted
     /// ones in the places they left, so that no row slides under a pointer that has not
     /// moved. Tracked.
@@ -77,7 +77,7 @@ impl Ui {
     /// Puts every deleted avatar back in its place, and focus on the first one's
     /// "Delete", where it was before. Pressed before the server has answered a delete
     /// (a quick hand, a slow network), it waits for the answer rather than doing
-    /// nothing: [`Ui::deleted_settled`] runs it then.
+    /// nothing: [`RosterState::deleted_settled`] runs it then.
     pub fn restore(self) {
         let gone = self.deleted.get_untracked();
         if gone.iter().any(|g| self.busy(&g.id)) {
@@ -153,7 +153,7 @@ impl Ui {
 /// said it already (`focus.rs`), so the toast is not one.
 #[component]
 pub fn UndoDelete() -> impl IntoView {
-    let ui = expect_context::<Ui>();
+    let ui = expect_context::<RosterState>();
     let text = move || match ui.deleted.get().as_slice() {
         [] => None,
         [one] => Some(format!("Deleted {}.", one.name)),

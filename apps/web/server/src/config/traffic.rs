@@ -5,7 +5,7 @@ use std::{num::NonZeroU32, time::Duration};
 
 use super::{ConfigError, Reader};
 
-/// Rate limits and load shedding (`server::limits`).
+/// Rate limits and load shedding (`server::middleware::limits`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Traffic {
     /// `WRITES_PER_MINUTE_PER_IP` (default 600): writes from one client address (an IPv6

@@ -9,7 +9,7 @@
 
 use leptos::{ev, prelude::*, wasm_bindgen::JsCast, web_sys::Element};
 
-use super::state::Ui;
+use super::state::RosterState;
 use crate::components::{erased_on_server, field::FieldParts};
 
 /// The emoji behind the picker: a server function only `picker.js` calls, so the
@@ -28,7 +28,7 @@ pub fn EmojiField(
     #[prop(into)]
     picker_label: Signal<String>,
 ) -> impl IntoView {
-    let ready = expect_context::<Ui>().ready;
+    let ready = expect_context::<RosterState>().ready;
     // Not `<Field>`: its children are an erased view in the browser too (`FieldParts`).
     let picker = erased_on_server(view! {
         <button

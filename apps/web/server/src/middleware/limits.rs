@@ -21,7 +21,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use identity::{NewGuest, OwnerId, Viewer};
 use tokio::sync::Semaphore;
 
-use crate::{config::Traffic, edge};
+use super::edge;
+use crate::config::Traffic;
 
 /// One bucket per key, refilled at a steady rate, a minute's worth at most.
 #[derive(Debug)]

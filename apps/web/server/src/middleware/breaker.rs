@@ -26,7 +26,8 @@ use axum::{
 use persistence::db::{self, DatabaseConnection};
 use tokio::sync::OnceCell;
 
-use crate::{config::DatabaseUrl, edge, paths};
+use super::edge;
+use crate::{config::DatabaseUrl, paths};
 
 /// How long a ping may take before the database counts as not answering.
 const PING_TIMEOUT: Duration = Duration::from_secs(1);

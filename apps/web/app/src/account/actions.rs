@@ -1,4 +1,6 @@
-//! The account feature's server side.
+//! The account feature's server side: what each account action does (the server
+//! functions in `api` call these), who a page is for ([`PageViewer`]), and the cookies of
+//! an identity change.
 
 use http::header::SET_COOKIE;
 use identity::{

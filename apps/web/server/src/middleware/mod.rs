@@ -1,0 +1,12 @@
+//! The layers around the app, each a middleware the router stacks (`router`, outermost
+//! first): refusals at the edge, security headers, rate limits and load shedding, and
+//! the database breaker.
+
+/// Answering 503 at once while the database is down.
+pub mod breaker;
+/// Refusals answered before the app runs (unknown hosts, oversized bodies, deadlines).
+pub mod edge;
+/// Security headers on every response.
+pub mod headers;
+/// Rate limits and load shedding.
+pub mod limits;
