@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use app::{
     Bundle,
-    roster::{RosterPageData, api::AvatarView},
+    roster::{AvatarView, RosterPageData},
     shell,
 };
 use criterion::{Criterion, criterion_group, criterion_main};

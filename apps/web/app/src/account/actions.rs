@@ -8,14 +8,13 @@ use identity::{
     account::{AccountError, DisplayName, Member, Upgrade},
     passkeys::CredentialId,
 };
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use persistence::Store;
 
 use super::{
-    api::{AccountView, RemovePasskey, SignIn, SignUp, UnlinkProvider, ViewerView},
     notice::{Notice, flash},
-    passkeys::PasskeyView,
+    views::{AccountView, PasskeyView, ViewerView},
 };
 use crate::{
     error::{ApiError, Conflict, answer},
@@ -110,9 +109,16 @@ impl PageViewer {
     }
 }
 
-pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<(), ApiError> {
+/// Signs up; a refusal goes back to the page with the form (`form`: its action) and what
+/// was typed. The other actions below take their form's action the same way.
+pub async fn sign_up(
+    form: &str,
+    email: &str,
+    password: &str,
+    display_name: &str,
+) -> Result<(), ApiError> {
     let kept = [("email", email), ("display_name", display_name)];
-    let refused = |error| back_with(error, "/signup", SignUp::PATH, &kept);
+    let refused = |error| back_with(error, "/signup", form, &kept);
     let (viewer, Services { accounts, identity, .. }) = services()?;
     let Viewer::Guest { sid } = viewer else {
         return Err(refused(answer(ApiError::Conflict(Conflict::SignedIn))));
@@ -125,15 +131,16 @@ pub async fn sign_up(email: &str, password: &str, display_name: &str) -> Result<
     Ok(())
 }
 
-pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
+pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
     let guest = match viewer {
         Viewer::Guest { sid } => Some(sid),
         Viewer::Member { .. } => None,
     };
-    let upgrade = accounts.sign_in(guest, email, password, client_ip()).await.map_err(|error| {
-        back_with(account_error(error), "/signin", SignIn::PATH, &[("email", email)])
-    })?;
+    let upgrade = accounts
+        .sign_in(guest, email, password, client_ip())
+        .await
+        .map_err(|error| back_with(account_error(error), "/signin", form, &[("email", email)]))?;
     signed_in(&identity, &upgrade);
     Ok(())
 }
@@ -184,21 +191,21 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn unlink_provider(provider: &str) -> Result<(), ApiError> {
+pub async fn unlink_provider(form: &str, provider: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, .. }) = services()?;
     let user_id = member(viewer)?;
     accounts
         .unlink_provider(user_id, provider)
         .await
-        .map_err(|error| back_with(account_error(error), "/account", UnlinkProvider::PATH, &[]))?;
+        .map_err(|error| back_with(account_error(error), "/account", form, &[]))?;
     done("/account", &Notice::Unlinked(provider.to_owned()));
     Ok(())
 }
 
-pub async fn remove_passkey(credential_id: &str) -> Result<(), ApiError> {
+pub async fn remove_passkey(form: &str, credential_id: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, .. }) = services()?;
     let user_id = member(viewer)?;
-    let refused = |error| back_with(error, "/account", RemovePasskey::PATH, &[]);
+    let refused = |error| back_with(error, "/account", form, &[]);
     let id =
         CredentialId::parse(credential_id).ok_or_else(|| refused(answer(ApiError::BadRequest)))?;
     accounts.remove_passkey(user_id, &id).await.map_err(|error| refused(account_error(error)))?;

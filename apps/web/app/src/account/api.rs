@@ -2,20 +2,12 @@
 //! island): a success redirects to `/`, a failure back to the form with the error's code.
 
 use leptos::{prelude::*, server_fn::codec::GetUrl};
-use serde::{Deserialize, Serialize};
 
+use super::views::ViewerView;
 use crate::{
     client::transport::{ApiClient, Json},
     error::ApiError,
 };
-
-/// Who is asking, for scripts and other clients: no ids, no tokens.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ViewerView {
-    Guest,
-    Member { name: String },
-}
 
 /// Creates an account from the guest's roster and signs in to it.
 #[server(endpoint = "account/sign-up", client = ApiClient, output = Json)]
@@ -24,13 +16,14 @@ pub async fn sign_up(
     password: String,
     display_name: String,
 ) -> Result<(), ApiError> {
-    super::actions::sign_up(&email, &password, &display_name).await
+    let form = <SignUp as leptos::server_fn::ServerFn>::PATH;
+    super::actions::sign_up(form, &email, &password, &display_name).await
 }
 
 /// Signs in and brings the guest's roster along.
 #[server(endpoint = "account/sign-in", client = ApiClient, output = Json)]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    super::actions::sign_in(&email, &password).await
+    super::actions::sign_in(<SignIn as leptos::server_fn::ServerFn>::PATH, &email, &password).await
 }
 
 /// Ends this browser's session and starts a brand-new, empty guest.
@@ -75,30 +68,18 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
 /// Removes the member's link to `provider`, unless it is their last way to sign in.
 #[server(endpoint = "account/unlink", client = ApiClient, output = Json)]
 pub async fn unlink_provider(provider: String) -> Result<(), ApiError> {
-    super::actions::unlink_provider(&provider).await
+    super::actions::unlink_provider(
+        <UnlinkProvider as leptos::server_fn::ServerFn>::PATH,
+        &provider,
+    )
+    .await
 }
 
 /// Removes one of the member's passkeys, unless it is their last way to sign in.
 #[server(endpoint = "account/remove-passkey", client = ApiClient, output = Json)]
 pub async fn remove_passkey(credential_id: String) -> Result<(), ApiError> {
-    super::actions::remove_passkey(&credential_id).await
-}
-
-/// What the account page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountView {
-    pub email: String,
-    pub display_name: String,
-    /// Whether the member can sign in with a password.
-    pub has_password: bool,
-    /// Whether the member signed in recently enough to add a way to sign in.
-    pub recent: bool,
-    /// The ids of the providers the member has linked.
-    pub linked: Vec<String>,
-    pub passkeys: Vec<super::passkeys::PasskeyView>,
-    /// How many avatars the account holds, what deleting it would take (`None`: unknown,
-    /// the read failed).
-    pub avatars: Option<usize>,
+    let form = <RemovePasskey as leptos::server_fn::ServerFn>::PATH;
+    super::actions::remove_passkey(form, &credential_id).await
 }
 
 /// `GET /api/viewer`: `{"kind":"guest"}` or `{"kind":"member","name":…}`.

@@ -1,6 +1,6 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use super::api::{SignOut, ViewerView};
+use super::{api::SignOut, views::ViewerView};
 
 /// Who the page belongs to, and what they can do about it: a guest is invited to keep
 /// the avatars by creating an account; a member sees their name and can sign out.

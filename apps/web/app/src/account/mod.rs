@@ -16,6 +16,8 @@ pub mod api;
 mod buttons;
 /// "Download your data": the viewer's account and avatars as JSON.
 pub mod export;
+/// The refusal of a form's last post, for the page that shows the form.
+mod failure;
 /// The header line: guest or member, and the links that go with it.
 mod header;
 /// What an account action did, said once at the top of the next page.
@@ -28,6 +30,8 @@ mod passkeys;
 mod providers;
 /// The account page.
 mod settings;
+/// The account as the pages and other clients see it.
+mod views;
 
 pub use header::WhoAmI;
 pub use notice::PageNotice;

@@ -5,25 +5,16 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{SignIn, SignUp, ViewerView},
+    api::{SignIn, SignUp},
+    failure::failure,
     passkeys::{PasskeyButton, PasskeyScript},
     providers::{ProviderButtons, ProviderProblemAlert},
+    views::ViewerView,
 };
 use crate::{
     components::{alert::Alert, field::Field},
     error::{ApiError, Conflict, Field as Name},
 };
-
-/// The refusal of this page's last post, if the URL carries one for `action`.
-pub(super) fn failure(action: &str) -> Option<ApiError> {
-    #[cfg(feature = "ssr")]
-    return crate::server::form_failure().filter(|(path, _)| path == action).map(|(_, e)| e);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = action;
-        None
-    }
-}
 
 /// What the last failed post kept of the field `name`, to fill it in again.
 fn kept(name: &str) -> String {

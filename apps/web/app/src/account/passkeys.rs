@@ -6,24 +6,12 @@
 //! no passkeys) the buttons never appear, and removing a passkey is a plain form.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use serde::{Deserialize, Serialize};
 
-use super::{api::RemovePasskey, buttons::SignInButtons, pages::failure};
+use super::{api::RemovePasskey, buttons::SignInButtons, failure::failure, views::PasskeyView};
 use crate::{
     components::{alert::Alert, field::Field},
     error::ApiError,
 };
-
-/// One of the member's passkeys, as the account page lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasskeyView {
-    /// The credential id (base64url): what a removal names.
-    pub id: String,
-    pub name: String,
-    /// When it was added, as a date ("28 Nov 2026").
-    pub added: String,
-    pub last_used: Option<String>,
-}
 
 /// The relying party id when this deployment offers passkeys.
 fn relying_party() -> Option<std::sync::Arc<str>> {

@@ -74,7 +74,7 @@ pub fn SignInMethods(
     if providers.is_empty() {
         return None;
     }
-    let unlink_refused = super::pages::failure(UnlinkProvider::PATH)
+    let unlink_refused = super::failure::failure(UnlinkProvider::PATH)
         .map(|error| view! { <Alert message=error.to_string() /> });
     let ways = usize::from(has_password) + linked.len() + passkeys;
     let rows = providers

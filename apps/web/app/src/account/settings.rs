@@ -4,14 +4,13 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
-    api::{
-        AccountView, ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut,
-        SignOutEverywhere,
-    },
+    api::{ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut, SignOutEverywhere},
     export::EXPORT_PATH,
-    pages::{AccountForm, RevealScript, SecretField, at, failure, wrong_password},
+    failure::failure,
+    pages::{AccountForm, RevealScript, SecretField, at, wrong_password},
     passkeys::Passkeys,
     providers::SignInMethods,
+    views::AccountView,
 };
 use crate::{components::field::Field, error::Field as Name};
 

@@ -2,6 +2,8 @@
 //! optimistic mutation helper, and keeping tabs current. Generic over the page's data:
 //! a feature brings its own queries.
 
+/// The JSON codec of every server function's answer.
+pub mod json;
 /// Leaving the page waits for the changes on their way.
 pub mod leave;
 /// The optimistic mutation helper (what TanStack Query's `useMutation` does).

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::transport::{JsonText, read_text};
+use crate::client::json::{JsonText, read_text};
 
 /// The wire form: one code string per error.
 mod code;

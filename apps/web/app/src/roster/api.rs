@@ -7,8 +7,8 @@
 //! field names are the roster's HTTP interface.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use super::AvatarView;
 use crate::{
     client::transport::{ApiClient, Json},
     error::ApiError,
@@ -17,17 +17,6 @@ use crate::{
 
 /// Under an avatar's name field: the rule is `AvatarName::MAX_GRAPHEMES`.
 pub const NAME_HINT: &str = "Up to 40 characters.";
-
-/// One avatar as the page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AvatarView {
-    pub id: String,
-    pub emoji: String,
-    pub name: String,
-    pub is_active: bool,
-    /// Its place in the roster, from 0 (what undo puts back).
-    pub position: i32,
-}
 
 /// The viewer's avatars in roster order.
 #[server(endpoint = "roster/list", client = ApiClient, output = Json)]

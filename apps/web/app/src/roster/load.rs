@@ -6,7 +6,7 @@ use persistence::{
     domain::{Avatar, AvatarName, AvatarPatch, Emoji},
 };
 
-use super::{RosterPageData, api::AvatarView};
+use super::{AvatarView, RosterPageData};
 
 use crate::{
     error::{ApiError, answer, from_a_form},

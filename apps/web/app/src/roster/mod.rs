@@ -14,7 +14,7 @@ use crate::error::ApiError;
 
 /// Adding an avatar.
 mod add;
-/// The server functions and the avatar as the page sees it.
+/// The server functions.
 pub mod api;
 /// Where focus goes after a change, the live region, the double-click guard.
 mod focus;
@@ -35,6 +35,17 @@ mod row;
 mod state;
 /// Undo of deletes: the deleted rows kept in place, the toast.
 mod undo;
+
+/// One avatar as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvatarView {
+    pub id: String,
+    pub emoji: String,
+    pub name: String,
+    pub is_active: bool,
+    /// Its place in the roster, from 0 (what undo puts back).
+    pub position: i32,
+}
 
 /// What the roster page needs before it renders; loaded by the server ([`load::load`])
 /// so that nothing on the page suspends.
@@ -112,7 +123,7 @@ pub fn RosterPage() -> impl IntoView {
 /// sends the avatar back (`load::offer_undo`), at the top of the page and focused.
 #[cfg(feature = "ssr")]
 #[component]
-fn UndoOffer(gone: api::AvatarView) -> impl IntoView {
+fn UndoOffer(gone: AvatarView) -> impl IntoView {
     use leptos::server_fn::ServerFn;
     view! {
         <form method="post" action=api::RestoreAvatar::url() class="notice undo-offer" id="undo">

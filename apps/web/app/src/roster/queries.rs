@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use leptos_fetch::{QueryClient, QueryOptions, QueryScope};
 
-use super::api::{AvatarView, list_avatars};
+use super::{AvatarView, api::list_avatars};
 use crate::{
     client::{
         mutation::refetch,

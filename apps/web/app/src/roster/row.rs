@@ -1,8 +1,8 @@
 use leptos::{html, prelude::*, wasm_bindgen::JsCast};
 
 use super::{
-    FormFailure,
-    api::{AvatarView, DeleteAvatar, MoveAvatar, NAME_HINT, SetAvatarActive, UpdateAvatar},
+    AvatarView, FormFailure,
+    api::{DeleteAvatar, MoveAvatar, NAME_HINT, SetAvatarActive, UpdateAvatar},
     picker::EmojiField,
     state::{PENDING_ID, RosterState},
 };

@@ -5,9 +5,10 @@ use leptos::{prelude::*, web_sys::HtmlFormElement};
 use leptos_fetch::QueryClient;
 
 use super::{
+    AvatarView,
     api::{
-        AvatarView, CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar,
-        create_avatar, delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
+        CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar, create_avatar,
+        delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
     },
     queries::{self, RosterData},
 };

@@ -5,10 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::{
-    api::{AvatarView, restore_avatar},
-    state::RosterState,
-};
+use super::{AvatarView, api::restore_avatar, state::RosterState};
 use crate::client::retry::Retry;
 
 /// How long the "Undo" offer stays after a delete.
@@ -174,7 +171,7 @@ pub fn UndoDelete() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::{places, shown};
-    use crate::roster::api::AvatarView;
+    use crate::roster::AvatarView;
 
     /// An avatar; deleted, `at` is its row's place when it was.
     fn avatar(id: &str, at: i32) -> AvatarView {
