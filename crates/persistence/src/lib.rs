@@ -34,6 +34,9 @@ mod sessions;
 mod store;
 /// Deleting stale guests and expired records.
 mod sweep;
+/// What the crate's unit tests share.
+#[cfg(test)]
+mod testing;
 
 pub use domain::AvatarId;
 pub use error::StoreError;

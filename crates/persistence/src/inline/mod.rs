@@ -144,25 +144,3 @@ fn time(row: &Row<'_>, column: usize) -> Result<DateTime<Utc>, Aside> {
 fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
-
-#[cfg(test)]
-mod testing {
-    use std::sync::Arc;
-
-    use identity::{OwnerId, SystemClock};
-
-    use crate::{Store, db, domain::NewAvatar};
-
-    /// A store on a SQLite file in `dir`, and three avatars of `owner`'s in it.
-    pub(super) async fn store_with_avatars(dir: &tempfile::TempDir, owner: OwnerId) -> Store {
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("store.db").display());
-        let connection = db::connect(&url).await.expect("open");
-        db::migrate(&connection).await.expect("migrate");
-        let store = Store::new(connection, Arc::new(SystemClock));
-        for name in ["Ada", "Grace", "Edsger"] {
-            let new = NewAvatar::parse("🦊", name, true).expect("valid");
-            store.create_avatar(owner, new).await.expect("created");
-        }
-        store
-    }
-}

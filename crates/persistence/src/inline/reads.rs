@@ -74,7 +74,7 @@ mod tests {
     use identity::{OwnerId, SystemClock};
     use sea_orm::ConnectionTrait;
 
-    use super::super::testing::store_with_avatars;
+    use crate::testing::store_with_avatars;
     use crate::{Store, db};
 
     #[tokio::test]

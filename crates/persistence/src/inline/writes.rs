@@ -83,7 +83,7 @@ mod tests {
     use identity::OwnerId;
     use rusqlite::Connection;
 
-    use super::super::testing::store_with_avatars;
+    use crate::testing::store_with_avatars;
     use crate::{
         Store, StoreError,
         domain::{AvatarName, AvatarPatch},
