@@ -35,6 +35,7 @@ pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str
         Err(AccountError::WrongCredentials) => "wrong_credentials",
         Err(AccountError::EmailTaken) => "email_taken",
         Err(AccountError::TooManyAttempts { .. }) => "too_many_attempts",
+        Err(AccountError::Busy) => "busy",
         Err(AccountError::NoSuchMember) => "no_such_member",
         Err(AccountError::Link(problem)) => problem.as_str(),
         Err(AccountError::Store(_)) => "store_failure",

@@ -18,6 +18,8 @@ pub mod account;
 pub mod audit;
 /// Where time comes from.
 mod clock;
+/// What a client address counts as in per-address budgets.
+mod network;
 /// The id that owns data.
 mod owner;
 /// Sign-in with passkeys: what is stored, the rules, and (feature `passkeys`) the
@@ -44,6 +46,7 @@ pub mod testing;
 pub mod http;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use network::network;
 pub use owner::OwnerId;
 pub use store::{
     AccountRefusal, AccountStore, AttemptStore, IdentityStore, LinkStore, MemberStore,

@@ -26,6 +26,8 @@ pub enum AccountRefusal {
     LinkTaken,
     /// The member would be left with no way to sign in.
     LastSignInMethod,
+    /// The member holds as many passkeys as the rules allow.
+    TooManyPasskeys,
 }
 
 /// A store's error, as the identity layer reads it.
@@ -142,6 +144,14 @@ pub trait AttemptStore: IdentityStore {
         key: &str,
         window: Duration,
     ) -> impl Future<Output = Result<AttemptCount, Self::Error>> + Send;
+
+    /// Takes one attempt back from `key`'s count in the current window (a successful
+    /// sign-in costs no budget); nothing when the window has ended or the count is 0.
+    fn take_back_attempt(
+        &self,
+        key: &str,
+        window: Duration,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
 /// Provider links: sign-in with another provider, linking and unlinking.
@@ -181,12 +191,15 @@ pub trait LinkStore: MemberStore {
 /// Passkeys: adding, listing, signing in with and removing them.
 pub trait PasskeyStore: MemberStore {
     /// Adds a passkey to the member; refuses a credential registered already, to anyone
-    /// ([`AccountRefusal::LinkTaken`]), and a member that does not exist
-    /// ([`AccountRefusal::NotFound`]).
+    /// ([`AccountRefusal::LinkTaken`]), a member that does not exist
+    /// ([`AccountRefusal::NotFound`]), and one past `at_most` passkeys
+    /// ([`AccountRefusal::TooManyPasskeys`]) — counted and added in one step, so that
+    /// concurrent ceremonies cannot each find room for one more.
     fn add_passkey(
         &self,
         member: OwnerId,
         passkey: NewPasskey,
+        at_most: usize,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 
     /// The member's passkeys, oldest first.

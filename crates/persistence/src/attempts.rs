@@ -5,7 +5,7 @@ use std::time::Duration;
 use identity::{AttemptStore, account::AttemptCount};
 use sea_orm::{
     ActiveValue::Set,
-    EntityTrait,
+    ColumnTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 
@@ -37,5 +37,20 @@ impl AttemptStore for Store {
         .await?;
         let count = u32::try_from(row.count).unwrap_or(u32::MAX);
         Ok(AttemptCount { count, retry_after })
+    }
+
+    /// One statement: the count of this window only, never below 0.
+    #[tracing::instrument(skip_all)]
+    async fn take_back_attempt(&self, key: &str, window: Duration) -> Result<(), StoreError> {
+        let (start, _) = AttemptCount::window(self.now(), window);
+        let count = Expr::col(attempt::Column::Count);
+        attempt::Entity::update_many()
+            .col_expr(attempt::Column::Count, count.clone().sub(1))
+            .filter(attempt::Column::Key.eq(key))
+            .filter(attempt::Column::WindowStart.eq(start))
+            .filter(count.gt(0))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 }

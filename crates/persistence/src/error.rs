@@ -22,6 +22,9 @@ pub enum StoreError {
     /// The member's last way to sign in cannot be removed.
     #[error("last way to sign in")]
     LastSignInMethod,
+    /// The member holds as many passkeys as they may.
+    #[error("passkey limit reached")]
+    TooManyPasskeys,
     /// The database could not be opened (bad URL, folder not creatable).
     #[error("cannot open the database: {0}")]
     Open(String),
@@ -47,6 +50,7 @@ impl identity::StoreFailure for StoreError {
             StoreError::GuestMerged => Some(identity::AccountRefusal::GuestMerged),
             StoreError::LinkTaken => Some(identity::AccountRefusal::LinkTaken),
             StoreError::LastSignInMethod => Some(identity::AccountRefusal::LastSignInMethod),
+            StoreError::TooManyPasskeys => Some(identity::AccountRefusal::TooManyPasskeys),
             _ => None,
         }
     }

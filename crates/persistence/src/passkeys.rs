@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, SqlErr, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, SqlErr, TransactionTrait, sea_query::Expr,
 };
 
 use identity::{
@@ -16,6 +16,7 @@ use crate::{
     Store, StoreError,
     entity::passkey,
     members::{Method, ensure_member, remove_keeping_one},
+    owners::touch_owner,
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -23,11 +24,24 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 impl PasskeyStore for Store {
     /// Adds a passkey to the member: [`StoreError::LinkTaken`] when the credential is
     /// registered already (to anyone), [`StoreError::NotFound`] when there is no such
-    /// member.
+    /// member, [`StoreError::TooManyPasskeys`] when they hold `at_most` already. One
+    /// transaction that first locks the member's owner row ([`touch_owner`]): concurrent
+    /// ceremonies count one after another, never each the same free place.
     #[tracing::instrument(skip_all, fields(%member))]
-    async fn add_passkey(&self, member: OwnerId, new: NewPasskey) -> Result<()> {
-        ensure_member(&self.db, member).await?;
-        insert_passkey(&self.db, member, new, self.now()).await
+    async fn add_passkey(&self, member: OwnerId, new: NewPasskey, at_most: usize) -> Result<()> {
+        let txn = self.db.begin().await?;
+        touch_owner(&txn, member, self.now()).await?;
+        ensure_member(&txn, member).await?;
+        let held = passkey::Entity::find()
+            .filter(passkey::Column::OwnerId.eq(member.as_uuid()))
+            .count(&txn)
+            .await?;
+        if usize::try_from(held).unwrap_or(usize::MAX) >= at_most {
+            return Err(StoreError::TooManyPasskeys);
+        }
+        insert_passkey(&txn, member, new, self.now()).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The member's passkeys, oldest first.

@@ -24,7 +24,7 @@ use tower_http::{
 
 use crate::{
     bundle,
-    middleware::{breaker, edge, headers, limits},
+    middleware::{breaker, client, edge, headers, limits},
     observe, passkeys, paths,
     state::AppState,
 };
@@ -57,9 +57,10 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 /// timeout, response compression, panics contained, redirects kept here, the body limits,
 /// the identity layer's refusals said in the app's words (`edge::in_our_words`), the
 /// cross-site write guard (so a refused request mints nothing), the database's
-/// circuit breaker, the identity middleware (every page and server function sees a
-/// `Viewer`), then the rate limits (which need the viewer); page routes also preload
-/// their data (`preload_page`). Every layer that refuses answers with the app's typed
+/// circuit breaker, the per-address write limit (before anything reads the database for
+/// a request), the identity middleware (every page and server function sees a `Viewer`),
+/// then the rate limits that need the viewer; page routes also preload their data
+/// (`preload_page`). Every layer that refuses answers with the app's typed
 /// error (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(&error_bundle)))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
+        .layer(from_fn_with_state(state.limits.clone(), limits::throttle_addresses))
         .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
         .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
         .layer(axum::middleware::from_fn(edge::in_our_words))
@@ -112,7 +114,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
         .layer(from_fn_with_state(state.timeouts.request, edge::deadline))
-        .layer(from_fn_with_state(state.client_ip_header.clone(), edge::client_address))
+        .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
         .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
         .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
         .layer(axum::middleware::from_fn(observe::measure))

@@ -123,7 +123,7 @@ impl Application {
             cross_site_guard,
             https_only,
             allowed_hosts,
-            client_ip_header: config.client_ip_header.clone(),
+            client_address: Arc::new(config.client_address.clone()),
             limits: Limits::new(&config.traffic),
             breaker,
             timeouts: config.timeouts,

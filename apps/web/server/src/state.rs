@@ -12,7 +12,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use persistence::Store;
 
 use crate::{
-    config::{Secret, Timeouts},
+    config::{ClientAddress, Secret, Timeouts},
     middleware::{breaker::Breaker, limits::Limits},
     providers::SignInProviders,
 };
@@ -52,8 +52,8 @@ pub struct Shared {
     pub https_only: bool,
     /// The host names requests may name (`Config::host_names`).
     pub allowed_hosts: Arc<[String]>,
-    /// `CLIENT_IP_HEADER`: the trusted proxy's header with the client's address.
-    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// `CLIENT_IP_HEADER` and `TRUSTED_PROXIES`: where the client's address comes from.
+    pub client_address: Arc<ClientAddress>,
     /// Rate limits and the cap on requests in flight.
     pub limits: Limits,
     /// Refuses at once while the database does not answer.

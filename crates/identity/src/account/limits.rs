@@ -1,6 +1,13 @@
 //! Attempt limits on what guesses a password or makes an account: a fixed-window count per
-//! client IP and per email, kept by the store so it holds across every instance that
-//! shares the database (an in-process limiter would give each instance its own budget).
+//! client network and per (email, network) pair, kept by the store so it holds across every
+//! instance that shares the database (an in-process limiter would give each instance its
+//! own budget).
+//!
+//! **No lockout by email.** A budget per email alone lets a stranger spend it and lock the
+//! owner out of their own account (ten wrong passwords, and the right one is refused for
+//! the rest of the window). Counted per (email, network) instead, a stranger spends only
+//! their own network's budget at that email; and a sign-in that succeeds gives back what
+//! it took, so an owner who signs in often never runs out.
 
 use std::{net::IpAddr, time::Duration};
 
@@ -8,7 +15,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{AccountError, Accounts, Email};
-use crate::AttemptStore;
+use crate::{AttemptStore, network};
 
 /// What is being attempted: each has its own budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,24 +37,25 @@ impl Action {
     }
 }
 
-/// How many attempts of each action a client IP and an email get per window.
+/// How many attempts of each action a client network, and one email from one network,
+/// get per window. A network is an IPv4 address or an IPv6 /64 ([`crate::network`]).
 ///
-/// Per email, so a guesser spread over many addresses still gets a handful of guesses
-/// per account; per IP, so one client cannot try many accounts. The cost is that a
-/// stranger can use up an email's budget and lock its owner out for one window: short
-/// windows keep that small.
+/// Per network, so one client cannot try many accounts; per email and network, so one
+/// client cannot try many passwords at one account. A guesser spread over many networks
+/// gets `per_email_per_ip` guesses from each: that is the price of no lockout, and the
+/// reason the budget is small.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub per_ip: u32,
-    pub per_email: u32,
+    pub per_email_per_ip: u32,
     pub window: Duration,
 }
 
 impl Default for Limits {
-    /// 100 per IP (a school or an office behind one address) and 10 per email, per 15
-    /// minutes.
+    /// 100 per network (a school or an office behind one address) and 10 per email from
+    /// one network, per 15 minutes.
     fn default() -> Self {
-        Self { per_ip: 100, per_email: 10, window: Duration::from_secs(15 * 60) }
+        Self { per_ip: 100, per_email_per_ip: 10, window: Duration::from_secs(15 * 60) }
     }
 }
 
@@ -70,29 +78,52 @@ impl AttemptCount {
     }
 }
 
+/// The budgets an admitted attempt took from, to give back when it succeeds.
+#[derive(Debug)]
+#[must_use = "a successful attempt gives its budget back with `Accounts::forgive`"]
+pub(crate) struct Admitted(Vec<String>);
+
 impl<S: AttemptStore> Accounts<S> {
-    /// Counts this attempt against the client's and the email's budget, and refuses it
-    /// when either is spent. Called before any password is hashed, so a refused attempt
-    /// costs one small write.
+    /// Counts this attempt against the client network's budget and the (email, network)
+    /// pair's, and refuses it when either is spent. Called before any password is
+    /// hashed, so a refused attempt costs one small write. Callers that know no address
+    /// share one budget, as if one network.
     pub(crate) async fn admit(
         &self,
         action: Action,
         client: Option<IpAddr>,
         email: Option<&Email>,
-    ) -> Result<(), AccountError<S::Error>> {
+    ) -> Result<Admitted, AccountError<S::Error>> {
         let limits = self.limits;
-        let budgets = [
-            client.map(|ip| (key(action, "ip", &ip.to_string()), limits.per_ip)),
-            email.map(|email| (key(action, "email", email.as_str()), limits.per_email)),
-        ];
+        let network = client.map_or_else(|| "unknown".to_owned(), |ip| network(ip).to_string());
+        let per_email = email.map(|email| {
+            let pair = format!("{}/{network}", email.as_str());
+            (key(action, "email_ip", &pair), limits.per_email_per_ip)
+        });
+        let budgets = [Some((key(action, "ip", &network), limits.per_ip)), per_email];
+        let mut taken = Vec::new();
         for (key, budget) in budgets.into_iter().flatten() {
             let counted =
                 self.store.count_attempt(&key, limits.window).await.map_err(AccountError::Store)?;
+            taken.push(key);
             if counted.count > budget {
                 return Err(AccountError::TooManyAttempts { retry_after: counted.retry_after });
             }
         }
-        Ok(())
+        Ok(Admitted(taken))
+    }
+
+    /// Gives back what a successful attempt took: the right password costs no budget.
+    /// Best effort: a store that fails here leaves the attempt counted, nothing worse.
+    pub(crate) async fn forgive(&self, admitted: Admitted) {
+        for key in admitted.0 {
+            if let Err(error) = self.store.take_back_attempt(&key, self.limits.window).await {
+                tracing::warn!(
+                    error = &error as &dyn std::error::Error,
+                    "an attempt stays counted"
+                );
+            }
+        }
     }
 }
 
@@ -109,9 +140,9 @@ mod tests {
     #[test]
     fn keys_are_digests_apart_for_each_action_and_kind() {
         let keys = [
-            key(Action::SignIn, "email", "ada@example.com"),
-            key(Action::SignUp, "email", "ada@example.com"),
-            key(Action::SignIn, "ip", "ada@example.com"),
+            key(Action::SignIn, "email_ip", "ada@example.com/198.51.100.7"),
+            key(Action::SignUp, "email_ip", "ada@example.com/198.51.100.7"),
+            key(Action::SignIn, "ip", "ada@example.com/198.51.100.7"),
         ];
         assert!(keys.iter().all(|key| key.len() == 64 && !key.contains('@')));
         assert!(keys[0] != keys[1] && keys[0] != keys[2] && keys[1] != keys[2]);

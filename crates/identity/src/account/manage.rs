@@ -65,7 +65,7 @@ impl<S: AccountStore> Accounts<S> {
     ) -> Result<Member, AccountError<S::Error>> {
         let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
         let mut member = self.confirm_password(member, current, client, false).await?;
-        let hash = self.off_the_executor(move |h| h.hash(&new)).await;
+        let hash = self.off_the_executor(client, move |h| h.hash(&new)).await?;
         member.session_version =
             self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;
         member.password_hash = Some(hash);
@@ -83,7 +83,7 @@ impl<S: AccountStore> Accounts<S> {
         new: &str,
         client: Option<IpAddr>,
     ) -> Result<Member, AccountError<S::Error>> {
-        let set = self.try_set_first_password(member, new).await;
+        let set = self.try_set_first_password(member, new, client).await;
         recorded("password_set", member, client, set)
     }
 
@@ -91,6 +91,7 @@ impl<S: AccountStore> Accounts<S> {
         &self,
         member: OwnerId,
         new: &str,
+        client: Option<IpAddr>,
     ) -> Result<Member, AccountError<S::Error>> {
         let new = Password::parse_new(new).map_err(AccountError::Invalid)?;
         let found = self.store.find_member(member).await.map_err(AccountError::Store)?;
@@ -98,7 +99,7 @@ impl<S: AccountStore> Accounts<S> {
         if member.password_hash.is_some() {
             return Err(AccountError::WrongCredentials);
         }
-        let hash = self.off_the_executor(move |h| h.hash(&new)).await;
+        let hash = self.off_the_executor(client, move |h| h.hash(&new)).await?;
         member.session_version =
             self.store.set_password(member.id, hash.clone()).await.map_err(gone_or_store)?;
         member.password_hash = Some(hash);
@@ -138,21 +139,21 @@ impl<S: AccountStore> Accounts<S> {
             .await
             .map_err(AccountError::Store)?
             .ok_or(AccountError::NoSuchMember)?;
-        self.admit(Action::ConfirmPassword, client, Some(&member.email)).await?;
-        if member.password_hash.is_none() {
-            let typed = Email::parse(password).is_ok_and(|typed| typed == member.email);
-            return if or_email && typed {
-                Ok(member)
-            } else {
-                Err(AccountError::WrongCredentials)
-            };
-        }
-        let Some(password) = Password::given(password) else {
-            return Err(AccountError::WrongCredentials);
+        let admitted = self.admit(Action::ConfirmPassword, client, Some(&member.email)).await?;
+        let confirmed = match (member.password_hash.clone(), Password::given(password)) {
+            (None, _) => {
+                or_email && Email::parse(password).is_ok_and(|typed| typed == member.email)
+            }
+            (Some(_), None) => false,
+            (stored @ Some(_), Some(password)) => {
+                self.off_the_executor(client, move |h| h.verify(&password, stored.as_ref())).await?
+            }
         };
-        let stored = member.password_hash.clone();
-        let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
-        if matches { Ok(member) } else { Err(AccountError::WrongCredentials) }
+        if !confirmed {
+            return Err(AccountError::WrongCredentials);
+        }
+        self.forgive(admitted).await;
+        Ok(member)
     }
 }
 

@@ -6,7 +6,9 @@ use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
-/// Attempt limits per client IP and per email.
+/// Where password hashing runs, and how a flood of it is shed.
+mod hashing;
+/// Attempt limits per client network and per email from a network.
 mod limits;
 /// Ending sessions, changing the password, deleting the account.
 mod manage;

@@ -2,14 +2,13 @@
 //! account (DESIGN.md, "Upgrade"). Written against the [`AccountStore`] port, so every
 //! store gets the same rules.
 
-use std::{net::IpAddr, sync::Arc};
-
-use tokio::sync::Semaphore;
+use std::net::IpAddr;
 
 use crate::{AccountRefusal, AccountStore, OwnerId, StoreFailure, audit};
 
 use super::{
     DisplayName, Email, InvalidInput, Member, MergeReport, NewMember, Password, PasswordHasher,
+    hashing::{Busy, Hashing},
     limits::{Action, Limits},
 };
 
@@ -19,12 +18,8 @@ use super::{
 pub struct Accounts<S> {
     pub(crate) store: S,
     pub(crate) limits: Limits,
-    hasher: PasswordHasher,
-    /// Hashes at once, one per core: each takes 19 MiB and a core for tens of
-    /// milliseconds, so a burst of sign-ins queues here instead of filling the blocking
-    /// pool (up to 512 threads, 9.5 GiB of hashing memory). More than one per core would
-    /// add memory, not throughput (bench/RESULTS.md).
-    hashing: Arc<Semaphore>,
+    /// Password hashing, a bounded number at a time and a bounded share per network.
+    hashing: Hashing,
 }
 
 /// What a sign-up or sign-in did: the member to issue a session for, and what came along
@@ -52,6 +47,10 @@ pub enum AccountError<E> {
     /// `retry_after` seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after: u64 },
+    /// No hashing slot for this attempt now (a flood of sign-ins); nothing was changed.
+    /// The answer is 503: try again in a second.
+    #[error("busy hashing")]
+    Busy,
     /// The signed-in member's account no longer exists (deleted in another tab).
     #[error("no such member")]
     NoSuchMember,
@@ -65,9 +64,7 @@ pub enum AccountError<E> {
 
 impl<S: AccountStore> Accounts<S> {
     pub fn new(store: S, hasher: PasswordHasher) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let hashing = Arc::new(Semaphore::new(cores));
-        Self { store, limits: Limits::default(), hasher, hashing }
+        Self { store, limits: Limits::default(), hashing: Hashing::new(hasher) }
     }
 
     /// The same rules with other attempt limits.
@@ -107,8 +104,9 @@ impl<S: AccountStore> Accounts<S> {
             given => DisplayName::parse(given),
         }
         .map_err(AccountError::Invalid)?;
-        self.admit(Action::SignUp, client, Some(&email)).await?;
-        let password_hash = Some(self.off_the_executor(move |h| h.hash(&password)).await);
+        // A sign-up keeps its count, success or not: accounts made per network are bounded.
+        let _counted = self.admit(Action::SignUp, client, Some(&email)).await?;
+        let password_hash = Some(self.off_the_executor(client, move |h| h.hash(&password)).await?);
         let new = NewMember {
             id: OwnerId::random(),
             email,
@@ -171,16 +169,18 @@ impl<S: AccountStore> Accounts<S> {
         client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
         let email = Email::parse(email).map_err(AccountError::Invalid)?;
-        self.admit(Action::SignIn, client, Some(&email)).await?;
+        let admitted = self.admit(Action::SignIn, client, Some(&email)).await?;
         let Some(password) = Password::given(password) else {
             return Err(AccountError::WrongCredentials);
         };
         let member = self.store.find_member_by_email(&email).await.map_err(AccountError::Store)?;
         let stored = member.as_ref().and_then(|member| member.password_hash.clone());
-        let matches = self.off_the_executor(move |h| h.verify(&password, stored.as_ref())).await;
+        let matches =
+            self.off_the_executor(client, move |h| h.verify(&password, stored.as_ref())).await?;
         let (true, Some(member)) = (matches, member) else {
             return Err(AccountError::WrongCredentials);
         };
+        self.forgive(admitted).await;
         let Some(guest) = guest else {
             return Ok(Upgrade { member, merge: nothing_merged() });
         };
@@ -208,23 +208,14 @@ impl<S: AccountStore> Accounts<S> {
         Ok(Upgrade { member, merge })
     }
 
-    /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, a
-    /// bounded number at a time.
+    /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, when
+    /// `client`'s network has a place in line and a slot frees in time (`hashing`).
     pub(crate) async fn off_the_executor<T: Send + 'static>(
         &self,
+        client: Option<IpAddr>,
         work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
-    ) -> T {
-        let hasher = self.hasher.clone();
-        // The semaphore is never closed, so acquiring cannot fail.
-        let permit = Arc::clone(&self.hashing).acquire_owned().await.ok();
-        let done = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work(&hasher)
-        });
-        match done.await {
-            Ok(done) => done,
-            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
-        }
+    ) -> Result<T, AccountError<S::Error>> {
+        self.hashing.run(client, work).await.map_err(|Busy| AccountError::Busy)
     }
 }
 
@@ -258,42 +249,6 @@ pub(crate) fn nothing_merged() -> MergeReport {
 pub fn default_display_name(email: &Email) -> Result<DisplayName, InvalidInput> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     DisplayName::parse(local).or_else(|_| DisplayName::parse("Member"))
-}
-
-#[cfg(all(test, feature = "testing"))]
-mod tests {
-    use std::sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    };
-
-    use super::*;
-    use crate::{ManualClock, testing::MemoryStore};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_burst_of_hashing_runs_a_bounded_number_at_a_time() {
-        let clock = ManualClock::new(chrono::DateTime::UNIX_EPOCH);
-        let accounts = Accounts::new(MemoryStore::new(Arc::new(clock)), PasswordHasher::new());
-        let bound = accounts.hashing.available_permits();
-        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let burst = (0..4 * bound).map(|_| {
-            let (accounts, running, most) = (accounts.clone(), running.clone(), most.clone());
-            tokio::spawn(async move {
-                accounts
-                    .off_the_executor(move |_| {
-                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(now, Ordering::SeqCst);
-                        std::thread::sleep(std::time::Duration::from_millis(20));
-                        running.fetch_sub(1, Ordering::SeqCst);
-                    })
-                    .await;
-            })
-        });
-        for task in burst.collect::<Vec<_>>() {
-            task.await.expect("task");
-        }
-        assert!(most.load(Ordering::SeqCst) <= bound, "{} > {bound}", most.load(Ordering::SeqCst));
-    }
 }
 
 /// Why a way to sign in (a provider link, a passkey) could not be added, used or removed
@@ -333,6 +288,7 @@ pub(crate) fn refused<E: StoreFailure>(error: E) -> AccountError<E> {
         Some(AccountRefusal::EmailTaken) => AccountError::Link(LinkProblem::EmailHasAccount),
         Some(AccountRefusal::LinkTaken) => AccountError::Link(LinkProblem::Taken),
         Some(AccountRefusal::LastSignInMethod) => AccountError::Link(LinkProblem::LastSignInMethod),
+        Some(AccountRefusal::TooManyPasskeys) => AccountError::Link(LinkProblem::TooManyPasskeys),
         Some(AccountRefusal::NotFound) => AccountError::NoSuchMember,
         _ => AccountError::Store(error),
     }

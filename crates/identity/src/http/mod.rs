@@ -19,7 +19,7 @@ pub use refusal::{PasskeyRefusal, ProviderRefusal, Refusal};
 
 /// The client's address as the application's edge decided it (the peer, or a trusted
 /// proxy's header), in the request's extensions: the account rules count attempts by it
-/// and the audit log names it.
+/// and the audit log names it. Budgets count it by its [`crate::network`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 

@@ -131,10 +131,7 @@ impl<S: AccountStore + PasskeyStore> Accounts<S> {
         member: OwnerId,
         passkey: NewPasskey,
     ) -> Result<(), AccountError<S::Error>> {
-        if self.passkeys(member).await?.len() >= MAX_PASSKEYS {
-            return Err(AccountError::Link(LinkProblem::TooManyPasskeys));
-        }
-        self.store.add_passkey(member, passkey).await.map_err(refused)
+        self.store.add_passkey(member, passkey, MAX_PASSKEYS).await.map_err(refused)
     }
 
     /// The member's passkeys, oldest first.
@@ -196,7 +193,7 @@ impl<S: AccountStore + PasskeyStore> Accounts<S> {
         email: &Email,
         client: Option<IpAddr>,
     ) -> Result<(), AccountError<S::Error>> {
-        self.admit(Action::SignUp, client, Some(email)).await?;
+        let _counted = self.admit(Action::SignUp, client, Some(email)).await?;
         match self.store.find_member_by_email(email).await.map_err(AccountError::Store)? {
             Some(_) => Err(AccountError::EmailTaken),
             None => Ok(()),

@@ -263,6 +263,27 @@ pub async fn attempts_are_counted_per_key_within_a_window<S: AccountStore>(
     assert_eq!(store.count_attempt("b", window).await.expect("count").count, 1);
 }
 
+pub async fn an_attempt_taken_back_counts_no_more<S: AccountStore>(
+    Subject { store, clock }: Subject<S>,
+) {
+    let window = Duration::from_secs(900);
+    store.count_attempt("a", window).await.expect("count");
+    store.count_attempt("a", window).await.expect("count");
+    store.take_back_attempt("a", window).await.expect("taken back");
+    assert_eq!(store.count_attempt("a", window).await.expect("count").count, 2);
+    // Never below nothing, and never a key that was not counted.
+    for _ in 0..3 {
+        store.take_back_attempt("a", window).await.expect("taken back");
+    }
+    store.take_back_attempt("never", window).await.expect("nothing to take back");
+    assert_eq!(store.count_attempt("a", window).await.expect("count").count, 1);
+    assert_eq!(store.count_attempt("never", window).await.expect("count").count, 1);
+    // A window that ended is not this one's to change.
+    clock.advance(chrono::Duration::seconds(900));
+    store.take_back_attempt("a", window).await.expect("taken back");
+    assert_eq!(store.count_attempt("a", window).await.expect("count").count, 1);
+}
+
 pub async fn concurrent_attempts_are_each_counted_once<S: AccountStore>(
     Subject { store, .. }: Subject<S>,
 ) {

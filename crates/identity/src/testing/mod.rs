@@ -30,6 +30,7 @@ macro_rules! account_store_conformance {
             deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_email,
             attempts_are_counted_per_key_within_a_window,
             concurrent_attempts_are_each_counted_once,
+            an_attempt_taken_back_counts_no_more,
             a_member_made_from_a_provider_identity_is_found_by_it,
             a_provider_identity_links_to_one_member_once,
             the_last_way_to_sign_in_is_never_unlinked,
@@ -39,6 +40,7 @@ macro_rules! account_store_conformance {
             the_last_way_to_sign_in_is_never_removed,
             a_passkey_lets_the_last_link_go_and_goes_with_its_member,
             two_removals_at_once_leave_one_way_to_sign_in,
+            concurrent_ceremonies_add_no_passkey_past_the_cap,
         );
     };
 }

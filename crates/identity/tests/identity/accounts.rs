@@ -186,35 +186,74 @@ async fn deleting_an_account_asks_for_the_password_and_then_removes_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_ins_at_one_email_are_limited_until_the_window_ends() {
+async fn guesses_at_one_email_from_one_network_are_limited_until_the_window_ends() {
     let window = Duration::from_secs(60);
-    let (accounts, clock) = limited(Limits { per_ip: 100, per_email: 3, window });
+    let (accounts, clock) = limited(Limits { per_ip: 100, per_email_per_ip: 3, window });
     accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
     for n in 0..3 {
-        // Each from another address: the email's budget is spent all the same.
-        let ip = IpAddr::from([10, 0, 0, n]);
-        let wrong = accounts.sign_in(None, "ADA@example.com", "guess guess guess", Some(ip)).await;
+        // Each from another address of one /64: one network, one budget.
+        let ip = Some(IpAddr::from([0x2001, 0xdb8, 0, 7, 0, 0, 0, n]));
+        let wrong = accounts.sign_in(None, "ADA@example.com", "guess guess guess", ip).await;
         assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
     }
-    let refused = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    let guesser = Some(IpAddr::from([0x2001, 0xdb8, 0, 7, 0xffff, 0, 0, 9]));
+    let refused = accounts.sign_in(None, "ada@example.com", PASSWORD, guesser).await;
     let Err(AccountError::TooManyAttempts { retry_after }) = refused else {
         panic!("expected a refusal, got {refused:?}");
     };
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     clock.advance(chrono::Duration::seconds(i64::try_from(retry_after).expect("small")));
-    accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.expect("a new window");
+    accounts.sign_in(None, "ada@example.com", PASSWORD, guesser).await.expect("a new window");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_cannot_lock_the_owner_out() {
+    let window = Duration::from_secs(60);
+    let (accounts, _) = limited(Limits { per_ip: 100, per_email_per_ip: 3, window });
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let stranger = Some(IpAddr::from([203, 0, 113, 5]));
+    for _ in 0..5 {
+        let guess = accounts.sign_in(None, "ada@example.com", "guess guess guess", stranger).await;
+        assert!(guess.is_err(), "{guess:?}");
+    }
+    let spent = accounts.sign_in(None, "ada@example.com", PASSWORD, stranger).await;
+    assert!(matches!(spent, Err(AccountError::TooManyAttempts { .. })), "{spent:?}");
+    // The owner, from their own network, is not refused.
+    let owner = Some(IpAddr::from([198, 51, 100, 20]));
+    accounts.sign_in(None, "ada@example.com", PASSWORD, owner).await.expect("the owner signs in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successful_sign_in_costs_no_budget() {
+    let window = Duration::from_secs(60);
+    let (accounts, _) = limited(Limits { per_ip: 3, per_email_per_ip: 3, window });
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let owner = Some(IpAddr::from([198, 51, 100, 20]));
+    for n in 0..6 {
+        let signed_in = accounts.sign_in(None, "ada@example.com", PASSWORD, owner).await;
+        assert!(signed_in.is_ok(), "sign-in {n}: {signed_in:?}");
+    }
+    // Wrong passwords still count: the budget is whole, then spent.
+    for _ in 0..3 {
+        let wrong = accounts.sign_in(None, "ada@example.com", "guess guess guess", owner).await;
+        assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
+    }
+    let spent = accounts.sign_in(None, "ada@example.com", PASSWORD, owner).await;
+    assert!(matches!(spent, Err(AccountError::TooManyAttempts { .. })), "{spent:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_cannot_try_many_accounts() {
     let window = Duration::from_secs(60);
-    let (accounts, _) = limited(Limits { per_ip: 2, per_email: 10, window });
+    let (accounts, _) = limited(Limits { per_ip: 2, per_email_per_ip: 10, window });
     let ip = Some(IpAddr::from([192, 0, 2, 7]));
     for email in ["a@example.com", "b@example.com"] {
         let wrong = accounts.sign_in(None, email, PASSWORD, ip).await;
         assert!(matches!(wrong, Err(AccountError::WrongCredentials)), "{wrong:?}");
     }
-    let third = accounts.sign_in(None, "c@example.com", PASSWORD, ip).await;
+    // The same client through a dual-stack listener (IPv4-mapped) is the same budget.
+    let mapped = Some(IpAddr::from(std::net::Ipv4Addr::new(192, 0, 2, 7).to_ipv6_mapped()));
+    let third = accounts.sign_in(None, "c@example.com", PASSWORD, mapped).await;
     assert!(matches!(third, Err(AccountError::TooManyAttempts { .. })), "{third:?}");
     let elsewhere = accounts.sign_in(None, "c@example.com", PASSWORD, None).await;
     assert!(matches!(elsewhere, Err(AccountError::WrongCredentials)), "{elsewhere:?}");

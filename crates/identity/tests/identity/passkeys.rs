@@ -115,7 +115,7 @@ async fn a_member_holds_at_most_ten_passkeys_and_always_one_way_to_sign_in() {
 async fn a_passkey_sign_up_counts_against_the_sign_up_limits() {
     let clock = ManualClock::new(start());
     let store = MemoryStore::new(Arc::new(clock));
-    let limits = Limits { per_ip: 100, per_email: 2, window: Duration::from_secs(900) };
+    let limits = Limits { per_ip: 100, per_email_per_ip: 2, window: Duration::from_secs(900) };
     let accounts = Accounts::new(store, PasswordHasher::new()).with_limits(limits);
     let email = Email::parse("pia@example.com").expect("valid");
     for _ in 0..2 {

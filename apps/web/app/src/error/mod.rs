@@ -212,8 +212,16 @@ pub fn answer(error: ApiError) -> ApiError {
         error.status().and_then(|status| http::StatusCode::from_u16(status).ok()),
     ) {
         response.set_status(status);
-        if let ApiError::TooManyRequests { retry_after: Some(seconds) } = error {
-            response.insert_header(http::header::RETRY_AFTER, seconds.into());
+        match error {
+            ApiError::TooManyRequests { retry_after: Some(seconds) } => {
+                response.insert_header(http::header::RETRY_AFTER, seconds.into());
+            }
+            // Our faults pass (a database back, a burst of sign-ins hashed): say when to
+            // come back rather than leave clients to guess.
+            ApiError::Unavailable => {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(1));
+            }
+            _ => {}
         }
     }
     error

@@ -17,8 +17,9 @@ pub fn store_error(error: StoreError) -> ApiError {
         StoreError::GuestMerged => ApiError::Conflict(Conflict::GuestMerged),
         StoreError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
         StoreError::LastSignInMethod => ApiError::Conflict(Conflict::LastSignInMethod),
-        // Only the provider endpoints link, and they answer a taken link themselves.
-        StoreError::LinkTaken => ApiError::BadRequest,
+        // Only the provider and passkey endpoints add ways to sign in, and they answer
+        // these themselves.
+        StoreError::LinkTaken | StoreError::TooManyPasskeys => ApiError::BadRequest,
         StoreError::Open(_) | StoreError::Migration(_) | StoreError::Database(_) => {
             tracing::error!(error = &error as &dyn std::error::Error, "store failure");
             ApiError::Unavailable
@@ -55,6 +56,8 @@ pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> 
         AccountError::TooManyAttempts { retry_after } => {
             answer(ApiError::TooManyRequests { retry_after: Some(retry_after) })
         }
+        // Past the hashing line's bound: 503 with `Retry-After`, like any fault of ours.
+        AccountError::Busy => answer(ApiError::Unavailable),
         AccountError::NoSuchMember => answer(ApiError::SignedOut),
         AccountError::Link(LinkProblem::LastSignInMethod) => {
             answer(ApiError::Conflict(Conflict::LastSignInMethod))

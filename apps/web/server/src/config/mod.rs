@@ -3,9 +3,11 @@ use std::{net::IpAddr, path::PathBuf, str::FromStr};
 use identity::account::Limits;
 
 mod providers;
+mod proxies;
 mod secret;
 mod traffic;
 
+pub use proxies::{ClientAddress, Network};
 pub use secret::{DatabaseUrl, Secret};
 pub use traffic::{Timeouts, Traffic};
 
@@ -38,16 +40,16 @@ pub struct Config {
     /// `PUBLIC_ORIGIN`'s host. Anything else is refused (DNS rebinding, host-header
     /// poisoning).
     pub allowed_hosts: Vec<String>,
-    /// `AUTH_ATTEMPTS_PER_IP` and `AUTH_ATTEMPTS_PER_EMAIL`: how many sign-ins, sign-ups
-    /// and password confirmations each gets per 15 minutes (defaults 100 and 10).
+    /// `AUTH_ATTEMPTS_PER_IP` and `AUTH_ATTEMPTS_PER_EMAIL_PER_IP`: how many sign-ins,
+    /// sign-ups and password confirmations a client network, and one email from one
+    /// network, get per 15 minutes (defaults 100 and 10). A successful sign-in uses none.
     pub attempt_limits: Limits,
     /// `GUEST_RETENTION_DAYS`: guests not seen for this many days are deleted with their
     /// avatars (default 90, at least 31; members are never deleted).
     pub guest_retention_days: u32,
-    /// `CLIENT_IP_HEADER`: behind a reverse proxy, the header it sets with the client's
-    /// address (`X-Forwarded-For`, `X-Real-IP`). Unset (the default), the connection's
-    /// peer is the client: set it only when every request comes through that proxy.
-    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// `CLIENT_IP_HEADER` and `TRUSTED_PROXIES`: behind a reverse proxy, the header it
+    /// sets with the client's address, and which peers may set it.
+    pub client_address: ClientAddress,
     /// `METRICS_TOKEN`: when set, `/metrics` also answers requests that carry it as
     /// `Authorization: Bearer …`; without it, only clients on this machine get metrics.
     pub metrics_token: Option<Secret>,
@@ -116,10 +118,7 @@ impl Config {
                 MIN_RETENTION_DAYS,
                 "a whole number of days, at least 31 (longer than a guest token lives)",
             )?,
-            client_ip_header: read
-                .optional("CLIENT_IP_HEADER")
-                .map(|name| read.value("CLIENT_IP_HEADER", name, "a header name"))
-                .transpose()?,
+            client_address: ClientAddress::read(&read)?,
             allowed_hosts: read
                 .get("ALLOWED_HOSTS", "")
                 .split(',')
@@ -132,9 +131,9 @@ impl Config {
                     &limits.per_ip.to_string(),
                     "a whole number",
                 )?,
-                per_email: read.parse(
-                    "AUTH_ATTEMPTS_PER_EMAIL",
-                    &limits.per_email.to_string(),
+                per_email_per_ip: read.parse(
+                    "AUTH_ATTEMPTS_PER_EMAIL_PER_IP",
+                    &limits.per_email_per_ip.to_string(),
                     "a whole number",
                 )?,
                 ..limits
@@ -150,6 +149,15 @@ impl Config {
                 "pretty or json",
             )?,
         };
+        // Renamed when it stopped being a lockout (per email alone): never ignored silently.
+        if let Some(value) = read.optional("AUTH_ATTEMPTS_PER_EMAIL") {
+            return Err(ConfigError {
+                name: "AUTH_ATTEMPTS_PER_EMAIL",
+                value,
+                expected: "nothing: it is AUTH_ATTEMPTS_PER_EMAIL_PER_IP now (attempts at one \
+                           email from one network)",
+            });
+        }
         // Behind a proxy the request's host and scheme are not the callback's: say it.
         if config.environment == Environment::Production
             && !config.providers.is_empty()

@@ -18,8 +18,10 @@ fn defaults_run_on_a_sqlite_file_on_port_3000() {
 
 #[test]
 fn attempt_limits_are_whole_numbers() {
-    let three = config(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).expect("valid");
-    assert_eq!(three.attempt_limits.per_email, 3);
+    let three = config(&[("AUTH_ATTEMPTS_PER_EMAIL_PER_IP", "3")]).expect("valid");
+    assert_eq!(three.attempt_limits.per_email_per_ip, 3);
+    let renamed = config(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).expect_err("renamed");
+    assert!(renamed.to_string().contains("AUTH_ATTEMPTS_PER_EMAIL_PER_IP"), "{renamed}");
     let error = config(&[("AUTH_ATTEMPTS_PER_IP", "lots")]).expect_err("invalid");
     assert!(error.to_string().starts_with("AUTH_ATTEMPTS_PER_IP is invalid"), "{error}");
 }
@@ -92,11 +94,19 @@ fn guests_are_kept_longer_than_their_tokens_live() {
 }
 
 #[test]
-fn a_client_ip_header_is_a_header_name() {
+fn a_client_ip_header_is_a_header_name_believed_from_trusted_proxies() {
     let set = config(&[("CLIENT_IP_HEADER", "X-Forwarded-For")]).expect("valid");
-    assert_eq!(set.client_ip_header.map(|h| h.to_string()), Some("x-forwarded-for".into()));
-    assert!(config(&[]).expect("defaults").client_ip_header.is_none());
+    let header = set.client_address.header.map(|h| h.to_string());
+    assert_eq!(header, Some("x-forwarded-for".into()));
+    let defaults = config(&[]).expect("defaults").client_address;
+    assert!(defaults.header.is_none());
+    let local = |ip: &str| defaults.trusted.iter().any(|n| n.contains(ip.parse().expect("ip")));
+    assert!(local("127.0.0.1") && local("::1") && !local("10.0.0.1"), "this machine only");
     assert!(config(&[("CLIENT_IP_HEADER", "X Forwarded")]).is_err());
+    let set = config(&[("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8")]).expect("valid");
+    assert_eq!(set.client_address.trusted.len(), 2);
+    let error = config(&[("TRUSTED_PROXIES", "10.0.0.0/40")]).expect_err("invalid");
+    assert!(error.to_string().starts_with("TRUSTED_PROXIES is invalid"), "{error}");
 }
 
 #[test]

@@ -4,17 +4,13 @@
 
 use app::error::ApiError;
 use identity::providers::ProviderOutcome;
-use std::{
-    net::{IpAddr, SocketAddr},
-    sync::Arc,
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     http::{
-        HeaderMap, HeaderName, HeaderValue, StatusCode,
+        HeaderMap, HeaderValue, StatusCode,
         header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER, SET_COOKIE},
     },
     middleware::Next,
@@ -67,27 +63,6 @@ fn host_name(host: &str) -> &str {
         return host.split_inclusive(']').next().unwrap_or(host);
     }
     host.rsplit_once(':').map_or(host, |(name, _)| name)
-}
-
-/// Puts the client's address in the request (`app::server::ClientIp`): the connection's
-/// peer, or, when `header` is configured (a reverse proxy you run sets it on every
-/// request), the address in that header — the last one of an `X-Forwarded-For` list,
-/// which is the one the proxy added. Without the setting the header is ignored: a client
-/// could write anything in it.
-pub async fn client_address(
-    State(header): State<Option<HeaderName>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let forwarded = header.as_ref().and_then(|name| {
-        let value = request.headers().get(name)?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
-    });
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    if let Some(ip) = forwarded.or(peer) {
-        request.extensions_mut().insert(app::server::ClientIp(ip));
-    }
-    next.run(request).await
 }
 
 /// A handler that panics answers 500 with the typed error (`"unavailable"`, which the

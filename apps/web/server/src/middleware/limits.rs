@@ -113,19 +113,29 @@ impl Limits {
         });
     }
 
-    /// Whether this request may go on: a request that mints a guest takes from its
-    /// address's new-guest bucket; a write takes from its address's and its owner's.
-    fn admit(&self, request: &Request) -> Result<(), Refused> {
+    /// Whether this request may go on, before anything knows who sends it: a write
+    /// takes from its address's bucket (an IPv6 address counts by its /64).
+    fn admit_address(&self, request: &Request) -> Result<(), Refused> {
+        let client = request.extensions().get::<ClientIp>();
+        match client {
+            Some(ClientIp(ip)) if !only_reads(request) => {
+                self.inner.writes_per_ip.take(&identity::network(*ip))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether this request may go on, now that the viewer is known: a write takes from
+    /// its owner's bucket and, when it mints a guest, from its address's new-guest bucket.
+    /// A read that mints a guest is not refused: a guest stores nothing until it writes,
+    /// so an office or a crawler behind one address still gets its pages.
+    fn admit_viewer(&self, request: &Request) -> Result<(), Refused> {
         let inner = &self.inner;
         let extensions = request.extensions();
-        let ip = extensions.get::<ClientIp>().map(|ClientIp(ip)| per_network(*ip));
         let mints = extensions.get::<NewGuest>().is_some();
-        if let (true, Some(ip)) = (mints, ip) {
-            inner.new_guests_per_ip.take(&ip)?;
-        }
         if !only_reads(request) {
-            if let Some(ip) = ip {
-                inner.writes_per_ip.take(&ip)?;
+            if let (true, Some(ClientIp(ip))) = (mints, extensions.get::<ClientIp>()) {
+                inner.new_guests_per_ip.take(&identity::network(*ip))?;
             }
             if let Some(viewer) = extensions.get::<Viewer>() {
                 inner.writes_per_owner.take(&viewer.owner_id())?;
@@ -135,18 +145,6 @@ impl Limits {
             metrics::counter!("guestroom_guests_minted_total").increment(1);
         }
         Ok(())
-    }
-}
-
-/// An IPv6 client is counted by its /64: one subscriber usually holds the whole prefix,
-/// and could otherwise take a fresh address per request.
-fn per_network(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => {
-            let mask = !0u128 << 64;
-            IpAddr::V6((u128::from(v6) & mask).into())
-        }
     }
 }
 
@@ -160,31 +158,44 @@ fn only_reads(request: &Request) -> bool {
         || READS_BY_POST.contains(&request.uri().path())
 }
 
-/// The rate limits, inside the identity layer (they need the viewer and whether this
-/// request minted it). Over a limit: 429 with `Retry-After` and the typed error, an audit
-/// line, and no guest minted (the identity layer sets no cookie on a 429).
-pub async fn throttle(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    match limits.admit(&request) {
+/// The per-address rate limit, outside the identity layer: a flood of writes is refused
+/// before anything reads the database for it (a member session's revocation check, an
+/// audit line for each refusal).
+pub async fn throttle_addresses(
+    State(limits): State<Limits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match limits.admit_address(&request) {
         Ok(()) => next.run(request).await,
-        Err(refused) => {
-            // Rounded up: "try again in 0 seconds" would invite the same refusal.
-            let seconds = refused.retry_after.as_secs() + 1;
-            let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
-            metrics::counter!("guestroom_rate_limited_total", "limit" => refused.limit)
-                .increment(1);
-            tracing::info!(
-                target: identity::audit::TARGET,
-                event = "rate_limit",
-                outcome = "refused",
-                limit = refused.limit,
-                client = client.map(tracing::field::display),
-            );
-            edge::refusal(
-                request.headers(),
-                ApiError::TooManyRequests { retry_after: Some(seconds) },
-            )
-        }
+        Err(refused) => too_many(&request, &refused),
     }
+}
+
+/// The rate limits that need the viewer and whether this request minted it, inside the
+/// identity layer.
+pub async fn throttle(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    match limits.admit_viewer(&request) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => too_many(&request, &refused),
+    }
+}
+
+/// Over a limit: 429 with `Retry-After` and the typed error, an audit line, and no guest
+/// minted (the identity layer sets no cookie on a 429).
+fn too_many(request: &Request, refused: &Refused) -> Response {
+    // Rounded up: "try again in 0 seconds" would invite the same refusal.
+    let seconds = refused.retry_after.as_secs() + 1;
+    let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
+    metrics::counter!("guestroom_rate_limited_total", "limit" => refused.limit).increment(1);
+    tracing::info!(
+        target: identity::audit::TARGET,
+        event = "rate_limit",
+        outcome = "refused",
+        limit = refused.limit,
+        client = client.map(tracing::field::display),
+    );
+    edge::refusal(request.headers(), ApiError::TooManyRequests { retry_after: Some(seconds) })
 }
 
 /// Load shedding: at most `MAX_REQUESTS_IN_FLIGHT` requests are served at once; one more

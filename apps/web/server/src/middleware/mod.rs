@@ -4,6 +4,8 @@
 
 /// Answering 503 at once while the database is down.
 pub mod breaker;
+/// Who the client is: the peer, or a trusted proxy's word for it.
+pub mod client;
 /// Refusals answered before the app runs (unknown hosts, oversized bodies, deadlines).
 pub mod edge;
 /// Security headers on every response.

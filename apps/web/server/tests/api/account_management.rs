@@ -95,8 +95,8 @@ async fn deleting_the_account_asks_for_the_password_then_removes_everything() {
 }
 
 #[tokio::test]
-async fn too_many_sign_ins_at_one_email_are_answered_429_until_the_window_ends() {
-    let app = spawn_app_with(&[("AUTH_ATTEMPTS_PER_EMAIL", "3")]).await;
+async fn too_many_sign_ins_at_one_email_from_one_address_are_answered_429_until_the_window_ends() {
+    let app = spawn_app_with(&[("AUTH_ATTEMPTS_PER_EMAIL_PER_IP", "3")]).await;
     sign_up(&app, &browser(), "ada@example.com").await;
     for _ in 0..3 {
         assert_eq!(sign_in(&app, &app.client, "a wrong guess").await.status(), 401);

@@ -1,5 +1,6 @@
-//! The traffic limits, attacked: a script that makes a guest per request, a client that
-//! writes without pause, a flood past the cap on requests in flight.
+//! The traffic limits, attacked: a script that writes as a new guest per request, a client
+//! that writes without pause, a revoked session written with in a loop, a flood past the
+//! cap on requests in flight.
 
 use std::time::Duration;
 
@@ -8,8 +9,13 @@ use tokio::{
     net::TcpStream,
 };
 
+use identity::{Clock, SessionStore};
+
 use crate::{
-    helpers::{TestApp, logged, set_cookies, spawn_app_with, wait_until},
+    helpers::{
+        TestApp, logged, passwordless_member, session_cookie, set_cookies, spawn_app_with,
+        wait_until,
+    },
     roster::{call, names},
 };
 
@@ -24,25 +30,66 @@ fn retry_after(response: &reqwest::Response) -> u64 {
 }
 
 #[tokio::test]
-async fn a_script_that_makes_a_guest_per_request_is_refused_and_gets_no_guest() {
+async fn a_script_that_writes_as_a_new_guest_per_request_is_refused_and_gets_no_guest() {
     let app = spawn_app_with(&[("NEW_GUESTS_PER_MINUTE_PER_IP", "3")]).await;
+    let fox = [("emoji", "🦊"), ("name", "Fox")];
     // A visitor who keeps the cookie is a new guest once.
     assert_eq!(app.get("/").await.status(), 200);
-    for _ in 0..2 {
-        let response = app.get_with_cookie("/", None).await;
-        assert_eq!(response.status(), 200);
-        assert_eq!(set_cookies(response.headers()).len(), 1, "a guest is minted");
+    for _ in 0..3 {
+        let (status, body) = call(&app, &browser(), "create", &fox).await;
+        assert_eq!(status, 200, "{body}");
     }
-    let refused = app.get_with_cookie("/", None).await;
+    let refused = app
+        .bare_client
+        .post(app.url("/api/roster/create"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&fox)
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(refused.status(), 429);
     assert!((1..=60).contains(&retry_after(&refused)));
     assert!(set_cookies(refused.headers()).is_empty(), "a refused request mints no guest");
     assert!(logged().contains("new_guests_per_ip"), "the refusal is in the audit log");
     // The visitor with a cookie goes on.
-    assert_eq!(app.get("/").await.status(), 200);
     let (status, body) =
         call(&app, &app.client, "create", &[("emoji", "🦊"), ("name", "Fox")]).await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn page_views_past_the_new_guest_budget_still_get_the_page() {
+    // An office, a carrier's NAT or a crawler: many cookie-less visitors behind one address.
+    let app = spawn_app_with(&[("NEW_GUESTS_PER_MINUTE_PER_IP", "3")]).await;
+    for _ in 0..10 {
+        let response = app.get_with_cookie("/", None).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.text().await.expect("body").contains("data-guest="));
+    }
+}
+
+#[tokio::test]
+async fn writes_with_a_revoked_session_meet_the_address_limit_before_the_database() {
+    let app = spawn_app_with(&[("WRITES_PER_MINUTE_PER_IP", "3")]).await;
+    let member = passwordless_member(&app, "ada@example.com").await;
+    let cookie = session_cookie(&app, &member, app.clock.now());
+    app.store.bump_session_version(member.id).await.expect("sign out everywhere");
+    let write = || {
+        app.bare_client
+            .post(app.url("/api/roster/create"))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .header("cookie", &cookie)
+            .form(&[("emoji", "🦊"), ("name", "Fox")])
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(write().await.expect("answer").status(), 401);
+    }
+    for _ in 0..5 {
+        assert_eq!(write().await.expect("answer").status(), 429, "refused before the session read");
+    }
 }
 
 #[tokio::test]

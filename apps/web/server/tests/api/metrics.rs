@@ -48,6 +48,30 @@ async fn metrics_are_not_served_to_a_remote_client_without_the_token() {
 }
 
 #[tokio::test]
+async fn a_forged_first_forwarding_line_does_not_make_a_remote_client_local() {
+    // The client writes `127.0.0.1`; the proxy (HAProxy) adds its own line after it.
+    let app = spawn_app_with(&[("CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
+    let forged = app
+        .bare_client
+        .get(app.url("/metrics"))
+        .header("x-forwarded-for", "127.0.0.1")
+        .header("x-forwarded-for", "192.0.2.7")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(forged.status(), 404);
+    // A proxy that is not trusted is not believed at all: this request is the peer's own.
+    let app = spawn_app_with(&[
+        ("CLIENT_IP_HEADER", "X-Forwarded-For"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8"),
+    ])
+    .await;
+    let untrusted =
+        app.bare_client.get(app.url("/metrics")).header("x-forwarded-for", "192.0.2.7").send();
+    assert_eq!(untrusted.await.expect("answer").status(), 200, "the loopback peer is local");
+}
+
+#[tokio::test]
 async fn sign_ins_and_the_avatars_they_bring_along_are_audited_without_secrets() {
     let app = spawn_app().await;
     create(&app, "🐱", "Tom").await;

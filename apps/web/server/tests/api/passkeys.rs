@@ -281,7 +281,7 @@ async fn a_member_holding_the_most_passkeys_is_told_to_remove_one_first() {
             name: PasskeyName::parse(&format!("Key {n}")).expect("valid"),
             credential: StoredCredential(format!("{{\"key\":{n}}}")),
         };
-        app.store.add_passkey(member.id, key).await.expect("stored");
+        app.store.add_passkey(member.id, key, MAX_PASSKEYS).await.expect("stored");
     }
     let session = session_cookie(&app, &member, app.clock.now());
     let add = post(&app, "/auth/passkey/add", json!({"name": "One more"}), &session).await;

@@ -301,6 +301,8 @@ fn account_refusal<E: std::error::Error + 'static>(error: AccountError<E>) -> Re
         AccountError::TooManyAttempts { retry_after } => {
             return Refusal::TooManyRequests { retry_after };
         }
+        // Providers hash no password; said as our fault should it ever happen.
+        AccountError::Busy => return Refusal::Unavailable,
         // Our fault, not the provider's: said as one.
         AccountError::Store(error) => {
             tracing::error!(

@@ -15,6 +15,9 @@ fn passkey(id: u8, name: &str) -> NewPasskey {
     }
 }
 
+/// Room for every passkey a test adds, where the cap is not what it tests.
+const ROOMY: usize = 100;
+
 fn id(n: u8) -> CredentialId {
     CredentialId::from_bytes(&[n; 16]).expect("valid")
 }
@@ -35,8 +38,8 @@ pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore + PasskeyS
 ) {
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
-    store.add_passkey(ada.id, passkey(1, "Laptop")).await.expect("add");
-    store.add_passkey(ada.id, passkey(2, "Phone")).await.expect("add");
+    store.add_passkey(ada.id, passkey(1, "Laptop"), ROOMY).await.expect("add");
+    store.add_passkey(ada.id, passkey(2, "Phone"), ROOMY).await.expect("add");
     let listed = store.passkeys(ada.id).await.expect("list");
     let names: Vec<_> = listed.iter().map(|key| key.name.as_str()).collect();
     assert_eq!(names, ["Laptop", "Phone"], "oldest first");
@@ -44,9 +47,9 @@ pub async fn a_passkey_is_added_listed_found_and_used<S: AccountStore + PasskeyS
     assert_eq!(listed[0].credential_id, id(1));
     assert_eq!(store.passkeys(bob.id).await.expect("list"), []);
     // A credential is registered once, to anyone.
-    let again = store.add_passkey(bob.id, passkey(1, "Stolen")).await;
+    let again = store.add_passkey(bob.id, passkey(1, "Stolen"), ROOMY).await;
     assert_eq!(refusal(again), Some(AccountRefusal::LinkTaken));
-    let stranger = store.add_passkey(OwnerId::random(), passkey(3, "Nobody")).await;
+    let stranger = store.add_passkey(OwnerId::random(), passkey(3, "Nobody"), ROOMY).await;
     assert_eq!(refusal(stranger), Some(AccountRefusal::NotFound));
     // Found by its id with its owner; using it keeps its new state and the time.
     let found = store.find_passkey(&id(2)).await.expect("find").expect("there");
@@ -94,7 +97,7 @@ pub async fn the_last_way_to_sign_in_is_never_removed<
     store.remove_passkey(bob.id, &id(1)).await.expect("not bob's: nothing to do");
     assert!(store.find_passkey(&id(1)).await.expect("find").is_some());
     // A second passkey lets the first go; a link counts as a way to sign in too.
-    store.add_passkey(ada.id, passkey(2, "Phone")).await.expect("add");
+    store.add_passkey(ada.id, passkey(2, "Phone"), ROOMY).await.expect("add");
     store.remove_passkey(ada.id, &id(1)).await.expect("another passkey remains");
     store.remove_passkey(ada.id, &id(1)).await.expect("gone already: nothing to do");
     let link = crate::providers::Link {
@@ -121,12 +124,15 @@ pub async fn a_passkey_lets_the_last_link_go_and_goes_with_its_member<
         subject: "ada-1".into(),
     };
     store.link_account(ada.id, link).await.expect("link");
-    store.add_passkey(ada.id, passkey(1, "Laptop")).await.expect("add");
+    store.add_passkey(ada.id, passkey(1, "Laptop"), ROOMY).await.expect("add");
     store.unlink_account(ada.id, "keycloak").await.expect("the passkey remains");
     store.delete_member(ada.id).await.expect("delete");
     assert!(store.find_passkey(&id(1)).await.expect("find").is_none());
     let bob = member(&store, "bob@example.com").await;
-    store.add_passkey(bob.id, passkey(1, "Laptop")).await.expect("the credential is free again");
+    store
+        .add_passkey(bob.id, passkey(1, "Laptop"), ROOMY)
+        .await
+        .expect("the credential is free again");
 }
 
 pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore + PasskeyStore>(
@@ -134,7 +140,7 @@ pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore + Pas
 ) {
     let new = passkey_member("ada@example.com", passkey(1, "Laptop"));
     let ada = store.create_member(new).await.expect("create");
-    store.add_passkey(ada.id, passkey(2, "Phone")).await.expect("add");
+    store.add_passkey(ada.id, passkey(2, "Phone"), ROOMY).await.expect("add");
     let remove = |n| {
         let store = store.clone();
         tokio::spawn(async move { store.remove_passkey(ada.id, &id(n)).await.is_ok() })
@@ -143,4 +149,29 @@ pub async fn two_removals_at_once_leave_one_way_to_sign_in<S: AccountStore + Pas
     let removed = [first.await.expect("task"), second.await.expect("task")];
     assert_eq!(removed.iter().filter(|ok| **ok).count(), 1, "exactly one may go: {removed:?}");
     assert_eq!(store.passkeys(ada.id).await.expect("list").len(), 1);
+}
+
+pub async fn concurrent_ceremonies_add_no_passkey_past_the_cap<S: AccountStore + PasskeyStore>(
+    Subject { store, .. }: Subject<S>,
+) {
+    let ada = member(&store, "ada@example.com").await;
+    let at_most = 10;
+    let adds: Vec<_> = (1..=12)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move { store.add_passkey(ada.id, passkey(n, "Key"), at_most).await })
+        })
+        .collect();
+    let mut refused = 0;
+    for add in adds {
+        match add.await.expect("task") {
+            Ok(()) => {}
+            refused_one => {
+                assert_eq!(refusal(refused_one), Some(AccountRefusal::TooManyPasskeys));
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(refused, 2);
+    assert_eq!(store.passkeys(ada.id).await.expect("list").len(), at_most);
 }

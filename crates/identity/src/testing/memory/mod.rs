@@ -258,6 +258,16 @@ impl AttemptStore for MemoryStore {
         });
         Ok(AttemptCount { count, retry_after })
     }
+
+    async fn take_back_attempt(&self, key: &str, window: Duration) -> Result<()> {
+        let (start, _) = AttemptCount::window(self.clock.now(), window);
+        self.with(|state| {
+            if let Some(entry) = state.attempts.get_mut(key).filter(|entry| entry.0 == start) {
+                entry.1 = entry.1.saturating_sub(1);
+            }
+        });
+        Ok(())
+    }
 }
 
 impl LinkStore for MemoryStore {
@@ -317,9 +327,14 @@ impl LinkStore for MemoryStore {
 }
 
 impl PasskeyStore for MemoryStore {
-    async fn add_passkey(&self, member: OwnerId, passkey: NewPasskey) -> Result<()> {
+    async fn add_passkey(
+        &self,
+        member: OwnerId,
+        passkey: NewPasskey,
+        at_most: usize,
+    ) -> Result<()> {
         let now = self.clock.now();
-        self.with(|state| state.add_passkey(member, passkey, now))
+        self.with(|state| state.add_passkey(member, passkey, at_most, now))
     }
 
     async fn passkeys(&self, member: OwnerId) -> Result<Vec<Passkey>> {

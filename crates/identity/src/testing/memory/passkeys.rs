@@ -39,10 +39,14 @@ impl State {
         &mut self,
         member: OwnerId,
         new: NewPasskey,
+        at_most: usize,
         at: DateTime<Utc>,
     ) -> Result<()> {
         if !self.members.contains_key(&member) {
             return Err(MemoryStoreError(AccountRefusal::NotFound));
+        }
+        if self.passkeys.iter().filter(|key| key.owner == member).count() >= at_most {
+            return Err(MemoryStoreError(AccountRefusal::TooManyPasskeys));
         }
         if self.passkey_taken(&new.credential_id) {
             return Err(MemoryStoreError(AccountRefusal::LinkTaken));
