@@ -106,7 +106,8 @@ impl Keyring {
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 let mut bytes = [0_u8; 32];
                 getrandom::fill(&mut bytes).map_err(|e| KeyError::Randomness(e.to_string()))?;
-                let secret = URL_SAFE_NO_PAD.encode(bytes);
+                // Padded: never letters only (`check_strength`).
+                let secret = URL_SAFE.encode(bytes);
                 if let Some(folder) = path.parent() {
                     std::fs::create_dir_all(folder).map_err(file_error)?;
                 }
@@ -119,8 +120,15 @@ impl Keyring {
     }
 }
 
-/// Refuses a secret that is not base64, decodes to fewer than 32 bytes, or repeats itself
-/// (32 times the same letter, say).
+/// Refuses a secret that is not base64, decodes to fewer than 32 bytes, repeats itself
+/// (32 times the same letter, say), or is written in letters only.
+///
+/// Letters only is how a phrase looks (`CorrectHorseBatteryStaple…`: valid base64 of
+/// 36 bytes that look random, and a guess away from a dictionary attack on the guest
+/// token's signature). Random bytes in base64 have digits, `+`, `/` or padding:
+/// `openssl rand -base64 32` always ends in `=`, and 43 unpadded random characters are
+/// letters only about once in 1,500 draws — such a one is refused, and the message
+/// says how to make another.
 fn check_strength(secret: &str) -> Result<(), &'static str> {
     let bytes = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
@@ -128,6 +136,9 @@ fn check_strength(secret: &str) -> Result<(), &'static str> {
         .ok_or("not base64")?;
     if bytes.len() < MIN_SECRET_LEN {
         return Err("too short");
+    }
+    if secret.bytes().all(|byte| byte.is_ascii_alphabetic() || matches!(byte, b'-' | b'_')) {
+        return Err("letters only, like a phrase");
     }
     let distinct = bytes.iter().collect::<std::collections::HashSet<_>>().len();
     if distinct < MIN_DISTINCT_BYTES {
@@ -165,14 +176,16 @@ mod tests {
 
     #[test]
     fn a_secret_that_is_not_32_random_bytes_of_base64_is_refused() {
-        let thirty_two_letters = "a".repeat(32);
-        let forty_four_letters = "a".repeat(44);
+        let thirty_two_digits = "1".repeat(32);
+        let forty_four_digits = "1".repeat(44);
         for (secret, expected) in [
             ("short", "not base64"),
             ("integration-test-secret-0123456789abcdef", "too short"),
-            (thirty_two_letters.as_str(), "too short"),
-            (forty_four_letters.as_str(), "not random"),
+            (thirty_two_digits.as_str(), "too short"),
+            (forty_four_digits.as_str(), "not random"),
             ("correct horse battery staple correct horse", "not base64"),
+            ("CorrectHorseBatteryStapleCorrectHorseBatteryStap", "letters only, like a phrase"),
+            ("correct-horse-battery-staple-correct-horse-batte", "letters only, like a phrase"),
         ] {
             let refused = Keyring::from_secrets(secret);
             assert!(

@@ -12,6 +12,7 @@ mod m20261128_000001_attempts;
 mod m20261128_000002_ended_sessions;
 mod m20261128_000003_provider_links;
 mod m20261128_000004_passkeys;
+mod m20261203_000001_display_names_as_text;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_ended_sessions::Migration),
             Box::new(m20261128_000003_provider_links::Migration),
             Box::new(m20261128_000004_passkeys::Migration),
+            Box::new(m20261203_000001_display_names_as_text::Migration),
         ]
     }
 }

@@ -67,6 +67,7 @@ on_every_backend!(
     old_attempt_counts_and_expired_ended_sessions_are_swept,
     migrations_go_up_down_and_up_again,
     names_stored_before_the_invisible_character_rule_still_load,
+    every_text_column_holds_the_longest_value_its_rule_allows,
 );
 
 /// `identity`'s account-store suite, as `accounts::sqlite::<name>` and

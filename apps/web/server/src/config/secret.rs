@@ -33,19 +33,32 @@ impl DatabaseUrl {
         &self.0
     }
 
-    /// The URL with any password replaced, safe to print.
+    /// The URL with any password replaced, safe to print: the one in the user
+    /// information (`postgres://app:…@host`) and any query parameter whose name has
+    /// `pass` in it (`?password=…`, `sslpassword=…`).
     pub fn redacted(&self) -> String {
-        let url = &self.0;
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return url.clone();
+        let (address, query) =
+            self.0.split_once('?').map_or((&*self.0, None), |(a, q)| (a, Some(q)));
+        let mut redacted = match address.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((userinfo, host)) => {
+                    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                    format!("{scheme}://{user}:[redacted]@{host}")
+                }
+                None => address.to_owned(),
+            },
+            None => address.to_owned(),
         };
-        match rest.split_once('@') {
-            Some((userinfo, host)) => {
-                let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-                format!("{scheme}://{user}:[redacted]@{host}")
-            }
-            None => url.clone(),
+        if let Some(query) = query {
+            let pairs = query.split('&').map(|pair| match pair.split_once('=') {
+                Some((name, _)) if name.to_ascii_lowercase().contains("pass") => {
+                    format!("{name}=[redacted]")
+                }
+                _ => pair.to_owned(),
+            });
+            redacted = format!("{redacted}?{}", pairs.collect::<Vec<_>>().join("&"));
         }
+        redacted
     }
 }
 

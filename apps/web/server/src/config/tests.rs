@@ -120,6 +120,21 @@ fn a_database_password_never_prints() {
     assert_eq!(format!("{url:?}"), "postgres://app:[redacted]@db.internal:5432/guestroom");
     let config = config(&[("DATABASE_URL", url.expose())]).expect("valid");
     assert!(!format!("{config:?}").contains("hunter2"));
+    for (url, printed) in [
+        (
+            "postgres://db.internal/guestroom?user=app&password=hunter2",
+            "postgres://db.internal/guestroom?user=app&password=[redacted]",
+        ),
+        (
+            "postgres://app:hunter2@db/g?sslmode=require&sslpassword=hunter2",
+            "postgres://app:[redacted]@db/g?sslmode=require&sslpassword=[redacted]",
+        ),
+        // A password with an `@` in it (unencoded) is cut at the last one.
+        ("postgres://app:hun@ter2@db/g", "postgres://app:[redacted]@db/g"),
+        ("sqlite://data/guestroom.db?mode=rwc", "sqlite://data/guestroom.db?mode=rwc"),
+    ] {
+        assert_eq!(DatabaseUrl::new(url).redacted(), printed);
+    }
 }
 
 #[test]

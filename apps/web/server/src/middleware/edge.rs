@@ -48,12 +48,16 @@ pub async fn refuse_unknown_hosts(
     if crate::paths::PROBES.contains(&request.uri().path()) {
         return next.run(request).await;
     }
-    // The URI's host (HTTP/2, absolute-form) or the `Host` header's, IPv6 in brackets
-    // either way, as the allowed names are written.
-    let named =
-        request.uri().host().or_else(|| request.headers().get(HOST)?.to_str().ok().map(host_name));
-    let known =
-        named.is_some_and(|host| allowed.iter().any(|name| name.eq_ignore_ascii_case(host)));
+    // The URI's host (HTTP/2, absolute-form) and the `Host` header's, IPv6 in brackets
+    // either way, as the allowed names are written. Both, when both are there: the rest of
+    // the server (redirects, the cross-site guard, provider callbacks) reads `Host`.
+    let header = request.headers().get(HOST).map(|host| host.to_str().map(host_name));
+    let named: Vec<Option<&str>> =
+        request.uri().host().map(Some).into_iter().chain(header.map(Result::ok)).collect();
+    let known = !named.is_empty()
+        && named.iter().all(|host| {
+            host.is_some_and(|host| allowed.iter().any(|name| name.eq_ignore_ascii_case(host)))
+        });
     if known { next.run(request).await } else { refusal(request.headers(), ApiError::BadRequest) }
 }
 
@@ -125,8 +129,14 @@ pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
 }
 
 /// `location` as a path on this origin: a path stays (not `//host`, which leaves it);
-/// an absolute URL of `host` becomes its path; anything else is `/`.
+/// an absolute URL of `host` becomes its path; anything else is `/`. Browsers drop tabs
+/// and line breaks from a URL before reading it (`/<TAB>/evil.example` is
+/// `//evil.example` to them), so a location with any is judged without them.
 fn local_target(location: &str, host: Option<&str>) -> String {
+    if location.contains(['\t', '\n', '\r']) {
+        let read: String = location.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+        return local_target(&read, host);
+    }
     if location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\") {
         return location.to_owned();
     }
@@ -236,6 +246,10 @@ mod tests {
             ("/\\evil.example/", "/"),
             ("javascript:alert(1)", "/"),
             ("https://app.example//evil.example/", "/"),
+            ("/\t/evil.example/", "/"),
+            ("/\n/evil.example", "/"),
+            ("/\r\n/\\evil.example", "/"),
+            ("/account\t?a=1", "/account?a=1"),
         ] {
             assert_eq!(local_target(location, host), expected, "{location}");
         }

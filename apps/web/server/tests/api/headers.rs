@@ -138,4 +138,21 @@ async fn a_request_for_another_host_is_refused_and_mints_nothing() {
     // Loopback names and the health checks (asked by address) answer.
     assert_eq!(ask("localhost:3000", "/").await.expect("request").status(), 200);
     assert_eq!(ask("evil.example", "/healthz").await.expect("request").status(), 200);
+    // An absolute-form target naming an allowed host does not let another `Host` in.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let target = format!("http://{address}/");
+    assert_eq!(raw_get(&app, &target, "evil.example").await, "400");
+    assert_eq!(raw_get(&app, &target, &address).await, "200");
+}
+
+/// The status code a raw HTTP/1.1 `GET target` with `Host: host` is answered with.
+async fn raw_get(app: &crate::helpers::TestApp, target: &str, host: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connect");
+    let head = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let mut answer = [0u8; 12];
+    stream.read_exact(&mut answer).await.expect("an answer");
+    String::from_utf8_lossy(&answer[9..12]).into_owned()
 }

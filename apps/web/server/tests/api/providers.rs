@@ -212,6 +212,33 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_crafted_error_writes_no_line_of_its_own_and_a_bad_query_no_rejection_text() {
+    let app = app_with_providers().await;
+    let (url, flow, guest) = start(&app, "test").await;
+    let (state, guest) = (param(&url, "state"), guest.expect("a new guest"));
+    let cookies = format!("{guest}; __Host-signin-flow={}", cookie_value(&flow));
+    // `access_denied`, a line break, and what looks like an audit line.
+    let forged = "access_denied%0Aforged-audit-line%20event%3Dsign_in%20outcome%3Dsuccess";
+    let query = format!("error={forged}&state={state}");
+    let (location, set) = callback(&app, "test", &query, &cookies).await;
+    assert_eq!(
+        (location.as_str(), refusal(&set)),
+        ("/signin", Some("test/provider/cancelled".into()))
+    );
+    let logs = logged();
+    assert!(logs.contains("unrecognised"), "the refusal is logged, its text replaced: {logs}");
+    assert!(!logs.lines().any(|line| line.starts_with("forged-audit-line")), "{logs}");
+    assert!(!logs.contains("forged-audit-line"), "the provider's text is not logged at all");
+    // A query axum cannot read (a field twice) is refused like any bad callback.
+    let twice = format!("state={state}&state={state}&code=x");
+    let (location, set) = callback(&app, "test", &twice, &cookies).await;
+    assert_eq!(
+        (location.as_str(), refusal(&set)),
+        ("/signin", Some("test/provider/expired".into()))
+    );
+}
+
+#[tokio::test]
 async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provider_is_asked() {
     let app = app_with_providers().await;
     let member = passwordless_member(&app, "ada@example.com").await;

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use axum::{
     Extension, Router,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -147,14 +147,16 @@ async fn start<S: AccountStore + LinkStore>(
             see_other(&url, [cookie], ProviderOutcome::Started)
         }
         Err(error) => {
-            tracing::warn!(provider = provider.id(), error = %error, "provider sign-in not started");
+            tracing::warn!(provider = provider.id(), error = ?error, "provider sign-in not started");
             sign_in.refused(provider, intent, flow_refusal(&error))
         }
     }
 }
 
-/// The provider's answer, in the callback's query.
-#[derive(Debug, Deserialize)]
+/// The provider's answer, in the callback's query. A query that does not parse (a field
+/// twice, bytes that are not UTF-8) reads as an empty answer, refused like one, never
+/// with axum's rejection text.
+#[derive(Debug, Default, Deserialize)]
 struct ProviderAnswer {
     code: Option<String>,
     state: Option<String>,
@@ -170,9 +172,10 @@ async fn callback<S: AccountStore + LinkStore>(
     Path(provider): Path<String>,
     Extension(viewer): Extension<Viewer>,
     client: Option<Extension<ClientIp>>,
-    Query(answer): Query<ProviderAnswer>,
+    query: Result<Query<ProviderAnswer>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
+    let answer = query.map(|Query(answer)| answer).unwrap_or_default();
     let Some(provider) = sign_in.providers.get(&provider) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -201,7 +204,7 @@ async fn callback<S: AccountStore + LinkStore>(
         _ if answer.iss.as_deref().is_some_and(|iss| iss != provider.issuer()) => {
             Err(OidcError::Rejected("the answer names another issuer".to_owned()))
         }
-        (Some(error), _) => Err(OidcError::Cancelled(error)),
+        (Some(error), _) => Err(OidcError::Cancelled(error_code(&error))),
         (None, Some(code)) => {
             let redirect = sign_in.callback_url(&headers, provider.id());
             provider.finish(&flow, &code, &redirect, now).await
@@ -211,7 +214,8 @@ async fn callback<S: AccountStore + LinkStore>(
     let identity = match finished {
         Ok(identity) => identity,
         Err(error) => {
-            tracing::warn!(provider = provider.id(), error = %error, "provider sign-in refused");
+            // Debug: whatever a provider's answer put in it is escaped, one line.
+            tracing::warn!(provider = provider.id(), error = ?error, "provider sign-in refused");
             return sign_in.refused(provider, flow.intent, flow_refusal(&error));
         }
     };
@@ -317,6 +321,16 @@ fn account_refusal<E: std::error::Error + 'static>(error: AccountError<E>) -> Re
         }
     };
     Refusal::Provider(problem)
+}
+
+/// The provider's `error` as the log may hold it: an OAuth error code (`access_denied`,
+/// snake case, RFC 6749 §4.1.2.1), or `unrecognised`. Anyone can send a browser to the
+/// callback with any text here; a line break in it would write a line of its own.
+fn error_code(error: &str) -> String {
+    let code = error.len() <= 64
+        && !error.is_empty()
+        && error.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if code { error.to_owned() } else { "unrecognised".to_owned() }
 }
 
 /// What a protocol failure means for the flow (the cause is logged by the caller).
