@@ -97,13 +97,18 @@ impl MemberStore for Store {
         .await
     }
 
-    /// Deletes the member with everything it owns or links to, in one transaction: the
-    /// retired guests merged into it, then its owner row, whose deletion cascades to the
-    /// member row, its avatars and its linked accounts.
+    /// Deletes the member with everything it owns or links to, in one transaction: its
+    /// owner row, whose deletion cascades to the member row, its avatars, its links and
+    /// passkeys. The guests merged into it stay retired — merged into themselves, so
+    /// that a copy of such a guest's token can never write again — until the sweep
+    /// removes them with every guest not seen for the retention period (longer than a
+    /// guest token lives).
     #[tracing::instrument(skip_all, fields(%member))]
     async fn delete_member(&self, member: OwnerId) -> Result<()> {
         let txn = self.db.begin().await?;
-        owner::Entity::delete_many()
+        owner::Entity::update_many()
+            .col_expr(owner::Column::MergedInto, Expr::col(owner::Column::Id))
+            .col_expr(owner::Column::LastSeenAt, Expr::value(self.now()))
             .filter(owner::Column::MergedInto.eq(member.as_uuid()))
             .exec(&txn)
             .await?;

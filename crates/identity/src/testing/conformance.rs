@@ -230,6 +230,9 @@ pub async fn deleting_a_member_removes_it_with_its_merged_guests_and_frees_the_e
     store.merge_guest_into_member(bobs_guest, bob.id).await.expect("merge");
     store.delete_member(ada.id).await.expect("delete");
     assert!(store.find_member(ada.id).await.expect("find").is_none());
+    // Ada's old guest stays retired: its token brings nothing to anyone, ever.
+    let reused = store.merge_guest_into_member(adas_guest, bob.id).await;
+    assert_eq!(refusal(reused), Some(AccountRefusal::GuestMerged));
     assert_eq!(store.session_version(ada.id, None).await.expect("read"), None);
     assert_eq!(refusal(store.delete_member(ada.id).await), Some(AccountRefusal::NotFound));
     // Bob and what was merged into him are untouched.

@@ -131,6 +131,8 @@ pub async fn sign_up(
     Ok(())
 }
 
+/// Signs in; a member signing in (to this account or another) ends the session it had,
+/// so a copy of that cookie reaches nothing afterwards.
 pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
     let guest = match viewer {
@@ -141,6 +143,11 @@ pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiE
         .sign_in(guest, email, password, client_ip())
         .await
         .map_err(|error| back_with(account_error(error), "/signin", form, &[("email", email)]))?;
+    if let Viewer::Member { user_id, session: Some(session), .. } = viewer
+        && let Err(AccountError::Store(error)) = accounts.sign_out(user_id, Some(session)).await
+    {
+        tracing::error!(error = &error as &dyn std::error::Error, "ending the previous session");
+    }
     signed_in(&identity, &upgrade);
     Ok(())
 }

@@ -111,10 +111,12 @@ async fn too_many_sign_ins_at_one_email_from_one_address_are_answered_429_until_
         format!(r#""too_many_requests/{retry_after}""#)
     );
 
-    // Without JavaScript: the sentence above the button, the email kept.
+    // Without JavaScript: the sentence above the button, the email kept — in the
+    // refusal's cookie, never in the URL.
     let form = [("email", "ada@example.com"), ("password", PASSWORD)];
-    let html =
-        app.page_after(app.post_from_page("/api/account/sign-in", "/signin", &form).await).await;
+    let refused = app.post_from_page("/api/account/sign-in", "/signin", &form).await;
+    assert_eq!(refused.headers()["location"], "/signin");
+    let html = app.page_after(refused).await;
     assert!(html.contains("Too many attempts — try again in"), "{html}");
     assert!(input_tag(&html, "email").contains(r#"value="ada@example.com""#), "{html}");
 
@@ -255,4 +257,31 @@ async fn a_member_without_a_password_sets_one_after_a_recent_sign_in() {
     let again = set_first_password(&app, &ada, now).await;
     assert!(!set_cookies(again.headers()).iter().any(|c| c.starts_with("__Host-session=")));
     assert!(logged().contains("password_set"), "audited");
+}
+
+#[tokio::test]
+async fn signing_in_to_another_account_ends_the_session_it_replaces() {
+    let app = spawn_app().await;
+    assert!(sign_up(&app, &browser(), "bob@example.com").await.status().is_success());
+    let signed_up = sign_up(&app, &browser(), "ada@example.com").await;
+    let ada = set_cookies(signed_up.headers())
+        .into_iter()
+        .find(|cookie| cookie.starts_with("__Host-session="))
+        .map(|cookie| cookie.split(';').next().unwrap_or_default().to_owned())
+        .expect("Ada's session");
+    let as_ada = |path: &str| {
+        app.bare_client
+            .post(app.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .header("cookie", &ada)
+    };
+    // In Ada's browser, Bob signs in.
+    let form = [("email", "bob@example.com"), ("password", PASSWORD)];
+    let switched = as_ada("/api/account/sign-in").form(&form).send().await.expect("answer");
+    assert!(switched.status().is_success(), "{}", switched.status());
+    // A copy of Ada's cookie, kept from before, writes nothing now.
+    let fox = [("emoji", "🦊"), ("name", "Fox")];
+    let write = as_ada("/api/roster/create").form(&fox).send().await.expect("answer");
+    assert_eq!(write.status(), 401);
 }

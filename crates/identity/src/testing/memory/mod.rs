@@ -207,7 +207,13 @@ impl MemberStore for MemoryStore {
     async fn delete_member(&self, member: OwnerId) -> Result<()> {
         self.with(|state| {
             state.members.remove(&member).ok_or(MemoryStoreError(AccountRefusal::NotFound))?;
-            state.merged.retain(|_, into| *into != member);
+            // Its merged guests stay retired, merged into themselves: their tokens never
+            // write again.
+            for (guest, into) in &mut state.merged {
+                if *into == member {
+                    *into = *guest;
+                }
+            }
             state.owned.remove(&member);
             state.links.retain(|(_, owner, _)| *owner != member);
             state.passkeys.retain(|key| key.owner != member);

@@ -182,7 +182,10 @@ pub async fn deleting_a_member_removes_everything_of_its_own_and_nothing_else(db
 
     db.store.delete_member(ada.id).await.expect("delete");
     assert_eq!(avatar_rows(&db).await, 1);
-    assert_eq!(owner_rows(&db).await, 1, "the member and its merged guest are gone");
+    assert_eq!(owner_rows(&db).await, 2, "the member is gone, its merged guest retired");
+    // A copy of the old guest's token writes nothing, then or later.
+    let reused = db.store.create_avatar(guest, avatar("🐍", "Intruder")).await;
+    assert!(matches!(reused, Err(StoreError::GuestMerged)), "{reused:?}");
     assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM members").await, 1);
     assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM linked_accounts").await, 0);
     assert_eq!(names(&db.store.list_avatars(bob.id).await.expect("list")), ["Owl"]);
