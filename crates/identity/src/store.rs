@@ -5,6 +5,8 @@
 
 use std::{future::Future, time::Duration};
 
+use uuid::Uuid;
+
 use crate::{
     OwnerId, SessionId,
     account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
@@ -230,6 +232,12 @@ pub trait PasskeyStore: MemberStore {
         member: OwnerId,
         credential_id: &CredentialId,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// Marks the ceremony `id` finished: `true` the first time, `false` ever after (also
+    /// when several instances finish it at once), so that a ceremony's answer, replayed,
+    /// does nothing. A store may forget a ceremony an hour after it was spent: its
+    /// sealed cookie expired long before.
+    fn spend_ceremony(&self, id: Uuid) -> impl Future<Output = Result<bool, Self::Error>> + Send;
 }
 
 /// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation,

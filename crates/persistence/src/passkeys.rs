@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, SqlErr, TransactionTrait, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    SqlErr, TransactionTrait,
+    prelude::Uuid,
+    sea_query::{Expr, OnConflict},
 };
 
 use identity::{
@@ -14,7 +17,7 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    entity::passkey,
+    entity::{passkey, spent_ceremony},
     members::{Method, ensure_member, remove_keeping_one},
     owners::touch_owner,
 };
@@ -98,6 +101,20 @@ impl PasskeyStore for Store {
             .add(passkey::Column::OwnerId.eq(member.as_uuid()))
             .add(passkey::Column::CredentialId.eq(id.as_str()));
         remove_keeping_one::<passkey::Entity>(self, member, Method::Passkey(&id), mine).await
+    }
+
+    /// One insert that does nothing when the row is there: the primary key decides, so
+    /// of concurrent finishes (on any instance) exactly one inserts.
+    #[tracing::instrument(skip_all)]
+    async fn spend_ceremony(&self, id: Uuid) -> Result<bool> {
+        let spent = spent_ceremony::Entity::insert(spent_ceremony::ActiveModel {
+            id: Set(id),
+            spent_at: Set(self.now()),
+        })
+        .on_conflict(OnConflict::column(spent_ceremony::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(spent == 1)
     }
 }
 

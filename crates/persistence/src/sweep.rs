@@ -1,6 +1,7 @@
 //! Deleting what nobody will ask for again: guests not seen for the retention period
-//! (with their avatars), attempt counts of windows long over, and signed-out sessions
-//! that would have expired anyway. Members are never swept.
+//! (with their avatars), attempt counts of windows long over, signed-out sessions that
+//! would have expired anyway, and finished passkey ceremonies whose cookies expired.
+//! Members are never swept.
 
 use chrono::Duration;
 use sea_orm::{
@@ -13,6 +14,7 @@ use crate::{
     entity::{
         attempt, ended_session,
         owner::{self, OwnerKind},
+        spent_ceremony,
     },
 };
 
@@ -23,12 +25,16 @@ const BATCH: u64 = 500;
 /// No attempt window is longer than a day.
 const ATTEMPTS_KEPT: Duration = Duration::days(1);
 
+/// A ceremony's cookie lives five minutes; its spent mark is kept an hour.
+const CEREMONIES_KEPT: Duration = Duration::hours(1);
+
 /// What one sweep deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SweepReport {
     pub guests: u64,
     pub attempts: u64,
     pub ended_sessions: u64,
+    pub ceremonies: u64,
 }
 
 impl Store {
@@ -68,6 +74,11 @@ impl Store {
             .rows_affected;
         report.ended_sessions = ended_session::Entity::delete_many()
             .filter(ended_session::Column::EndedAt.lt(now - session_lifetime))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        report.ceremonies = spent_ceremony::Entity::delete_many()
+            .filter(spent_ceremony::Column::SpentAt.lt(now - CEREMONIES_KEPT))
             .exec(&self.db)
             .await?
             .rows_affected;

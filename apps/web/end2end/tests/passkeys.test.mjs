@@ -189,3 +189,33 @@ test('another open tab follows a passkey sign-in without being touched', async (
   await other.locator('.identity .who', { hasText: 'Tove' }).waitFor();
   await context.close();
 });
+
+test('a finished passkey sign-in, replayed with its cookies and answer, signs nobody in', async () => {
+  const { context, page } = await openWithAuthenticator();
+  await signUp(page, 'uma@example.com', 'Uma');
+  await at(page, '/account');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+
+  // What an eavesdropper on the finish request would hold: its headers (the guest and
+  // ceremony cookies among them) and its body (the authenticator's signed answer).
+  let finish;
+  page.on('request', async (request) => {
+    if (new URL(request.url()).pathname === '/auth/passkey/finish') {
+      finish = { url: request.url(), headers: await request.allHeaders(), body: request.postData() };
+    }
+  });
+  await signInWithPasskey(page);
+  await cameAlong(page, 0);
+  assert.equal(await who(page), 'Uma');
+  assert.ok(finish, 'the finish request was seen');
+
+  const { host, connection, 'content-length': _, ...headers } = finish.headers;
+  const replay = await fetch(finish.url, { method: 'POST', headers, body: finish.body });
+  assert.equal(replay.status, 400);
+  assert.equal((await replay.json()).error, 'passkey/expired');
+  assert.ok(!(replay.headers.get('set-cookie') ?? '').includes('__Host-session=ey'), 'no session issued');
+  await context.close();
+});

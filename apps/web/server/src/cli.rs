@@ -50,8 +50,8 @@ pub async fn sweep(config: &Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("sweep failed: {e}"))?;
     println!(
-        "deleted {} guests, {} attempt counts, {} ended sessions",
-        report.guests, report.attempts, report.ended_sessions
+        "deleted {} guests, {} attempt counts, {} ended sessions, {} finished ceremonies",
+        report.guests, report.attempts, report.ended_sessions, report.ceremonies
     );
     Ok(())
 }

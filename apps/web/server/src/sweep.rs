@@ -30,6 +30,7 @@ pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
                         ("guests", report.guests),
                         ("attempts", report.attempts),
                         ("ended_sessions", report.ended_sessions),
+                        ("ceremonies", report.ceremonies),
                     ] {
                         metrics::counter!("guestroom_swept_total", "what" => what).increment(count);
                     }

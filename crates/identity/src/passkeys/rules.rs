@@ -151,6 +151,11 @@ impl<S: AccountStore + PasskeyStore> Accounts<S> {
         removed
     }
 
+    /// Marks a ceremony finished: `false` when it had finished already (a replay).
+    pub async fn spend_ceremony(&self, id: uuid::Uuid) -> Result<bool, AccountError<S::Error>> {
+        self.store.spend_ceremony(id).await.map_err(AccountError::Store)
+    }
+
     /// Whose passkey this is, for a sign-in to verify against.
     pub async fn find_passkey(
         &self,

@@ -41,6 +41,7 @@ macro_rules! account_store_conformance {
             a_passkey_lets_the_last_link_go_and_goes_with_its_member,
             two_removals_at_once_leave_one_way_to_sign_in,
             concurrent_ceremonies_add_no_passkey_past_the_cap,
+            a_ceremony_is_spent_once_even_when_finished_twice_at_once,
         );
     };
 }

@@ -13,6 +13,7 @@ mod m20261128_000002_ended_sessions;
 mod m20261128_000003_provider_links;
 mod m20261128_000004_passkeys;
 mod m20261203_000001_display_names_as_text;
+mod m20261203_000002_spent_ceremonies;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_provider_links::Migration),
             Box::new(m20261128_000004_passkeys::Migration),
             Box::new(m20261203_000001_display_names_as_text::Migration),
+            Box::new(m20261203_000002_spent_ceremonies::Migration),
         ]
     }
 }

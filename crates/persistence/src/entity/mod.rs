@@ -8,3 +8,4 @@ pub mod linked_account;
 pub mod member;
 pub mod owner;
 pub mod passkey;
+pub mod spent_ceremony;

@@ -1,8 +1,10 @@
 //! The state of one passkey ceremony while the browser asks the authenticator: the
 //! WebAuthn challenge state and who started it, sealed into a short-lived `__Host-`
-//! cookie ([`CEREMONY_COOKIE`]) like a provider sign-in's flow. The server keeps nothing;
-//! the finish step accepts only the ceremony this browser started, as the viewer that
-//! started it, and every answer clears the cookie.
+//! cookie ([`CEREMONY_COOKIE`]) like a provider sign-in's flow. The server keeps nothing
+//! while it runs; the finish step accepts only the ceremony this browser started, as the
+//! viewer that started it, and only once: it spends the ceremony's id in the store
+//! ([`crate::PasskeyStore::spend_ceremony`]), so a replayed answer does nothing. Every
+//! answer clears the cookie.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -47,8 +49,17 @@ pub enum Ceremony {
 
 #[derive(Serialize, Deserialize)]
 struct Sealed {
+    /// Spent when the ceremony finishes.
+    id: Uuid,
     ceremony: Ceremony,
     exp: i64,
+}
+
+/// An opened ceremony: its id, to spend, and what it is for.
+#[derive(Debug)]
+pub struct Opened {
+    pub id: Uuid,
+    pub ceremony: Ceremony,
 }
 
 /// Why a ceremony cookie was not accepted: all mean "this browser did not start this,
@@ -63,6 +74,8 @@ pub enum CeremonyRefusal {
     Expired,
     #[error("ceremony was started by another viewer")]
     OtherViewer,
+    #[error("ceremony has finished already")]
+    Spent,
 }
 
 impl Ceremony {
@@ -92,7 +105,8 @@ impl Ceremony {
 
     /// The cookie value: the ceremony and its expiry, sealed with the flow key.
     pub fn seal(&self, keys: &Keyring, now: DateTime<Utc>) -> String {
-        let sealed = Sealed { ceremony: self.clone(), exp: timestamp(now + CEREMONY_LIFETIME) };
+        let exp = timestamp(now + CEREMONY_LIFETIME);
+        let sealed = Sealed { id: Uuid::new_v4(), ceremony: self.clone(), exp };
         seal(&keys.flow[0], &sealed)
     }
 
@@ -104,7 +118,7 @@ impl Ceremony {
         cookie: Option<&str>,
         viewer: Viewer,
         now: DateTime<Utc>,
-    ) -> Result<Ceremony, CeremonyRefusal> {
+    ) -> Result<Opened, CeremonyRefusal> {
         let cookie = cookie.ok_or(CeremonyRefusal::Missing)?;
         let sealed: Sealed = open(&keys.flow, cookie).map_err(CeremonyRefusal::Unreadable)?;
         if from_timestamp(sealed.exp).map_err(CeremonyRefusal::Unreadable)? <= now {
@@ -123,7 +137,7 @@ impl Ceremony {
         if !started_by_viewer {
             return Err(CeremonyRefusal::OtherViewer);
         }
-        Ok(sealed.ceremony)
+        Ok(Opened { id: sealed.id, ceremony: sealed.ceremony })
     }
 }
 
@@ -173,9 +187,16 @@ mod tests {
         let (_, state) = party.start_registration(ada, "ada", "Ada", Vec::new()).expect("options");
         let name = PasskeyName::parse("Laptop").expect("valid");
         let cookie = Ceremony::add(ada, &name, state).seal(&keys, now);
-        let opened = Ceremony::open(&keys, Some(&cookie), member(ada), now);
+        let opened = Ceremony::open(&keys, Some(&cookie), member(ada), now).map(|o| o.ceremony);
         assert!(
             matches!(opened, Ok(Ceremony::Add { member, name, .. }) if member == ada.as_uuid() && name == "Laptop")
+        );
+        // Each sealing is a ceremony of its own, with its own id to spend.
+        let id = |cookie: &str| Ceremony::open(&keys, Some(cookie), member(ada), now).map(|o| o.id);
+        let again = sign_in(ada).seal(&keys, now);
+        assert_ne!(
+            id(&cookie),
+            Ceremony::open(&keys, Some(&again), Viewer::Guest { sid: ada }, now).map(|o| o.id)
         );
         let bob = Ceremony::open(&keys, Some(&cookie), member(OwnerId::random()), now);
         assert_eq!(bob.map(|_| ()), Err(CeremonyRefusal::OtherViewer));

@@ -175,3 +175,24 @@ pub async fn concurrent_ceremonies_add_no_passkey_past_the_cap<S: AccountStore +
     assert_eq!(refused, 2);
     assert_eq!(store.passkeys(ada.id).await.expect("list").len(), at_most);
 }
+
+pub async fn a_ceremony_is_spent_once_even_when_finished_twice_at_once<
+    S: AccountStore + PasskeyStore,
+>(
+    Subject { store, .. }: Subject<S>,
+) {
+    let (first, second) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    assert!(store.spend_ceremony(first).await.expect("spend"));
+    assert!(!store.spend_ceremony(first).await.expect("spent already"));
+    let finishes: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.spend_ceremony(second).await.expect("spend") })
+        })
+        .collect();
+    let mut spent = 0;
+    for finish in finishes {
+        spent += usize::from(finish.await.expect("task"));
+    }
+    assert_eq!(spent, 1, "exactly one of the concurrent finishes spends it");
+}

@@ -41,6 +41,8 @@ struct State {
     links: Vec<(Link, OwnerId, DateTime<Utc>)>,
     /// Passkeys, oldest first.
     passkeys: Vec<passkeys::Stored>,
+    /// Passkey ceremonies finished.
+    spent: HashSet<uuid::Uuid>,
 }
 
 /// The memory store only ever refuses.
@@ -358,5 +360,9 @@ impl PasskeyStore for MemoryStore {
 
     async fn remove_passkey(&self, member: OwnerId, credential_id: &CredentialId) -> Result<()> {
         self.with(|state| state.remove_passkey(member, credential_id))
+    }
+
+    async fn spend_ceremony(&self, id: uuid::Uuid) -> Result<bool> {
+        Ok(self.with(|state| state.spent.insert(id)))
     }
 }

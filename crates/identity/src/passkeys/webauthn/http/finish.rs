@@ -21,8 +21,8 @@ use crate::{
     account::{DisplayName, Email, InvalidInput, NewMember},
     http::{ClientIp, cookies::cookie_values},
     passkeys::{
-        CEREMONY_COOKIE, Ceremony, DiscoverableAuthentication, NewPasskey, PasskeyError,
-        PasskeyName, RelyingParty,
+        CEREMONY_COOKIE, Ceremony, CeremonyRefusal, DiscoverableAuthentication, NewPasskey, Opened,
+        PasskeyError, PasskeyName, RelyingParty,
     },
 };
 
@@ -40,8 +40,13 @@ pub(super) async fn finish<S: AccountStore + PasskeyStore>(
             let party = passkeys.party().map_err(Refused)?;
             let answer = body(answer)?;
             let cookie = cookie_values(&headers, CEREMONY_COOKIE).next();
-            let ceremony = Ceremony::open(&passkeys.keys, cookie, viewer, passkeys.identity.now())
-                .map_err(PasskeyError::from)?;
+            let Opened { id, ceremony } =
+                Ceremony::open(&passkeys.keys, cookie, viewer, passkeys.identity.now())
+                    .map_err(PasskeyError::from)?;
+            // Before anything is verified or written: a replayed answer stops here.
+            if !passkeys.accounts.spend_ceremony(id).await? {
+                return Err(Refused::from(PasskeyError::from(CeremonyRefusal::Spent)));
+            }
             match ceremony {
                 Ceremony::Add { member, name, state: registration } => {
                     let (credential_id, stored) =
