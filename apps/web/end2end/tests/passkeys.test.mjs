@@ -219,3 +219,18 @@ test('a finished passkey sign-in, replayed with its cookies and answer, signs no
   assert.ok(!(replay.headers.get('set-cookie') ?? '').includes('__Host-session=ey'), 'no session issued');
   await context.close();
 });
+
+test('a passkey sign-up at the longest email and display name the rules allow makes the account', async () => {
+  const { page, context, credentials } = await openWithAuthenticator();
+  // 254 characters of email; 80 clusters of 8 code points each (a family, a skin tone).
+  const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+  const name = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}\u{1F3FB}'.repeat(80);
+  await at(page, '/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Display name (optional)').fill(name);
+  await page.getByRole('button', { name: 'Create account with a passkey instead' }).click();
+  await cameAlong(page, 0);
+  assert.equal(await who(page), name);
+  assert.equal((await credentials()).length, 1);
+  await context.close();
+});

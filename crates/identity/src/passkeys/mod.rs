@@ -18,5 +18,5 @@ pub use webauthn::http::{PasskeyOutcome, PasskeyPages, PasskeySignIn};
 #[cfg(feature = "passkeys")]
 pub use webauthn::{
     CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, CeremonyRefusal, DiscoverableAuthentication,
-    Opened, PasskeyError, RelyingParty,
+    Opened, PasskeyError, RelyingParty, account_digest,
 };

@@ -73,9 +73,12 @@
     return json;
   };
 
-  const finish = async (credential) => {
+  // `account`: a sign-up's email and display name, sent again with the answer (the
+  // server's ceremony keeps only their digest).
+  const finish = async (credential, account) => {
     const response = credential.response;
     const answer = {
+      account,
       id: credential.id,
       rawId: text(credential.rawId),
       type: credential.type,
@@ -97,7 +100,8 @@
     options.challenge = bytes(options.challenge);
     options.user.id = bytes(options.user.id);
     for (const excluded of options.excludeCredentials ?? []) excluded.id = bytes(excluded.id);
-    await finish(await navigator.credentials.create({ publicKey: options }));
+    const account = path === 'signup' ? body : undefined;
+    await finish(await navigator.credentials.create({ publicKey: options }), account);
   };
   let pending;
   const get = async (mediation) => {

@@ -141,6 +141,34 @@ async fn a_passkey_sign_up_checks_the_email_before_the_browser_makes_a_passkey()
 }
 
 #[tokio::test]
+async fn a_sign_up_finishes_only_as_the_account_it_started_with_and_only_once() {
+    let app = &spawn_app().await;
+    let ada = guest(app).await;
+    let start = || async {
+        let body = json!({"email": "ada@example.com", "display_name": "Ada"});
+        let started = post(app, "/auth/passkey/signup", body, &ada).await;
+        let ceremony = ceremony_cookie(&started).expect("a ceremony cookie");
+        format!("{ada}; __Host-passkey={}", cookie_value(&ceremony))
+    };
+    let finish = |account: Value, cookies: String| async move {
+        let answer = json!({"id": 1, "account": account});
+        post(app, "/auth/passkey/finish", answer, &cookies).await
+    };
+    // Another email than the ceremony's: refused before the credential is looked at.
+    let eve = json!({"email": "eve@example.com", "display_name": "Ada"});
+    let other = refused(finish(eve, start().await).await, StatusCode::BAD_REQUEST).await;
+    assert_eq!(other["error"], "passkey/expired");
+    // Its own account goes on to the credential (made up here, so refused as one).
+    let own = json!({"email": "ada@example.com", "display_name": "Ada"});
+    let cookies = start().await;
+    let checked = refused(finish(own.clone(), cookies.clone()).await, StatusCode::BAD_REQUEST);
+    assert_eq!(checked.await["error"], "passkey/rejected");
+    // The same ceremony again: finished already, whatever it carries.
+    let again = refused(finish(own, cookies).await, StatusCode::BAD_REQUEST).await;
+    assert_eq!(again["error"], "passkey/expired");
+}
+
+#[tokio::test]
 async fn a_finish_without_this_browsers_ceremony_signs_in_no_one() {
     let app = spawn_app().await;
     let (ada, eve) = (guest(&app).await, guest(&app).await);
@@ -171,6 +199,9 @@ async fn a_made_up_passkey_is_refused_and_nothing_changes() {
     let unknown = refused(unknown.await, StatusCode::BAD_REQUEST).await;
     assert_eq!(unknown["error"], "passkey/unknown");
     assert!(unknown["message"].as_str().is_some_and(|m| m.contains("not registered here")));
+    // A ceremony finishes once: the next answer needs a ceremony of its own.
+    let (_, ceremony) = start_sign_in(&app, &ada).await;
+    let cookies = format!("{ada}; {ceremony}");
     let unreadable = post(&app, "/auth/passkey/finish", json!({"id": 1}), &cookies).await;
     let unreadable = refused(unreadable, StatusCode::BAD_REQUEST).await;
     assert_eq!(unreadable["error"], "passkey/rejected");

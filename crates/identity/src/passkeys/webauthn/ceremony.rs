@@ -35,16 +35,26 @@ pub enum Ceremony {
     /// A signed-in member adds a passkey (the account page).
     Add { member: Uuid, name: String, state: PasskeyRegistration },
     /// A guest creates an account whose only way to sign in is the passkey; `member` is
-    /// the new account's id, which the passkey carries as its user handle.
-    SignUp {
-        guest: Uuid,
-        member: Uuid,
-        email: String,
-        display_name: String,
-        state: PasskeyRegistration,
-    },
+    /// the new account's id, which the passkey carries as its user handle. The email and
+    /// display name come back with the finish request; `account` binds them to this
+    /// ceremony ([`account_digest`]) — as values they could pass the 4,096 bytes a
+    /// browser keeps of a cookie (a 254-byte email, 80 clusters of 8 code points).
+    SignUp { guest: Uuid, member: Uuid, account: String, state: PasskeyRegistration },
     /// A guest signs in with a passkey the browser offers (discoverable credentials).
     SignIn { guest: Uuid, state: DiscoverableAuthentication },
+}
+
+/// The SHA-256 of a new account's email and display name, in base64url: what a sign-up
+/// ceremony keeps of them.
+pub fn account_digest(email: &Email, display_name: &DisplayName) -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(email.as_str())
+        .chain_update([0])
+        .chain_update(display_name.as_str())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -93,8 +103,7 @@ impl Ceremony {
         Ceremony::SignUp {
             guest: guest.as_uuid(),
             member: member.as_uuid(),
-            email: email.as_str().to_owned(),
-            display_name: display_name.as_str().to_owned(),
+            account: account_digest(email, display_name),
             state,
         }
     }
@@ -229,5 +238,25 @@ mod tests {
             let refused = Ceremony::open(&keys, Some(&flow.seal(&keys)), viewer, now).map(|_| ());
             assert_eq!(refused, Err(CeremonyRefusal::Unreadable(TokenError::Malformed)));
         }
+    }
+
+    #[test]
+    fn a_sign_up_at_the_longest_email_and_name_fits_in_a_cookie() {
+        let keys = Keyring::from_secrets(SECRET).expect("valid");
+        let party = RelyingParty::new("http://localhost", "Test", true).expect("valid");
+        let email =
+            format!("{}@{}.{}.{}", "a".repeat(64), "b".repeat(63), "c".repeat(63), "d".repeat(61));
+        let email = Email::parse(&email).expect("the longest email");
+        let widest = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}\u{1F3FB}";
+        let name = DisplayName::parse(&widest.repeat(80)).expect("the longest name");
+        let member = OwnerId::random();
+        let (_, state) = party
+            .start_registration(member, email.as_str(), name.as_str(), Vec::new())
+            .expect("options");
+        let sealed = Ceremony::sign_up(OwnerId::random(), member, &email, &name, state)
+            .seal(&keys, DateTime::UNIX_EPOCH);
+        let cookie = crate::http::cookies::set_cookie(CEREMONY_COOKIE, &sealed, CEREMONY_LIFETIME);
+        // Browsers drop a cookie whose name and value pass 4,096 bytes, silently.
+        assert!(cookie.len() <= 4096, "{} bytes", cookie.len());
     }
 }

@@ -13,7 +13,9 @@ mod ceremony;
 #[cfg(feature = "axum")]
 pub mod http;
 
-pub use ceremony::{CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, CeremonyRefusal, Opened};
+pub use ceremony::{
+    CEREMONY_COOKIE, CEREMONY_LIFETIME, Ceremony, CeremonyRefusal, Opened, account_digest,
+};
 /// The sealed state of a sign-in, as [`Ceremony::SignIn`] carries it.
 pub use webauthn_rs::prelude::DiscoverableAuthentication;
 

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{
-    PasskeyOutcome, PasskeySignIn, Shared,
+    PasskeyOutcome, PasskeySignIn, Shared, SignUpWithPasskey,
     answer::{Refused, answered, body, done},
 };
 use crate::{
@@ -22,7 +22,7 @@ use crate::{
     http::{ClientIp, cookies::cookie_values},
     passkeys::{
         CEREMONY_COOKIE, Ceremony, CeremonyRefusal, DiscoverableAuthentication, NewPasskey, Opened,
-        PasskeyError, PasskeyName, RelyingParty,
+        PasskeyError, PasskeyName, RelyingParty, account_digest,
     },
 };
 
@@ -38,7 +38,7 @@ pub(super) async fn finish<S: AccountStore + PasskeyStore>(
     answered(
         async {
             let party = passkeys.party().map_err(Refused)?;
-            let answer = body(answer)?;
+            let mut answer = body(answer)?;
             let cookie = cookie_values(&headers, CEREMONY_COOKIE).next();
             let Opened { id, ceremony } =
                 Ceremony::open(&passkeys.keys, cookie, viewer, passkeys.identity.now())
@@ -56,7 +56,8 @@ pub(super) async fn finish<S: AccountStore + PasskeyStore>(
                     passkeys.accounts.add_passkey(OwnerId::from_uuid(member), passkey).await?;
                     Ok::<_, Refused>(done(passkeys.pages.account, [], PasskeyOutcome::Added))
                 }
-                Ceremony::SignUp { guest, member, email, display_name, state: registration } => {
+                Ceremony::SignUp { guest, member, account, state: registration } => {
+                    let (email, display_name) = signed_up(&mut answer, &account)?;
                     let (credential_id, stored) =
                         party.finish_registration(&credential(answer)?, &registration)?;
                     let passkey = NewPasskey {
@@ -66,9 +67,8 @@ pub(super) async fn finish<S: AccountStore + PasskeyStore>(
                     };
                     let new = NewMember {
                         id: OwnerId::from_uuid(member),
-                        email: Email::parse(&email).map_err(unreadable)?,
-                        display_name: DisplayName::from_stored(&display_name)
-                            .map_err(unreadable)?,
+                        email,
+                        display_name,
                         password_hash: None,
                         link: None,
                         passkey: Some(passkey),
@@ -106,6 +106,19 @@ async fn sign_in<S: AccountStore + PasskeyStore>(
     let upgrade =
         passkeys.accounts.sign_in_with_passkey(guest, owner.member, (credential_id, used), client);
     Ok(passkeys.signed_in(&upgrade.await?))
+}
+
+/// The account a sign-up's finish names beside the credential (`"account"`), when it is
+/// the one its ceremony started with; taken out of the answer.
+fn signed_up(answer: &mut Value, started: &str) -> Result<(Email, DisplayName), Refused> {
+    let account = answer.as_object_mut().and_then(|answer| answer.remove("account"));
+    let account: SignUpWithPasskey =
+        account.map(serde_json::from_value).transpose().ok().flatten().unwrap_or_default();
+    let (email, display_name) = account.parse()?;
+    if account_digest(&email, &display_name) != started {
+        return Err(Refused::from(PasskeyError::from(CeremonyRefusal::OtherViewer)));
+    }
+    Ok((email, display_name))
 }
 
 /// The browser's answer as the ceremony's type, or refused as unreadable.

@@ -159,12 +159,27 @@ async fn start_add<S: AccountStore + PasskeyStore>(
     )
 }
 
-#[derive(Debug, Deserialize)]
+/// A passkey sign-up's account, as its form gives it: at the start, and again with the
+/// finish (the ceremony keeps only its digest).
+#[derive(Debug, Default, Deserialize)]
 struct SignUpWithPasskey {
     #[serde(default)]
     email: String,
     #[serde(default)]
     display_name: String,
+}
+
+impl SignUpWithPasskey {
+    /// The email and display name under the account rules: an empty name is the email's
+    /// local part.
+    fn parse(&self) -> Result<(Email, DisplayName), Refused> {
+        let email = Email::parse(&self.email)?;
+        let display_name = match self.display_name.trim() {
+            "" => default_display_name(&email),
+            given => DisplayName::parse(given),
+        }?;
+        Ok((email, display_name))
+    }
 }
 
 /// `POST {sign_up}`: a guest starts an account whose only way to sign in is a passkey.
@@ -180,12 +195,7 @@ async fn start_sign_up<S: AccountStore + PasskeyStore>(
         async {
             let party = passkeys.party()?;
             let guest = guest(viewer)?;
-            let request = body(request)?;
-            let email = Email::parse(&request.email)?;
-            let display_name = match request.display_name.trim() {
-                "" => default_display_name(&email),
-                given => DisplayName::parse(given),
-            }?;
+            let (email, display_name) = body(request)?.parse()?;
             passkeys.accounts.may_sign_up(&email, client.map(|Extension(ClientIp(ip))| ip)).await?;
             let member = OwnerId::random();
             let (browser, registration) = party.start_registration(
