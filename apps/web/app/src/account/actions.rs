@@ -169,9 +169,7 @@ pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
 pub async fn set_password(new: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
     let user_id = member(viewer)?;
-    if !viewer.signed_in_recently(identity.now()) {
-        return Err(answer(ApiError::Forbidden));
-    }
+    recently_signed_in(viewer, &identity)?;
     let member =
         accounts.set_first_password(user_id, new, client_ip()).await.map_err(account_error)?;
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
@@ -179,10 +177,16 @@ pub async fn set_password(new: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Deletes the account with everything in it; this browser continues as a new guest.
+/// Deletes the account with everything in it; this browser continues as a new guest. A
+/// password proves the member; without one (the email typed again proves nothing a
+/// session thief lacks) only after a recent sign-in.
 pub async fn delete_account(password: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
     let user_id = member(viewer)?;
+    let has_password = accounts.member(user_id).await.map_err(account_error)?.password_hash;
+    if has_password.is_none() {
+        recently_signed_in(viewer, &identity)?;
+    }
     accounts.delete_account(user_id, password, client_ip()).await.map_err(account_error)?;
     changed_identity(&identity.fresh_guest().1);
     done("/", &Notice::AccountDeleted);
@@ -199,8 +203,10 @@ pub async fn sign_out_everywhere() -> Result<(), ApiError> {
 }
 
 pub async fn unlink_provider(form: &str, provider: &str) -> Result<(), ApiError> {
-    let (viewer, Services { accounts, .. }) = services()?;
+    let (viewer, Services { accounts, identity, .. }) = services()?;
     let user_id = member(viewer)?;
+    recently_signed_in(viewer, &identity)
+        .map_err(|error| back_with(error, "/account", form, &[]))?;
     accounts
         .unlink_provider(user_id, provider)
         .await
@@ -210,9 +216,10 @@ pub async fn unlink_provider(form: &str, provider: &str) -> Result<(), ApiError>
 }
 
 pub async fn remove_passkey(form: &str, credential_id: &str) -> Result<(), ApiError> {
-    let (viewer, Services { accounts, .. }) = services()?;
+    let (viewer, Services { accounts, identity, .. }) = services()?;
     let user_id = member(viewer)?;
     let refused = |error| back_with(error, "/account", form, &[]);
+    recently_signed_in(viewer, &identity).map_err(refused)?;
     let id =
         CredentialId::parse(credential_id).ok_or_else(|| refused(answer(ApiError::BadRequest)))?;
     accounts.remove_passkey(user_id, &id).await.map_err(|error| refused(account_error(error)))?;
@@ -245,6 +252,19 @@ pub async fn sign_out() -> Result<(), ApiError> {
     }
     done("/", &Notice::SignedOut);
     Ok(())
+}
+
+/// Refuses ([`ApiError::SignInAgain`]) unless the member signed in within
+/// `identity::RECENT_SIGN_IN`: what adds or removes a way to sign in, or deletes an
+/// account without a password, asks it, so that a stolen session cannot lock the owner
+/// out. ("Sign out everywhere" does not: it is how an owner ends a stolen session, and it
+/// ends the one that asks too.)
+fn recently_signed_in(viewer: Viewer, identity: &Identity<Store>) -> Result<(), ApiError> {
+    if viewer.signed_in_recently(identity.now()) {
+        Ok(())
+    } else {
+        Err(answer(ApiError::SignInAgain))
+    }
 }
 
 /// To `to`, which says `notice` once (`notice::flash`): the URL stays clean.

@@ -52,6 +52,9 @@ pub(super) fn AccountForm(
     error: Option<ApiError>,
     submit: &'static str,
     #[prop(default = "primary")] button: &'static str,
+    /// The submit button is disabled: the form cannot succeed now (its hint says why).
+    #[prop(optional)]
+    disabled: bool,
     children: Children,
 ) -> impl IntoView {
     let elsewhere = error
@@ -68,7 +71,7 @@ pub(super) fn AccountForm(
         <form method="post" action=action class="account-form">
             {children()}
             {elsewhere}
-            <button type="submit" class=button>{submit}</button>
+            <button type="submit" class=button disabled=disabled>{submit}</button>
         </form>
     }
 }

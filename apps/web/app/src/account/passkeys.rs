@@ -33,8 +33,8 @@ pub fn PasskeyButton(kind: &'static str, label: &'static str) -> impl IntoView {
 }
 
 /// The account page's passkeys: each with its dates and a Remove button (disabled for
-/// the last way to sign in; the server refuses it too), and a named new one — after a
-/// recent sign-in only (`recent`; the server refuses it too).
+/// the last way to sign in), and a named new one; removing and adding after a recent
+/// sign-in only (`recent`). The server refuses each of these too.
 #[component]
 pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> impl IntoView {
     relying_party()?;
@@ -50,7 +50,7 @@ pub fn Passkeys(passkeys: Vec<PasskeyView>, recent: bool, other_ways: usize) -> 
                     <span class="method-state">{format!("Added {added}, {used}")}</span>
                     <form method="post" action=RemovePasskey::url()>
                         <input type="hidden" name="credential_id" value=id />
-                        <button type="submit" disabled=last>{format!("Remove {name}")}</button>
+                        <button type="submit" disabled=last || !recent>{format!("Remove {name}")}</button>
                     </form>
                     {last.then(|| view! { <span class="method-note">"Your only way to sign in: it stays."</span> })}
                 </li>

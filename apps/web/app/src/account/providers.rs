@@ -65,7 +65,8 @@ pub fn ProviderButtons() -> impl IntoView {
 #[component]
 pub fn SignInMethods(
     has_password: bool,
-    /// Signed in recently enough to link a provider (else the buttons are disabled).
+    /// Signed in recently enough to link or unlink a provider (else the buttons are
+    /// disabled).
     recent: bool,
     linked: Vec<String>,
     passkeys: usize,
@@ -86,7 +87,7 @@ pub fn SignInMethods(
                     <span class="method-state">"Linked"</span>
                     <form method="post" action=UnlinkProvider::url()>
                         <input type="hidden" name="provider" value=id.clone() />
-                        <button type="submit" disabled=last>{format!("Unlink {name}")}</button>
+                        <button type="submit" disabled=last || !recent>{format!("Unlink {name}")}</button>
                     </form>
                     {last.then(|| view! { <span class="method-note">"Your only way to sign in: it stays."</span> })}
                 }

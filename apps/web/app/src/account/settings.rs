@@ -107,7 +107,13 @@ pub fn AccountPage() -> impl IntoView {
             <YourData />
 
             <h2>"Delete account"</h2>
-            <AccountForm action=DeleteAccount::url() error=deleting.clone() submit="Delete account" button="danger">
+            <AccountForm
+                action=DeleteAccount::url()
+                error=deleting.clone()
+                submit="Delete account"
+                button="danger"
+                disabled=!has_password && !recent
+            >
                 <p>{what_deleting_takes(avatars)}" This browser goes on as a new guest."</p>
                 <p><a href=EXPORT_PATH download>"Download your data first"</a>" to keep a copy."</p>
                 {if has_password {
@@ -121,6 +127,10 @@ pub fn AccountPage() -> impl IntoView {
                         />
                     }
                     .into_any()
+                } else if !recent {
+                    // Without a password, only a recent sign-in proves it is the owner.
+                    view! { <p class="field-hint">{crate::error::ApiError::SignInAgain.to_string()}</p> }
+                        .into_any()
                 } else {
                     // Without a password, the email typed again confirms it.
                     view! {

@@ -54,8 +54,8 @@ impl fmt::Display for ApiError {
                 "That is your only way to sign in. Add a passkey or link a provider first.",
             ),
             ApiError::SignInAgain => f.write_str(
-                "For your safety, adding a way to sign in needs a sign-in in the last 15 \
-                 minutes. Sign out, sign in again, then add it.",
+                "For your safety, changing how you sign in or deleting your account needs a \
+                 sign-in in the last 15 minutes. Sign out, sign in again, then try again.",
             ),
             ApiError::Passkey(problem) => passkey(f, *problem),
             ApiError::Provider(problem) => {

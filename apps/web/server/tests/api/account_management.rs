@@ -285,3 +285,62 @@ async fn signing_in_to_another_account_ends_the_session_it_replaces() {
     let write = as_ada("/api/roster/create").form(&fox).send().await.expect("answer");
     assert_eq!(write.status(), 401);
 }
+
+#[tokio::test]
+async fn removing_a_way_to_sign_in_or_a_passwordless_account_needs_a_recent_sign_in() {
+    use identity::{Clock, LinkStore, PasskeyStore, passkeys::*, providers::Link};
+    let app = spawn_app().await;
+    let ada = passwordless_member(&app, "ada@example.com").await;
+    let link =
+        Link { provider: "test".into(), issuer: "https://id.example".into(), subject: "a".into() };
+    app.store.link_account(ada.id, link).await.expect("linked");
+    let key = NewPasskey {
+        credential_id: CredentialId::from_bytes(&[7; 16]).expect("valid"),
+        name: PasskeyName::parse("Laptop").expect("valid"),
+        credential: StoredCredential("{}".into()),
+    };
+    app.store.add_passkey(ada.id, key.clone(), MAX_PASSKEYS).await.expect("added");
+    // A session that signed in 16 minutes ago: a thief's, say, with the cookie only.
+    let stale = session_cookie(&app, &ada, app.clock.now() - chrono::Duration::minutes(16));
+    let ask = |function: &str, form: &[(&str, &str)]| {
+        app.bare_client
+            .post(app.url(&format!("/api/account/{function}")))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .header("cookie", &stale)
+            .form(form)
+            .send()
+    };
+    let id = key.credential_id.to_string();
+    for (function, form) in [
+        ("unlink", vec![("provider", "test")]),
+        ("remove-passkey", vec![("credential_id", id.as_str())]),
+        ("delete", vec![("password", "ada@example.com")]),
+    ] {
+        let refused = ask(function, &form).await.expect("answer");
+        assert_eq!(refused.status(), 403, "{function}");
+        assert_eq!(refused.text().await.expect("body"), r#""sign_in_again""#, "{function}");
+    }
+    assert_eq!(app.store.linked_accounts(ada.id).await.expect("links").len(), 1);
+    assert_eq!(app.store.passkeys(ada.id).await.expect("passkeys").len(), 1);
+    assert!(app.store.find_member(ada.id).await.expect("find").is_some());
+    // The page says so, and offers none of them.
+    let page = app.get_with_cookie("/account", Some(&stale)).await.text().await.expect("page");
+    assert!(page.contains("needs a sign-in in the last 15 minutes"), "{page}");
+    assert!(page.contains(r#"<button type="submit" disabled>Remove Laptop</button>"#), "{page}");
+    assert!(page.contains(r#"disabled class="danger">Delete account</button>"#), "{page}");
+    // Signed in just now, the same requests go through.
+    let fresh = session_cookie(&app, &ada, app.clock.now());
+    let removed = app
+        .bare_client
+        .post(app.url("/api/account/remove-passkey"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .header("cookie", &fresh)
+        .form(&[("credential_id", id.as_str())])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(removed.status(), 200);
+    assert!(app.store.passkeys(ada.id).await.expect("passkeys").is_empty());
+}

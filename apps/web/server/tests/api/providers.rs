@@ -322,7 +322,7 @@ async fn each_refusal_code_is_said_in_the_apps_words() {
         ("provider/no_verified_email", "Test ID did not share a verified email address"),
         ("provider/email_has_account", "An account with the email of your Test ID account"),
         ("provider/taken", "That Test ID account is linked to another account"),
-        ("sign_in_again", "adding a way to sign in needs a sign-in in the last 15 minutes"),
+        ("sign_in_again", "changing how you sign in or deleting your account needs a sign-in"),
         ("too_many_requests/120", "Too many attempts — try again in 2 minutes."),
         ("unavailable", "Something went wrong on our side."),
     ];
