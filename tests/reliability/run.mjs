@@ -9,6 +9,7 @@ import { slowloris } from './slowloris.mjs';
 import { outage } from './outage.mjs';
 import { soak } from './soak.mjs';
 import { blockedStderr } from './stderr.mjs';
+import { signInBurst } from './signin-burst.mjs';
 import { postgresDatabase, sqliteUrl, startServer } from './lib.mjs';
 
 const smoke = process.argv.includes('--smoke');
@@ -39,6 +40,7 @@ const scenarios = {
     }
   },
   soak: () => soak(sqliteUrl(), smoke ? 10 : 600),
+  'signin-burst': () => signInBurst(sqliteUrl(), smoke ? 200 : 600, smoke ? 1 : 5),
 };
 
 const started = Date.now();
