@@ -40,6 +40,7 @@ echo
 export LEPTOS_SITE_ROOT="$SITE_ROOT"
 BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench" node bench/http.mjs "$@"
 node bench/lighthouse.mjs
+node bench/signin-burst.mjs "$@"
 
 # Criterion prints each result as "name  time: [low estimate high]", the name on a line
 # of its own when it is long; the table keeps the estimate and its interval.

@@ -46,7 +46,7 @@ pub mod testing;
 pub mod http;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use network::network;
+pub use network::{Share, Shares, network};
 pub use owner::OwnerId;
 pub use store::{
     AccountRefusal, AccountStore, AttemptStore, IdentityStore, LinkStore, MemberStore,

@@ -52,8 +52,9 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 /// The whole application as one router: pages, server functions, the bundle, the health
 /// endpoints and `/metrics`. Tests build it around their own state.
 ///
-/// Layers, outermost first: the security headers (`headers`), tracing, metrics, load
-/// shedding, the host allow-list, the client's address, the request deadline and body
+/// Layers, outermost first: the security headers (`headers`), tracing, metrics, the
+/// client's address, load shedding (per network too), the host allow-list, the request
+/// deadline and body
 /// timeout, response compression, panics contained, redirects kept here, the body limits,
 /// the identity layer's refusals said in the app's words (`edge::in_our_words`), the
 /// cross-site write guard (so a refused request mints nothing), the database's
@@ -114,9 +115,9 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
         .layer(from_fn_with_state(state.timeouts.request, edge::deadline))
-        .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
         .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
         .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
+        .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
         .layer(axum::middleware::from_fn(observe::measure))
         .layer(TraceLayer::new_for_http())
         .with_state(state);

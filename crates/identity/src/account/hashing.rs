@@ -13,17 +13,12 @@
 //!
 //! Either refusal is [`Busy`]: the server's answer is 503 with `Retry-After`.
 
-use std::{
-    collections::HashMap,
-    net::IpAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use tokio::sync::Semaphore;
 
 use super::PasswordHasher;
-use crate::network;
+use crate::Shares;
 
 /// No hashing slot for this attempt now; try again in a second or so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +29,8 @@ pub struct Busy;
 pub(crate) struct Hashing {
     hasher: PasswordHasher,
     slots: Arc<Semaphore>,
-    /// Jobs waiting or running, per network (`None`: callers that know no address).
-    places: Arc<Mutex<HashMap<Option<IpAddr>, usize>>>,
-    per_network: usize,
+    /// Jobs waiting or running, per network.
+    places: Shares,
 }
 
 impl Hashing {
@@ -45,12 +39,7 @@ impl Hashing {
 
     pub(crate) fn new(hasher: PasswordHasher) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Self {
-            hasher,
-            slots: Arc::new(Semaphore::new(cores)),
-            places: Arc::default(),
-            per_network: cores,
-        }
+        Self { hasher, slots: Arc::new(Semaphore::new(cores)), places: Shares::new(cores) }
     }
 
     /// How many jobs run at once.
@@ -66,7 +55,7 @@ impl Hashing {
         client: Option<IpAddr>,
         work: impl FnOnce(&PasswordHasher) -> T + Send + 'static,
     ) -> Result<T, Busy> {
-        let _place = Place::take(self, client.map(network)).ok_or(Busy)?;
+        let _place = self.places.take(client).ok_or(Busy)?;
         let waited = tokio::time::timeout(Self::MAX_WAIT, Arc::clone(&self.slots).acquire_owned());
         // The semaphore is never closed: only the wait can fail.
         let Ok(Ok(slot)) = waited.await else { return Err(Busy) };
@@ -78,37 +67,6 @@ impl Hashing {
         match done.await {
             Ok(done) => Ok(done),
             Err(failed) => std::panic::resume_unwind(failed.into_panic()),
-        }
-    }
-}
-
-/// A network's place in the hashing line, given back when the job ends or is dropped
-/// (its request cancelled).
-struct Place<'a> {
-    places: &'a Mutex<HashMap<Option<IpAddr>, usize>>,
-    network: Option<IpAddr>,
-}
-
-impl<'a> Place<'a> {
-    fn take(hashing: &'a Hashing, network: Option<IpAddr>) -> Option<Self> {
-        let mut places = hashing.places.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let held = places.entry(network).or_default();
-        if *held >= hashing.per_network {
-            return None;
-        }
-        *held += 1;
-        Some(Self { places: &hashing.places, network })
-    }
-}
-
-impl Drop for Place<'_> {
-    fn drop(&mut self) {
-        let mut places = self.places.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(held) = places.get_mut(&self.network) {
-            *held -= 1;
-            if *held == 0 {
-                places.remove(&self.network);
-            }
         }
     }
 }
@@ -163,8 +121,8 @@ mod tests {
         for job in burst {
             refused += usize::from(job.await.expect("task") == Err(Busy));
         }
-        assert_eq!(refused, 20 - hashing.per_network, "the flood past its share is refused");
+        assert_eq!(refused, 20 - hashing.slots(), "the flood past its share is refused");
         // Every place is given back.
-        assert!(hashing.places.lock().expect("unpoisoned").is_empty());
+        assert_eq!(hashing.places.networks(), 0);
     }
 }

@@ -17,7 +17,7 @@ pub struct Traffic {
     /// guest (no identity cookie) — what a script that makes an owner per request does.
     pub new_guests_per_ip: NonZeroU32,
     /// `MAX_REQUESTS_IN_FLIGHT` (default 512): past it, requests are answered 503 at once
-    /// rather than queued.
+    /// rather than queued; past a quarter of it from one network, too.
     pub max_in_flight: usize,
 }
 

@@ -18,7 +18,7 @@ use axum::{
     response::Response,
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
-use identity::{NewGuest, OwnerId, Viewer};
+use identity::{NewGuest, OwnerId, Shares, Viewer};
 use tokio::sync::Semaphore;
 
 use super::edge;
@@ -70,6 +70,9 @@ struct Inner {
     writes_per_owner: Buckets<OwnerId>,
     new_guests_per_ip: Buckets<IpAddr>,
     in_flight: Arc<Semaphore>,
+    /// A quarter of the places in flight per network, so that one network's burst (600
+    /// sign-ins at once from one /64) cannot take every place from everyone else.
+    in_flight_per_network: Shares,
 }
 
 impl Limits {
@@ -88,6 +91,7 @@ impl Limits {
                     traffic.new_guests_per_ip,
                 ),
                 in_flight: Arc::new(Semaphore::new(traffic.max_in_flight)),
+                in_flight_per_network: Shares::new(traffic.max_in_flight / 4),
             }),
         }
     }
@@ -198,19 +202,31 @@ fn too_many(request: &Request, refused: &Refused) -> Response {
     edge::refusal(request.headers(), ApiError::TooManyRequests { retry_after: Some(seconds) })
 }
 
-/// Load shedding: at most `MAX_REQUESTS_IN_FLIGHT` requests are served at once; one more
-/// is answered 503 with `Retry-After: 1` straight away, so a flood meets fast refusals
-/// instead of a queue that grows until everything times out. The health checks are never
-/// shed: a load balancer must still see the process alive.
+/// Load shedding: at most `MAX_REQUESTS_IN_FLIGHT` requests are served at once, and at
+/// most a quarter of them from one network (an IPv4 address, an IPv6 /64); one more is
+/// answered 503 with `Retry-After: 1` straight away, so a flood meets fast refusals
+/// instead of a queue that grows until everything times out, and one network's flood
+/// leaves places for everyone else. The health checks are never shed: a load balancer
+/// must still see the process alive. Inside `client::client_address`, which names the
+/// network.
 pub async fn shed_load(State(limits): State<Limits>, request: Request, next: Next) -> Response {
     if matches!(request.uri().path(), "/healthz" | "/readyz") {
         return next.run(request).await;
     }
+    let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
+    let Some(_share) = limits.inner.in_flight_per_network.take(client) else {
+        return shed(&request);
+    };
     let Ok(_permit) = Arc::clone(&limits.inner.in_flight).try_acquire_owned() else {
-        metrics::counter!("guestroom_requests_shed_total").increment(1);
-        let mut response = edge::refusal(request.headers(), ApiError::Unavailable);
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
-        return response;
+        return shed(&request);
     };
     next.run(request).await
+}
+
+/// 503 with `Retry-After: 1`, counted.
+fn shed(request: &Request) -> Response {
+    metrics::counter!("guestroom_requests_shed_total").increment(1);
+    let mut response = edge::refusal(request.headers(), ApiError::Unavailable);
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }

@@ -59,6 +59,30 @@ async fn a_script_that_writes_as_a_new_guest_per_request_is_refused_and_gets_no_
 }
 
 #[tokio::test]
+async fn ipv4_clients_of_a_dual_stack_listener_each_have_their_own_budget() {
+    // `BIND_ADDRESS=::` takes IPv4 connections as `::ffff:a.b.c.d`; each IPv4 client is
+    // still its own address, never one bucket for the whole IPv4 internet. Two clients on
+    // loopback: 127.0.0.1 and 127.0.0.2.
+    let settings = [("BIND_ADDRESS", "::"), ("NEW_GUESTS_PER_MINUTE_PER_IP", "1")];
+    let app = spawn_app_with(&settings).await;
+    let port = app.address.rsplit(':').next().expect("a port");
+    let url = format!("http://127.0.0.1:{port}/api/roster/create");
+    let write_from = |last: u8| {
+        let local = std::net::IpAddr::from([127, 0, 0, last]);
+        let client = reqwest::Client::builder().local_address(local).build().expect("client");
+        let request = client
+            .post(&url)
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "application/json")
+            .form(&[("emoji", "🦊"), ("name", "Fox")]);
+        async move { request.send().await.expect("answer").status() }
+    };
+    assert_eq!(write_from(1).await, 200);
+    assert_eq!(write_from(1).await, 429, "127.0.0.1's new-guest budget is spent");
+    assert_eq!(write_from(2).await, 200, "127.0.0.2 has a budget of its own");
+}
+
+#[tokio::test]
 async fn page_views_past_the_new_guest_budget_still_get_the_page() {
     // An office, a carrier's NAT or a crawler: many cookie-less visitors behind one address.
     let app = spawn_app_with(&[("NEW_GUESTS_PER_MINUTE_PER_IP", "3")]).await;
@@ -137,6 +161,21 @@ async fn past_the_cap_on_requests_in_flight_requests_are_shed_at_once() {
     drop(held);
     let served = wait_for(|| app.get_with_cookie("/", None)).await;
     assert_eq!(served, 200);
+}
+
+#[tokio::test]
+async fn one_network_holds_at_most_a_quarter_of_the_places_in_flight() {
+    // Eight places: two per network. Two slow writes from 127.0.0.1 hold its two.
+    let app = spawn_app_with(&[("MAX_REQUESTS_IN_FLIGHT", "8")]).await;
+    let _held = [open_slow_post(&app).await, open_slow_post(&app).await];
+    assert_eq!(app.get_with_cookie("/", None).await.status(), 503, "127.0.0.1's share is taken");
+    let port = app.address.rsplit(':').next().expect("a port");
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let page = elsewhere.get(format!("http://127.0.0.1:{port}/")).send().await.expect("answer");
+    assert_eq!(page.status(), 200, "another network still has places");
 }
 
 /// A POST to a server function whose declared body is one byte longer than what is sent.
