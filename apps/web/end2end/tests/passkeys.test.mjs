@@ -44,6 +44,16 @@ async function openWithAuthenticator({ autofill = false, ...options } = {}) {
   return { context, page, credentials };
 }
 
+/** Signs up with a password, adds a passkey, and signs out: a guest again. */
+async function memberWithPasskey(page, email, name) {
+  await signUp(page, email, name);
+  await at(page, '/account');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+}
+
 /** "Sign in with a passkey" on the sign-in page. */
 async function signInWithPasskey(page) {
   await at(page, '/signin');
@@ -173,12 +183,7 @@ test('without JavaScript no passkey button appears, and the account page says ad
 
 test('another open tab follows a passkey sign-in without being touched', async () => {
   const { context, page } = await openWithAuthenticator();
-  await signUp(page, 'tove@example.com', 'Tove');
-  await at(page, '/account');
-  await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await pageNotice(page, 'Passkey added: you can sign in with it.');
-  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
-  await page.getByText('No avatars yet').waitFor();
+  await memberWithPasskey(page, 'tove@example.com', 'Tove');
 
   const other = await context.newPage();
   await other.goto(page.url());
@@ -192,12 +197,7 @@ test('another open tab follows a passkey sign-in without being touched', async (
 
 test('a finished passkey sign-in, replayed with its cookies and answer, signs nobody in', async () => {
   const { context, page } = await openWithAuthenticator();
-  await signUp(page, 'uma@example.com', 'Uma');
-  await at(page, '/account');
-  await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await pageNotice(page, 'Passkey added: you can sign in with it.');
-  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
-  await page.getByText('No avatars yet').waitFor();
+  await memberWithPasskey(page, 'uma@example.com', 'Uma');
 
   // What an eavesdropper on the finish request would hold: its headers (the guest and
   // ceremony cookies among them) and its body (the authenticator's signed answer).
