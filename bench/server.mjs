@@ -13,7 +13,8 @@ export const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}
  */
 export function startServer({ command = bin, database, postgres, env = {} } = {}) {
   const url = postgres ?? (database ? `sqlite://${database}?mode=rwc` : sqliteUrl());
-  return start(url, { MAX_REQUESTS_IN_FLIGHT: '100000', ...env }, command);
+  // X-Forwarded-For believed from loopback: a shape may name its clients (BENCH_NETWORKS).
+  return start(url, { MAX_REQUESTS_IN_FLIGHT: '100000', CLIENT_IP_HEADER: 'X-Forwarded-For', ...env }, command);
 }
 
 export const PASSWORD = 'staple battery horse';
