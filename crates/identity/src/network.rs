@@ -46,7 +46,8 @@ impl Shares {
     }
 
     /// Networks holding a place now.
-    pub fn networks(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn networks(&self) -> usize {
         self.held.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 }
