@@ -74,6 +74,8 @@ async fn an_email_that_has_an_account_links_nothing_and_no_verified_email_makes_
     accounts.link_provider(ada.id, person("a-1", Some("ada@example.com"))).await.expect("linked");
     let signed_in = accounts.sign_in_with_provider(OwnerId::random(), person("a-1", None), None);
     assert_eq!(signed_in.await.expect("signed in").member.id, ada.id);
+    let linked = accounts.linked_accounts(ada.id).await.expect("list");
+    assert_eq!(linked.iter().map(|l| l.provider.as_str()).collect::<Vec<_>>(), ["keycloak"]);
     // Nobody else can link it now.
     let bob =
         accounts.sign_up(OwnerId::random(), "bob@example.com", "staple battery horse", "", None);

@@ -204,6 +204,9 @@ async fn an_answer_naming_another_issuer_or_an_error_changes_nothing() {
     let said = |(location, set): (String, Vec<String>)| (location, refusal(&set));
     let at_sign_in = |code: &str| ("/signin".to_owned(), Some(format!("test/provider/{code}")));
     assert_eq!(said(callback(&app, "test", &mix_up, &cookies).await), at_sign_in("rejected"));
+    // Refused for naming another issuer, before its code went to the provider (which
+    // would refuse this made-up code too).
+    assert!(logged().contains("the answer names another issuer"), "{}", logged());
     let cancelled = format!("error=access_denied&state={state}");
     assert_eq!(said(callback(&app, "test", &cancelled, &cookies).await), at_sign_in("cancelled"));
     // A code the provider never issued is refused by the provider.
@@ -236,6 +239,29 @@ async fn a_crafted_error_writes_no_line_of_its_own_and_a_bad_query_no_rejection_
         (location.as_str(), refusal(&set)),
         ("/signin", Some("test/provider/expired".into()))
     );
+}
+
+#[tokio::test]
+async fn a_link_callback_goes_on_only_for_the_member_who_started_it() {
+    let app = app_with_providers().await;
+    let now = identity::Clock::now(&app.clock);
+    let ada = passwordless_member(&app, "ada@example.com").await;
+    let bob = passwordless_member(&app, "bob@example.com").await;
+    let (ada, bob) = (session_cookie(&app, &ada, now), session_cookie(&app, &bob, now));
+    let started = start_as(&app, &ada).await;
+    let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
+    let flow = set_cookies(started.headers())
+        .into_iter()
+        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
+        .expect("a flow cookie");
+    let flow = format!("__Host-signin-flow={}", cookie_value(&flow));
+    let query = format!("code=x&state={}", param(&url, "state"));
+    // Bob with Ada's flow: refused before the provider is asked.
+    let (_, set) = callback(&app, "test", &query, &format!("{bob}; {flow}")).await;
+    assert_eq!(refusal(&set).as_deref(), Some("test/provider/expired"));
+    // Ada's own goes on to the provider, which refuses this made-up code.
+    let (_, set) = callback(&app, "test", &query, &format!("{ada}; {flow}")).await;
+    assert_eq!(refusal(&set).as_deref(), Some("test/provider/rejected"));
 }
 
 #[tokio::test]

@@ -342,3 +342,25 @@ fn flow_refusal(error: &OidcError) -> Refusal {
         OidcError::Rejected(_) => ProviderRefusal::Rejected,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::error_code;
+
+    #[test]
+    fn a_providers_error_is_logged_as_a_code_or_not_at_all() {
+        for (error, logged) in [
+            ("access_denied", "access_denied"),
+            ("temporarily_unavailable", "temporarily_unavailable"),
+            ("invalid-request.2", "invalid-request.2"),
+            ("access_denied\nforged line", "unrecognised"),
+            ("access denied", "unrecognised"),
+            ("\"quoted\"", "unrecognised"),
+            ("", "unrecognised"),
+        ] {
+            assert_eq!(error_code(error), logged, "{error:?}");
+        }
+        assert_eq!(error_code(&"e".repeat(64)), "e".repeat(64));
+        assert_eq!(error_code(&"e".repeat(65)), "unrecognised");
+    }
+}
