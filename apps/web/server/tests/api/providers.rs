@@ -62,6 +62,19 @@ async fn start_as(app: &TestApp, session: &str) -> reqwest::Response {
         .expect("request")
 }
 
+/// A link started as the member whose session cookie is `session`: the flow's `state`
+/// and its cookie as a `Cookie` pair.
+async fn link_started(app: &TestApp, session: &str) -> (String, String) {
+    let started = start_as(app, session).await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
+    let flow = set_cookies(started.headers())
+        .into_iter()
+        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
+        .expect("a flow cookie");
+    (param(&url, "state"), format!("__Host-signin-flow={}", cookie_value(&flow)))
+}
+
 fn param(url: &Url, name: &str) -> String {
     url.query_pairs().find(|(key, _)| key == name).map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
@@ -248,14 +261,8 @@ async fn a_link_callback_goes_on_only_for_the_member_who_started_it() {
     let ada = passwordless_member(&app, "ada@example.com").await;
     let bob = passwordless_member(&app, "bob@example.com").await;
     let (ada, bob) = (session_cookie(&app, &ada, now), session_cookie(&app, &bob, now));
-    let started = start_as(&app, &ada).await;
-    let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
-    let flow = set_cookies(started.headers())
-        .into_iter()
-        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
-        .expect("a flow cookie");
-    let flow = format!("__Host-signin-flow={}", cookie_value(&flow));
-    let query = format!("code=x&state={}", param(&url, "state"));
+    let (state, flow) = link_started(&app, &ada).await;
+    let query = format!("code=x&state={state}");
     // Bob with Ada's flow: refused before the provider is asked.
     let (_, set) = callback(&app, "test", &query, &format!("{bob}; {flow}")).await;
     assert_eq!(refusal(&set).as_deref(), Some("test/provider/expired"));
@@ -269,17 +276,11 @@ async fn a_link_whose_member_session_has_ended_since_is_refused_before_the_provi
     let app = app_with_providers().await;
     let member = passwordless_member(&app, "ada@example.com").await;
     let session = session_cookie(&app, &member, identity::Clock::now(&app.clock));
-    let started = start_as(&app, &session).await;
-    assert_eq!(started.status(), StatusCode::SEE_OTHER);
-    let url = Url::parse(started.headers()["location"].to_str().expect("ascii")).expect("url");
-    let flow = set_cookies(started.headers())
-        .into_iter()
-        .find(|cookie| cookie.starts_with("__Host-signin-flow="))
-        .expect("a flow cookie");
-    let cookies = format!("{session}; __Host-signin-flow={}", cookie_value(&flow));
+    let (state, flow) = link_started(&app, &session).await;
+    let cookies = format!("{session}; {flow}");
     // Signed out everywhere while at the provider (the session cookie lives on).
     app.store.bump_session_version(member.id).await.expect("sign out everywhere");
-    let query = format!("code=x&state={}", param(&url, "state"));
+    let query = format!("code=x&state={state}");
     let (location, set) = callback(&app, "test", &query, &cookies).await;
     assert_eq!(
         (location.as_str(), refusal(&set).as_deref()),
