@@ -1,6 +1,5 @@
 use chrono::Duration;
 use identity::{GuestTokens, MAX_TOKEN_LEN, OwnerId, TokenError};
-use jsonwebtoken::Algorithm;
 
 use crate::helpers::*;
 
@@ -30,6 +29,19 @@ fn the_payload_carries_exactly_typ_sid_iat_exp() {
     assert_eq!(payload["sid"], sid.to_string());
     assert_eq!(payload.as_object().map(|o| o.len()), Some(4));
     assert_eq!(decode_json(&segments(&token)[0]), r#"{"typ":"JWT","alg":"HS256"}"#);
+}
+
+/// Written by Python's `hmac` and `hashlib` from RFC 7519 and RFC 5869, for this sid at
+/// [`start`]: the crate issues the standard HS256 JWT byte for byte, so guest cookies
+/// issued before it wrote its own (with the `jsonwebtoken` crate, the same bytes) still
+/// verify.
+const STANDARD_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJndWVzdCIsInNpZCI6IjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMSIsImlhdCI6MTc3MjM1NTYwMCwiZXhwIjoxNzc0OTQ3NjAwfQ.n3NKtQ9bOoN3PvVcrV1lKADz_j_j8C2LNH00odkDw5A";
+
+#[test]
+fn a_token_is_the_standard_hs256_jwt_byte_for_byte() {
+    let sid = OwnerId::from_uuid("00000000-0000-4000-8000-000000000001".parse().expect("uuid"));
+    assert_eq!(tokens().issue(sid, start()), STANDARD_TOKEN);
+    assert_eq!(tokens().verify(STANDARD_TOKEN, start()).map(|t| t.sid), Ok(sid));
 }
 
 #[test]
@@ -85,7 +97,7 @@ fn a_token_signed_with_hs512_is_rejected() {
     let claims: serde_json::Value =
         serde_json::from_str(&decode_json(&segments(&token)[1])).expect("json");
     // Signed with the right key: only the algorithm is wrong.
-    let hs512 = sign_with_guest_key(Algorithm::HS512, &claims);
+    let hs512 = sign_with_guest_key("HS512", &claims);
     assert_eq!(tokens().verify(&hs512, start()), Err(TokenError::WrongAlgorithm));
 }
 
@@ -110,7 +122,7 @@ fn a_token_of_another_type_is_rejected() {
         decode_json(&segments(&token)[1]).replace(r#""typ":"guest""#, r#""typ":"member""#);
     let claims: serde_json::Value = serde_json::from_str(&payload).expect("json");
     // Correctly signed with the guest key: only the type is wrong.
-    let signed = sign_with_guest_key(Algorithm::HS256, &claims);
+    let signed = sign_with_guest_key("HS256", &claims);
     assert_eq!(tokens().verify(&signed, start()), Err(TokenError::WrongType));
 }
 

@@ -1,7 +1,6 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, TimeZone, Utc};
 use identity::Keyring;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
 pub const SECRET: &str = "6MzKgzzOTSZi/YRmBPy6ErDNESkmLvRKPR+YefIcXIs=";
 pub const OLD_SECRET: &str = "QFaiHvVa1KZdF+4bAZ8inhT/wgUqV5oiKStFMht13bs=";
@@ -44,15 +43,33 @@ pub fn flip(segment: &str) -> String {
 }
 
 /// The guest-token key the crate derives from [`SECRET`], derived here the way the crate
-/// documents it (HKDF-SHA256), so tests can sign tokens that differ from genuine ones in
-/// one respect only.
-pub fn sign_with_guest_key(algorithm: Algorithm, claims: &serde_json::Value) -> String {
+/// documents it (HKDF-SHA256), and a JWT signed with it by `algorithm` (`HS256` or
+/// `HS512`), written here from the standard: tokens that differ from genuine ones in one
+/// respect only.
+pub fn sign_with_guest_key(algorithm: &str, claims: &serde_json::Value) -> String {
     use hkdf::Hkdf;
-    use sha2::Sha256;
+    use hmac::{Hmac, Mac};
+    use sha2::{Sha256, Sha512};
     let mut key = [0_u8; 32];
     Hkdf::<Sha256>::new(Some(b"guestroom/identity/v1"), SECRET.as_bytes())
         .expand(b"guest-token/HS256", &mut key)
         .expect("32 bytes");
-    jsonwebtoken::encode(&Header::new(algorithm), claims, &EncodingKey::from_secret(&key))
-        .expect("sign")
+    let header = encode_json(&format!(r#"{{"typ":"JWT","alg":"{algorithm}"}}"#));
+    let signed = format!("{header}.{}", encode_json(&claims.to_string()));
+    let signature = match algorithm {
+        "HS256" => Hmac::<Sha256>::new_from_slice(&key)
+            .expect("any key length")
+            .chain_update(&signed)
+            .finalize()
+            .into_bytes()
+            .to_vec(),
+        "HS512" => Hmac::<Sha512>::new_from_slice(&key)
+            .expect("any key length")
+            .chain_update(&signed)
+            .finalize()
+            .into_bytes()
+            .to_vec(),
+        other => panic!("no test signer for {other}"),
+    };
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
