@@ -1,7 +1,7 @@
 // Gives the browser bundle content-hashed names and precompressed copies, so the server
 // can send it with `Cache-Control: immutable` and without compressing it per request.
 //
-//   node scripts/pack-assets.mjs <site root> [release|debug]
+//   node scripts/pack-assets.mjs <site root>
 //
 // The stylesheet is minified first (comments and layout whitespace dropped: 592 B less
 // brotli on the wire; the source keeps its comments), and so is wasm-bindgen's JavaScript
@@ -11,9 +11,8 @@
 // guestroom.<hash>.js, guestroom.<hash>_bg.wasm and guestroom.<hash>.picker.js, one hash
 // over all three (wasm-bindgen generates the JS for that very wasm, so they change
 // together; the island finds the picker by the main script's name), and guestroom.css becomes guestroom.<hash>.css;
-// each gets a .br (brotli, quality 11) and a .gz (gzip -9) next to it. A debug bundle
-// (ten times the size, never measured) gets brotli's quality 5: quality 11 took most of
-// the time of a rebuild after a one-line change (bench/RESULTS.md, "Build and CI times").
+// each gets a .br (brotli, quality 11) and a .gz (gzip -9) next to it. Release bundles
+// only: a debug bundle keeps its plain names and is sent as it is (scripts/build.sh).
 // <site root>/hash.txt records the two hashes (`scripts: <hash>`, `css: <hash>`); the
 // server reads it once at start-up to link the names in its pages.
 import { createHash } from 'node:crypto';
@@ -23,11 +22,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import { transformSync } from 'esbuild';
 
-const [siteRoot, mode = 'release'] = process.argv.slice(2);
-if (!siteRoot || !['release', 'debug'].includes(mode)) {
-  throw new Error('usage: pack-assets.mjs <site root> [release|debug]');
+const [siteRoot] = process.argv.slice(2);
+if (!siteRoot) {
+  throw new Error('usage: pack-assets.mjs <site root>');
 }
-const brotliQuality = mode === 'release' ? constants.BROTLI_MAX_QUALITY : 5;
 const pkg = join(siteRoot, 'pkg');
 
 /**
@@ -74,7 +72,7 @@ files.forEach(({ from, group, to }, index) => {
   rmSync(join(pkg, from));
   const br = brotliCompressSync(bytes, {
     params: {
-      [constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
       [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
     },
   });
