@@ -38,6 +38,7 @@ pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str
         Err(AccountError::Busy) => "busy",
         Err(AccountError::NoSuchMember) => "no_such_member",
         Err(AccountError::Link(problem)) => problem.as_str(),
+        Err(AccountError::BadLink) => "bad_link",
         Err(AccountError::Store(_)) => "store_failure",
     }
 }
@@ -50,7 +51,7 @@ mod tests {
     #[test]
     fn every_outcome_has_its_own_name() {
         let invalid = InvalidInput { field: AccountField::Email, problem: AccountProblem::Empty };
-        let outcomes: [Result<(), AccountError<std::io::Error>>; 9] = [
+        let outcomes: [Result<(), AccountError<std::io::Error>>; 10] = [
             Ok(()),
             Err(AccountError::Invalid(invalid)),
             Err(AccountError::WrongCredentials),
@@ -59,6 +60,7 @@ mod tests {
             Err(AccountError::NoSuchMember),
             Err(AccountError::Link(LinkProblem::Taken)),
             Err(AccountError::Link(LinkProblem::TooManyPasskeys)),
+            Err(AccountError::BadLink),
             Err(AccountError::Store(std::io::Error::other("down"))),
         ];
         let names: Vec<&str> = outcomes.iter().map(outcome).collect();
@@ -73,6 +75,7 @@ mod tests {
                 "no_such_member",
                 "link_taken",
                 "too_many_passkeys",
+                "bad_link",
                 "store_failure"
             ]
         );

@@ -18,6 +18,8 @@ pub mod account;
 pub mod audit;
 /// Where time comes from.
 mod clock;
+/// The email channel: password reset by mail, its tokens, and (feature `mail`) delivery.
+pub mod email;
 /// What a client address counts as in per-address budgets.
 mod network;
 /// The id that owns data.
@@ -49,8 +51,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use network::{Share, Shares, network};
 pub use owner::OwnerId;
 pub use store::{
-    AccountRefusal, AccountStore, AttemptStore, IdentityStore, LinkStore, MemberStore,
-    PasskeyStore, SessionStore, StoreFailure,
+    AccountRefusal, AccountStore, AttemptStore, EmailTokenStore, FoundEmailToken, IdentityStore,
+    LinkStore, MemberStore, NewEmailToken, PasskeyStore, SessionStore, StoreFailure,
 };
 pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,

@@ -167,6 +167,7 @@ async fn insert_member(
         display_name: Set(new.display_name.as_str().to_owned()),
         password_hash: Set(new.password_hash.map(|h| h.expose().to_owned())),
         session_version: Set(1),
+        email_verified_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -12,6 +12,8 @@ pub mod db;
 /// Validated domain types: emoji, names, ids, and the records the store returns (a crate
 /// of their own, below the store, so the fuzz targets build without a database).
 pub use domain;
+/// Tokens of links in mail, and the password reset they allow.
+mod email;
 /// SeaORM entities, one per table.
 mod entity;
 /// The store's one error type.

@@ -37,6 +37,7 @@ pub(crate) fn member_from(row: member::Model) -> Result<Member> {
         display_name: DisplayName::from_stored(&row.display_name).map_err(StoreError::corrupt)?,
         password_hash: row.password_hash.map(PasswordHash::new),
         session_version: row.session_version,
+        email_verified: row.email_verified_at.is_some(),
         created_at: row.created_at,
     })
 }

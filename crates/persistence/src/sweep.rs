@@ -1,6 +1,7 @@
 //! Deleting what nobody will ask for again: guests not seen for the retention period
 //! (with their avatars), attempt counts of windows long over, signed-out sessions that
-//! would have expired anyway, and finished passkey ceremonies whose cookies expired.
+//! would have expired anyway, finished passkey ceremonies whose cookies expired, and
+//! tokens of links in mail that expired.
 //! Members are never swept.
 
 use chrono::Duration;
@@ -12,7 +13,7 @@ use sea_orm::{
 use crate::{
     Store, StoreError,
     entity::{
-        attempt, ended_session,
+        attempt, email_token, ended_session,
         owner::{self, OwnerKind},
         spent_ceremony,
     },
@@ -35,6 +36,7 @@ pub struct SweepReport {
     pub attempts: u64,
     pub ended_sessions: u64,
     pub ceremonies: u64,
+    pub email_tokens: u64,
 }
 
 impl Store {
@@ -79,6 +81,11 @@ impl Store {
             .rows_affected;
         report.ceremonies = spent_ceremony::Entity::delete_many()
             .filter(spent_ceremony::Column::SpentAt.lt(now - CEREMONIES_KEPT))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        report.email_tokens = email_token::Entity::delete_many()
+            .filter(email_token::Column::ExpiresAt.lte(now))
             .exec(&self.db)
             .await?
             .rows_affected;

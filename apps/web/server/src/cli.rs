@@ -50,8 +50,12 @@ pub async fn sweep(config: &Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("sweep failed: {e}"))?;
     println!(
-        "deleted {} guests, {} attempt counts, {} ended sessions, {} finished ceremonies",
-        report.guests, report.attempts, report.ended_sessions, report.ceremonies
+        "deleted {} guests, {} attempt counts, {} ended sessions, {} finished ceremonies, {} expired mail links",
+        report.guests,
+        report.attempts,
+        report.ended_sessions,
+        report.ceremonies,
+        report.email_tokens
     );
     Ok(())
 }

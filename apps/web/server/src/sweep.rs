@@ -31,6 +31,7 @@ pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
                         ("attempts", report.attempts),
                         ("ended_sessions", report.ended_sessions),
                         ("ceremonies", report.ceremonies),
+                        ("email_tokens", report.email_tokens),
                     ] {
                         metrics::counter!("guestroom_swept_total", "what" => what).increment(count);
                     }

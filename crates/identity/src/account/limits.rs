@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{AccountError, Accounts, Email};
-use crate::{AttemptStore, network};
+use crate::{AttemptStore, email::MailLimits, network};
 
 /// What is being attempted: each has its own budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub enum Action {
     /// A signed-in member proving the password again: a password change, deleting the
     /// account.
     ConfirmPassword,
+    /// Asking for a mail (a reset link): counted per address and per network.
+    Mail,
 }
 
 impl Action {
@@ -33,6 +35,7 @@ impl Action {
             Action::SignIn => "sign_in",
             Action::SignUp => "sign_up",
             Action::ConfirmPassword => "confirm_password",
+            Action::Mail => "mail",
         }
     }
 }
@@ -111,6 +114,30 @@ impl<S: AttemptStore> Accounts<S> {
             }
         }
         Ok(Admitted(taken))
+    }
+
+    /// Counts a mail asked for `email` from `client`'s network against both budgets of
+    /// `limits`, and refuses it when either is spent. Counted whether or not the address
+    /// has an account, so the refusal says nothing about it either.
+    pub(crate) async fn admit_mail(
+        &self,
+        email: &Email,
+        client: Option<IpAddr>,
+        limits: MailLimits,
+    ) -> Result<(), AccountError<S::Error>> {
+        let network = client.map_or_else(|| "unknown".to_owned(), |ip| network(ip).to_string());
+        let budgets = [
+            (key(Action::Mail, "email", email.as_str()), limits.per_email),
+            (key(Action::Mail, "ip", &network), limits.per_ip),
+        ];
+        for (key, budget) in budgets {
+            let counted =
+                self.store.count_attempt(&key, limits.window).await.map_err(AccountError::Store)?;
+            if counted.count > budget {
+                return Err(AccountError::TooManyAttempts { retry_after: counted.retry_after });
+            }
+        }
+        Ok(())
     }
 
     /// Gives back what a successful attempt took: the right password costs no budget.

@@ -20,7 +20,7 @@ mod rules;
 pub use limits::{Action, AttemptCount, Limits};
 pub use password::{Password, PasswordHasher};
 pub use rules::{AccountError, Accounts, LinkProblem, Upgrade, default_display_name};
-pub(crate) use rules::{record_upgrade, refused};
+pub(crate) use rules::{nothing_merged, record_upgrade, refused};
 
 use crate::{
     OwnerId,
@@ -161,6 +161,9 @@ pub struct Member {
     pub password_hash: Option<PasswordHash>,
     /// Bumped to revoke every session issued before (sign out everywhere, password change).
     pub session_version: i32,
+    /// The member has shown they receive mail at `email` (they followed a link mailed to
+    /// it).
+    pub email_verified: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -57,6 +57,10 @@ pub enum AccountError<E> {
     /// A sign-in with another provider, or a link to one, that the linking rules refuse.
     #[error("provider link refused: {0:?}")]
     Link(LinkProblem),
+    /// A link from a mail that does not work (any more): unknown, used, expired, replaced
+    /// by a newer one, or for something else. Which, it does not say.
+    #[error("the link does not work")]
+    BadLink,
     /// The store failed; nothing was changed.
     #[error("store failure")]
     Store(#[source] E),

@@ -2,11 +2,14 @@
 //! Each test takes a [`Subject`]: a fresh, empty store and the clock it reads;
 //! `account_store_conformance!` lists them.
 
+/// Tokens of links in mail.
+mod email;
 /// Provider links.
 mod links;
 /// Passkeys.
 mod passkeys;
 
+pub use email::*;
 pub use links::*;
 pub use passkeys::*;
 

@@ -4,9 +4,12 @@
 
 /// The suite, one `pub async fn` per rule.
 pub mod conformance;
+/// A mailer that keeps what it is given.
+mod mailer;
 /// A store over a map.
 mod memory;
 
+pub use mailer::MemoryMailer;
 pub use memory::{MemoryStore, MemoryStoreError};
 
 /// Calls `$runner!(name, name, …)` with the name of every test of [`conformance`], so a
@@ -42,6 +45,9 @@ macro_rules! account_store_conformance {
             two_removals_at_once_leave_one_way_to_sign_in,
             concurrent_ceremonies_add_no_passkey_past_the_cap,
             a_ceremony_is_spent_once_even_when_finished_twice_at_once,
+            a_reset_token_sets_the_password_verifies_and_ends_sessions_once,
+            a_reset_token_dies_when_it_expires_or_a_newer_one_is_issued,
+            a_members_tokens_go_with_it,
         );
     };
 }

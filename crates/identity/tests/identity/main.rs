@@ -5,6 +5,7 @@
 
 mod accounts;
 mod arbitrary_input;
+mod email;
 mod endpoints;
 mod guest_tokens;
 mod helpers;

@@ -14,6 +14,7 @@ mod m20261128_000003_provider_links;
 mod m20261128_000004_passkeys;
 mod m20261203_000001_display_names_as_text;
 mod m20261203_000002_spent_ceremonies;
+mod m20261203_000003_email_tokens;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_passkeys::Migration),
             Box::new(m20261203_000001_display_names_as_text::Migration),
             Box::new(m20261203_000002_spent_ceremonies::Migration),
+            Box::new(m20261203_000003_email_tokens::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub struct Model {
     pub display_name: String,
     pub password_hash: Option<String>,
     pub session_version: i32,
+    pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -58,6 +59,7 @@ mod tests {
             display_name: "Ada".into(),
             password_hash: Some("$argon2id$v=19$secret".into()),
             session_version: 2,
+            email_verified_at: None,
             created_at: chrono::DateTime::UNIX_EPOCH,
             updated_at: chrono::DateTime::UNIX_EPOCH,
         };

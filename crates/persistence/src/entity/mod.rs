@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod avatar;
+pub mod email_token;
 pub mod ended_session;
 pub mod linked_account;
 pub mod member;

@@ -64,7 +64,7 @@ on_every_backend!(
     deleting_a_member_removes_everything_of_its_own_and_nothing_else,
     stale_guests_are_deleted_with_their_avatars,
     touch_last_seen_updates_an_existing_owner_only,
-    old_attempt_counts_expired_ended_sessions_and_ceremonies_are_swept,
+    old_attempt_counts_expired_ended_sessions_ceremonies_and_links_are_swept,
     migrations_go_up_down_and_up_again,
     names_stored_before_the_invisible_character_rule_still_load,
     every_text_column_holds_the_longest_value_its_rule_allows,

@@ -40,6 +40,7 @@ impl From<ApiError> for String {
                 (&["conflict", "last_sign_in_method"], None)
             }
             ApiError::SignInAgain => (&["sign_in_again"], None),
+            ApiError::BadLink => (&["bad_link"], None),
             ApiError::Passkey(PasskeyProblem::TooMany { max }) => {
                 (&["passkey", "too_many"], Some(u64::from(*max)))
             }
@@ -110,6 +111,7 @@ impl TryFrom<String> for ApiError {
             ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
             ["conflict", "last_sign_in_method"] => ApiError::Conflict(Conflict::LastSignInMethod),
             ["sign_in_again"] => ApiError::SignInAgain,
+            ["bad_link"] => ApiError::BadLink,
             ["passkey", "too_many", max] => {
                 ApiError::Passkey(PasskeyProblem::TooMany { max: number(max)? })
             }
@@ -216,6 +218,7 @@ mod tests {
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },
             ApiError::SignInAgain,
+            ApiError::BadLink,
             ApiError::Passkey(PasskeyProblem::TooMany { max: 10 }),
             ApiError::Unavailable,
             ApiError::Unreachable,

@@ -47,6 +47,9 @@ pub enum ApiError {
     Conflict(Conflict),
     /// 403: adding a way to sign in needs a recent sign-in (`identity::RECENT_SIGN_IN`).
     SignInAgain,
+    /// 410: a link from a mail that does not work (any more): used, expired, replaced by
+    /// a newer one, or never issued. Which, it does not say.
+    BadLink,
     /// A passkey ceremony refused (its status by problem).
     Passkey(PasskeyProblem),
     /// A provider's sign-in or link refused (its status by problem).
@@ -111,6 +114,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::SignInAgain => 403,
             ApiError::NotFound => 404,
             ApiError::Conflict(_) => 409,
+            ApiError::BadLink => 410,
             ApiError::TooLarge => 413,
             ApiError::Invalid { .. } | ApiError::Several(_) => 422,
             ApiError::TooManyRequests { .. } => 429,

@@ -57,6 +57,10 @@ impl fmt::Display for ApiError {
                 "For your safety, changing how you sign in or deleting your account needs a \
                  sign-in in the last 15 minutes. Sign out, sign in again, then try again.",
             ),
+            ApiError::BadLink => f.write_str(
+                "This link does not work any more: it was used, it expired, or a newer one was \
+                 sent. Ask for a new one.",
+            ),
             ApiError::Passkey(problem) => passkey(f, *problem),
             ApiError::Provider(problem) => {
                 let sentence = problem.sentence("the provider");

@@ -59,6 +59,7 @@ pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> 
         // Past the hashing line's bound: 503 with `Retry-After`, like any fault of ours.
         AccountError::Busy => answer(ApiError::Unavailable),
         AccountError::NoSuchMember => answer(ApiError::SignedOut),
+        AccountError::BadLink => answer(ApiError::BadLink),
         AccountError::Link(LinkProblem::LastSignInMethod) => {
             answer(ApiError::Conflict(Conflict::LastSignInMethod))
         }

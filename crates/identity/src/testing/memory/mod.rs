@@ -14,6 +14,8 @@ use crate::{
     providers::{Link, LinkedAccount},
 };
 
+/// Tokens of links in mail.
+mod email;
 /// Passkeys: their part of the state.
 mod passkeys;
 
@@ -43,6 +45,8 @@ struct State {
     passkeys: Vec<passkeys::Stored>,
     /// Passkey ceremonies finished.
     spent: HashSet<uuid::Uuid>,
+    /// Tokens of links in mail.
+    email_tokens: Vec<crate::NewEmailToken>,
 }
 
 /// The memory store only ever refuses.
@@ -116,6 +120,7 @@ impl State {
             display_name: new.display_name,
             password_hash: new.password_hash,
             session_version: 1,
+            email_verified: false,
             created_at,
         };
         self.members.insert(member.id, member.clone());
@@ -219,6 +224,7 @@ impl MemberStore for MemoryStore {
             state.owned.remove(&member);
             state.links.retain(|(_, owner, _)| *owner != member);
             state.passkeys.retain(|key| key.owner != member);
+            state.email_tokens.retain(|token| token.member != member);
             Ok(())
         })
     }

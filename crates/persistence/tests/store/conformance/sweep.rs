@@ -1,8 +1,13 @@
 //! The sweep: stale guests with their avatars, old attempt counts, expired ended
-//! sessions, finished ceremonies; never a member, never a guest still coming back.
+//! sessions, finished ceremonies, expired mail links; never a member, never a guest still
+//! coming back.
 
 use chrono::Duration;
-use identity::{AttemptStore, MemberStore, OwnerId, PasskeyStore, SessionId, SessionStore};
+use identity::{
+    AttemptStore, Clock, EmailTokenStore, MemberStore, NewEmailToken, OwnerId, PasskeyStore,
+    SessionId, SessionStore,
+    email::{EmailToken, TokenPurpose},
+};
 
 use super::*;
 use crate::support::TestDb;
@@ -40,21 +45,35 @@ pub async fn touch_last_seen_updates_an_existing_owner_only(db: TestDb) {
     assert_eq!(owner_rows(&db).await, 1);
 }
 
-pub async fn old_attempt_counts_expired_ended_sessions_and_ceremonies_are_swept(db: TestDb) {
+pub async fn old_attempt_counts_expired_ended_sessions_ceremonies_and_links_are_swept(db: TestDb) {
     let ada = new_member(&db, "ada@example.com").await;
+    let bob = new_member(&db, "bob@example.com").await;
     let window = std::time::Duration::from_secs(900);
+    let reset_link = |member: OwnerId| NewEmailToken {
+        digest: EmailToken::random().digest(),
+        purpose: TokenPurpose::ResetPassword,
+        member,
+        asker: EmailToken::random().digest(),
+        expires_at: db.clock.now() + Duration::minutes(30),
+    };
     db.store.count_attempt("old", window).await.expect("count");
     db.store.end_session(ada.id, SessionId::random()).await.expect("sign out");
     db.store.spend_ceremony(uuid::Uuid::new_v4()).await.expect("spend");
+    db.store.issue_email_token(reset_link(ada.id)).await.expect("issue");
     db.clock.advance(Duration::days(31));
     db.store.count_attempt("new", window).await.expect("count");
     db.store.end_session(ada.id, SessionId::random()).await.expect("sign out");
     db.store.spend_ceremony(uuid::Uuid::new_v4()).await.expect("spend");
+    db.store.issue_email_token(reset_link(bob.id)).await.expect("issue");
 
     let report = sweep(&db).await;
-    assert_eq!((report.attempts, report.ended_sessions, report.ceremonies), (1, 1, 1));
+    assert_eq!(
+        (report.attempts, report.ended_sessions, report.ceremonies, report.email_tokens),
+        (1, 1, 1, 1)
+    );
     assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM attempts").await, 1);
     assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM ended_sessions").await, 1);
     assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM spent_ceremonies").await, 1);
+    assert_eq!(db.scalar("SELECT COUNT(*) AS n FROM email_tokens").await, 1);
     assert!(db.store.find_member(ada.id).await.expect("find").is_some(), "members stay");
 }

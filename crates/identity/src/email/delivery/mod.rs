@@ -1,0 +1,117 @@
+//! Delivery: a bounded queue in front of a transport, drained by one task that retries
+//! each mail a few times with a growing pause and then gives it up (counted as dead). A
+//! request only ever puts a mail in the queue, or is told the queue is full.
+
+/// SMTP and `.eml` files.
+mod transport;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use tokio::sync::mpsc;
+
+pub use transport::{Transport, TransportError};
+
+use super::{Mail, MailRefused, Mailer};
+
+/// How the outbox queues and retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutboxOptions {
+    /// Mails waiting at most; one more is refused ([`MailRefused`]).
+    pub capacity: usize,
+    /// Tries per mail, the first included.
+    pub attempts: u32,
+    /// The pause before the first retry; each next pause is twice as long.
+    pub first_pause: Duration,
+}
+
+impl Default for OutboxOptions {
+    /// 256 waiting, 5 tries over about 15 s (1, 2, 4 and 8 s apart).
+    fn default() -> Self {
+        Self { capacity: 256, attempts: 5, first_pause: Duration::from_secs(1) }
+    }
+}
+
+/// What the outbox did, for the metrics.
+#[derive(Debug, Default)]
+pub struct DeliveryCounts {
+    /// Mails the transport took.
+    pub sent: AtomicU64,
+    /// Tries that failed and were tried again.
+    pub retried: AtomicU64,
+    /// Mails given up after their last try (the dead letters).
+    pub dead: AtomicU64,
+    /// Mails refused because the queue was full.
+    pub refused: AtomicU64,
+}
+
+/// The [`Mailer`] the server uses: a bounded queue over a [`Transport`].
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    queue: mpsc::Sender<Mail>,
+    counts: Arc<DeliveryCounts>,
+}
+
+impl Outbox {
+    /// Starts the task that delivers through `transport`; it ends when every `Outbox`
+    /// clone is dropped and the queue is empty. Needs a Tokio runtime.
+    pub fn start(transport: Transport, options: OutboxOptions) -> Self {
+        let (queue, mut waiting) = mpsc::channel::<Mail>(options.capacity.max(1));
+        let counts = Arc::new(DeliveryCounts::default());
+        let counting = Arc::clone(&counts);
+        tokio::spawn(async move {
+            while let Some(mail) = waiting.recv().await {
+                deliver(&transport, &mail, options, &counting).await;
+            }
+        });
+        Self { queue, counts }
+    }
+
+    pub fn counts(&self) -> &DeliveryCounts {
+        &self.counts
+    }
+}
+
+impl Mailer for Outbox {
+    fn send(&self, mail: Mail) -> Result<(), MailRefused> {
+        self.queue.try_send(mail).map_err(|_| {
+            self.counts.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!("the outgoing mail queue is full: a mail was refused");
+            MailRefused
+        })
+    }
+}
+
+/// Tries one mail until the transport takes it or its tries run out. Logs the subject and
+/// the error, never the body (it carries a token).
+async fn deliver(
+    transport: &Transport,
+    mail: &Mail,
+    options: OutboxOptions,
+    counts: &DeliveryCounts,
+) {
+    let mut pause = options.first_pause;
+    for attempt in 1..=options.attempts.max(1) {
+        match transport.deliver(mail).await {
+            Ok(()) => {
+                counts.sent.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            Err(error) if attempt < options.attempts => {
+                counts.retried.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(%error, subject = %mail.subject, attempt, "a mail was not taken; trying again");
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            Err(error) => {
+                counts.dead.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(%error, subject = %mail.subject, attempt, "a mail was given up");
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! What each mail says. Plain text first (every client shows it), the same as HTML;
+//! the link on a line of its own in the text, and the only thing to click in the HTML.
+
+use super::{EmailToken, Mail, RESET_LIFETIME};
+
+/// Where the links in mail point: the origin people reach the application at and the
+/// application's paths. Links are absolute: a mail is read outside any page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Links {
+    /// `https://guestroom.example` (no trailing slash).
+    pub origin: String,
+    /// The page that sets a new password; the link adds `?token=…`.
+    pub reset_path: String,
+}
+
+impl Links {
+    fn reset(&self, token: &EmailToken) -> String {
+        format!("{}{}?token={}", self.origin.trim_end_matches('/'), self.reset_path, token.expose())
+    }
+
+    /// "Forgot password?": the link that sets a new password.
+    pub(crate) fn reset_mail(&self, to: &str, token: &EmailToken) -> Mail {
+        let link = self.reset(token);
+        let minutes = RESET_LIFETIME.num_minutes();
+        let lines = [
+            "Someone asked to set a new password for your account. If it was you, open this link:",
+            "",
+            &link,
+            "",
+            &format!(
+                "It works once, for {minutes} minutes, and only until you ask for another. If \
+                 you did not ask, ignore this mail: your password stays as it is."
+            ),
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Set a new password".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Link(&link, "Set a new password"),
+                Block::Text(lines[4]),
+            ]),
+            link,
+        }
+    }
+}
+
+/// A part of an HTML mail.
+enum Block<'a> {
+    Text(&'a str),
+    /// The address and what the link says.
+    Link(&'a str, &'a str),
+}
+
+fn html(blocks: &[Block]) -> String {
+    let mut html = String::from("<!doctype html><html><body>");
+    for block in blocks {
+        match block {
+            Block::Text(text) => html += &format!("<p>{}</p>", escape(text)),
+            Block::Link(href, label) => {
+                html += &format!("<p><a href=\"{}\">{}</a></p>", escape(href), escape(label));
+            }
+        }
+    }
+    html + "</body></html>"
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links() -> Links {
+        Links { origin: "http://localhost:3000/".to_owned(), reset_path: "/reset".to_owned() }
+    }
+
+    #[test]
+    fn a_reset_mail_carries_its_link_in_both_bodies() {
+        let token = EmailToken::random();
+        let mail = links().reset_mail("ada@example.com", &token);
+        let link = format!("http://localhost:3000/reset?token={}", token.expose());
+        assert_eq!(mail.to, "ada@example.com");
+        assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
+        assert!(mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
+        assert!(mail.text.contains("30 minutes"));
+    }
+
+    #[test]
+    fn html_escapes_what_it_quotes() {
+        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}

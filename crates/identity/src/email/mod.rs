@@ -1,0 +1,99 @@
+//! The email channel: mail the account rules send (a link to set a new password), the
+//! single-use tokens those links carry, and the [`Mailer`] port that delivers them.
+//!
+//! Nothing here waits on a mail server: a [`Mailer`] takes a mail or refuses it at once,
+//! and delivers in the background (feature `mail`: [`Outbox`], over SMTP or into `.eml`
+//! files). A mail lost on the way is asked for again by the person; nothing is applied
+//! until they follow its link.
+
+/// The messages: what each mail says, in plain text and HTML.
+mod messages;
+/// "Forgot password?": the request and the reset.
+mod reset;
+/// The tokens links carry.
+mod token;
+
+/// Delivery: the bounded queue with retries, and its transports (SMTP, files).
+#[cfg(feature = "mail")]
+mod delivery;
+
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+#[cfg(feature = "mail")]
+pub use delivery::{DeliveryCounts, Outbox, OutboxOptions, Transport, TransportError};
+pub use messages::Links;
+pub use reset::Reset;
+pub use token::{EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose};
+
+use crate::{Clock, account::Accounts};
+
+/// One mail to one person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mail {
+    /// A normalised address ([`crate::account::Email`]).
+    pub to: String,
+    pub subject: String,
+    /// The plain-text body; every link in it is on a line of its own.
+    pub text: String,
+    /// The same as HTML, every piece of text escaped.
+    pub html: String,
+    /// The link the mail carries (in both bodies), for a development outbox to show.
+    pub link: String,
+}
+
+/// Where mail goes. Taking a mail never waits for a server: an implementation queues it
+/// (bounded) and delivers it in the background, or refuses it now.
+pub trait Mailer: Send + Sync + std::fmt::Debug + 'static {
+    fn send(&self, mail: Mail) -> Result<(), MailRefused>;
+}
+
+/// A mail that was not taken: the queue is full. Nothing was sent; the person asks again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the outgoing mail queue is full")]
+pub struct MailRefused;
+
+/// How many mails an address, and a client network, may ask for per window: a
+/// stranger cannot flood someone's inbox, nor one client many inboxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailLimits {
+    pub per_email: u32,
+    pub per_ip: u32,
+    pub window: Duration,
+}
+
+impl Default for MailLimits {
+    /// 5 mails per address and 20 per network, per hour.
+    fn default() -> Self {
+        Self { per_email: 5, per_ip: 20, window: Duration::from_secs(60 * 60) }
+    }
+}
+
+/// The account rules that go through mail, over the same store, hashing and attempt
+/// limits as [`Accounts`].
+#[derive(Clone, Debug)]
+pub struct EmailAccounts<S> {
+    pub(crate) accounts: Accounts<S>,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) links: Links,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) limits: MailLimits,
+}
+
+impl<S> EmailAccounts<S> {
+    pub fn new(
+        accounts: Accounts<S>,
+        mailer: Arc<dyn Mailer>,
+        links: Links,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { accounts, mailer, links, clock, limits: MailLimits::default() }
+    }
+
+    /// The same rules with other mail limits.
+    pub fn with_limits(self, limits: MailLimits) -> Self {
+        Self { limits, ..self }
+    }
+}
+
+/// Who asked for a mail, for the limits and the audit line.
+pub(crate) type Client = Option<IpAddr>;

@@ -1,0 +1,110 @@
+//! The tokens that links in mail carry: random, single use, short-lived, and stored only
+//! as a digest, so a copy of the database opens no account.
+
+use std::fmt;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::Duration;
+use sha2::{Digest, Sha256};
+
+/// How long a password-reset link works.
+pub const RESET_LIFETIME: Duration = Duration::minutes(30);
+
+/// What a token was issued for: a token works for its purpose only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenPurpose {
+    /// "Forgot password?": the link sets a new password.
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    /// The name a store keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// A token as mailed: 32 random bytes, base64url. Its [`Debug`] never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmailToken(String);
+
+impl EmailToken {
+    /// A new token from the operating system's randomness.
+    pub fn random() -> Self {
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes).expect("the operating system's randomness");
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// A token as a link or a form brought it back; `None` when it cannot be one (so a
+    /// store is never asked about arbitrary text).
+    pub fn parse(text: &str) -> Option<Self> {
+        let decoded = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        (decoded.len() == 32).then(|| Self(text.trim().to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// What a store keeps and looks the token up by: its SHA-256. The token has 256 bits
+    /// of randomness, so the digest needs no salt, and a lookup by digest compares no
+    /// secret byte by byte (a timing difference tells nothing about the token).
+    pub fn digest(&self) -> TokenDigest {
+        TokenDigest(Sha256::digest(self.0.as_bytes()).into())
+    }
+}
+
+impl fmt::Debug for EmailToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EmailToken([redacted])")
+    }
+}
+
+/// The SHA-256 of an [`EmailToken`], as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TokenDigest(pub [u8; 32]);
+
+impl TokenDigest {
+    /// Lower-case hex, as a text column holds it.
+    pub fn to_hex(self) -> String {
+        self.0.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// A digest from [`TokenDigest::to_hex`]'s text; `None` for anything else.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        if hex.len() != 64 || !hex.is_ascii() {
+            return None;
+        }
+        let mut digest = [0_u8; 32];
+        for (byte, pair) in digest.iter_mut().zip(hex.as_bytes().chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(Self(digest))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_256_random_bits_that_never_print() {
+        let (one, two) = (EmailToken::random(), EmailToken::random());
+        assert_ne!(one, two);
+        assert_eq!(EmailToken::parse(one.expose()), Some(one.clone()));
+        assert_eq!(format!("{one:?}"), "EmailToken([redacted])");
+        assert_ne!(one.digest(), two.digest());
+        assert_eq!(TokenDigest::from_hex(&one.digest().to_hex()), Some(one.digest()));
+        assert_eq!(TokenDigest::from_hex(&"g".repeat(64)), None);
+    }
+
+    #[test]
+    fn text_that_cannot_be_a_token_is_refused_unread() {
+        for text in ["", "abc", "not base64 at all!", &"A".repeat(44), &"A".repeat(400)] {
+            assert_eq!(EmailToken::parse(text), None, "{text:?}");
+        }
+    }
+}

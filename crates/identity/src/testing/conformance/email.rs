@@ -1,0 +1,118 @@
+//! The rules of tokens that links in mail carry.
+
+use chrono::Duration;
+
+use super::{Subject, member};
+use crate::{
+    AccountStore, EmailTokenStore, NewEmailToken, OwnerId,
+    account::PasswordHash,
+    email::{EmailToken, TokenDigest, TokenPurpose},
+};
+
+fn reset_token(
+    member: OwnerId,
+    token: &EmailToken,
+    subject_now: chrono::DateTime<chrono::Utc>,
+) -> NewEmailToken {
+    NewEmailToken {
+        digest: token.digest(),
+        purpose: TokenPurpose::ResetPassword,
+        member,
+        asker: EmailToken::random().digest(),
+        expires_at: subject_now + Duration::minutes(30),
+    }
+}
+
+fn hash(text: &str) -> PasswordHash {
+    PasswordHash::new(format!("$argon2id$v=19$m=19456,t=2,p=1${text}"))
+}
+
+pub async fn a_reset_token_sets_the_password_verifies_and_ends_sessions_once<
+    S: AccountStore + EmailTokenStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    let token = EmailToken::random();
+    let new = reset_token(ada.id, &token, clock.now());
+    let asker = new.asker;
+    store.issue_email_token(new).await.expect("issue");
+    let purpose = TokenPurpose::ResetPassword;
+    let found = store.find_email_token(&token.digest(), purpose, clock.now()).await.expect("find");
+    assert_eq!(found.map(|f| (f.member, f.asker)), Some((ada.id, asker)));
+    let reset = store.reset_password(&token.digest(), hash("new"), clock.now()).await;
+    let reset = reset.expect("reset").expect("a live token");
+    assert_eq!(reset.password_hash, Some(hash("new")));
+    assert!(reset.email_verified && !ada.email_verified);
+    assert_eq!(reset.session_version, ada.session_version + 1);
+    let stored = store.find_member(ada.id).await.expect("find").expect("the member");
+    assert_eq!((stored.password_hash, stored.email_verified), (Some(hash("new")), true));
+    // Spent: neither found nor usable again, and nothing changes.
+    assert_eq!(
+        store.find_email_token(&token.digest(), purpose, clock.now()).await.expect("find"),
+        None
+    );
+    let again = store.reset_password(&token.digest(), hash("other"), clock.now()).await;
+    assert!(again.expect("reset").is_none());
+    let stored = store.find_member(ada.id).await.expect("find").expect("the member");
+    assert_eq!(
+        (stored.password_hash, stored.session_version),
+        (Some(hash("new")), reset.session_version)
+    );
+}
+
+pub async fn a_reset_token_dies_when_it_expires_or_a_newer_one_is_issued<
+    S: AccountStore + EmailTokenStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    let bob = member(&store, "bob@example.com").await;
+    let (first, second, bobs) = (EmailToken::random(), EmailToken::random(), EmailToken::random());
+    store.issue_email_token(reset_token(ada.id, &first, clock.now())).await.expect("issue");
+    store.issue_email_token(reset_token(bob.id, &bobs, clock.now())).await.expect("issue");
+    store.issue_email_token(reset_token(ada.id, &second, clock.now())).await.expect("issue");
+    let purpose = TokenPurpose::ResetPassword;
+    let live = |digest: TokenDigest| {
+        let store = store.clone();
+        let now = clock.now();
+        async move { store.find_email_token(&digest, purpose, now).await.expect("find").is_some() }
+    };
+    assert!(!live(first.digest()).await, "a newer token replaces the older one");
+    assert!(live(second.digest()).await && live(bobs.digest()).await, "another member's stays");
+    assert!(
+        store
+            .reset_password(&first.digest(), hash("x"), clock.now())
+            .await
+            .expect("reset")
+            .is_none()
+    );
+    clock.advance(Duration::minutes(30));
+    assert!(!live(second.digest()).await, "expired at its time");
+    assert!(
+        store
+            .reset_password(&second.digest(), hash("x"), clock.now())
+            .await
+            .expect("reset")
+            .is_none()
+    );
+    let stored = store.find_member(ada.id).await.expect("find").expect("the member");
+    assert_eq!((stored.password_hash, stored.email_verified), (None, false), "nothing changed");
+}
+
+pub async fn a_members_tokens_go_with_it<S: AccountStore + EmailTokenStore>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    let token = EmailToken::random();
+    store.issue_email_token(reset_token(ada.id, &token, clock.now())).await.expect("issue");
+    store.delete_member(ada.id).await.expect("delete");
+    let purpose = TokenPurpose::ResetPassword;
+    assert_eq!(
+        store.find_email_token(&token.digest(), purpose, clock.now()).await.expect("find"),
+        None
+    );
+}

@@ -1,0 +1,54 @@
+use chrono::{DateTime, Utc};
+
+use super::{MemoryStore, Result};
+use crate::{
+    EmailTokenStore, FoundEmailToken, NewEmailToken,
+    account::{Member, PasswordHash},
+    email::{TokenDigest, TokenPurpose},
+};
+
+impl EmailTokenStore for MemoryStore {
+    async fn issue_email_token(&self, token: NewEmailToken) -> Result<()> {
+        self.with(|state| {
+            state.email_tokens.retain(|t| (t.member, t.purpose) != (token.member, token.purpose));
+            state.email_tokens.push(token);
+        });
+        Ok(())
+    }
+
+    async fn find_email_token(
+        &self,
+        digest: &TokenDigest,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<Option<FoundEmailToken>> {
+        Ok(self.with(|state| {
+            state
+                .email_tokens
+                .iter()
+                .find(|t| t.digest == *digest && t.purpose == purpose && t.expires_at > now)
+                .map(|t| FoundEmailToken { member: t.member, asker: t.asker })
+        }))
+    }
+
+    async fn reset_password(
+        &self,
+        digest: &TokenDigest,
+        hash: PasswordHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Member>> {
+        Ok(self.with(|state| {
+            let live = state.email_tokens.iter().position(|t| {
+                t.digest == *digest
+                    && t.purpose == TokenPurpose::ResetPassword
+                    && t.expires_at > now
+            })?;
+            let token = state.email_tokens.remove(live);
+            let member = state.members.get_mut(&token.member)?;
+            member.password_hash = Some(hash);
+            member.email_verified = true;
+            member.session_version += 1;
+            Some(member.clone())
+        }))
+    }
+}

@@ -1,0 +1,204 @@
+//! Password reset by mail, on the in-memory store and mailer: what a request answers,
+//! what the link does, and when it stops working.
+
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+use chrono::Duration as Span;
+use identity::{
+    IdentityStore, ManualClock, MemberStore, OwnerId,
+    account::{AccountError, AccountField, Accounts, PasswordHasher},
+    email::{EmailAccounts, EmailToken, Links, MailLimits, Reset, TokenDigest},
+    testing::{MemoryMailer, MemoryStore, MemoryStoreError},
+};
+
+use crate::helpers::start;
+
+const PASSWORD: &str = "staple battery horse";
+const NEW_PASSWORD: &str = "correct horse battery";
+
+struct Setup {
+    email: EmailAccounts<MemoryStore>,
+    accounts: Accounts<MemoryStore>,
+    store: MemoryStore,
+    mailer: MemoryMailer,
+    clock: ManualClock,
+}
+
+fn setup() -> Setup {
+    let clock = ManualClock::new(start());
+    let store = MemoryStore::new(Arc::new(clock.clone()));
+    let accounts = Accounts::new(store.clone(), PasswordHasher::new());
+    let mailer = MemoryMailer::default();
+    let links =
+        Links { origin: "http://localhost:3000".to_owned(), reset_path: "/reset".to_owned() };
+    let email = EmailAccounts::new(
+        accounts.clone(),
+        Arc::new(mailer.clone()),
+        links,
+        Arc::new(clock.clone()),
+    );
+    Setup { email, accounts, store, mailer, clock }
+}
+
+/// The token a mail's link carries.
+fn token_in(text: &str) -> String {
+    let line = text.lines().find(|line| line.contains("token=")).expect("a link");
+    line.split("token=").nth(1).expect("a token").to_owned()
+}
+
+/// A browser's asking secret and its digest.
+fn asker() -> (EmailToken, TokenDigest) {
+    let secret = EmailToken::random();
+    let digest = secret.digest();
+    (secret, digest)
+}
+
+fn client() -> Option<IpAddr> {
+    Some("198.51.100.7".parse().expect("an address"))
+}
+
+#[tokio::test]
+async fn asking_answers_alike_for_every_address_and_mails_only_a_member() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let (_, digest) = asker();
+    let unknown = email.request_reset("nobody@example.com", client(), digest).await;
+    let known = email.request_reset("Ada@Example.com", client(), digest).await;
+    assert!(unknown.is_ok() && known.is_ok(), "{unknown:?} {known:?}");
+    // On this test's one thread the two lookups run in the order asked: the unknown
+    // address's is done when the member's mail arrives.
+    let mails = mailer.wait_for(1).await;
+    assert_eq!(mails.len(), 1, "no mail to an address without an account");
+    assert_eq!(mails[0].to, "ada@example.com");
+    assert!(mails[0].html.contains(&token_in(&mails[0].text)));
+    let malformed = email.request_reset("not an address", client(), digest).await;
+    assert!(matches!(malformed, Err(AccountError::Invalid(i)) if i.field == AccountField::Email));
+}
+
+#[tokio::test]
+async fn the_link_in_the_asking_browser_sets_the_password_signs_in_and_brings_the_guest() {
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("up").member;
+    let (_, digest) = asker();
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    let guest = OwnerId::random();
+    store.give(guest, 3);
+    let reset = email.reset_password(&token, NEW_PASSWORD, client(), Some(digest), Some(guest));
+    let Reset::SignedIn(upgrade) = reset.await.expect("reset") else { panic!("signed in here") };
+    assert_eq!(upgrade.member.id, ada.id);
+    assert_eq!(upgrade.merge.moved_avatars, 3);
+    assert!(upgrade.member.email_verified, "the mail reached its owner");
+    assert_eq!(upgrade.member.session_version, ada.session_version + 1, "other sessions end");
+    assert_eq!(store.owned(ada.id), 3);
+    // The new password signs in; the old one does not.
+    assert!(accounts.sign_in(None, "ada@example.com", NEW_PASSWORD, None).await.is_ok());
+    let old = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    assert!(matches!(old, Err(AccountError::WrongCredentials)));
+    // Once only.
+    let again = email.reset_password(&token, "another good phrase", client(), Some(digest), None);
+    assert!(matches!(again.await, Err(AccountError::BadLink)));
+}
+
+#[tokio::test]
+async fn in_another_browser_the_link_sets_the_password_and_nothing_else() {
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("up").member;
+    let (_, asked_here) = asker();
+    email.request_reset("ada@example.com", client(), asked_here).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    let (_, elsewhere) = asker();
+    let guest_elsewhere = OwnerId::random();
+    store.give(guest_elsewhere, 2);
+    let reset = email
+        .reset_password(&token, NEW_PASSWORD, client(), Some(elsewhere), Some(guest_elsewhere))
+        .await;
+    let Reset::PasswordSet(member) = reset.expect("reset") else { panic!("not signed in there") };
+    assert_eq!(member.id, ada.id);
+    assert_eq!(store.owned(guest_elsewhere), 2, "the guest there keeps its avatars");
+    assert_eq!(store.owned(ada.id), 0);
+    assert!(accounts.sign_in(None, "ada@example.com", NEW_PASSWORD, None).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_link_dies_when_a_newer_one_is_asked_for_and_after_thirty_minutes() {
+    let Setup { email, accounts, mailer, clock, .. } = setup();
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let (_, digest) = asker();
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked");
+    let first = token_in(&mailer.wait_for(1).await[0].text);
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked again");
+    let second = token_in(&mailer.wait_for(2).await[1].text);
+    let replaced = email.reset_password(&first, NEW_PASSWORD, client(), Some(digest), None);
+    assert!(matches!(replaced.await, Err(AccountError::BadLink)));
+    clock.advance(Span::minutes(30));
+    let expired = email.reset_password(&second, NEW_PASSWORD, client(), Some(digest), None);
+    assert!(matches!(expired.await, Err(AccountError::BadLink)));
+    assert!(accounts.sign_in(None, "ada@example.com", PASSWORD, None).await.is_ok(), "unchanged");
+}
+
+#[tokio::test]
+async fn a_weak_new_password_is_refused_at_its_field_and_the_link_still_works() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let (_, digest) = asker();
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    let weak = email.reset_password(&token, "short", client(), Some(digest), None).await;
+    assert!(matches!(weak, Err(AccountError::Invalid(i)) if i.field == AccountField::Password));
+    let made_up = EmailToken::random();
+    let made_up =
+        email.reset_password(made_up.expose(), NEW_PASSWORD, client(), Some(digest), None).await;
+    assert!(matches!(made_up, Err(AccountError::BadLink)));
+    let garbage =
+        email.reset_password("../../etc/passwd", NEW_PASSWORD, client(), Some(digest), None);
+    assert!(matches!(garbage.await, Err(AccountError::BadLink)));
+    let reset = email.reset_password(&token, NEW_PASSWORD, client(), Some(digest), None).await;
+    assert!(matches!(reset, Ok(Reset::SignedIn(_))));
+}
+
+#[tokio::test]
+async fn mails_are_limited_per_address_and_per_network_alike_for_unknown_addresses() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    let limits = MailLimits { per_email: 2, per_ip: 3, window: Duration::from_secs(3600) };
+    let email = email.with_limits(limits);
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let (_, digest) = asker();
+    // Per address, from networks of their own each time.
+    let mut networks = (1..=u8::MAX).map(|i| Some(IpAddr::from([203, 0, 113, i])));
+    for address in ["ada@example.com", "nobody@example.com"] {
+        for _ in 0..2 {
+            let asked = email.request_reset(address, networks.next().flatten(), digest).await;
+            asked.expect("within the budget");
+        }
+        let third = email.request_reset(address, networks.next().flatten(), digest).await;
+        assert!(
+            matches!(third, Err(AccountError::<MemoryStoreError>::TooManyAttempts { retry_after }) if retry_after > 0),
+            "{address}: {third:?}"
+        );
+    }
+    // Per network: a third address from the same client after three mails.
+    let from = client();
+    for address in ["a@example.com", "b@example.com", "c@example.com"] {
+        email.request_reset(address, from, digest).await.expect("within the network's budget");
+    }
+    let fourth = email.request_reset("d@example.com", from, digest).await;
+    assert!(matches!(fourth, Err(AccountError::TooManyAttempts { .. })), "{fourth:?}");
+    assert_eq!(mailer.wait_for(2).await.len(), 2, "only ada's two");
+}
+
+#[tokio::test]
+async fn a_reset_ends_every_session_of_the_member() {
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("up").member;
+    let before = store.session_version(ada.id, None).await.expect("read");
+    let (_, digest) = asker();
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    email.reset_password(&token, NEW_PASSWORD, client(), None, None).await.expect("reset");
+    let after = store.find_member(ada.id).await.expect("read").expect("member").session_version;
+    assert_eq!(Some(after), before.map(|v| v + 1));
+}
