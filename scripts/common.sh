@@ -47,6 +47,29 @@ start_test_provider() {
   exit 1
 }
 
+# Starts the SMTP server the tests send mail through (npm `maildev`: SMTP on loopback, and
+# a REST API to read what arrived) unless GUESTROOM_TEST_SMTP_URL names one already, and
+# stops it when the script exits. Exports GUESTROOM_TEST_SMTP_URL and
+# GUESTROOM_TEST_MAILDEV (the REST API's address).
+start_test_mail_server() {
+  if [ -n "${GUESTROOM_TEST_SMTP_URL:-}" ]; then return; fi
+  local smtp="${MAILDEV_SMTP_PORT:-1025}" web="${MAILDEV_WEB_PORT:-1080}" log
+  log="$(mktemp)"
+  step "starting the SMTP server for the tests (maildev, ports $smtp and $web)"
+  "$ROOT/node_modules/.bin/maildev" --ip 127.0.0.1 --smtp "$smtp" --web "$web" --silent >"$log" 2>&1 &
+  at_exit "kill $! 2>/dev/null; rm -f '$log'"
+  for _ in $(seq 100); do
+    if node -e "fetch('http://127.0.0.1:$web/email').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; then
+      export GUESTROOM_TEST_SMTP_URL="smtp://127.0.0.1:$smtp" GUESTROOM_TEST_MAILDEV="http://127.0.0.1:$web"
+      return
+    fi
+    sleep 0.2
+  done
+  cat "$log" >&2
+  echo "the test SMTP server did not start" >&2
+  exit 1
+}
+
 # install_cargo_tool CRATE VERSION "COMMAND" "ANSWER" [ARGS…]: installs CRATE at VERSION
 # from crates.io (with ARGS) unless COMMAND already answers ANSWER. Built without
 # optimisation: what these tools do takes seconds, and building them optimised took

@@ -29,6 +29,10 @@ export async function startServer(extraEnv = {}) {
       // every test is another browser context, so another guest with its own rows.
       DATABASE_URL: process.env.GUESTROOM_E2E_DATABASE_URL ?? `sqlite://${sqliteFile}?mode=rwc`,
       AUTH_SECRET,
+      // Mail through the SMTP server scripts/test.sh starts (maildev); without one, into
+      // files in this server's folder.
+      ...(process.env.GUESTROOM_TEST_SMTP_URL ? { SMTP_URL: process.env.GUESTROOM_TEST_SMTP_URL } : {}),
+      MAIL_OUTBOX: join(dataDir, 'outbox'),
       ...extraEnv,
     },
     output: 'inherit',
@@ -207,6 +211,26 @@ export async function cameAlong(page, count) {
   const url = new URL(page.url());
   if (url.pathname !== '/' || url.search !== '') throw new Error(`signed in at ${page.url()}, not a clean /`);
 }
+
+/**
+ * The mails maildev (started by `scripts/test.sh`) received for `to`, oldest first,
+ * once at least `count` arrived (waits up to 10 s).
+ */
+export async function mailsTo(to, count = 1) {
+  const api = process.env.GUESTROOM_TEST_MAILDEV;
+  if (!api) throw new Error('GUESTROOM_TEST_MAILDEV must be set (scripts/test.sh starts maildev)');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const all = await (await fetch(`${api}/email`)).json();
+    const mine = all.filter((mail) => mail.to.some((address) => address.address === to));
+    if (mine.length >= count) return mine;
+    if (Date.now() > deadline) throw new Error(`waited 10 s for ${count} mails to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The link in a mail's plain-text body. */
+export const linkIn = (mail) => mail.text.split('\n').find((line) => line.startsWith('http'));
 
 /** Fills and sends the sign-in form (what follows is the test's to check). */
 export async function signIn(page, email, password = PASSWORD) {

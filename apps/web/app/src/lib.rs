@@ -33,7 +33,9 @@ pub mod roster;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use account::{AccountPage, PageNotice, SignInPage, SignUpPage, WhoAmI};
+use account::{
+    AccountPage, ForgotPasswordPage, PageNotice, ResetPasswordPage, SignInPage, SignUpPage, WhoAmI,
+};
 use roster::RosterPage;
 
 /// The name the wasm-bindgen output is given (`/pkg/guestroom.js`, `_bg.wasm`, `.css`).
@@ -131,6 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=RosterPage />
                     <Route path=StaticSegment("signup") view=SignUpPage />
                     <Route path=StaticSegment("signin") view=SignInPage />
+                    <Route path=StaticSegment("forgot") view=ForgotPasswordPage />
+                    <Route path=StaticSegment("reset") view=ResetPasswordPage />
                     <Route path=StaticSegment("account") view=AccountPage />
                 </Routes>
             </main>

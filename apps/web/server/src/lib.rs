@@ -9,6 +9,8 @@ pub mod bundle;
 pub mod cli;
 /// Settings from environment variables.
 pub mod config;
+/// Mail: the outbox and the account rules that send through it.
+pub mod mail;
 /// The layers around the app: refusals at the edge, security headers, rate limits and
 /// load shedding, the database breaker.
 pub mod middleware;

@@ -114,6 +114,7 @@ pub async fn scrape(State(state): State<AppState>, request: Request) -> Response
     metrics::gauge!("guestroom_db_pool_connections", "state" => "in_use").set(in_use);
     let dropped = DROPPED_LINES.get().map_or(0, ErrorCounter::dropped_lines);
     metrics::counter!("guestroom_log_lines_dropped_total").absolute(dropped as u64);
+    crate::mail::publish_counts(&state.outbox);
     state.metrics.run_upkeep();
     let text = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
     ([(CONTENT_TYPE, text)], state.metrics.render()).into_response()

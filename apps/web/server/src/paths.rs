@@ -19,6 +19,9 @@ pub const PASSKEY_SIGN_UP: &str = "/auth/passkey/signup";
 pub const PASSKEY_SIGN_IN: &str = "/auth/passkey/signin";
 pub const PASSKEY_FINISH: &str = "/auth/passkey/finish";
 
+/// The page a reset link opens (the app's `/reset` route): mail links point at it.
+pub const RESET_PASSWORD: &str = "/reset";
+
 /// What a load balancer and a scraper ask for by address: answered whatever the `Host`.
 pub const PROBES: [&str; 3] = [HEALTHZ, READYZ, METRICS];
 

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         store: state.store.clone(),
         identity: state.identity.clone(),
         accounts: state.accounts.clone(),
+        mail: state.mail.clone(),
     };
     let passkeys = state.passkeys.as_ref().map(|party| party.id().into());
     let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };

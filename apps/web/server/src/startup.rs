@@ -45,6 +45,8 @@ pub enum StartupError {
     Passkeys(String),
     #[error("refusing to start: the browser bundle's names: {0}")]
     Bundle(String),
+    #[error("refusing to start: mail cannot be sent as configured: {0}")]
+    Mail(String),
     #[error("cannot listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -96,7 +98,7 @@ impl Application {
         let identity = Identity::new(
             keys,
             store.clone(),
-            clock,
+            Arc::clone(&clock),
             IdentityOptions {
                 skip_prefixes: crate::paths::ANONYMOUS.map(str::to_owned).to_vec(),
                 ..IdentityOptions::default()
@@ -112,6 +114,14 @@ impl Application {
         let bundle = crate::bundle::names(leptos_options).map_err(StartupError::Bundle)?;
         let accounts =
             Accounts::new(store.clone(), PasswordHasher::new()).with_limits(config.attempt_limits);
+        let requested = SocketAddr::new(config.bind_address, config.port);
+        let listener = serve::listen(requested)
+            .map_err(|source| StartupError::Bind { address: requested, source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { address: requested, source })?;
+        let (mail, outbox) = crate::mail::start(config, accounts.clone(), address, clock)
+            .map_err(StartupError::Mail)?;
         let https_only = config.environment == Environment::Production;
         let allowed_hosts = config.host_names().into();
         let breaker = Breaker::new(config.database_url.clone());
@@ -120,6 +130,8 @@ impl Application {
             store,
             identity,
             accounts,
+            mail,
+            outbox,
             cross_site_guard,
             https_only,
             allowed_hosts,
@@ -133,12 +145,6 @@ impl Application {
             passkeys,
         });
 
-        let requested = SocketAddr::new(config.bind_address, config.port);
-        let listener = serve::listen(requested)
-            .map_err(|source| StartupError::Bind { address: requested, source })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| StartupError::Bind { address: requested, source })?;
         Ok(Self { listener, state, address, guest_retention: config.guest_retention() })
     }
 

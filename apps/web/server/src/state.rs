@@ -47,6 +47,9 @@ pub struct Shared {
     pub identity: Identity<Store>,
     /// Sign-up and sign-in (argon2id hashing; its dummy hash is made once, here).
     pub accounts: Accounts<Store>,
+    /// What goes through mail (password reset), and the outbox it goes through.
+    pub mail: identity::email::EmailAccounts<Store>,
+    pub outbox: identity::email::Outbox,
     pub cross_site_guard: CrossSiteGuard,
     /// Production: tell browsers to use HTTPS only (`Strict-Transport-Security`).
     pub https_only: bool,

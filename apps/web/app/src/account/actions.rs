@@ -268,7 +268,7 @@ fn recently_signed_in(viewer: Viewer, identity: &Identity<Store>) -> Result<(), 
 }
 
 /// To `to`, which says `notice` once (`notice::flash`): the URL stays clean.
-fn done(to: &str, notice: &Notice) {
+pub(super) fn done(to: &str, notice: &Notice) {
     flash(notice);
     leptos_axum::redirect(to);
 }
@@ -285,7 +285,7 @@ fn changed_identity(cookies: &[http::HeaderValue]) {
 
 /// After a sign-up or sign-in: the member's session on the response, and back to the
 /// roster saying how many avatars came along.
-fn signed_in(identity: &Identity<Store>, Upgrade { member, merge }: &Upgrade) {
+pub(super) fn signed_in(identity: &Identity<Store>, Upgrade { member, merge }: &Upgrade) {
     changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
     done("/", &Notice::SignedIn { came_along: merge.moved_avatars });
 }

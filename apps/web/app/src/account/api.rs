@@ -26,6 +26,21 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
     super::actions::sign_in(<SignIn as leptos::server_fn::ServerFn>::PATH, &email, &password).await
 }
 
+/// Mails a link that sets a new password, if the address has an account; says the same
+/// either way.
+#[server(endpoint = "account/forgot-password", client = ApiClient, output = Json)]
+pub async fn forgot_password(email: String) -> Result<(), ApiError> {
+    let form = <ForgotPassword as leptos::server_fn::ServerFn>::PATH;
+    super::recovery::actions::forgot_password(form, &email).await
+}
+
+/// Sets a new password with a reset link's token.
+#[server(endpoint = "account/reset-password", client = ApiClient, output = Json)]
+pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
+    let form = <ResetPassword as leptos::server_fn::ServerFn>::PATH;
+    super::recovery::actions::reset_password(form, &token, &password).await
+}
+
 /// Ends this browser's session and starts a brand-new, empty guest.
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {

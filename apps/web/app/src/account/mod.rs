@@ -28,6 +28,8 @@ mod pages;
 mod passkeys;
 /// Signing in with another provider: buttons, sign-in methods, refusals.
 mod providers;
+/// "Forgot password?": asking for a link by mail, and setting a new password with it.
+mod recovery;
 /// The account page.
 mod settings;
 /// The account as the pages and other clients see it.
@@ -48,6 +50,7 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use pages::{SignInPage, SignUpPage};
+pub use recovery::{ForgotPasswordPage, ResetPasswordPage};
 pub use settings::AccountPage;
 
 #[cfg(all(test, feature = "ssr"))]

@@ -32,6 +32,10 @@ pub enum Notice {
     Unlinked(String),
     PasskeyAdded,
     PasskeyRemoved,
+    /// A reset link was asked for (whether or not the address has an account).
+    ResetLinkSent,
+    /// A new password was set with a reset link, in a browser that did not ask for it.
+    PasswordReset,
 }
 
 impl Notice {
@@ -49,6 +53,8 @@ impl Notice {
             Notice::Unlinked(provider) => format!("unlinked/{provider}"),
             Notice::PasskeyAdded => "passkey_added".into(),
             Notice::PasskeyRemoved => "passkey_removed".into(),
+            Notice::ResetLinkSent => "reset_link_sent".into(),
+            Notice::PasswordReset => "password_reset".into(),
         }
     }
 
@@ -74,6 +80,8 @@ impl Notice {
                 "name_saved" => Notice::NameSaved,
                 "passkey_added" => Notice::PasskeyAdded,
                 "passkey_removed" => Notice::PasskeyRemoved,
+                "reset_link_sent" => Notice::ResetLinkSent,
+                "password_reset" => Notice::PasswordReset,
                 _ => return None,
             },
         })
@@ -110,6 +118,15 @@ impl Notice {
             Notice::Unlinked(id) => format!("{} is unlinked.", provider(id)),
             Notice::PasskeyAdded => "Passkey added: you can sign in with it.".into(),
             Notice::PasskeyRemoved => "The passkey is removed.".into(),
+            Notice::ResetLinkSent => {
+                "If an account has that address, a link to set a new password is on its way. \
+                 It works once, for 30 minutes. Open it in this browser."
+                    .into()
+            }
+            Notice::PasswordReset => {
+                "Your new password is set and every other session has ended. Sign in with it."
+                    .into()
+            }
         }
     }
 }
@@ -184,6 +201,8 @@ mod tests {
             Notice::Unlinked("my-idp2".into()),
             Notice::PasskeyAdded,
             Notice::PasskeyRemoved,
+            Notice::ResetLinkSent,
+            Notice::PasswordReset,
         ] {
             assert_eq!(Notice::parse(&notice.code()), Some(notice));
         }

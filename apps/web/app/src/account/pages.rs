@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// What the last failed post kept of the field `name`, to fill it in again.
-fn kept(name: &str) -> String {
+pub(super) fn kept(name: &str) -> String {
     #[cfg(feature = "ssr")]
     return crate::server::kept(name).unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
@@ -209,6 +209,7 @@ pub fn SignInPage() -> impl IntoView {
             <PasskeyButton kind="signin" label="Sign in with a passkey" />
             <AccountForm action=SignIn::url() error=error.clone() submit="Sign in">
                 <Credentials error=error.clone() new=false />
+                <p class="field-hint"><a href="/forgot">"Forgot password?"</a></p>
             </AccountForm>
             <RevealScript />
             <PasskeyScript />

@@ -30,6 +30,8 @@ pub struct Services {
     pub identity: Identity<Store>,
     /// Sign-up, sign-in and managing an account.
     pub accounts: Accounts<Store>,
+    /// What goes through mail: password reset.
+    pub mail: identity::email::EmailAccounts<Store>,
 }
 
 /// The request's viewer and the services. Either missing is a wiring fault: logged, and

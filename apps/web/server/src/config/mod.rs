@@ -2,11 +2,13 @@ use std::{net::IpAddr, path::PathBuf, str::FromStr};
 
 use identity::account::Limits;
 
+mod mail;
 mod providers;
 mod proxies;
 mod secret;
 mod traffic;
 
+pub use mail::MailSettings;
 pub use proxies::{ClientAddress, Network};
 pub use secret::{DatabaseUrl, Secret};
 pub use traffic::{Timeouts, Traffic};
@@ -59,6 +61,8 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// `OIDC_PROVIDERS` and each provider's settings (`config::providers`).
     pub providers: Vec<identity::providers::ProviderSettings>,
+    /// `SMTP_URL`, `MAIL_FROM` and `MAIL_OUTBOX` (`config::mail`).
+    pub mail: MailSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,21 +96,19 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let read = Reader(lookup);
         let limits = Limits::default();
+        let environment = read.choose(
+            "APP_ENV",
+            "development",
+            &[("development", Environment::Development), ("production", Environment::Production)],
+            "development or production",
+        )?;
         let config = Config {
             database_url: DatabaseUrl::new(read.get("DATABASE_URL", Self::DEFAULT_DATABASE_URL)),
             bind_address: read.parse("BIND_ADDRESS", "127.0.0.1", "an IP address")?,
             port: read.parse("PORT", "3000", "a port number (0–65535)")?,
             site_root: PathBuf::from(read.get("LEPTOS_SITE_ROOT", "target/site")),
             log_filter: read.get("RUST_LOG", "info"),
-            environment: read.choose(
-                "APP_ENV",
-                "development",
-                &[
-                    ("development", Environment::Development),
-                    ("production", Environment::Production),
-                ],
-                "development or production",
-            )?,
+            environment,
             auth_secret: read.optional("AUTH_SECRET").map(Secret::new),
             public_origin: read
                 .optional("PUBLIC_ORIGIN")
@@ -141,6 +143,7 @@ impl Config {
             metrics_token: read.optional("METRICS_TOKEN").map(Secret::new),
             traffic: Traffic::read(&read)?,
             providers: providers::read(&read)?,
+            mail: mail::read(&read, environment)?,
             timeouts: Timeouts::read(&read)?,
             log_format: read.choose(
                 "LOG_FORMAT",

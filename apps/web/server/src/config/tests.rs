@@ -202,6 +202,7 @@ fn a_provider_without_its_settings_or_listed_twice_is_refused() {
 fn providers_in_production_need_the_public_origin() {
     let production = [
         ("APP_ENV", "production"),
+        ("SMTP_URL", "smtps://mail.example:465"),
         ("OIDC_PROVIDERS", "a"),
         ("OIDC_A_ISSUER", "https://a.b"),
         ("OIDC_A_CLIENT_ID", "x"),
@@ -212,4 +213,20 @@ fn providers_in_production_need_the_public_origin() {
     let with_origin: Vec<_> =
         production.into_iter().chain([("PUBLIC_ORIGIN", "https://guestroom.example")]).collect();
     assert!(config(&with_origin).is_ok());
+}
+
+#[test]
+fn mail_goes_to_files_in_development_and_needs_an_smtp_server_in_production() {
+    let development = config(&[]).expect("defaults are valid");
+    assert!(development.mail.smtp_url.is_none());
+    assert_eq!(development.mail.outbox, PathBuf::from("data/outbox"));
+    let production = config(&[("APP_ENV", "production")]).expect_err("no SMTP_URL");
+    assert!(production.to_string().starts_with("SMTP_URL is invalid"), "{production}");
+    let with_smtp = [("APP_ENV", "production"), ("SMTP_URL", "smtp://relay:587?tls=required")];
+    assert!(config(&with_smtp).is_ok());
+    // A URL that is not SMTP is refused without printing it: it may hold a password.
+    let error = config(&[("SMTP_URL", "http://user:hunter2@mail")]).expect_err("not SMTP");
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+    let with_password = config(&[("SMTP_URL", "smtps://user:hunter2@mail.example:465")]);
+    assert!(!format!("{:?}", with_password.expect("valid").mail).contains("hunter2"));
 }

@@ -35,11 +35,19 @@ pub fn test_config(database_dir: &tempfile::TempDir) -> Config {
 /// [`test_config`] with some settings of the test's own.
 fn test_config_with(database_dir: &tempfile::TempDir, settings: &[(&str, &str)]) -> Config {
     let url = format!("sqlite://{}?mode=rwc", database_dir.path().join("app.db").display());
+    let outbox = database_dir.path().join("outbox").display().to_string();
+    let setting = |name: &str| {
+        settings.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned())
+    };
     Config::from_lookup(|name| match name {
         "DATABASE_URL" => Some(url.clone()),
         "PORT" => Some("0".to_owned()),
         "AUTH_SECRET" => Some(TEST_SECRET.to_owned()),
-        _ => settings.iter().find(|(key, _)| *key == name).map(|(_, value)| (*value).to_owned()),
+        // The SMTP server scripts/test.sh starts (maildev); without it, mail goes to
+        // files in the test's folder.
+        "SMTP_URL" => setting(name).or_else(|| std::env::var("GUESTROOM_TEST_SMTP_URL").ok()),
+        "MAIL_OUTBOX" => setting(name).or_else(|| Some(outbox.clone())),
+        _ => setting(name),
     })
     .expect("test configuration is valid")
 }

@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod identity_cookies;
 mod limits;
+mod mail;
 mod member_sessions;
 mod metrics;
 mod notices;
