@@ -7,19 +7,25 @@
 // surely (p below 0.001) and by a tenth or more of the median: a sign-in that skipped the
 // password hash for an unknown email (about a millisecond against tens) fails even at
 // 10 attempts per kind, while the noise of a shared machine stays below both bars.
+// "Forgot password?" is compared the same way: asking for a member's address against
+// asking for an address without an account (at most 50 of each: every member is asked
+// for once, each request from an address of its own, so that no mail limit answers).
 // Usage: node bench/enumeration.mjs [attempts per kind, default 200]
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { startServer } from './server.mjs';
 
 const attempts = Number(process.argv[2] ?? 200);
 
-async function post(url, path, form) {
+async function post(url, path, form, headers = {}) {
   const started = performance.now();
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' },
+    headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin', ...headers },
     body: new URLSearchParams(form),
   });
   const body = await response.text();
@@ -49,7 +55,36 @@ function mannWhitney(a, b) {
   return { z, p: poly * Math.exp(-((z / Math.SQRT2) ** 2)) };
 }
 
-const server = await startServer();
+/**
+ * Prints the answers seen and the timings of the two kinds, and fails the run when the
+ * answers differ or the timings tell the kinds apart (the bars above).
+ */
+function compare(what, times, answers) {
+  console.log(`${what} answers seen: ${[...answers].join(' | ')}`);
+  const medians = {};
+  for (const [kind, list] of Object.entries(times)) {
+    const sorted = [...list].sort((x, y) => x - y);
+    const fmt = (q) => quantile(sorted, q).toFixed(2);
+    medians[kind] = quantile(sorted, 0.5);
+    console.log(`${kind.padEnd(15)} n=${sorted.length}  p10 ${fmt(0.1)} ms  median ${fmt(0.5)} ms  p90 ${fmt(0.9)} ms`);
+  }
+  const [a, b] = Object.values(times);
+  const { z, p } = mannWhitney(a, b);
+  console.log(`Mann-Whitney U: z = ${z.toFixed(2)}, two-sided p = ${p.toFixed(4)} (p above 0.05: no difference detected)`);
+  if (answers.size !== 1) {
+    console.error(`${what}: the two kinds were answered differently`);
+    process.exitCode = 1;
+  }
+  const [first, second] = Object.values(medians);
+  const gap = Math.abs(first - second) / Math.max(first, second);
+  if (p < 0.001 && gap >= 0.1) {
+    console.error(`${what}: the timing tells the two apart: medians ${first.toFixed(2)} and ${second.toFixed(2)} ms (p = ${p.toFixed(4)})`);
+    process.exitCode = 1;
+  }
+}
+
+const outbox = mkdtempSync(join(tmpdir(), 'guestroom-outbox-'));
+const server = await startServer({ env: { MAIL_OUTBOX: outbox } });
 try {
   const password = 'staple battery horse';
   const signUp = await post(server.url, '/api/account/sign-up', {
@@ -71,26 +106,38 @@ try {
       if (i >= warmUp) times[kind].push(answer.ms);
     }
   }
-  console.log(`sign-in answers seen: ${[...answers].join(' | ')}`);
-  const medians = {};
-  for (const [kind, list] of Object.entries(times)) {
-    const sorted = [...list].sort((x, y) => x - y);
-    const fmt = (q) => quantile(sorted, q).toFixed(2);
-    medians[kind] = quantile(sorted, 0.5);
-    console.log(`${kind.padEnd(15)} n=${sorted.length}  p10 ${fmt(0.1)} ms  median ${fmt(0.5)} ms  p90 ${fmt(0.9)} ms`);
+  compare('sign-in', times, answers);
+
+  // "Forgot password?": members' addresses against addresses without an account.
+  const resets = Math.min(50, attempts);
+  const members = [];
+  for (let i = 0; i < resets; i += 1) {
+    const email = `reset-${i}-${randomBytes(4).toString('hex')}@example.com`;
+    const made = await post(server.url, '/api/account/sign-up', { email, password, display_name: '' });
+    if (made.status !== 200) throw new Error(`sign-up failed: ${made.status} ${made.body}`);
+    members.push(email);
   }
-  const { z, p } = mannWhitney(times['unknown email'], times['wrong password']);
-  console.log(`Mann-Whitney U: z = ${z.toFixed(2)}, two-sided p = ${p.toFixed(4)} (p above 0.05: no difference detected)`);
-  if (answers.size !== 1) {
-    console.error('the two kinds of failed sign-in were answered differently');
-    process.exitCode = 1;
+  let client = 0;
+  const from = () => {
+    client += 1;
+    return { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` };
+  };
+  const asks = {
+    'no account': () => `nobody-${randomBytes(6).toString('hex')}@example.com`,
+    member: () => members.pop(),
+  };
+  const resetTimes = { 'no account': [], member: [] };
+  const resetAnswers = new Set();
+  for (let i = 0; i < resets; i += 1) {
+    const order = Math.random() < 0.5 ? Object.keys(asks) : Object.keys(asks).reverse();
+    for (const kind of order) {
+      const answer = await post(server.url, '/api/account/forgot-password', { email: asks[kind]() }, from());
+      resetAnswers.add(`${answer.status} ${answer.body}`);
+      resetTimes[kind].push(answer.ms);
+    }
   }
-  const [unknown, wrong] = [medians['unknown email'], medians['wrong password']];
-  const gap = Math.abs(unknown - wrong) / Math.max(unknown, wrong);
-  if (p < 0.001 && gap >= 0.1) {
-    console.error(`the timing tells the two apart: medians ${unknown.toFixed(2)} and ${wrong.toFixed(2)} ms (p = ${p.toFixed(4)})`);
-    process.exitCode = 1;
-  }
+  compare('forgot-password', resetTimes, resetAnswers);
 } finally {
   await server.stop();
+  rmSync(outbox, { recursive: true, force: true });
 }

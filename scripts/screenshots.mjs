@@ -1,5 +1,5 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), and of the sign-up, sign-in and account pages, from a running release
+// (390 px, light), and of the sign-up, sign-in, password-reset and account pages, from a running release
 // build (after scripts/build.sh --release). With GUESTROOM_TEST_OIDC_ISSUER (the test
 // provider, `node tests/oidc/provider.mjs`) the pages show its button too; the account page
 // shows a passkey made by Chromium's virtual authenticator.
@@ -50,6 +50,14 @@ try {
     await page.goto(`${local}/${name}`);
     await page.screenshot({ path: join(out, `${name}.png`) });
   }
+  // "Forgot password?" once asked, and the page its link opens.
+  await page.goto(`${local}/forgot`);
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Email me a link' }).click();
+  await pageNotice(page, /^If an account has that address/);
+  await page.screenshot({ path: join(out, 'forgot.png') });
+  await page.goto(`${local}/reset?token=from-the-mail`);
+  await page.screenshot({ path: join(out, 'reset.png') });
   // The account page of a member with a passkey, whole.
   await page.goto(local);
   await signUp(page, 'ada@example.com', 'Ada Lovelace');
