@@ -202,3 +202,86 @@ async fn a_reset_ends_every_session_of_the_member() {
     let after = store.find_member(ada.id).await.expect("read").expect("member").session_version;
     assert_eq!(Some(after), before.map(|v| v + 1));
 }
+
+mod delivery {
+    use std::{sync::atomic::Ordering, time::Duration};
+
+    use identity::email::{Mail, Mailer, Outbox, OutboxOptions, Transport};
+
+    fn mail(to: &str) -> Mail {
+        Mail {
+            to: to.to_owned(),
+            subject: "Set a new password".to_owned(),
+            text: "Open this link:\n\nhttp://localhost:3000/reset?token=abc\n".to_owned(),
+            html: "<p><a href=\"http://localhost:3000/reset?token=abc\">Set</a></p>".to_owned(),
+            link: "http://localhost:3000/reset?token=abc".to_owned(),
+        }
+    }
+
+    /// Waits (up to 10 s) until `condition` holds.
+    async fn until(what: &str, condition: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !condition() {
+            assert!(std::time::Instant::now() < deadline, "waited 10 s for {what}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_mail_the_server_never_takes_is_tried_again_then_counted_dead() {
+        // Nothing listens on the discard port of this machine: every try is refused.
+        let transport = Transport::smtp(
+            "smtp://127.0.0.1:9",
+            "Guestroom <g@localhost>",
+            Duration::from_secs(2),
+        )
+        .expect("a valid URL");
+        let options =
+            OutboxOptions { capacity: 4, attempts: 3, first_pause: Duration::from_millis(1) };
+        let outbox = Outbox::start(transport, options);
+        outbox.send(mail("ada@example.com")).expect("queued");
+        until("the mail to be given up", || outbox.counts().dead.load(Ordering::Relaxed) == 1)
+            .await;
+        let counts = outbox.counts();
+        assert_eq!(counts.retried.load(Ordering::Relaxed), 2, "3 tries: 2 retries");
+        assert_eq!(counts.sent.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once() {
+        let transport = Transport::smtp(
+            "smtp://127.0.0.1:9",
+            "Guestroom <g@localhost>",
+            Duration::from_secs(2),
+        )
+        .expect("a valid URL");
+        let options =
+            OutboxOptions { capacity: 1, attempts: 1, first_pause: Duration::from_millis(1) };
+        let outbox = Outbox::start(transport, options);
+        // This test's one thread runs no other task until it awaits: the queue holds one.
+        let sent: Vec<_> = (0..3).map(|_| outbox.send(mail("ada@example.com"))).collect();
+        assert_eq!(sent.iter().filter(|sent| sent.is_err()).count(), 2, "{sent:?}");
+        assert_eq!(outbox.counts().refused.load(Ordering::Relaxed), 2);
+    }
+
+    #[tokio::test]
+    async fn without_a_server_mail_is_written_as_eml_files_with_both_bodies() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let outbox_folder = folder.path().join("outbox");
+        let transport = Transport::files(outbox_folder.clone(), "Guestroom <g@localhost>")
+            .expect("a valid sender");
+        let outbox = Outbox::start(transport, OutboxOptions::default());
+        outbox.send(mail("ada@example.com")).expect("queued");
+        until("the file", || outbox.counts().sent.load(Ordering::Relaxed) == 1).await;
+        let files: Vec<_> = std::fs::read_dir(&outbox_folder)
+            .expect("the folder")
+            .map(|f| f.expect("a file").path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
+        let eml = std::fs::read_to_string(&files[0]).expect("readable");
+        assert!(eml.contains("To: ada@example.com"), "{eml}");
+        assert!(eml.contains("Subject: Set a new password"), "{eml}");
+        assert!(eml.contains("text/plain") && eml.contains("text/html"), "{eml}");
+    }
+}

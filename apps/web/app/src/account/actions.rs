@@ -143,13 +143,22 @@ pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiE
         .sign_in(guest, email, password, client_ip())
         .await
         .map_err(|error| back_with(account_error(error), "/signin", form, &[("email", email)]))?;
+    end_previous_session(&accounts, viewer).await;
+    signed_in(&identity, &upgrade);
+    Ok(())
+}
+
+/// A member signing in (to this account or another) ends the session it had, so a copy
+/// of that cookie reaches nothing afterwards. Best effort: a failure is logged.
+pub(super) async fn end_previous_session(
+    accounts: &identity::account::Accounts<Store>,
+    viewer: Viewer,
+) {
     if let Viewer::Member { user_id, session: Some(session), .. } = viewer
         && let Err(AccountError::Store(error)) = accounts.sign_out(user_id, Some(session)).await
     {
         tracing::error!(error = &error as &dyn std::error::Error, "ending the previous session");
     }
-    signed_in(&identity, &upgrade);
-    Ok(())
 }
 
 /// Keeps this browser signed in, at the new session version; every other session ends.

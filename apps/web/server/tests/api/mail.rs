@@ -264,3 +264,26 @@ async fn a_mail_server_that_does_not_answer_costs_the_request_nothing_and_is_tri
     .await;
     assert!(logged().contains("a mail was not taken; trying again"), "{}", logged());
 }
+
+#[tokio::test]
+async fn a_reset_in_a_browser_signed_in_to_another_account_ends_that_session() {
+    let app = spawn_app().await;
+    let (ada, bob) = (address("ada"), address("bob"));
+    sign_up(&app, &browser(), &ada).await;
+    let signed_up = sign_up(&app, &app.client, &bob).await;
+    let bobs_session = set_cookies(signed_up.headers())
+        .into_iter()
+        .find(|c| c.starts_with("__Host-session="))
+        .map(|c| c.split(';').next().expect("name=value").to_owned())
+        .expect("bob's session");
+    ask(&app, &app.client, &ada).await;
+    let link = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let done = reset(&app, &app.client, token_of(&link), NEW_PASSWORD).await;
+    assert_eq!(done.status(), 200);
+    let name = |body: Value| body["name"].as_str().map(str::to_owned);
+    assert_eq!(name(viewer(&app, &app.client).await), ada.split('@').next().map(str::to_owned));
+    // A copy of Bob's cookie from before reaches nothing now.
+    let copy = app.get_with_cookie("/api/viewer", Some(&bobs_session)).await;
+    let seen: Value = serde_json::from_str(&copy.text().await.expect("body")).expect("json");
+    assert_eq!(seen, json!({ "kind": "guest" }));
+}

@@ -7,7 +7,7 @@ use identity::{
 };
 
 use super::super::{
-    actions::{done, signed_in},
+    actions::{done, end_previous_session, signed_in},
     notice::Notice,
 };
 use crate::{
@@ -37,7 +37,7 @@ pub async fn forgot_password(form: &str, email: &str) -> Result<(), ApiError> {
 /// and brings its guest along; elsewhere, back to the sign-in page.
 pub async fn reset_password(form: &str, token: &str, password: &str) -> Result<(), ApiError> {
     let refused = |error| back_with(error, "/reset", form, &[("token", token)]);
-    let (viewer, Services { mail, identity, .. }) = services()?;
+    let (viewer, Services { mail, identity, accounts, .. }) = services()?;
     let asker = flash::peek(ASKED_COOKIE)
         .and_then(|secret| EmailToken::parse(&secret))
         .map(|secret| secret.digest());
@@ -48,6 +48,7 @@ pub async fn reset_password(form: &str, token: &str, password: &str) -> Result<(
     match mail.reset_password(token, password, client_ip(), asker, guest).await {
         Ok(Reset::SignedIn(upgrade)) => {
             flash::take(ASKED_COOKIE);
+            end_previous_session(&accounts, viewer).await;
             signed_in(&identity, &upgrade);
         }
         Ok(Reset::PasswordSet(_)) => done("/signin", &Notice::PasswordReset),
