@@ -35,7 +35,11 @@ pub fn start(
         ip if ip.is_unspecified() => format!("http://localhost:{}", address.port()),
         _ => format!("http://{address}"),
     });
-    let links = Links { origin, reset_path: paths::RESET_PASSWORD.to_owned() };
+    let links = Links {
+        origin,
+        reset_path: paths::RESET_PASSWORD.to_owned(),
+        forgot_path: paths::FORGOT_PASSWORD.to_owned(),
+    };
     let mail = EmailAccounts::new(accounts, Arc::new(outbox.clone()), links, clock);
     Ok((mail, outbox))
 }

@@ -11,6 +11,8 @@ pub struct Links {
     pub origin: String,
     /// The page that sets a new password; the link adds `?token=…`.
     pub reset_path: String,
+    /// The page that asks for a reset link ("Forgot password?").
+    pub forgot_path: String,
 }
 
 impl Links {
@@ -40,6 +42,34 @@ impl Links {
                 Block::Text(lines[0]),
                 Block::Link(&link, "Set a new password"),
                 Block::Text(lines[4]),
+            ]),
+            link,
+        }
+    }
+}
+
+impl Links {
+    /// A sign-up was refused because the address has an account: its owner is told, with
+    /// the way back in. Nothing was changed, so there is nothing to undo.
+    pub(crate) fn sign_up_attempt_mail(&self, to: &str) -> Mail {
+        let link = format!("{}{}", self.origin.trim_end_matches('/'), self.forgot_path);
+        let lines = [
+            "Someone tried to create an account with this address, which already has one.",
+            "If it was you, sign in instead; if you forgot your password, set a new one here:",
+            "",
+            &link,
+            "",
+            "If it was not you, you need not do anything: nothing was changed.",
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Someone tried to sign up with your address".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Text(lines[1]),
+                Block::Link(&link, "Set a new password"),
+                Block::Text(lines[5]),
             ]),
             link,
         }
@@ -79,7 +109,11 @@ mod tests {
     use super::*;
 
     fn links() -> Links {
-        Links { origin: "http://localhost:3000/".to_owned(), reset_path: "/reset".to_owned() }
+        Links {
+            origin: "http://localhost:3000/".to_owned(),
+            reset_path: "/reset".to_owned(),
+            forgot_path: "/forgot".to_owned(),
+        }
     }
 
     #[test]
@@ -91,6 +125,14 @@ mod tests {
         assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
         assert!(mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
         assert!(mail.text.contains("30 minutes"));
+    }
+
+    #[test]
+    fn a_sign_up_attempt_mail_points_at_forgot_password() {
+        let mail = links().sign_up_attempt_mail("ada@example.com");
+        assert!(mail.text.lines().any(|line| line == "http://localhost:3000/forgot"));
+        assert!(mail.html.contains(r#"href="http://localhost:3000/forgot""#), "{}", mail.html);
+        assert!(!mail.text.contains("token"), "it carries no token: nothing to act on");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 mod messages;
 /// "Forgot password?": the request and the reset.
 mod reset;
+/// A sign-up refused for a taken address: its owner is told.
+mod sign_up;
 /// The tokens links carry.
 mod token;
 

@@ -99,6 +99,15 @@ mod tests {
         assert_ne!(one.digest(), two.digest());
         assert_eq!(TokenDigest::from_hex(&one.digest().to_hex()), Some(one.digest()));
         assert_eq!(TokenDigest::from_hex(&"g".repeat(64)), None);
+        let hex = one.digest().to_hex();
+        assert_eq!(TokenDigest::from_hex(&hex[..62]), None, "too short");
+        assert_eq!(TokenDigest::from_hex(&format!("{hex}00")), None, "too long");
+    }
+
+    /// Stores keep these names: changing one would orphan every live token.
+    #[test]
+    fn the_stored_purpose_names_never_change() {
+        assert_eq!(TokenPurpose::ResetPassword.as_str(), "reset_password");
     }
 
     #[test]

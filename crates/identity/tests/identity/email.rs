@@ -29,8 +29,11 @@ fn setup() -> Setup {
     let store = MemoryStore::new(Arc::new(clock.clone()));
     let accounts = Accounts::new(store.clone(), PasswordHasher::new());
     let mailer = MemoryMailer::default();
-    let links =
-        Links { origin: "http://localhost:3000".to_owned(), reset_path: "/reset".to_owned() };
+    let links = Links {
+        origin: "http://localhost:3000".to_owned(),
+        reset_path: "/reset".to_owned(),
+        forgot_path: "/forgot".to_owned(),
+    };
     let email = EmailAccounts::new(
         accounts.clone(),
         Arc::new(mailer.clone()),
@@ -201,6 +204,22 @@ async fn a_reset_ends_every_session_of_the_member() {
     email.reset_password(&token, NEW_PASSWORD, client(), None, None).await.expect("reset");
     let after = store.find_member(ada.id).await.expect("read").expect("member").session_version;
     assert_eq!(Some(after), before.map(|v| v + 1));
+}
+
+#[tokio::test]
+async fn a_refused_sign_up_tells_the_owner_within_the_mail_limits() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    let limits = MailLimits { per_email: 1, per_ip: 10, window: Duration::from_secs(3600) };
+    let email = email.with_limits(limits);
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    email.tell_owner_of_sign_up("Ada@Example.com", client()).await;
+    let mails = mailer.wait_for(1).await;
+    assert_eq!(mails[0].to, "ada@example.com");
+    assert_eq!(mails[0].subject, "Someone tried to sign up with your address");
+    // Past the address's budget: no second mail, and nothing to tell the caller.
+    email.tell_owner_of_sign_up("ada@example.com", client()).await;
+    email.tell_owner_of_sign_up("not an address", client()).await;
+    assert_eq!(mailer.mails().len(), 1);
 }
 
 mod delivery {

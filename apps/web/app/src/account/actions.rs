@@ -119,14 +119,19 @@ pub async fn sign_up(
 ) -> Result<(), ApiError> {
     let kept = [("email", email), ("display_name", display_name)];
     let refused = |error| back_with(error, "/signup", form, &kept);
-    let (viewer, Services { accounts, identity, .. }) = services()?;
+    let (viewer, Services { accounts, identity, mail, .. }) = services()?;
     let Viewer::Guest { sid } = viewer else {
         return Err(refused(answer(ApiError::Conflict(Conflict::SignedIn))));
     };
-    let upgrade = accounts
-        .sign_up(sid, email, password, display_name, client_ip())
-        .await
-        .map_err(|error| refused(account_error(error)))?;
+    let upgrade = match accounts.sign_up(sid, email, password, display_name, client_ip()).await {
+        Ok(upgrade) => upgrade,
+        // The page says the address has an account; its owner hears of it by mail.
+        Err(taken @ AccountError::EmailTaken) => {
+            mail.tell_owner_of_sign_up(email, client_ip()).await;
+            return Err(refused(account_error(taken)));
+        }
+        Err(error) => return Err(refused(account_error(error))),
+    };
     signed_in(&identity, &upgrade);
     Ok(())
 }

@@ -287,3 +287,18 @@ async fn a_reset_in_a_browser_signed_in_to_another_account_ends_that_session() {
     let seen: Value = serde_json::from_str(&copy.text().await.expect("body")).expect("json");
     assert_eq!(seen, json!({ "kind": "guest" }));
 }
+
+#[tokio::test]
+async fn a_sign_up_with_a_members_address_is_refused_and_the_owner_is_told() {
+    let app = spawn_app().await;
+    let ada = address("ada");
+    sign_up(&app, &browser(), &ada).await;
+    let again = sign_up(&app, &browser(), &ada).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.text().await.expect("body"), r#""conflict/email_taken""#);
+    let mails = wait_for_mails(&ada, 1).await;
+    assert_eq!(mails[0]["subject"], "Someone tried to sign up with your address");
+    let text = mails[0]["text"].as_str().expect("a text body");
+    assert!(text.contains(&app.url("/forgot")), "{text}");
+    assert!(!text.contains("token="), "it carries nothing to act on");
+}

@@ -30,6 +30,14 @@ pub struct OutboxOptions {
     pub first_pause: Duration,
 }
 
+impl OutboxOptions {
+    /// The pause after failed try number `tries` (1 for the first): `first_pause`,
+    /// doubled for each try after the first.
+    pub fn pause_after(&self, tries: u32) -> Duration {
+        self.first_pause.saturating_mul(2_u32.saturating_pow(tries.saturating_sub(1)))
+    }
+}
+
 impl Default for OutboxOptions {
     /// 256 waiting, 5 tries over about 15 s (1, 2, 4 and 8 s apart).
     fn default() -> Self {
@@ -95,7 +103,6 @@ async fn deliver(
     options: OutboxOptions,
     counts: &DeliveryCounts,
 ) {
-    let mut pause = options.first_pause;
     for attempt in 1..=options.attempts.max(1) {
         match transport.deliver(mail).await {
             Ok(()) => {
@@ -105,13 +112,24 @@ async fn deliver(
             Err(error) if attempt < options.attempts => {
                 counts.retried.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(%error, subject = %mail.subject, attempt, "a mail was not taken; trying again");
-                tokio::time::sleep(pause).await;
-                pause *= 2;
+                tokio::time::sleep(options.pause_after(attempt)).await;
             }
             Err(error) => {
                 counts.dead.fetch_add(1, Ordering::Relaxed);
                 tracing::error!(%error, subject = %mail.subject, attempt, "a mail was given up");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_pause_is_twice_the_one_before() {
+        let options = OutboxOptions::default();
+        let pauses: Vec<u64> = (1..=4).map(|try_| options.pause_after(try_).as_secs()).collect();
+        assert_eq!(pauses, [1, 2, 4, 8], "about 15 s over the 5 tries");
     }
 }

@@ -38,6 +38,7 @@ enum Destination {
     Files(PathBuf),
 }
 
+/// Names the kind and the folder, never the SMTP URL: it may carry a password.
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.to {
@@ -51,7 +52,8 @@ impl Transport {
     /// An SMTP server at `url`: `smtp://host:port` (no TLS: a relay on this machine),
     /// `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465` (TLS from the first
     /// byte), with `user:password@` when the server asks for it. Up to 4 pooled
-    /// connections; any step that takes longer than `timeout` fails the try.
+    /// connections; any step that takes longer than `timeout` fails the try. Called
+    /// within a Tokio runtime (the pool starts a task of its own).
     pub fn smtp(url: &str, from: &str, timeout: Duration) -> Result<Self, TransportError> {
         let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
             .timeout(Some(timeout))
@@ -86,5 +88,20 @@ impl Transport {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_transport_prints_without_its_credentials() {
+        let url = "smtps://ada:hunter2@smtp.example.com:465";
+        let smtp = Transport::smtp(url, "Guestroom <g@localhost>", Duration::from_secs(1));
+        let printed = format!("{:?}", smtp.expect("a valid URL"));
+        assert_eq!(printed, "Transport::Smtp");
+        let files = Transport::files(PathBuf::from("data/outbox"), "Guestroom <g@localhost>");
+        assert_eq!(format!("{:?}", files.expect("valid")), "Transport::Files(data/outbox)");
     }
 }
