@@ -62,9 +62,11 @@ impl EmailTokenStore for Store {
         .transpose()
     }
 
-    /// Deletes the token only if it is live (of two at once, one deletes it), and in the
-    /// same transaction sets the hash, the verification time (kept if there was one) and
-    /// the next session version.
+    /// Deletes the token only if it is live, returning it, and in the same transaction
+    /// sets the hash, the verification time (kept if there was one) and the next session
+    /// version. The delete is the transaction's first statement, a write: SQLite takes
+    /// its write lock before anything is read, and of two resets at once only one finds
+    /// the token to delete.
     #[tracing::instrument(skip_all)]
     async fn reset_password(
         &self,
@@ -72,19 +74,14 @@ impl EmailTokenStore for Store {
         hash: PasswordHash,
         now: DateTime<Utc>,
     ) -> Result<Option<Member>> {
-        let purpose = TokenPurpose::ResetPassword;
         let txn = self.db.begin().await?;
-        let Some(token) = live(digest, purpose, now).one(&txn).await? else {
-            return Ok(None);
-        };
         let spent = email_token::Entity::delete_many()
             .filter(email_token::Column::Digest.eq(digest.to_hex()))
+            .filter(email_token::Column::Purpose.eq(TokenPurpose::ResetPassword.as_str()))
             .filter(email_token::Column::ExpiresAt.gt(now))
-            .exec(&txn)
+            .exec_with_returning(&txn)
             .await?;
-        if spent.rows_affected != 1 {
-            return Ok(None);
-        }
+        let Some(token) = spent.into_iter().next() else { return Ok(None) };
         let rows = member::Entity::update_many()
             .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
             .col_expr(
@@ -100,6 +97,7 @@ impl EmailTokenStore for Store {
             .filter(member::Column::OwnerId.eq(token.member_id))
             .exec_with_returning(&txn)
             .await?;
+        // No member (deleted meanwhile): the transaction is dropped, nothing changes.
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         txn.commit().await?;
         member_from(row).map(Some)

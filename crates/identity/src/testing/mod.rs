@@ -48,6 +48,7 @@ macro_rules! account_store_conformance {
             a_reset_token_sets_the_password_verifies_and_ends_sessions_once,
             a_reset_token_dies_when_it_expires_or_a_newer_one_is_issued,
             a_members_tokens_go_with_it,
+            two_resets_with_one_token_at_once_set_one_password,
         );
     };
 }

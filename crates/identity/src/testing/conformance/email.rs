@@ -116,3 +116,30 @@ pub async fn a_members_tokens_go_with_it<S: AccountStore + EmailTokenStore>(
         None
     );
 }
+
+pub async fn two_resets_with_one_token_at_once_set_one_password<
+    S: AccountStore + EmailTokenStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    let token = EmailToken::random();
+    store.issue_email_token(reset_token(ada.id, &token, clock.now())).await.expect("issue");
+    let resets: Vec<_> = (0..4)
+        .map(|n| {
+            let (store, digest, now) = (store.clone(), token.digest(), clock.now());
+            tokio::spawn(
+                async move { store.reset_password(&digest, hash(&n.to_string()), now).await },
+            )
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for reset in resets {
+        winners.extend(reset.await.expect("task").expect("no failure"));
+    }
+    assert_eq!(winners.len(), 1, "exactly one of the concurrent resets spends the token");
+    let stored = store.find_member(ada.id).await.expect("find").expect("the member");
+    assert_eq!(stored.password_hash, winners[0].password_hash);
+    assert_eq!(stored.session_version, ada.session_version + 1, "bumped once");
+}
