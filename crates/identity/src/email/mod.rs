@@ -76,7 +76,8 @@ impl Default for MailLimits {
 pub struct EmailAccounts<S> {
     pub(crate) accounts: Accounts<S>,
     pub(crate) mailer: Arc<dyn Mailer>,
-    pub(crate) links: Links,
+    /// Shared: the application clones these rules into every request's context.
+    pub(crate) links: Arc<Links>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) limits: MailLimits,
 }
@@ -88,7 +89,7 @@ impl<S> EmailAccounts<S> {
         links: Links,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { accounts, mailer, links, clock, limits: MailLimits::default() }
+        Self { accounts, mailer, links: Arc::new(links), clock, limits: MailLimits::default() }
     }
 
     /// The same rules with other mail limits.
