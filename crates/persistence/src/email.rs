@@ -51,7 +51,11 @@ impl EmailTokenStore for Store {
         purpose: TokenPurpose,
         now: DateTime<Utc>,
     ) -> Result<Option<FoundEmailToken>> {
-        let row = live(digest, purpose, now).one(&self.db).await?;
+        let row = email_token::Entity::find_by_id(digest.to_hex())
+            .filter(email_token::Column::Purpose.eq(purpose.as_str()))
+            .filter(email_token::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await?;
         row.map(|row| {
             Ok(FoundEmailToken {
                 member: OwnerId::from_uuid(row.member_id),
@@ -102,15 +106,4 @@ impl EmailTokenStore for Store {
         txn.commit().await?;
         member_from(row).map(Some)
     }
-}
-
-/// The token with this digest, for `purpose`, not expired at `now`.
-fn live(
-    digest: &TokenDigest,
-    purpose: TokenPurpose,
-    now: DateTime<Utc>,
-) -> sea_orm::Select<email_token::Entity> {
-    email_token::Entity::find_by_id(digest.to_hex())
-        .filter(email_token::Column::Purpose.eq(purpose.as_str()))
-        .filter(email_token::Column::ExpiresAt.gt(now))
 }

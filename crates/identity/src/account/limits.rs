@@ -98,22 +98,13 @@ impl<S: AttemptStore> Accounts<S> {
         email: Option<&Email>,
     ) -> Result<Admitted, AccountError<S::Error>> {
         let limits = self.limits;
-        let network = client.map_or_else(|| "unknown".to_owned(), |ip| network(ip).to_string());
+        let network = network_name(client);
         let per_email = email.map(|email| {
             let pair = format!("{}/{network}", email.as_str());
             (key(action, "email_ip", &pair), limits.per_email_per_ip)
         });
         let budgets = [Some((key(action, "ip", &network), limits.per_ip)), per_email];
-        let mut taken = Vec::new();
-        for (key, budget) in budgets.into_iter().flatten() {
-            let counted =
-                self.store.count_attempt(&key, limits.window).await.map_err(AccountError::Store)?;
-            taken.push(key);
-            if counted.count > budget {
-                return Err(AccountError::TooManyAttempts { retry_after: counted.retry_after });
-            }
-        }
-        Ok(Admitted(taken))
+        self.count_against(budgets.into_iter().flatten(), limits.window).await.map(Admitted)
     }
 
     /// Counts a mail asked for `email` from `client`'s network against both budgets of
@@ -125,19 +116,30 @@ impl<S: AttemptStore> Accounts<S> {
         client: Option<IpAddr>,
         limits: MailLimits,
     ) -> Result<(), AccountError<S::Error>> {
-        let network = client.map_or_else(|| "unknown".to_owned(), |ip| network(ip).to_string());
         let budgets = [
             (key(Action::Mail, "email", email.as_str()), limits.per_email),
-            (key(Action::Mail, "ip", &network), limits.per_ip),
+            (key(Action::Mail, "ip", &network_name(client)), limits.per_ip),
         ];
+        self.count_against(budgets.into_iter(), limits.window).await.map(drop)
+    }
+
+    /// Counts one attempt under each `(key, budget)` in turn, and refuses at the first
+    /// budget it overruns; returns the keys counted, to give back on success.
+    async fn count_against(
+        &self,
+        budgets: impl Iterator<Item = (String, u32)>,
+        window: Duration,
+    ) -> Result<Vec<String>, AccountError<S::Error>> {
+        let mut taken = Vec::new();
         for (key, budget) in budgets {
             let counted =
-                self.store.count_attempt(&key, limits.window).await.map_err(AccountError::Store)?;
+                self.store.count_attempt(&key, window).await.map_err(AccountError::Store)?;
+            taken.push(key);
             if counted.count > budget {
                 return Err(AccountError::TooManyAttempts { retry_after: counted.retry_after });
             }
         }
-        Ok(())
+        Ok(taken)
     }
 
     /// Gives back what a successful attempt took: the right password costs no budget.
@@ -152,6 +154,11 @@ impl<S: AttemptStore> Accounts<S> {
             }
         }
     }
+}
+
+/// The client's network as budget keys name it; callers that know no address share one.
+fn network_name(client: Option<IpAddr>) -> String {
+    client.map_or_else(|| "unknown".to_owned(), |ip| network(ip).to_string())
 }
 
 /// The stored key: a digest, so the table of attempts holds no email addresses.

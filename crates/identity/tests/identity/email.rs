@@ -246,18 +246,24 @@ mod delivery {
         }
     }
 
-    #[tokio::test]
-    async fn a_mail_the_server_never_takes_is_tried_again_then_counted_dead() {
-        // Nothing listens on the discard port of this machine: every try is refused.
+    /// An outbox over an SMTP server that is not there: nothing listens on this machine's
+    /// discard port, so every try is refused at once.
+    fn outbox_to_nowhere(capacity: usize, attempts: u32) -> Outbox {
         let transport = Transport::smtp(
             "smtp://127.0.0.1:9",
             "Guestroom <g@localhost>",
             Duration::from_secs(2),
         )
         .expect("a valid URL");
-        let options =
-            OutboxOptions { capacity: 4, attempts: 3, first_pause: Duration::from_millis(1) };
-        let outbox = Outbox::start(transport, options);
+        Outbox::start(
+            transport,
+            OutboxOptions { capacity, attempts, first_pause: Duration::from_millis(1) },
+        )
+    }
+
+    #[tokio::test]
+    async fn a_mail_the_server_never_takes_is_tried_again_then_counted_dead() {
+        let outbox = outbox_to_nowhere(4, 3);
         outbox.send(mail("ada@example.com")).expect("queued");
         until("the mail to be given up", || outbox.counts().dead.load(Ordering::Relaxed) == 1)
             .await;
@@ -268,15 +274,7 @@ mod delivery {
 
     #[tokio::test]
     async fn a_full_queue_refuses_at_once() {
-        let transport = Transport::smtp(
-            "smtp://127.0.0.1:9",
-            "Guestroom <g@localhost>",
-            Duration::from_secs(2),
-        )
-        .expect("a valid URL");
-        let options =
-            OutboxOptions { capacity: 1, attempts: 1, first_pause: Duration::from_millis(1) };
-        let outbox = Outbox::start(transport, options);
+        let outbox = outbox_to_nowhere(1, 1);
         // This test's one thread runs no other task until it awaits: the queue holds one.
         let sent: Vec<_> = (0..3).map(|_| outbox.send(mail("ada@example.com"))).collect();
         assert_eq!(sent.iter().filter(|sent| sent.is_err()).count(), 2, "{sent:?}");
