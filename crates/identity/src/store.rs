@@ -191,6 +191,18 @@ pub trait LinkStore: MemberStore {
         &self,
         member: OwnerId,
     ) -> impl Future<Output = Result<Vec<LinkedAccount>, Self::Error>> + Send;
+
+    /// A provider vouched for the address of `member`, which the member never confirmed:
+    /// the account is the address owner's from now on. In one step, and only while the
+    /// address is unconfirmed: removes every way in its unproven holder may have made
+    /// (the password, every passkey and provider link), ends every session, marks the
+    /// address confirmed and links `link`. Returns the member as it now is; `None` when
+    /// there is no such member or its address is confirmed (then nothing changed).
+    fn take_unconfirmed_account(
+        &self,
+        member: OwnerId,
+        link: Link,
+    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
 }
 
 /// Passkeys: adding, listing, signing in with and removing them.
@@ -249,8 +261,12 @@ pub struct NewEmailToken {
     pub digest: TokenDigest,
     pub purpose: TokenPurpose,
     pub member: OwnerId,
-    /// The digest of the secret the asking browser holds (its `__Host-` cookie).
-    pub asker: TokenDigest,
+    /// The address the mail went to: a link confirms that address and no other.
+    pub email: Email,
+    /// The digest of the secret the asking browser holds (its `__Host-` cookie), for a
+    /// link that does more in the browser that asked; `None` for one that does the same
+    /// anywhere.
+    pub asker: Option<TokenDigest>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -258,7 +274,7 @@ pub struct NewEmailToken {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FoundEmailToken {
     pub member: OwnerId,
-    pub asker: TokenDigest,
+    pub asker: Option<TokenDigest>,
 }
 
 /// The tokens links in mail carry: stored as digests, single use, one live token per
@@ -281,12 +297,25 @@ pub trait EmailTokenStore: MemberStore {
 
     /// Spends a live password-reset token and, in the same step, sets the member's
     /// password hash, marks the email verified and ends every session (the version
-    /// bumped). Returns the member as it now is; `None` when the token is not live (used
-    /// meanwhile, expired, replaced): then nothing changed.
+    /// bumped). When the address was unconfirmed until now, every passkey and provider
+    /// link goes too: whoever made the account with someone else's address may have
+    /// added them, and the address's owner now holds it. Returns the member as it now
+    /// is; `None` when the token is not live (used meanwhile, expired, replaced): then
+    /// nothing changed.
     fn reset_password(
         &self,
         digest: &TokenDigest,
         hash: PasswordHash,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// Spends a live address-confirming token and, in the same step, marks the member's
+    /// address confirmed — if it is still the address the token was mailed to. Returns
+    /// the member as it now is; `None` when the token is not live or the address changed
+    /// since (the token is spent either way).
+    fn verify_email(
+        &self,
+        digest: &TokenDigest,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
 }

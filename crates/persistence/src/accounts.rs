@@ -161,13 +161,15 @@ async fn insert_member(
     })
     .exec_without_returning(txn)
     .await?;
+    // A provider vouched for the address of a member made from its link.
+    let verified = new.link.is_some().then_some(now);
     let row = member::Entity::insert(member::ActiveModel {
         owner_id: Set(id.as_uuid()),
         email: Set(new.email.as_str().to_owned()),
         display_name: Set(new.display_name.as_str().to_owned()),
         password_hash: Set(new.password_hash.map(|h| h.expose().to_owned())),
         session_version: Set(1),
-        email_verified_at: Set(None),
+        email_verified_at: Set(verified),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -1,9 +1,9 @@
-//! Tokens of links in mail, and what following a reset link does, on the database.
+//! Tokens of links in mail, and what following one does, on the database.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
 };
 
@@ -15,7 +15,7 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    entity::{email_token, member},
+    entity::{email_token, linked_account, member, passkey},
     members::member_from,
 };
 
@@ -35,7 +35,8 @@ impl EmailTokenStore for Store {
             digest: Set(token.digest.to_hex()),
             purpose: Set(token.purpose.as_str().to_owned()),
             member_id: Set(token.member.as_uuid()),
-            asker: Set(token.asker.to_hex()),
+            email: Set(token.email.as_str().to_owned()),
+            asker: Set(token.asker.map(TokenDigest::to_hex)),
             expires_at: Set(token.expires_at),
         })
         .exec_without_returning(&txn)
@@ -57,20 +58,24 @@ impl EmailTokenStore for Store {
             .one(&self.db)
             .await?;
         row.map(|row| {
+            let asker = row.asker.as_deref().map(|hex| {
+                TokenDigest::from_hex(hex)
+                    .ok_or_else(|| StoreError::corrupt("an email token's asker is not a digest"))
+            });
             Ok(FoundEmailToken {
                 member: OwnerId::from_uuid(row.member_id),
-                asker: TokenDigest::from_hex(&row.asker)
-                    .ok_or_else(|| StoreError::corrupt("an email token's asker is not a digest"))?,
+                asker: asker.transpose()?,
             })
         })
         .transpose()
     }
 
     /// Deletes the token only if it is live, returning it, and in the same transaction
-    /// sets the hash, the verification time (kept if there was one) and the next session
-    /// version. The delete is the transaction's first statement, a write: SQLite takes
-    /// its write lock before anything is read, and of two resets at once only one finds
-    /// the token to delete.
+    /// removes the passkeys and links of an unconfirmed address's holder and sets the
+    /// hash, the verification time (kept if there was one) and the next session version.
+    /// The delete is the transaction's first statement, a write: SQLite takes its write
+    /// lock before anything is read, and of two resets at once only one finds the token
+    /// to delete.
     #[tracing::instrument(skip_all)]
     async fn reset_password(
         &self,
@@ -79,13 +84,16 @@ impl EmailTokenStore for Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Member>> {
         let txn = self.db.begin().await?;
-        let spent = email_token::Entity::delete_many()
-            .filter(email_token::Column::Digest.eq(digest.to_hex()))
-            .filter(email_token::Column::Purpose.eq(TokenPurpose::ResetPassword.as_str()))
-            .filter(email_token::Column::ExpiresAt.gt(now))
-            .exec_with_returning(&txn)
+        let Some(token) = spend(&txn, digest, TokenPurpose::ResetPassword, now).await? else {
+            return Ok(None);
+        };
+        let unconfirmed = member::Entity::find_by_id(token.member_id)
+            .filter(member::Column::EmailVerifiedAt.is_null())
+            .one(&txn)
             .await?;
-        let Some(token) = spent.into_iter().next() else { return Ok(None) };
+        if unconfirmed.is_some() {
+            forget_unproven_ways_in(&txn, OwnerId::from_uuid(token.member_id)).await?;
+        }
         let rows = member::Entity::update_many()
             .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
             .col_expr(
@@ -106,4 +114,67 @@ impl EmailTokenStore for Store {
         txn.commit().await?;
         member_from(row).map(Some)
     }
+
+    /// Spends the token and, in the same transaction, stamps the address confirmed if the
+    /// member still has the address it was mailed to.
+    #[tracing::instrument(skip_all)]
+    async fn verify_email(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Member>> {
+        let txn = self.db.begin().await?;
+        let Some(token) = spend(&txn, digest, TokenPurpose::VerifyEmail, now).await? else {
+            return Ok(None);
+        };
+        let rows = member::Entity::update_many()
+            .col_expr(
+                member::Column::EmailVerifiedAt,
+                Func::coalesce([Expr::col(member::Column::EmailVerifiedAt), Expr::value(now)])
+                    .into(),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(now))
+            .filter(member::Column::OwnerId.eq(token.member_id))
+            .filter(member::Column::Email.eq(token.email))
+            .exec_with_returning(&txn)
+            .await?;
+        // The token is spent even when the address changed since.
+        txn.commit().await?;
+        rows.into_iter().next().map(member_from).transpose()
+    }
+}
+
+/// Deletes a live token of `purpose`, returning it: the first statement of a transaction
+/// that acts on it, so that of two at once only one finds it.
+async fn spend(
+    txn: &DatabaseTransaction,
+    digest: &TokenDigest,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<Option<email_token::Model>> {
+    let spent = email_token::Entity::delete_many()
+        .filter(email_token::Column::Digest.eq(digest.to_hex()))
+        .filter(email_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(email_token::Column::ExpiresAt.gt(now))
+        .exec_with_returning(txn)
+        .await?;
+    Ok(spent.into_iter().next())
+}
+
+/// Removes every passkey and provider link of a member whose address was unconfirmed
+/// until now (inside the caller's transaction): the address's owner takes the account,
+/// and whoever made it with their address keeps no way in.
+pub(crate) async fn forget_unproven_ways_in(
+    db: &impl ConnectionTrait,
+    member: OwnerId,
+) -> Result<()> {
+    passkey::Entity::delete_many()
+        .filter(passkey::Column::OwnerId.eq(member.as_uuid()))
+        .exec(db)
+        .await?;
+    linked_account::Entity::delete_many()
+        .filter(linked_account::Column::OwnerId.eq(member.as_uuid()))
+        .exec(db)
+        .await?;
+    Ok(())
 }

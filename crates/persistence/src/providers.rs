@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, SqlErr,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 
 use identity::{
@@ -15,6 +17,7 @@ use identity::{
 
 use crate::{
     Store, StoreError,
+    email::forget_unproven_ways_in,
     entity::{linked_account, member},
     members::{Method, ensure_member, member_from, remove_keeping_one},
 };
@@ -53,6 +56,36 @@ impl LinkStore for Store {
             .add(linked_account::Column::Provider.eq(provider));
         remove_keeping_one::<linked_account::Entity>(self, member, Method::Link(provider), mine)
             .await
+    }
+
+    /// One transaction whose first statement is the update that takes the account only
+    /// while its address is unconfirmed (a write first: SQLite locks before reading), then
+    /// the removals and the new link.
+    #[tracing::instrument(skip_all, fields(%member))]
+    async fn take_unconfirmed_account(
+        &self,
+        member: OwnerId,
+        link: Link,
+    ) -> Result<Option<Member>> {
+        let now = self.now();
+        let txn = self.db.begin().await?;
+        let rows = member::Entity::update_many()
+            .col_expr(member::Column::PasswordHash, Expr::value(Option::<String>::None))
+            .col_expr(member::Column::EmailVerifiedAt, Expr::value(now))
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(now))
+            .filter(member::Column::OwnerId.eq(member.as_uuid()))
+            .filter(member::Column::EmailVerifiedAt.is_null())
+            .exec_with_returning(&txn)
+            .await?;
+        let Some(row) = rows.into_iter().next() else { return Ok(None) };
+        forget_unproven_ways_in(&txn, member).await?;
+        insert_link(&txn, member, link, now).await?;
+        txn.commit().await?;
+        member_from(row).map(Some)
     }
 
     /// The member's links, oldest first.

@@ -34,7 +34,8 @@ pub mod roster;
 pub mod server;
 
 use account::{
-    AccountPage, ForgotPasswordPage, PageNotice, ResetPasswordPage, SignInPage, SignUpPage, WhoAmI,
+    AccountPage, ForgotPasswordPage, PageNotice, ResetPasswordPage, SignInPage, SignUpPage,
+    VerifyEmailPage, WhoAmI,
 };
 use roster::RosterPage;
 
@@ -135,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signin") view=SignInPage />
                     <Route path=StaticSegment("forgot") view=ForgotPasswordPage />
                     <Route path=StaticSegment("reset") view=ResetPasswordPage />
+                    <Route path=StaticSegment("verify") view=VerifyEmailPage />
                     <Route path=StaticSegment("account") view=AccountPage />
                 </Routes>
             </main>

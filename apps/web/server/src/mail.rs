@@ -39,6 +39,7 @@ pub fn start(
         origin,
         reset_path: paths::RESET_PASSWORD.to_owned(),
         forgot_path: paths::FORGOT_PASSWORD.to_owned(),
+        verify_path: paths::VERIFY_EMAIL.to_owned(),
     };
     let mail = EmailAccounts::new(accounts, Arc::new(outbox.clone()), links, clock);
     Ok((mail, outbox))

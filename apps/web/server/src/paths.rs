@@ -19,10 +19,11 @@ pub const PASSKEY_SIGN_UP: &str = "/auth/passkey/signup";
 pub const PASSKEY_SIGN_IN: &str = "/auth/passkey/signin";
 pub const PASSKEY_FINISH: &str = "/auth/passkey/finish";
 
-/// The page a reset link opens, and the one that asks for it (the app's `/reset` and
-/// `/forgot` routes): mail links point at them.
+/// The page a reset link opens, the one that asks for it, and the one a confirmation link
+/// opens (the app's `/reset`, `/forgot` and `/verify` routes): mail links point at them.
 pub const RESET_PASSWORD: &str = "/reset";
 pub const FORGOT_PASSWORD: &str = "/forgot";
+pub const VERIFY_EMAIL: &str = "/verify";
 
 /// What a load balancer and a scraper ask for by address: answered whatever the `Host`.
 pub const PROBES: [&str; 3] = [HEALTHZ, READYZ, METRICS];

@@ -27,6 +27,10 @@ pub enum Action {
     ConfirmPassword,
     /// Asking for a mail (a reset link): counted per address and per network.
     Mail,
+    /// A member's own confirmation link, mailed at sign-up or on request. Counted apart
+    /// from [`Action::Mail`], so that signing up leaves an address the same budget of
+    /// reset requests as an address without an account.
+    ConfirmationMail,
 }
 
 impl Action {
@@ -36,6 +40,7 @@ impl Action {
             Action::SignUp => "sign_up",
             Action::ConfirmPassword => "confirm_password",
             Action::Mail => "mail",
+            Action::ConfirmationMail => "confirmation_mail",
         }
     }
 }
@@ -107,18 +112,19 @@ impl<S: AttemptStore> Accounts<S> {
         self.count_against(budgets.into_iter().flatten(), limits.window).await.map(Admitted)
     }
 
-    /// Counts a mail asked for `email` from `client`'s network against both budgets of
-    /// `limits`, and refuses it when either is spent. Counted whether or not the address
+    /// Counts a mail (of `action`: [`Action::Mail`] or [`Action::ConfirmationMail`])
+    /// asked for `email` from `client`'s network against both budgets of `limits`, and refuses it when either is spent. Counted whether or not the address
     /// has an account, so the refusal says nothing about it either.
     pub(crate) async fn admit_mail(
         &self,
+        action: Action,
         email: &Email,
         client: Option<IpAddr>,
         limits: MailLimits,
     ) -> Result<(), AccountError<S::Error>> {
         let budgets = [
-            (key(Action::Mail, "email", email.as_str()), limits.per_email),
-            (key(Action::Mail, "ip", &network_name(client)), limits.per_ip),
+            (key(action, "email", email.as_str()), limits.per_email),
+            (key(action, "ip", &network_name(client)), limits.per_ip),
         ];
         self.count_against(budgets.into_iter(), limits.window).await.map(drop)
     }

@@ -1,7 +1,7 @@
 //! What each mail says. Plain text first (every client shows it), the same as HTML;
 //! the link on a line of its own in the text, and the only thing to click in the HTML.
 
-use super::{EmailToken, Mail, RESET_LIFETIME};
+use super::{EmailToken, Mail, RESET_LIFETIME, VERIFY_LIFETIME};
 
 /// Where the links in mail point: the origin people reach the application at and the
 /// application's paths. Links are absolute: a mail is read outside any page.
@@ -13,16 +13,18 @@ pub struct Links {
     pub reset_path: String,
     /// The page that asks for a reset link ("Forgot password?").
     pub forgot_path: String,
+    /// The page that confirms an address; the link adds `?token=…`.
+    pub verify_path: String,
 }
 
 impl Links {
-    fn reset(&self, token: &EmailToken) -> String {
-        format!("{}{}?token={}", self.origin.trim_end_matches('/'), self.reset_path, token.expose())
+    fn with_token(&self, path: &str, token: &EmailToken) -> String {
+        format!("{}{path}?token={}", self.origin.trim_end_matches('/'), token.expose())
     }
 
     /// "Forgot password?": the link that sets a new password.
     pub(crate) fn reset_mail(&self, to: &str, token: &EmailToken) -> Mail {
-        let link = self.reset(token);
+        let link = self.with_token(&self.reset_path, token);
         let minutes = RESET_LIFETIME.num_minutes();
         let lines = [
             "Someone asked to set a new password for your account. If it was you, open this link:",
@@ -49,6 +51,36 @@ impl Links {
 }
 
 impl Links {
+    /// After sign-up: the link that confirms the address. It says what to do if someone
+    /// else signed up with it: not confirm it, and take the account when they like.
+    pub(crate) fn verify_mail(&self, to: &str, token: &EmailToken) -> Mail {
+        let link = self.with_token(&self.verify_path, token);
+        let hours = VERIFY_LIFETIME.num_hours();
+        let lines = [
+            "Confirm that this is your address, to keep your Guestroom account and its avatars \
+             within reach:",
+            "",
+            &link,
+            "",
+            &format!("The link works for {hours} hours."),
+            "If you did not make this account, do not open the link. The account is yours to \
+             take whenever you like, with \"Forgot password?\" or a provider that knows this \
+             address; whoever made it then loses every way in.",
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Confirm your email".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Link(&link, "Confirm your email"),
+                Block::Text(lines[4]),
+                Block::Text(lines[5]),
+            ]),
+            link,
+        }
+    }
+
     /// A sign-up was refused because the address has an account: its owner is told, with
     /// the way back in. Nothing was changed, so there is nothing to undo.
     pub(crate) fn sign_up_attempt_mail(&self, to: &str) -> Mail {
@@ -113,7 +145,18 @@ mod tests {
             origin: "http://localhost:3000/".to_owned(),
             reset_path: "/reset".to_owned(),
             forgot_path: "/forgot".to_owned(),
+            verify_path: "/verify".to_owned(),
         }
+    }
+
+    #[test]
+    fn a_verify_mail_carries_its_link_and_what_a_stranger_should_do() {
+        let token = EmailToken::random();
+        let mail = links().verify_mail("ada@example.com", &token);
+        let link = format!("http://localhost:3000/verify?token={}", token.expose());
+        assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
+        assert!(mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
+        assert!(mail.text.contains("24 hours") && mail.text.contains("did not make"));
     }
 
     #[test]

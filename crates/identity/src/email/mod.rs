@@ -1,5 +1,5 @@
-//! The email channel: mail the account rules send (a link to set a new password), the
-//! single-use tokens those links carry, and the [`Mailer`] port that delivers them.
+//! The email channel: mail the account rules send (a link to set a new password, one to
+//! confirm an address), the single-use tokens those links carry, and the [`Mailer`] port that delivers them.
 //!
 //! Nothing here waits on a mail server: a [`Mailer`] takes a mail or refuses it at once,
 //! and delivers in the background (feature `mail`: [`Outbox`], over SMTP or into `.eml`
@@ -14,6 +14,8 @@ mod reset;
 mod sign_up;
 /// The tokens links carry.
 mod token;
+/// Confirming an address: the link mailed after sign-up.
+mod verify;
 
 /// Delivery: the bounded queue with retries, and its transports (SMTP, files).
 #[cfg(feature = "mail")]
@@ -25,7 +27,7 @@ use std::{net::IpAddr, sync::Arc, time::Duration};
 pub use delivery::{DeliveryCounts, Outbox, OutboxOptions, Transport, TransportError};
 pub use messages::Links;
 pub use reset::Reset;
-pub use token::{EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose};
+pub use token::{EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose, VERIFY_LIFETIME};
 
 use crate::{Clock, account::Accounts};
 

@@ -2,14 +2,15 @@
 //! for every address, known or not (the lookup happens after the answer); the link works
 //! once, for [`RESET_LIFETIME`], and only until a newer one is asked for. Following it sets
 //! the password, verifies the address (the mail reached its owner), and ends every
-//! session, in one step; the browser that asked is signed in and its guest comes along,
+//! session, in one step — and, when the address was unconfirmed until then, removes every
+//! passkey and provider link (whoever made the account with it keeps no way in); the browser that asked is signed in and its guest comes along,
 //! as with a sign-in. In any other browser the password is set and nothing else: the
 //! person signs in there with it.
 
 use super::{Client, EmailAccounts, EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose};
 use crate::{
     AccountStore, EmailTokenStore, OwnerId,
-    account::{AccountError, Email, Member, Password, Upgrade, nothing_merged},
+    account::{AccountError, Action, Email, Member, Password, Upgrade, nothing_merged},
     audit,
     store::NewEmailToken,
 };
@@ -37,7 +38,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
         asker: TokenDigest,
     ) -> Result<(), AccountError<S::Error>> {
         let email = Email::parse(email).map_err(AccountError::Invalid)?;
-        self.accounts.admit_mail(&email, client, self.limits).await?;
+        self.accounts.admit_mail(Action::Mail, &email, client, self.limits).await?;
         let this = self.clone();
         tokio::spawn(async move { this.mail_reset(email, client, asker).await });
         Ok(())
@@ -54,7 +55,8 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
                         digest: token.digest(),
                         purpose: TokenPurpose::ResetPassword,
                         member: member.id,
-                        asker,
+                        email: email.clone(),
+                        asker: Some(asker),
                         expires_at: self.clock.now() + RESET_LIFETIME,
                     })
                     .await;
@@ -133,7 +135,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
             .await
             .map_err(AccountError::Store)?
             .ok_or(AccountError::BadLink)?;
-        if asker != Some(found.asker) {
+        if asker.is_none() || asker != found.asker {
             return Ok(Reset::PasswordSet(member));
         }
         let upgrade = match guest {

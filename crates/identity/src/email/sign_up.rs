@@ -3,7 +3,11 @@
 //! address's owner, who may be the one trying, or may want to know someone else did.
 
 use super::{Client, EmailAccounts};
-use crate::{AccountStore, account::Email, audit};
+use crate::{
+    AccountStore,
+    account::{Action, Email},
+    audit,
+};
 
 impl<S: AccountStore> EmailAccounts<S> {
     /// Mails the owner of `email` that a sign-up with it was refused. Counted against the
@@ -11,13 +15,14 @@ impl<S: AccountStore> EmailAccounts<S> {
     /// the sign-up's answer is the same either way.
     pub async fn tell_owner_of_sign_up(&self, email: &str, client: Client) {
         let Ok(email) = Email::parse(email) else { return };
-        let outcome = match self.accounts.admit_mail(&email, client, self.limits).await {
-            Ok(()) => match self.mailer.send(self.links.sign_up_attempt_mail(email.as_str())) {
-                Ok(()) => "sent",
-                Err(_) => "queue_full",
-            },
-            Err(_) => "limited",
-        };
+        let outcome =
+            match self.accounts.admit_mail(Action::Mail, &email, client, self.limits).await {
+                Ok(()) => match self.mailer.send(self.links.sign_up_attempt_mail(email.as_str())) {
+                    Ok(()) => "sent",
+                    Err(_) => "queue_full",
+                },
+                Err(_) => "limited",
+            };
         audit::record("sign_up_attempt_mail", outcome, None, client);
     }
 }

@@ -10,11 +10,17 @@ use sha2::{Digest, Sha256};
 /// How long a password-reset link works.
 pub const RESET_LIFETIME: Duration = Duration::minutes(30);
 
+/// How long a link that confirms an address works: a day, for mail read the next morning.
+/// It only marks the address confirmed, so a longer life costs little.
+pub const VERIFY_LIFETIME: Duration = Duration::hours(24);
+
 /// What a token was issued for: a token works for its purpose only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenPurpose {
     /// "Forgot password?": the link sets a new password.
     ResetPassword,
+    /// After sign-up: the link confirms that the member receives mail at the address.
+    VerifyEmail,
 }
 
 impl TokenPurpose {
@@ -22,6 +28,7 @@ impl TokenPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
             TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::VerifyEmail => "verify_email",
         }
     }
 }
@@ -108,6 +115,7 @@ mod tests {
     #[test]
     fn the_stored_purpose_names_never_change() {
         assert_eq!(TokenPurpose::ResetPassword.as_str(), "reset_password");
+        assert_eq!(TokenPurpose::VerifyEmail.as_str(), "verify_email");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //!
 //! The rules (DESIGN.md, "Upgrade"): an identity already linked signs in to its member;
 //! an unknown identity whose verified email no member has creates a member; an unknown
-//! identity whose email a member has links *nothing* — whoever holds that account signs
-//! in the way they did before and links the provider from the account page. Every path
+//! identity whose email a member has *confirmed* links nothing — whoever holds that account
+//! signs in the way they did before and links the provider from the account page; an
+//! unknown identity whose email a member holds *unconfirmed* takes that account (issue 25:
+//! an unconfirmed address never locks its owner out). Every path
 //! that signs in brings the guest's roster along.
 
 use std::net::IpAddr;
@@ -15,7 +17,7 @@ use chrono::{DateTime, Utc};
 use crate::{
     AccountStore, LinkStore, OwnerId,
     account::{
-        AccountError, Accounts, DisplayName, Email, LinkProblem, NewMember, Upgrade,
+        AccountError, Accounts, DisplayName, Email, LinkProblem, Member, NewMember, Upgrade,
         default_display_name, record_upgrade, refused,
     },
     audit,
@@ -57,7 +59,7 @@ impl<S: AccountStore + LinkStore> Accounts<S> {
         identity: ProviderIdentity,
         client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
-        let upgrade = self.try_sign_in_with_provider(guest, identity).await;
+        let upgrade = self.try_sign_in_with_provider(guest, identity, client).await;
         record_upgrade("provider_sign_in", &upgrade, client);
         upgrade
     }
@@ -66,6 +68,7 @@ impl<S: AccountStore + LinkStore> Accounts<S> {
         &self,
         guest: OwnerId,
         identity: ProviderIdentity,
+        client: Option<IpAddr>,
     ) -> Result<Upgrade, AccountError<S::Error>> {
         let link = &identity.link;
         let linked = self.store.find_member_by_link(&link.issuer, &link.subject).await;
@@ -73,8 +76,9 @@ impl<S: AccountStore + LinkStore> Accounts<S> {
             return self.bring_guest_along(guest, member).await;
         }
         let email = identity.email.ok_or(AccountError::Link(LinkProblem::NoVerifiedEmail))?;
-        if self.store.find_member_by_email(&email).await.map_err(AccountError::Store)?.is_some() {
-            return Err(AccountError::Link(LinkProblem::EmailHasAccount));
+        let holder = self.store.find_member_by_email(&email).await.map_err(AccountError::Store)?;
+        if let Some(holder) = holder {
+            return self.take_unconfirmed_account(guest, holder, identity.link, client).await;
         }
         let display_name = match identity.name {
             Some(name) => name,
@@ -89,6 +93,28 @@ impl<S: AccountStore + LinkStore> Accounts<S> {
             passkey: None,
         };
         self.create_from_guest(new, guest).await.map_err(refused)
+    }
+
+    /// The provider vouched for an address a member holds. Held confirmed, it is that
+    /// member's: nothing is linked (they link the provider from their account page).
+    /// Held unconfirmed, the person the provider vouched for owns it, so they take the
+    /// account: whoever made it with their address loses every way in, in the same step
+    /// ([`LinkStore::take_unconfirmed_account`]).
+    async fn take_unconfirmed_account(
+        &self,
+        guest: OwnerId,
+        holder: Member,
+        link: Link,
+        client: Option<IpAddr>,
+    ) -> Result<Upgrade, AccountError<S::Error>> {
+        let has_account = AccountError::Link(LinkProblem::EmailHasAccount);
+        if holder.email_verified {
+            return Err(has_account);
+        }
+        let taken = self.store.take_unconfirmed_account(holder.id, link).await.map_err(refused);
+        let member = taken?.ok_or(has_account)?;
+        audit::record("unconfirmed_account_taken", "success", Some(member.id), client);
+        self.bring_guest_along(guest, member).await
     }
 
     /// Links a verified provider identity to the signed-in `member`.

@@ -49,6 +49,9 @@ macro_rules! account_store_conformance {
             a_reset_token_dies_when_it_expires_or_a_newer_one_is_issued,
             a_members_tokens_go_with_it,
             two_resets_with_one_token_at_once_set_one_password,
+            a_verify_token_confirms_the_address_it_was_mailed_to_once,
+            a_reset_of_an_unconfirmed_address_removes_its_passkeys_and_links,
+            a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way_in,
         );
     };
 }

@@ -1,5 +1,5 @@
-//! Password reset by mail, on the in-memory store and mailer: what a request answers,
-//! what the link does, and when it stops working.
+//! Password reset and address confirmation by mail, on the in-memory store and mailer:
+//! what a request answers, what the link does, and when it stops working.
 
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
@@ -33,6 +33,7 @@ fn setup() -> Setup {
         origin: "http://localhost:3000".to_owned(),
         reset_path: "/reset".to_owned(),
         forgot_path: "/forgot".to_owned(),
+        verify_path: "/verify".to_owned(),
     };
     let email = EmailAccounts::new(
         accounts.clone(),
@@ -301,4 +302,57 @@ mod delivery {
         assert!(eml.contains("Subject: Set a new password"), "{eml}");
         assert!(eml.contains("text/plain") && eml.contains("text/html"), "{eml}");
     }
+}
+
+#[tokio::test]
+async fn a_confirmation_link_confirms_the_address_once_in_any_browser_and_nothing_more() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("up").member;
+    email.request_verification(ada.id, client()).await.expect("asked");
+    let mail = &mailer.wait_for(1).await[0];
+    assert_eq!(
+        (mail.to.as_str(), mail.subject.as_str()),
+        ("ada@example.com", "Confirm your email")
+    );
+    assert!(mail.link.starts_with("http://localhost:3000/verify?token="), "{}", mail.link);
+    let token = token_in(&mail.text);
+    let verified = email.verify_email(&token, client()).await.expect("verified");
+    assert!(verified.email_verified);
+    assert_eq!(verified.session_version, ada.session_version, "no session ends, none starts");
+    assert!(matches!(email.verify_email(&token, client()).await, Err(AccountError::BadLink)));
+    assert!(matches!(email.verify_email("made up", client()).await, Err(AccountError::BadLink)));
+    // Confirmed: asking again mails nothing.
+    email.request_verification(ada.id, client()).await.expect("asked");
+    tokio::task::yield_now().await;
+    assert_eq!(mailer.mails().len(), 1);
+    let nobody = email.request_verification(OwnerId::random(), client()).await;
+    assert!(matches!(nobody, Err(AccountError::NoSuchMember)), "{nobody:?}");
+}
+
+/// The reset side of issue 25's attack: a squatter made an account with Ada's address
+/// and added a passkey; Ada's reset takes the account and the passkey goes.
+#[tokio::test]
+async fn a_reset_of_an_unconfirmed_account_leaves_its_squatter_no_way_in() {
+    use identity::{
+        PasskeyStore,
+        passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
+    };
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    let squatted = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None);
+    let squatted = squatted.await.expect("up").member;
+    let key = NewPasskey {
+        credential_id: CredentialId::from_bytes(&[9; 16]).expect("valid"),
+        name: PasskeyName::parse("Squatter's").expect("valid"),
+        credential: StoredCredential("{}".into()),
+    };
+    store.add_passkey(squatted.id, key, 10).await.expect("passkey");
+    let (_, digest) = asker();
+    email.request_reset("ada@example.com", client(), digest).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    let reset = email.reset_password(&token, NEW_PASSWORD, client(), Some(digest), None).await;
+    assert!(matches!(reset, Ok(Reset::SignedIn(_))), "{reset:?}");
+    assert!(store.passkeys(squatted.id).await.expect("passkeys").is_empty());
+    let old = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
+    assert!(matches!(old, Err(AccountError::WrongCredentials)));
 }

@@ -4,8 +4,11 @@
 use std::sync::Arc;
 
 use identity::{
-    ManualClock, OwnerId,
-    account::{AccountError, Accounts, DisplayName, Email, LinkProblem, PasswordHasher},
+    Clock, EmailTokenStore, IdentityStore, LinkStore, ManualClock, NewEmailToken, OwnerId,
+    PasskeyStore,
+    account::{AccountError, Accounts, DisplayName, Email, LinkProblem, Member, PasswordHasher},
+    email::{EmailToken, TokenPurpose},
+    passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
     providers::{Link, ProviderIdentity},
     testing::MemoryStore,
 };
@@ -13,7 +16,30 @@ use identity::{
 use crate::helpers::start;
 
 fn accounts() -> Accounts<MemoryStore> {
-    Accounts::new(MemoryStore::new(Arc::new(ManualClock::new(start()))), PasswordHasher::new())
+    setup().0
+}
+
+fn setup() -> (Accounts<MemoryStore>, MemoryStore) {
+    let store = MemoryStore::new(Arc::new(ManualClock::new(start())));
+    (Accounts::new(store.clone(), PasswordHasher::new()), store)
+}
+
+/// Confirms the member's address as following the mailed link does.
+async fn confirm(store: &MemoryStore, member: &Member) {
+    let token = EmailToken::random();
+    let now = ManualClock::new(start()).now();
+    store
+        .issue_email_token(NewEmailToken {
+            digest: token.digest(),
+            purpose: TokenPurpose::VerifyEmail,
+            member: member.id,
+            email: member.email.clone(),
+            asker: None,
+            expires_at: now + chrono::Duration::hours(1),
+        })
+        .await
+        .expect("issue");
+    store.verify_email(&token.digest(), now).await.expect("verify").expect("confirmed");
 }
 
 fn person(subject: &str, email: Option<&str>) -> ProviderIdentity {
@@ -55,11 +81,12 @@ async fn a_new_identity_makes_a_member_and_the_same_identity_finds_it_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_email_that_has_an_account_links_nothing_and_no_verified_email_makes_nothing() {
-    let accounts = accounts();
+async fn a_confirmed_email_links_nothing_and_no_verified_email_makes_nothing() {
+    let (accounts, store) = setup();
     let ada =
         accounts.sign_up(OwnerId::random(), "ada@example.com", "staple battery horse", "", None);
     let ada = ada.await.expect("sign up").member;
+    confirm(&store, &ada).await;
     let taken = accounts.sign_in_with_provider(
         OwnerId::random(),
         person("a-1", Some("ADA@example.com")),
@@ -86,6 +113,58 @@ async fn an_email_that_has_an_account_links_nothing_and_no_verified_email_makes_
     );
     // Ada has her password too, so the link may go.
     accounts.unlink_provider(ada.id, "keycloak").await.expect("unlinked");
+}
+
+/// The attack of issue 25: someone signs up with Ada's address and a password of their
+/// own, and adds a provider link and a passkey. Ada then signs in with a provider that
+/// vouches for her address: she gets the account (its avatars with it, her guest's too)
+/// and the squatter's password, link, passkey and sessions all stop working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_verified_owner_takes_an_unconfirmed_account_from_its_squatter() {
+    let (accounts, store) = setup();
+    let squatters_guest = OwnerId::random();
+    store.give(squatters_guest, 2);
+    let squatted =
+        accounts.sign_up(squatters_guest, "ada@example.com", "squatter's phrase", "", None);
+    let squatted = squatted.await.expect("sign up").member;
+    assert!(!squatted.email_verified);
+    accounts.link_provider(squatted.id, person("squatter", None)).await.expect("linked");
+    let key = NewPasskey {
+        credential_id: CredentialId::from_bytes(&[7; 16]).expect("valid"),
+        name: PasskeyName::parse("Squatter's").expect("valid"),
+        credential: StoredCredential("{}".into()),
+    };
+    store.add_passkey(squatted.id, key, 10).await.expect("passkey");
+
+    let adas_guest = OwnerId::random();
+    store.give(adas_guest, 1);
+    let ada =
+        accounts.sign_in_with_provider(adas_guest, person("ada", Some("ada@example.com")), None);
+    let ada = ada.await.expect("the owner is never locked out");
+    assert_eq!(ada.member.id, squatted.id, "the account, with its data");
+    assert_eq!(ada.merge.moved_avatars, 1);
+    assert_eq!(store.owned(squatted.id), 3);
+    assert!(ada.member.email_verified && ada.member.password_hash.is_none());
+
+    // The squatter keeps no way in.
+    let version = store.session_version(squatted.id, None).await.expect("version");
+    assert_eq!(version, Some(squatted.session_version + 1), "every session ended");
+    let password = accounts.sign_in(None, "ada@example.com", "squatter's phrase", None).await;
+    assert!(matches!(password, Err(AccountError::WrongCredentials)), "{password:?}");
+    let link = accounts.sign_in_with_provider(OwnerId::random(), person("squatter", None), None);
+    assert_eq!(problem(link.await), LinkProblem::NoVerifiedEmail, "unlinked: a stranger now");
+    assert!(store.passkeys(squatted.id).await.expect("passkeys").is_empty());
+    // Ada's provider signs in again; the address is confirmed, so it is hers for good.
+    let again = accounts.sign_in_with_provider(OwnerId::random(), person("ada", None), None);
+    assert_eq!(again.await.expect("signed in").member.id, squatted.id);
+    let found = store.find_member_by_link("https://id.example", "ada").await.expect("find");
+    assert_eq!(found.map(|m| m.id), Some(squatted.id));
+    let other = accounts.sign_in_with_provider(
+        OwnerId::random(),
+        person("b", Some("ada@example.com")),
+        None,
+    );
+    assert_eq!(problem(other.await), LinkProblem::EmailHasAccount);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

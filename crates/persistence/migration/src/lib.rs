@@ -15,6 +15,7 @@ mod m20261128_000004_passkeys;
 mod m20261203_000001_display_names_as_text;
 mod m20261203_000002_spent_ceremonies;
 mod m20261203_000003_email_tokens;
+mod m20261204_000001_email_token_addresses;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_display_names_as_text::Migration),
             Box::new(m20261203_000002_spent_ceremonies::Migration),
             Box::new(m20261203_000003_email_tokens::Migration),
+            Box::new(m20261204_000001_email_token_addresses::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// A token of a link in mail: see the `m20261203_000003_email_tokens` migration.
+/// A token of a link in mail: see the `m20261203_000003_email_tokens` and
+/// `m20261204_000001_email_token_addresses` migrations.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "email_tokens")]
 pub struct Model {
@@ -8,7 +9,8 @@ pub struct Model {
     pub digest: String,
     pub purpose: String,
     pub member_id: Uuid,
-    pub asker: String,
+    pub email: String,
+    pub asker: Option<String>,
     pub expires_at: DateTimeUtc,
 }
 

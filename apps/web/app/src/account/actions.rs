@@ -84,6 +84,7 @@ impl PageViewer {
         let date = |at: chrono::DateTime<chrono::Utc>| at.format("%-d %b %Y").to_string();
         Some(AccountView {
             email: member.email.as_str().to_owned(),
+            email_confirmed: member.email_verified,
             display_name: member.display_name.as_str().to_owned(),
             has_password: member.password_hash.is_some(),
             recent,
@@ -132,6 +133,7 @@ pub async fn sign_up(
         }
         Err(error) => return Err(refused(account_error(error))),
     };
+    super::confirm::actions::mail_link(&mail, upgrade.member.id).await;
     signed_in(&identity, &upgrade);
     Ok(())
 }

@@ -41,6 +41,20 @@ pub async fn reset_password(token: String, password: String) -> Result<(), ApiEr
     super::recovery::actions::reset_password(form, &token, &password).await
 }
 
+/// Confirms the address a confirmation link was mailed to; signs nobody in.
+#[server(endpoint = "account/verify-email", client = ApiClient, output = Json)]
+pub async fn verify_email(token: String) -> Result<(), ApiError> {
+    let form = <VerifyEmail as leptos::server_fn::ServerFn>::PATH;
+    super::confirm::actions::verify_email(form, &token).await
+}
+
+/// Mails the signed-in member a link that confirms their address, again.
+#[server(endpoint = "account/send-confirmation", client = ApiClient, output = Json)]
+pub async fn send_confirmation() -> Result<(), ApiError> {
+    let form = <SendConfirmation as leptos::server_fn::ServerFn>::PATH;
+    super::confirm::actions::send_confirmation(form).await
+}
+
 /// Ends this browser's session and starts a brand-new, empty guest.
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {

@@ -14,6 +14,8 @@ pub mod actions;
 pub mod api;
 /// The ways to sign in the server offers, as every page's context carries them.
 mod buttons;
+/// Confirming an address: the link's page, and the account page's reminder.
+mod confirm;
 /// "Download your data": the viewer's account and avatars as JSON.
 pub mod export;
 /// The refusal of a form's last post, for the page that shows the form.
@@ -49,6 +51,7 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
+pub use confirm::VerifyEmailPage;
 pub use pages::{SignInPage, SignUpPage};
 pub use recovery::{ForgotPasswordPage, ResetPasswordPage};
 pub use settings::AccountPage;

@@ -36,6 +36,10 @@ pub enum Notice {
     ResetLinkSent,
     /// A new password was set with a reset link, in a browser that did not ask for it.
     PasswordReset,
+    /// A link to confirm the member's address was sent.
+    ConfirmationSent,
+    /// The address was confirmed with the mailed link.
+    EmailConfirmed,
 }
 
 impl Notice {
@@ -55,6 +59,8 @@ impl Notice {
             Notice::PasskeyRemoved => "passkey_removed".into(),
             Notice::ResetLinkSent => "reset_link_sent".into(),
             Notice::PasswordReset => "password_reset".into(),
+            Notice::ConfirmationSent => "confirmation_sent".into(),
+            Notice::EmailConfirmed => "email_confirmed".into(),
         }
     }
 
@@ -82,6 +88,8 @@ impl Notice {
                 "passkey_removed" => Notice::PasskeyRemoved,
                 "reset_link_sent" => Notice::ResetLinkSent,
                 "password_reset" => Notice::PasswordReset,
+                "confirmation_sent" => Notice::ConfirmationSent,
+                "email_confirmed" => Notice::EmailConfirmed,
                 _ => return None,
             },
         })
@@ -127,6 +135,10 @@ impl Notice {
                 "Your new password is set and every other session has ended. Sign in with it."
                     .into()
             }
+            Notice::ConfirmationSent => {
+                "A link to confirm your email is on its way. It works for 24 hours.".into()
+            }
+            Notice::EmailConfirmed => "Your email is confirmed.".into(),
         }
     }
 }
@@ -203,6 +215,8 @@ mod tests {
             Notice::PasskeyRemoved,
             Notice::ResetLinkSent,
             Notice::PasswordReset,
+            Notice::ConfirmationSent,
+            Notice::EmailConfirmed,
         ] {
             assert_eq!(Notice::parse(&notice.code()), Some(notice));
         }

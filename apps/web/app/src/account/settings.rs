@@ -5,6 +5,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     api::{ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut, SignOutEverywhere},
+    confirm::ConfirmYourEmail,
     export::EXPORT_PATH,
     failure::failure,
     pages::{AccountForm, RevealScript, SecretField, at, wrong_password},
@@ -20,8 +21,16 @@ pub fn AccountPage() -> impl IntoView {
     let account = crate::server::page_data::<AccountView>();
     #[cfg(not(feature = "ssr"))]
     let account = None::<AccountView>;
-    let Some(AccountView { email, display_name, has_password, recent, linked, passkeys, avatars }) =
-        account
+    let Some(AccountView {
+        email,
+        email_confirmed,
+        display_name,
+        has_password,
+        recent,
+        linked,
+        passkeys,
+        avatars,
+    }) = account
     else {
         return view! {
             <section class="account" aria-labelledby="account-title">
@@ -43,8 +52,9 @@ pub fn AccountPage() -> impl IntoView {
             <h1 id="account-title">"Your account"</h1>
             <dl class="account-facts">
                 <dt>"Email"</dt>
-                <dd>{email}</dd>
+                <dd>{email.clone()}{email_confirmed.then_some(" (confirmed)")}</dd>
             </dl>
+            {(!email_confirmed).then(|| view! { <ConfirmYourEmail email=email /> })}
             <AccountForm action=SetDisplayName::url() error=renamed.clone() submit="Save name">
                 <Field
                     label="Display name"

@@ -15,6 +15,8 @@ pub enum ViewerView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
     pub email: String,
+    /// Whether the member followed the link mailed to `email`.
+    pub email_confirmed: bool,
     pub display_name: String,
     /// Whether the member can sign in with a password.
     pub has_password: bool,

@@ -20,8 +20,13 @@ fn maildev() -> String {
         .expect("GUESTROOM_TEST_MAILDEV must name maildev's API: scripts/test.sh starts it")
 }
 
-/// The mails maildev holds for `to`, oldest first.
-async fn mails_to(to: &str) -> Vec<Value> {
+/// The subjects of the mails the tests read.
+pub const RESET: &str = "Set a new password";
+pub const CONFIRM: &str = "Confirm your email";
+const SIGN_UP_ATTEMPT: &str = "Someone tried to sign up with your address";
+
+/// The mails with `subject` maildev holds for `to`, oldest first.
+pub async fn mails_to(to: &str, subject: &str) -> Vec<Value> {
     let body = reqwest::get(format!("{}/email", maildev()))
         .await
         .expect("maildev answers")
@@ -32,15 +37,17 @@ async fn mails_to(to: &str) -> Vec<Value> {
     all.into_iter()
         .filter(|mail| {
             mail["to"].as_array().is_some_and(|to_| to_.iter().any(|a| a["address"] == to))
+                && mail["subject"] == subject
         })
         .collect()
 }
 
-/// Waits (up to 10 s) until `count` mails to `to` arrived; returns them, oldest first.
-async fn wait_for_mails(to: &str, count: usize) -> Vec<Value> {
+/// Waits (up to 10 s) until `count` mails with `subject` to `to` arrived; returns them,
+/// oldest first.
+pub async fn wait_for_mails(to: &str, subject: &str, count: usize) -> Vec<Value> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let mails = mails_to(to).await;
+        let mails = mails_to(to, subject).await;
         if mails.len() >= count {
             return mails;
         }
@@ -50,19 +57,19 @@ async fn wait_for_mails(to: &str, count: usize) -> Vec<Value> {
 }
 
 /// An address no other test uses (maildev is shared by the whole run).
-fn address(who: &str) -> String {
+pub fn address(who: &str) -> String {
     format!("{who}-{}@example.com", identity::OwnerId::random())
 }
 
 /// The path and query of the link in a mail's text.
-fn link_in(mail: &Value) -> String {
+pub fn link_in(mail: &Value) -> String {
     let text = mail["text"].as_str().expect("a text body");
-    let link = text.lines().find(|line| line.contains("/reset?token=")).expect("a link");
+    let link = text.lines().find(|line| line.contains("?token=")).expect("a link");
     let path = link.split_once("://").and_then(|(_, rest)| rest.split_once('/')).expect("a URL").1;
     format!("/{path}")
 }
 
-fn token_of(link: &str) -> &str {
+pub fn token_of(link: &str) -> &str {
     link.split("token=").nth(1).expect("a token")
 }
 
@@ -96,11 +103,10 @@ async fn asking_answers_the_same_for_a_member_and_a_stranger_and_mails_only_the_
         (stranger.text().await.expect("body"), member.text().await.expect("body"));
     assert_eq!(stranger, member, "byte for byte");
 
-    let mails = wait_for_mails(&ada, 1).await;
-    assert_eq!(mails[0]["subject"], "Set a new password");
+    let mails = wait_for_mails(&ada, RESET, 1).await;
     assert!(mails[0]["html"].as_str().expect("html").contains(token_of(&link_in(&mails[0]))));
     wait_until("the stranger's lookup", || logged().contains("no_account")).await;
-    assert!(mails_to(&nobody).await.is_empty(), "nothing to an address without an account");
+    assert!(mails_to(&nobody, RESET).await.is_empty(), "nothing to an address without an account");
     assert!(!logged().contains(token_of(&link_in(&mails[0]))), "the token is never logged");
 }
 
@@ -115,7 +121,7 @@ async fn the_link_in_the_asking_browser_signs_in_brings_the_guest_and_ends_other
     // A guest with avatars forgets the password and asks from this browser.
     create(&app, "🐱", "Tom").await;
     ask(&app, &app.client, &ada).await;
-    let link = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let link = link_in(&wait_for_mails(&ada, RESET, 1).await[0]);
     let page = app.get(&link).await.text().await.expect("page");
     assert!(
         page.contains(&format!(r#"value="{}""#, token_of(&link))),
@@ -156,7 +162,7 @@ async fn in_another_browser_the_link_sets_the_password_and_signs_in_nobody() {
     let ada = address("ada");
     sign_up(&app, &browser(), &ada).await;
     ask(&app, &browser(), &ada).await;
-    let link = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let link = link_in(&wait_for_mails(&ada, RESET, 1).await[0]);
     let other = browser();
     create_as(&app, &other, "🐶", "Rex").await;
     let done = reset(&app, &other, token_of(&link), NEW_PASSWORD).await;
@@ -189,9 +195,9 @@ async fn a_link_dies_when_a_newer_one_is_asked_for_and_after_thirty_minutes() {
     let ada = address("ada");
     sign_up(&app, &browser(), &ada).await;
     ask(&app, &app.client, &ada).await;
-    let first = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let first = link_in(&wait_for_mails(&ada, RESET, 1).await[0]);
     ask(&app, &app.client, &ada).await;
-    let second = link_in(&wait_for_mails(&ada, 2).await[1]);
+    let second = link_in(&wait_for_mails(&ada, RESET, 2).await[1]);
     let replaced = reset(&app, &app.client, token_of(&first), NEW_PASSWORD).await;
     assert_eq!(replaced.status(), 410);
     app.clock.advance(chrono::Duration::minutes(30));
@@ -207,7 +213,7 @@ async fn a_weak_password_is_refused_at_its_field_and_keeps_the_link_working() {
     let ada = address("ada");
     sign_up(&app, &browser(), &ada).await;
     ask(&app, &app.client, &ada).await;
-    let link = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let link = link_in(&wait_for_mails(&ada, RESET, 1).await[0]);
     let weak = reset(&app, &app.client, token_of(&link), "short").await;
     assert_eq!(
         (weak.status().as_u16(), weak.text().await.expect("body")),
@@ -232,7 +238,7 @@ async fn mails_are_limited_per_address_alike_for_members_and_strangers() {
             refused.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
         assert!(wait > 0 && wait <= 3600, "{wait}");
     }
-    wait_for_mails(&ada, 5).await;
+    wait_for_mails(&ada, RESET, 5).await;
 }
 
 #[tokio::test]
@@ -241,13 +247,14 @@ async fn delivered_mail_is_counted_in_the_metrics() {
     let ada = address("ada");
     sign_up(&app, &browser(), &ada).await;
     ask(&app, &browser(), &ada).await;
-    wait_for_mails(&ada, 1).await;
-    wait_until("the outbox counts the mail", || {
-        app.state.outbox.counts().sent.load(std::sync::atomic::Ordering::Relaxed) == 1
+    wait_for_mails(&ada, RESET, 1).await;
+    // The sign-up's confirmation link and the reset link.
+    wait_until("the outbox counts the mails", || {
+        app.state.outbox.counts().sent.load(std::sync::atomic::Ordering::Relaxed) == 2
     })
     .await;
     let metrics = app.get("/metrics").await.text().await.expect("metrics");
-    assert!(metrics.contains(r#"guestroom_mail_total{outcome="sent"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"guestroom_mail_total{outcome="sent"} 2"#), "{metrics}");
 }
 
 #[tokio::test]
@@ -277,7 +284,7 @@ async fn a_reset_in_a_browser_signed_in_to_another_account_ends_that_session() {
         .map(|c| c.split(';').next().expect("name=value").to_owned())
         .expect("bob's session");
     ask(&app, &app.client, &ada).await;
-    let link = link_in(&wait_for_mails(&ada, 1).await[0]);
+    let link = link_in(&wait_for_mails(&ada, RESET, 1).await[0]);
     let done = reset(&app, &app.client, token_of(&link), NEW_PASSWORD).await;
     assert_eq!(done.status(), 200);
     let name = |body: Value| body["name"].as_str().map(str::to_owned);
@@ -296,8 +303,7 @@ async fn a_sign_up_with_a_members_address_is_refused_and_the_owner_is_told() {
     let again = sign_up(&app, &browser(), &ada).await;
     assert_eq!(again.status(), 409);
     assert_eq!(again.text().await.expect("body"), r#""conflict/email_taken""#);
-    let mails = wait_for_mails(&ada, 1).await;
-    assert_eq!(mails[0]["subject"], "Someone tried to sign up with your address");
+    let mails = wait_for_mails(&ada, SIGN_UP_ATTEMPT, 1).await;
     let text = mails[0]["text"].as_str().expect("a text body");
     assert!(text.contains(&app.url("/forgot")), "{text}");
     assert!(!text.contains("token="), "it carries nothing to act on");

@@ -2,9 +2,14 @@
 
 use chrono::Duration;
 
-use super::{Subject, member};
+use super::{
+    Subject, email,
+    links::link,
+    member,
+    passkeys::{ROOMY, passkey},
+};
 use crate::{
-    AccountStore, EmailTokenStore, NewEmailToken, OwnerId,
+    AccountStore, EmailTokenStore, LinkStore, NewEmailToken, OwnerId, PasskeyStore,
     account::PasswordHash,
     email::{EmailToken, TokenDigest, TokenPurpose},
 };
@@ -18,8 +23,25 @@ fn reset_token(
         digest: token.digest(),
         purpose: TokenPurpose::ResetPassword,
         member,
-        asker: EmailToken::random().digest(),
+        email: email("ada@example.com"),
+        asker: Some(EmailToken::random().digest()),
         expires_at: subject_now + Duration::minutes(30),
+    }
+}
+
+fn verify_token(
+    member: OwnerId,
+    address: &str,
+    token: &EmailToken,
+    subject_now: chrono::DateTime<chrono::Utc>,
+) -> NewEmailToken {
+    NewEmailToken {
+        digest: token.digest(),
+        purpose: TokenPurpose::VerifyEmail,
+        member,
+        email: email(address),
+        asker: None,
+        expires_at: subject_now + Duration::hours(24),
     }
 }
 
@@ -142,4 +164,89 @@ pub async fn two_resets_with_one_token_at_once_set_one_password<
     let stored = store.find_member(ada.id).await.expect("find").expect("the member");
     assert_eq!(stored.password_hash, winners[0].password_hash);
     assert_eq!(stored.session_version, ada.session_version + 1, "bumped once");
+}
+
+pub async fn a_verify_token_confirms_the_address_it_was_mailed_to_once<
+    S: AccountStore + EmailTokenStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    let token = EmailToken::random();
+    store
+        .issue_email_token(verify_token(ada.id, "ada@example.com", &token, clock.now()))
+        .await
+        .expect("issue");
+    let as_reset = store.reset_password(&token.digest(), hash("x"), clock.now()).await;
+    assert!(as_reset.expect("reset").is_none(), "a token works for its purpose only");
+    let purpose = TokenPurpose::VerifyEmail;
+    let found = store.find_email_token(&token.digest(), purpose, clock.now()).await.expect("find");
+    assert_eq!(found.map(|f| (f.member, f.asker)), Some((ada.id, None)));
+    let verified = store.verify_email(&token.digest(), clock.now()).await.expect("verify");
+    let verified = verified.expect("a live token");
+    assert!(verified.email_verified && !ada.email_verified);
+    assert_eq!(
+        (verified.session_version, verified.password_hash),
+        (ada.session_version, None),
+        "confirming changes nothing else"
+    );
+    let again = store.verify_email(&token.digest(), clock.now()).await.expect("verify");
+    assert!(again.is_none(), "spent");
+
+    // A token mailed to an address the member no longer has confirms nothing.
+    let bob = member(&store, "bob@example.com").await;
+    let old = EmailToken::random();
+    store
+        .issue_email_token(verify_token(bob.id, "bobby@example.com", &old, clock.now()))
+        .await
+        .expect("issue");
+    assert!(store.verify_email(&old.digest(), clock.now()).await.expect("verify").is_none());
+    let stored = store.find_member(bob.id).await.expect("find").expect("bob");
+    assert!(!stored.email_verified);
+    // An expired one neither.
+    let late = EmailToken::random();
+    store
+        .issue_email_token(verify_token(bob.id, "bob@example.com", &late, clock.now()))
+        .await
+        .expect("issue");
+    clock.advance(Duration::hours(24));
+    assert!(store.verify_email(&late.digest(), clock.now()).await.expect("verify").is_none());
+    let stored = store.find_member(bob.id).await.expect("find").expect("bob");
+    assert!(!stored.email_verified);
+}
+
+/// Whoever made an account with someone else's address may have added passkeys and
+/// links; a reset by the address's owner removes them, and only then.
+pub async fn a_reset_of_an_unconfirmed_address_removes_its_passkeys_and_links<
+    S: AccountStore + EmailTokenStore + LinkStore + PasskeyStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    store.link_account(ada.id, link("keycloak", "squatter")).await.expect("link");
+    store.add_passkey(ada.id, passkey(1, "Squatter's"), ROOMY).await.expect("add");
+    let token = EmailToken::random();
+    store.issue_email_token(reset_token(ada.id, &token, clock.now())).await.expect("issue");
+    store
+        .reset_password(&token.digest(), hash("new"), clock.now())
+        .await
+        .expect("reset")
+        .expect("live");
+    assert!(store.linked_accounts(ada.id).await.expect("links").is_empty());
+    assert!(store.passkeys(ada.id).await.expect("passkeys").is_empty());
+
+    // Confirmed now: the next reset keeps what the owner adds.
+    store.link_account(ada.id, link("keycloak", "ada")).await.expect("link");
+    store.add_passkey(ada.id, passkey(2, "Ada's"), ROOMY).await.expect("add");
+    let token = EmailToken::random();
+    store.issue_email_token(reset_token(ada.id, &token, clock.now())).await.expect("issue");
+    store
+        .reset_password(&token.digest(), hash("newer"), clock.now())
+        .await
+        .expect("reset")
+        .expect("live");
+    assert_eq!(store.linked_accounts(ada.id).await.expect("links").len(), 1);
+    assert_eq!(store.passkeys(ada.id).await.expect("passkeys").len(), 1);
 }

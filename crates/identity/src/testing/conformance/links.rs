@@ -7,7 +7,7 @@ use crate::{
     providers::Link,
 };
 
-fn link(provider: &str, subject: &str) -> Link {
+pub(super) fn link(provider: &str, subject: &str) -> Link {
     Link {
         provider: provider.to_owned(),
         issuer: format!("https://{provider}.example"),
@@ -91,4 +91,47 @@ pub async fn deleting_a_member_frees_its_provider_identities<S: AccountStore + L
     assert!(store.find_member_by_link(issuer, "ada-1").await.expect("find").is_none());
     let again = store.create_member(linked_member("ada@example.com", link("keycloak", "ada-1")));
     assert_ne!(again.await.expect("the identity is free").id, ada.id);
+}
+
+/// A provider vouches for an address a member holds unconfirmed: the account is taken
+/// over, and its unproven holder keeps no way in.
+pub async fn a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way_in<
+    S: AccountStore + LinkStore + crate::PasskeyStore,
+>(
+    Subject { store, .. }: Subject<S>,
+) {
+    use super::passkeys::{ROOMY, passkey};
+    let squatted = store
+        .create_member(NewMember {
+            password_hash: Some(PasswordHash::new("$argon2id$squatter".into())),
+            ..linked_member("ada@example.com", link("keycloak", "unused"))
+        })
+        .await;
+    let made_from_link = squatted.expect("create");
+    assert!(made_from_link.email_verified, "a provider vouched for a linked member's address");
+    let taken = store.take_unconfirmed_account(made_from_link.id, link("google", "ada")).await;
+    assert!(taken.expect("take").is_none(), "a confirmed address is its holder's");
+
+    let squatted = super::member(&store, "bob@example.com").await;
+    store
+        .set_password(squatted.id, PasswordHash::new("$argon2id$squatter".into()))
+        .await
+        .expect("password");
+    store.link_account(squatted.id, link("keycloak", "squatter")).await.expect("link");
+    store.add_passkey(squatted.id, passkey(1, "Squatter's"), ROOMY).await.expect("passkey");
+    let before = store.find_member(squatted.id).await.expect("find").expect("bob");
+    let taken = store.take_unconfirmed_account(squatted.id, link("google", "bob")).await;
+    let taken = taken.expect("take").expect("unconfirmed: taken");
+    assert_eq!(taken.id, squatted.id, "the account and its data stay together");
+    assert!(taken.email_verified && taken.password_hash.is_none());
+    assert_eq!(taken.session_version, before.session_version + 1, "every session ended");
+    let links = store.linked_accounts(squatted.id).await.expect("links");
+    assert_eq!(links.iter().map(|l| l.provider.as_str()).collect::<Vec<_>>(), ["google"]);
+    assert!(store.passkeys(squatted.id).await.expect("passkeys").is_empty());
+    let found = store.find_member_by_link("https://keycloak.example", "squatter").await;
+    assert!(found.expect("find").is_none(), "the squatter's link is gone");
+    let again = store.take_unconfirmed_account(squatted.id, link("other", "bob")).await;
+    assert!(again.expect("take").is_none(), "taken once");
+    let nobody = store.take_unconfirmed_account(OwnerId::random(), link("other", "x")).await;
+    assert!(nobody.expect("take").is_none());
 }

@@ -7,7 +7,7 @@ use crate::{
     passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
 };
 
-fn passkey(id: u8, name: &str) -> NewPasskey {
+pub(super) fn passkey(id: u8, name: &str) -> NewPasskey {
     NewPasskey {
         credential_id: CredentialId::from_bytes(&[id; 16]).expect("valid"),
         name: PasskeyName::parse(name).expect("valid"),
@@ -16,7 +16,7 @@ fn passkey(id: u8, name: &str) -> NewPasskey {
 }
 
 /// Room for every passkey a test adds, where the cap is not what it tests.
-const ROOMY: usize = 100;
+pub(super) const ROOMY: usize = 100;
 
 fn id(n: u8) -> CredentialId {
     CredentialId::from_bytes(&[n; 16]).expect("valid")

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 
-use super::{MemoryStore, Result};
+use super::{MemoryStore, Result, State};
 use crate::{
-    EmailTokenStore, FoundEmailToken, NewEmailToken,
+    EmailTokenStore, FoundEmailToken, NewEmailToken, OwnerId,
     account::{Member, PasswordHash},
     email::{TokenDigest, TokenPurpose},
 };
@@ -44,11 +44,39 @@ impl EmailTokenStore for MemoryStore {
                     && t.expires_at > now
             })?;
             let token = state.email_tokens.remove(live);
+            if !state.members.get(&token.member)?.email_verified {
+                state.forget_unproven_ways_in(token.member);
+            }
             let member = state.members.get_mut(&token.member)?;
             member.password_hash = Some(hash);
             member.email_verified = true;
             member.session_version += 1;
             Some(member.clone())
         }))
+    }
+
+    async fn verify_email(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Member>> {
+        Ok(self.with(|state| {
+            let live = state.email_tokens.iter().position(|t| {
+                t.digest == *digest && t.purpose == TokenPurpose::VerifyEmail && t.expires_at > now
+            })?;
+            let token = state.email_tokens.remove(live);
+            let member = state.members.get_mut(&token.member).filter(|m| m.email == token.email)?;
+            member.email_verified = true;
+            Some(member.clone())
+        }))
+    }
+}
+
+impl State {
+    /// Removes the passkeys and provider links of a member whose address was unconfirmed
+    /// until now.
+    pub(super) fn forget_unproven_ways_in(&mut self, member: OwnerId) {
+        self.links.retain(|(_, owner, _)| *owner != member);
+        self.passkeys.retain(|key| key.owner != member);
     }
 }

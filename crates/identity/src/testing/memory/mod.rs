@@ -120,7 +120,8 @@ impl State {
             display_name: new.display_name,
             password_hash: new.password_hash,
             session_version: 1,
-            email_verified: false,
+            // A provider vouched for the address of a member made from its link.
+            email_verified: new.link.is_some(),
             created_at,
         };
         self.members.insert(member.id, member.clone());
@@ -322,6 +323,29 @@ impl LinkStore for MemoryStore {
             }
             state.links.retain(|link| !mine(link));
             Ok(())
+        })
+    }
+
+    async fn take_unconfirmed_account(
+        &self,
+        member: OwnerId,
+        link: Link,
+    ) -> Result<Option<Member>> {
+        let now = self.clock.now();
+        self.with(|state| {
+            if state.members.get(&member).is_none_or(|m| m.email_verified) {
+                return Ok(None);
+            }
+            state.forget_unproven_ways_in(member);
+            if state.link_taken(&link, Some(member)) {
+                return Err(MemoryStoreError(AccountRefusal::LinkTaken));
+            }
+            state.links.push((link, member, now));
+            let taken = state.members.get_mut(&member).expect("checked above");
+            taken.password_hash = None;
+            taken.email_verified = true;
+            taken.session_version += 1;
+            Ok(Some(taken.clone()))
         })
     }
 

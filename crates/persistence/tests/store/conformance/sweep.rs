@@ -53,7 +53,8 @@ pub async fn old_attempt_counts_expired_ended_sessions_ceremonies_and_links_are_
         digest: EmailToken::random().digest(),
         purpose: TokenPurpose::ResetPassword,
         member,
-        asker: EmailToken::random().digest(),
+        email: identity::account::Email::parse("ada@example.com").expect("valid"),
+        asker: Some(EmailToken::random().digest()),
         expires_at: db.clock.now() + Duration::minutes(30),
     };
     db.store.count_attempt("old", window).await.expect("count");
