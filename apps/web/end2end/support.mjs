@@ -213,20 +213,28 @@ export async function cameAlong(page, count) {
 }
 
 /**
- * The mails maildev (started by `scripts/test.sh`) received for `to`, oldest first,
- * once at least `count` arrived (waits up to 10 s).
+ * The mails with `subject` maildev (started by `scripts/test.sh`) received for `to`,
+ * oldest first, once at least `count` arrived (waits up to 10 s).
  */
-export async function mailsTo(to, count = 1) {
+export async function mailsTo(to, subject, count = 1) {
   const api = process.env.GUESTROOM_TEST_MAILDEV;
   if (!api) throw new Error('GUESTROOM_TEST_MAILDEV must be set (scripts/test.sh starts maildev)');
   const deadline = Date.now() + 10_000;
   for (;;) {
     const all = await (await fetch(`${api}/email`)).json();
-    const mine = all.filter((mail) => mail.to.some((address) => address.address === to));
+    const mine = all.filter((mail) => mail.subject === subject && mail.to.some((address) => address.address === to));
     if (mine.length >= count) return mine;
-    if (Date.now() > deadline) throw new Error(`waited 10 s for ${count} mails to ${to}`);
+    if (Date.now() > deadline) throw new Error(`waited 10 s for ${count} mails "${subject}" to ${to}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Opens the confirmation link mailed to `email` in `page` and confirms the address. */
+export async function confirmEmail(page, email) {
+  const [mail] = await mailsTo(email, 'Confirm your email');
+  await page.goto(linkIn(mail));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await pageNotice(page, 'Your email is confirmed.');
 }
 
 /** The link in a mail's plain-text body. */

@@ -31,7 +31,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 for (const colorScheme of ['light', 'dark']) {
-  test(`the sign-up, sign-in, password reset and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
+  test(`the sign-up, sign-in, password reset, confirmation and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
     const { context, page } = await openGuest(env, { colorScheme });
     for (const [path, button] of [['/signup', 'Create account'], ['/signin', 'Sign in']]) {
       await page.goto(`${env.server.url}${path}`);
@@ -57,6 +57,11 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByText('This link does not work any more').waitFor();
     assert.deepEqual(await violations(page), [], '/reset, refused');
+    await page.goto(`${env.server.url}/verify?token=made-up`);
+    assert.deepEqual(await violations(page), [], '/verify');
+    await page.getByRole('button', { name: 'Confirm my email' }).click();
+    await page.getByText('This link does not work any more').waitFor();
+    assert.deepEqual(await violations(page), [], '/verify, refused');
     // The account page, as a member.
     await page.goto(`${env.server.url}/signup`);
     await page.getByLabel('Email').fill(`axe-${colorScheme}@example.com`);
@@ -65,7 +70,8 @@ for (const colorScheme of ['light', 'dark']) {
     await cameAlong(page);
     await page.goto(`${env.server.url}/account`);
     await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor();
-    assert.deepEqual(await violations(page), [], '/account');
+    await page.getByRole('button', { name: 'Send the link again' }).waitFor();
+    assert.deepEqual(await violations(page), [], '/account, the address unconfirmed');
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Show' }).nth(1).click();

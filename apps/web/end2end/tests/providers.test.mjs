@@ -5,12 +5,13 @@
 // link) or opened twice changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, axeViolations, cameAlong, names, openGuest, pageNotice, signIn, signInAtProvider, signUp, testProvider, useServerAndBrowser } from '../support.mjs';
+import { add, axeViolations, cameAlong, confirmEmail, names, openGuest, pageNotice, signIn, signInAtProvider, signUp, testProvider, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser(testProvider());
 let people = 0;
-/** A fresh address per journey: the provider and the server outlive each test. */
-const newEmail = () => `grace${(people += 1)}@example.com`;
+/** A fresh address per journey and run: maildev, the provider and the server outlive each test. */
+const run = Date.now().toString(36);
+const newEmail = () => `grace${(people += 1)}@${run}.example.com`;
 
 const who = (page) => page.locator('.identity .who').textContent();
 
@@ -57,10 +58,11 @@ test('the journey works with JavaScript off', async () => {
   await context.close();
 });
 
-test('an email that has an account links nothing; the member links the provider from the account page, then unlinks it', async () => {
+test('a confirmed email that has an account links nothing; the member links the provider from the account page, then unlinks it', async () => {
   const email = newEmail();
   const owner = await openGuest(env);
   await signUp(owner.page, email);
+  await confirmEmail(owner.page, email);
   await owner.context.close();
 
   // Someone arrives from the provider with that email: no account is joined or made.
