@@ -3,9 +3,9 @@
 //! once, for [`RESET_LIFETIME`], and only until a newer one is asked for. Following it sets
 //! the password, verifies the address (the mail reached its owner), and ends every
 //! session, in one step — and, when the address was unconfirmed until then, removes every
-//! passkey and provider link (whoever made the account with it keeps no way in); the browser that asked is signed in and its guest comes along,
-//! as with a sign-in. In any other browser the password is set and nothing else: the
-//! person signs in there with it.
+//! passkey and provider link (whoever made the account with it keeps no way in). The
+//! browser that asked is signed in and its guest comes along, as with a sign-in. In any
+//! other browser the password is set and nothing else: the person signs in there with it.
 
 use super::{Client, EmailAccounts, EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose};
 use crate::{

@@ -7,8 +7,8 @@
 //! identity whose email a member has *confirmed* links nothing — whoever holds that account
 //! signs in the way they did before and links the provider from the account page; an
 //! unknown identity whose email a member holds *unconfirmed* takes that account (issue 25:
-//! an unconfirmed address never locks its owner out). Every path
-//! that signs in brings the guest's roster along.
+//! an unconfirmed address never locks its owner out). Every path that signs in brings the
+//! guest's roster along.
 
 use std::net::IpAddr;
 

@@ -117,7 +117,9 @@ pub async fn a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way
         .set_password(squatted.id, PasswordHash::new("$argon2id$squatter".into()))
         .await
         .expect("password");
-    store.link_account(squatted.id, link("keycloak", "squatter")).await.expect("link");
+    // At the very provider the owner comes with: the squatter's link must not stand in
+    // the way of the owner's.
+    store.link_account(squatted.id, link("google", "squatter")).await.expect("link");
     store.add_passkey(squatted.id, passkey(1, "Squatter's"), ROOMY).await.expect("passkey");
     let before = store.find_member(squatted.id).await.expect("find").expect("bob");
     let taken = store.take_unconfirmed_account(squatted.id, link("google", "bob")).await;
@@ -128,7 +130,7 @@ pub async fn a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way
     let links = store.linked_accounts(squatted.id).await.expect("links");
     assert_eq!(links.iter().map(|l| l.provider.as_str()).collect::<Vec<_>>(), ["google"]);
     assert!(store.passkeys(squatted.id).await.expect("passkeys").is_empty());
-    let found = store.find_member_by_link("https://keycloak.example", "squatter").await;
+    let found = store.find_member_by_link("https://google.example", "squatter").await;
     assert!(found.expect("find").is_none(), "the squatter's link is gone");
     let again = store.take_unconfirmed_account(squatted.id, link("other", "bob")).await;
     assert!(again.expect("take").is_none(), "taken once");

@@ -336,10 +336,11 @@ impl LinkStore for MemoryStore {
             if state.members.get(&member).is_none_or(|m| m.email_verified) {
                 return Ok(None);
             }
-            state.forget_unproven_ways_in(member);
-            if state.link_taken(&link, Some(member)) {
+            // Checked before anything changes; the member's own links go below.
+            if state.link_taken(&link, None) {
                 return Err(MemoryStoreError(AccountRefusal::LinkTaken));
             }
+            state.forget_unproven_ways_in(member);
             state.links.push((link, member, now));
             let taken = state.members.get_mut(&member).expect("checked above");
             taken.password_hash = None;
