@@ -4,6 +4,8 @@
 
 /// Tokens of links in mail.
 mod email;
+/// The provider links and passkeys the rules' tests make.
+mod fixtures;
 /// Provider links.
 mod links;
 /// Passkeys.
@@ -28,7 +30,7 @@ pub struct Subject<S> {
     pub clock: ManualClock,
 }
 
-pub(super) fn email(text: &str) -> Email {
+pub(super) fn parse_email(text: &str) -> Email {
     Email::parse(text).expect("a valid test email")
 }
 
@@ -36,7 +38,7 @@ pub(super) async fn member<S: AccountStore>(store: &S, address: &str) -> Member 
     store
         .create_member(NewMember {
             id: OwnerId::random(),
-            email: email(address),
+            email: parse_email(address),
             display_name: DisplayName::parse("Ada").expect("a valid test name"),
             password_hash: None,
             link: None,
@@ -57,10 +59,10 @@ pub async fn a_member_is_found_by_normalised_email<S: AccountStore>(
 ) {
     let ada = member(&store, "Ada@Example.COM").await;
     assert_eq!(ada.session_version, 1);
-    let found = store.find_member_by_email(&email("  ada@example.com")).await.expect("find");
+    let found = store.find_member_by_email(&parse_email("  ada@example.com")).await.expect("find");
     let found = found.expect("the member exists");
     assert_eq!((found.id, found.email.as_str()), (ada.id, "ada@example.com"));
-    let nobody = store.find_member_by_email(&email("bob@example.com")).await.expect("find");
+    let nobody = store.find_member_by_email(&parse_email("bob@example.com")).await.expect("find");
     assert!(nobody.is_none());
 }
 
@@ -71,7 +73,7 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(
     let again = store
         .create_member(NewMember {
             id: OwnerId::random(),
-            email: email("ADA@example.com"),
+            email: parse_email("ADA@example.com"),
             display_name: DisplayName::parse("Impostor").expect("valid"),
             password_hash: None,
             link: None,
@@ -79,7 +81,7 @@ pub async fn a_taken_email_is_refused_and_nothing_is_stored<S: AccountStore>(
         })
         .await;
     assert_eq!(refusal(again), Some(AccountRefusal::EmailTaken));
-    let found = store.find_member_by_email(&email("ada@example.com")).await.expect("find");
+    let found = store.find_member_by_email(&parse_email("ada@example.com")).await.expect("find");
     assert_eq!(found.map(|m| (m.id, m.display_name)), Some((ada.id, ada.display_name)));
 }
 
@@ -156,7 +158,7 @@ pub async fn a_sign_up_creates_the_member_and_merges_the_guest_in_one_step<S: Ac
     let guest = OwnerId::random();
     let new = NewMember {
         id: OwnerId::random(),
-        email: email("ada@example.com"),
+        email: parse_email("ada@example.com"),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: None,
@@ -176,7 +178,7 @@ pub async fn a_sign_up_with_a_taken_email_creates_nothing_and_merges_nothing<S: 
     let guest = OwnerId::random();
     let new = NewMember {
         id: OwnerId::random(),
-        email: email("ADA@example.com"),
+        email: parse_email("ADA@example.com"),
         display_name: DisplayName::parse("Impostor").expect("valid"),
         password_hash: None,
         link: None,
@@ -197,7 +199,7 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
     store.merge_guest_into_member(guest, ada.id).await.expect("merge");
     let new = NewMember {
         id: OwnerId::random(),
-        email: email("bob@example.com"),
+        email: parse_email("bob@example.com"),
         display_name: DisplayName::parse("Bob").expect("valid"),
         password_hash: None,
         link: None,
@@ -205,7 +207,7 @@ pub async fn a_sign_up_by_a_retired_guest_is_refused_and_creates_nothing<S: Acco
     };
     let refused = store.create_member_from_guest(new, guest).await;
     assert_eq!(refusal(refused), Some(AccountRefusal::GuestMerged));
-    let bob = store.find_member_by_email(&email("bob@example.com")).await.expect("find");
+    let bob = store.find_member_by_email(&parse_email("bob@example.com")).await.expect("find");
     assert!(bob.is_none(), "nothing half-made");
 }
 

@@ -13,7 +13,7 @@ use leptos_axum::ResponseOptions;
 use persistence::Store;
 
 use super::{
-    notice::{Notice, flash},
+    notice::{Notice, done},
     views::{AccountView, PasskeyView, ViewerView},
 };
 use crate::{
@@ -281,12 +281,6 @@ fn recently_signed_in(viewer: Viewer, identity: &Identity<Store>) -> Result<(), 
     } else {
         Err(answer(ApiError::SignInAgain))
     }
-}
-
-/// To `to`, which says `notice` once (`notice::flash`): the URL stays clean.
-pub(super) fn done(to: &str, notice: &Notice) {
-    flash(notice);
-    leptos_axum::redirect(to);
 }
 
 /// Puts the cookies of an identity change on the response (the identity middleware then

@@ -157,6 +157,13 @@ pub fn flash(notice: &Notice) {
     crate::server::flash::set(NOTICE_COOKIE, &notice.code(), chrono::Duration::seconds(60));
 }
 
+/// Ends an account action: to `to`, which says `notice` once. The URL stays clean.
+#[cfg(feature = "ssr")]
+pub fn done(to: &str, notice: &Notice) {
+    flash(notice);
+    leptos_axum::redirect(to);
+}
+
 /// The page's notice area, at the top of every page: what the action that led here did,
 /// once, or that the member's session has ended. Rendered on the server only.
 #[component]

@@ -33,7 +33,7 @@ pub(super) fn read<F: Fn(&str) -> Option<String>>(
         return Err(ConfigError {
             name: "SMTP_URL",
             value: String::new(),
-            expected: "the SMTP server that sends reset links, required in production",
+            expected: "the SMTP server that sends reset and confirmation links, required in production",
         });
     }
     Ok(MailSettings {

@@ -3,10 +3,9 @@
 use chrono::Duration;
 
 use super::{
-    Subject, email,
-    links::link,
-    member,
-    passkeys::{ROOMY, passkey},
+    Subject,
+    fixtures::{ROOMY, link, passkey},
+    member, parse_email,
 };
 use crate::{
     AccountStore, EmailTokenStore, LinkStore, NewEmailToken, OwnerId, PasskeyStore,
@@ -23,7 +22,7 @@ fn reset_token(
         digest: token.digest(),
         purpose: TokenPurpose::ResetPassword,
         member,
-        email: email("ada@example.com"),
+        email: parse_email("ada@example.com"),
         asker: Some(EmailToken::random().digest()),
         expires_at: subject_now + Duration::minutes(30),
     }
@@ -39,7 +38,7 @@ fn verify_token(
         digest: token.digest(),
         purpose: TokenPurpose::VerifyEmail,
         member,
-        email: email(address),
+        email: parse_email(address),
         asker: None,
         expires_at: subject_now + Duration::hours(24),
     }

@@ -1,24 +1,20 @@
 //! The rules of provider links (sign-in with OpenID Connect).
 
-use super::{Subject, email, member, refusal};
+use super::{
+    Subject,
+    fixtures::{ROOMY, link, passkey},
+    member, parse_email, refusal,
+};
 use crate::{
     AccountRefusal, AccountStore, LinkStore, OwnerId,
     account::{DisplayName, NewMember, PasswordHash},
     providers::Link,
 };
 
-pub(super) fn link(provider: &str, subject: &str) -> Link {
-    Link {
-        provider: provider.to_owned(),
-        issuer: format!("https://{provider}.example"),
-        subject: subject.to_owned(),
-    }
-}
-
 fn linked_member(address: &str, link: Link) -> NewMember {
     NewMember {
         id: OwnerId::random(),
-        email: email(address),
+        email: parse_email(address),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: Some(link),
@@ -58,7 +54,13 @@ pub async fn a_provider_identity_links_to_one_member_once<S: AccountStore + Link
     // A new member from a taken identity is refused whole: the email stays free.
     let taken = linked_member("carol@example.com", link("keycloak", "ada-1"));
     assert_eq!(refusal(store.create_member(taken).await), Some(AccountRefusal::LinkTaken));
-    assert!(store.find_member_by_email(&email("carol@example.com")).await.expect("find").is_none());
+    assert!(
+        store
+            .find_member_by_email(&parse_email("carol@example.com"))
+            .await
+            .expect("find")
+            .is_none()
+    );
     assert_eq!(store.linked_accounts(bob.id).await.expect("list"), []);
 }
 
@@ -100,7 +102,6 @@ pub async fn a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way
 >(
     Subject { store, .. }: Subject<S>,
 ) {
-    use super::passkeys::{ROOMY, passkey};
     let squatted = store
         .create_member(NewMember {
             password_hash: Some(PasswordHash::new("$argon2id$squatter".into())),

@@ -1,22 +1,15 @@
 //! The rules of passkeys.
 
-use super::{Subject, email, member, refusal};
+use super::{
+    Subject,
+    fixtures::{ROOMY, passkey},
+    member, parse_email, refusal,
+};
 use crate::{
     AccountRefusal, AccountStore, LinkStore, OwnerId, PasskeyStore,
     account::{DisplayName, NewMember},
-    passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
+    passkeys::{CredentialId, NewPasskey, StoredCredential},
 };
-
-pub(super) fn passkey(id: u8, name: &str) -> NewPasskey {
-    NewPasskey {
-        credential_id: CredentialId::from_bytes(&[id; 16]).expect("valid"),
-        name: PasskeyName::parse(name).expect("valid"),
-        credential: StoredCredential(format!("{{\"key\":{id},\"counter\":0}}")),
-    }
-}
-
-/// Room for every passkey a test adds, where the cap is not what it tests.
-pub(super) const ROOMY: usize = 100;
 
 fn id(n: u8) -> CredentialId {
     CredentialId::from_bytes(&[n; 16]).expect("valid")
@@ -25,7 +18,7 @@ fn id(n: u8) -> CredentialId {
 fn passkey_member(address: &str, key: NewPasskey) -> NewMember {
     NewMember {
         id: OwnerId::random(),
-        email: email(address),
+        email: parse_email(address),
         display_name: DisplayName::parse("Ada").expect("valid"),
         password_hash: None,
         link: None,
@@ -80,7 +73,9 @@ pub async fn a_member_made_with_a_passkey_has_its_chosen_id_and_the_passkey<
     // A taken credential refuses the whole new member: the email stays free.
     let taken = passkey_member("bob@example.com", passkey(1, "Copy"));
     assert_eq!(refusal(store.create_member(taken).await), Some(AccountRefusal::LinkTaken));
-    assert!(store.find_member_by_email(&email("bob@example.com")).await.expect("find").is_none());
+    assert!(
+        store.find_member_by_email(&parse_email("bob@example.com")).await.expect("find").is_none()
+    );
 }
 
 pub async fn the_last_way_to_sign_in_is_never_removed<

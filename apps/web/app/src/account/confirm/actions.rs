@@ -4,7 +4,7 @@
 use identity::{OwnerId, Viewer};
 use persistence::Store;
 
-use super::super::{actions::done, notice::Notice};
+use super::super::notice::{Notice, done};
 use crate::{
     error::ApiError,
     server::{Services, account_error, back_with, client_ip, member, services},

@@ -7,8 +7,8 @@ use identity::{
 };
 
 use super::super::{
-    actions::{done, end_previous_session, signed_in},
-    notice::Notice,
+    actions::{end_previous_session, signed_in},
+    notice::{Notice, done},
 };
 use crate::{
     error::ApiError,
