@@ -273,6 +273,16 @@ mod delivery {
         assert_eq!(counts.sent.load(Ordering::Relaxed), 0);
     }
 
+    /// No try can deliver a mail the message builder refuses: it is not tried again.
+    #[tokio::test]
+    async fn a_mail_that_cannot_be_delivered_is_given_up_at_once() {
+        let outbox = outbox_to_nowhere(4, 3);
+        outbox.send(mail("ada..lovelace@example.com")).expect("queued");
+        until("the mail to be given up", || outbox.counts().dead.load(Ordering::Relaxed) == 1)
+            .await;
+        assert_eq!(outbox.counts().retried.load(Ordering::Relaxed), 0, "no second try");
+    }
+
     #[tokio::test]
     async fn a_full_queue_refuses_at_once() {
         let outbox = outbox_to_nowhere(1, 1);

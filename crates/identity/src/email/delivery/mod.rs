@@ -1,6 +1,7 @@
 //! Delivery: a bounded queue in front of a transport, drained by one task that retries
-//! each mail a few times with a growing pause and then gives it up (counted as dead). A
-//! request only ever puts a mail in the queue, or is told the queue is full.
+//! each mail a few times with a growing pause and then gives it up (counted as dead); a
+//! mail that no try can deliver (refused for good) is given up at once. A request only
+//! ever puts a mail in the queue, or is told the queue is full.
 
 /// SMTP and `.eml` files.
 mod transport;
@@ -95,8 +96,8 @@ impl Mailer for Outbox {
     }
 }
 
-/// Tries one mail until the transport takes it or its tries run out. Logs the subject and
-/// the error, never the body (it carries a token).
+/// Tries one mail until the transport takes it, its tries run out or an error says no try
+/// can help. Logs the subject and the error, never the body (it carries a token).
 async fn deliver(
     transport: &Transport,
     mail: &Mail,
@@ -109,7 +110,7 @@ async fn deliver(
                 counts.sent.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            Err(error) if attempt < options.attempts => {
+            Err(error) if attempt < options.attempts && !error.is_permanent() => {
                 counts.retried.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(%error, subject = %mail.subject, attempt, "a mail was not taken; trying again");
                 tokio::time::sleep(options.pause_after(attempt)).await;
@@ -117,6 +118,7 @@ async fn deliver(
             Err(error) => {
                 counts.dead.fetch_add(1, Ordering::Relaxed);
                 tracing::error!(%error, subject = %mail.subject, attempt, "a mail was given up");
+                return;
             }
         }
     }

@@ -25,6 +25,19 @@ pub enum TransportError {
     Files(#[from] std::io::Error),
 }
 
+impl TransportError {
+    /// Whether trying the same mail again cannot help: it cannot be written as a message,
+    /// or the server refused it for good (a 5xx reply). A server that is down, slow or
+    /// busy (4xx), and a folder that cannot be written now, are worth another try.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            TransportError::Message(_) | TransportError::Address(_) => true,
+            TransportError::Smtp(error) => error.is_permanent(),
+            TransportError::Files(_) => false,
+        }
+    }
+}
+
 /// A transport, and the sender every mail is from.
 #[derive(Clone)]
 pub struct Transport {
