@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, ExprTrait, Func, SimpleExpr},
 };
 
 use identity::{
@@ -96,16 +96,73 @@ impl EmailTokenStore for Store {
         }
         let rows = member::Entity::update_many()
             .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
-            .col_expr(
-                member::Column::EmailVerifiedAt,
-                Func::coalesce([Expr::col(member::Column::EmailVerifiedAt), Expr::value(now)])
-                    .into(),
-            )
+            .col_expr(member::Column::EmailVerifiedAt, confirmed(now))
             .col_expr(
                 member::Column::SessionVersion,
                 Expr::col(member::Column::SessionVersion).add(1),
             )
             .col_expr(member::Column::UpdatedAt, Expr::value(now))
+            .filter(member::Column::OwnerId.eq(token.member_id))
+            .exec_with_returning(&txn)
+            .await?;
+        // No member (deleted meanwhile): the transaction is dropped, nothing changes.
+        let Some(row) = rows.into_iter().next() else { return Ok(None) };
+        txn.commit().await?;
+        member_from(row).map(Some)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn tokens_asked_by(
+        &self,
+        asker: &TokenDigest,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TokenDigest>> {
+        let rows = email_token::Entity::find()
+            .filter(email_token::Column::Asker.eq(asker.to_hex()))
+            .filter(email_token::Column::Purpose.eq(purpose.as_str()))
+            .filter(email_token::Column::ExpiresAt.gt(now))
+            .all(&self.db)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                TokenDigest::from_hex(&row.digest)
+                    .ok_or_else(|| StoreError::corrupt("an email token's digest is not a digest"))
+            })
+            .collect()
+    }
+
+    /// Spends the token and, in the same transaction, confirms the address; for an
+    /// address unconfirmed until now, also removes the password, the passkeys and links,
+    /// and ends every session.
+    #[tracing::instrument(skip_all)]
+    async fn sign_in_with_token(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Member>> {
+        let txn = self.db.begin().await?;
+        let Some(token) = spend(&txn, digest, TokenPurpose::SignIn, now).await? else {
+            return Ok(None);
+        };
+        let unconfirmed = member::Entity::find_by_id(token.member_id)
+            .filter(member::Column::EmailVerifiedAt.is_null())
+            .one(&txn)
+            .await?
+            .is_some();
+        let mut update = member::Entity::update_many()
+            .col_expr(member::Column::EmailVerifiedAt, confirmed(now))
+            .col_expr(member::Column::UpdatedAt, Expr::value(now));
+        if unconfirmed {
+            forget_unproven_ways_in(&txn, OwnerId::from_uuid(token.member_id)).await?;
+            update = update
+                .col_expr(member::Column::PasswordHash, Expr::value(Option::<String>::None))
+                .col_expr(
+                    member::Column::SessionVersion,
+                    Expr::col(member::Column::SessionVersion).add(1),
+                );
+        }
+        let rows = update
             .filter(member::Column::OwnerId.eq(token.member_id))
             .exec_with_returning(&txn)
             .await?;
@@ -128,11 +185,7 @@ impl EmailTokenStore for Store {
             return Ok(None);
         };
         let rows = member::Entity::update_many()
-            .col_expr(
-                member::Column::EmailVerifiedAt,
-                Func::coalesce([Expr::col(member::Column::EmailVerifiedAt), Expr::value(now)])
-                    .into(),
-            )
+            .col_expr(member::Column::EmailVerifiedAt, confirmed(now))
             .col_expr(member::Column::UpdatedAt, Expr::value(now))
             .filter(member::Column::OwnerId.eq(token.member_id))
             .filter(member::Column::Email.eq(token.email))
@@ -142,6 +195,11 @@ impl EmailTokenStore for Store {
         txn.commit().await?;
         rows.into_iter().next().map(member_from).transpose()
     }
+}
+
+/// The address's confirmation time: kept if there was one, else `now`.
+fn confirmed(now: DateTime<Utc>) -> SimpleExpr {
+    Func::coalesce([Expr::col(member::Column::EmailVerifiedAt), Expr::value(now)]).into()
 }
 
 /// Deletes a live token of `purpose`, returning it: the first statement of a transaction

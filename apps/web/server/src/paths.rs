@@ -24,6 +24,8 @@ pub const PASSKEY_FINISH: &str = "/auth/passkey/finish";
 pub const RESET_PASSWORD: &str = "/reset";
 pub const FORGOT_PASSWORD: &str = "/forgot";
 pub const VERIFY_EMAIL: &str = "/verify";
+/// The page a sign-in link opens (the app's `/signin-link` route).
+pub const SIGN_IN_LINK: &str = "/signin-link";
 
 /// What a load balancer and a scraper ask for by address: answered whatever the `Host`.
 pub const PROBES: [&str; 3] = [HEALTHZ, READYZ, METRICS];

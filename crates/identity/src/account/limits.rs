@@ -31,6 +31,9 @@ pub enum Action {
     /// from [`Action::Mail`], so that signing up leaves an address the same budget of
     /// reset requests as an address without an account.
     ConfirmationMail,
+    /// Typing a sign-in link's code, counted per asking browser: a few tries per window
+    /// make its 40 bits unguessable.
+    SignInCode,
 }
 
 impl Action {
@@ -41,6 +44,7 @@ impl Action {
             Action::ConfirmPassword => "confirm_password",
             Action::Mail => "mail",
             Action::ConfirmationMail => "confirmation_mail",
+            Action::SignInCode => "sign_in_code",
         }
     }
 }
@@ -66,6 +70,9 @@ impl Default for Limits {
         Self { per_ip: 100, per_email_per_ip: 10, window: Duration::from_secs(15 * 60) }
     }
 }
+
+/// Codes a browser may type per 15 minutes (`Accounts::admit_code`).
+pub const CODE_TRIES: u32 = 5;
 
 /// An attempt counted by the store: how many in the current window, this one included,
 /// and the whole seconds until that window ends.
@@ -127,6 +134,16 @@ impl<S: AttemptStore> Accounts<S> {
             (key(action, "ip", &network_name(client)), limits.per_ip),
         ];
         self.count_against(budgets.into_iter(), limits.window).await.map(drop)
+    }
+
+    /// Counts a code typed in the browser whose asking secret has the digest `asker`:
+    /// [`CODE_TRIES`] per 15 minutes.
+    pub(crate) async fn admit_code(
+        &self,
+        asker: &crate::email::TokenDigest,
+    ) -> Result<(), AccountError<S::Error>> {
+        let budget = (key(Action::SignInCode, "asker", &asker.to_hex()), CODE_TRIES);
+        self.count_against(std::iter::once(budget), Duration::from_secs(15 * 60)).await.map(drop)
     }
 
     /// Counts one attempt under each `(key, budget)` in turn, and refuses at the first

@@ -17,7 +17,7 @@ mod password;
 /// Sign-up and sign-in: the upgrade rules.
 mod rules;
 
-pub use limits::{Action, AttemptCount, Limits};
+pub use limits::{Action, AttemptCount, CODE_TRIES, Limits};
 pub use password::{Password, PasswordHasher};
 pub use rules::{AccountError, Accounts, LinkProblem, Upgrade, default_display_name};
 pub(crate) use rules::{nothing_merged, record_upgrade, refused};

@@ -1,7 +1,7 @@
 //! What each mail says. Plain text first (every client shows it), the same as HTML;
 //! the link on a line of its own in the text, and the only thing to click in the HTML.
 
-use super::{EmailToken, Mail, RESET_LIFETIME, VERIFY_LIFETIME};
+use super::{EmailToken, Mail, RESET_LIFETIME, SIGN_IN_LIFETIME, SignInCode, VERIFY_LIFETIME};
 
 /// Where the links in mail point: the origin people reach the application at and the
 /// application's paths. Links are absolute: a mail is read outside any page.
@@ -15,6 +15,8 @@ pub struct Links {
     pub forgot_path: String,
     /// The page that confirms an address; the link adds `?token=…`.
     pub verify_path: String,
+    /// The page a sign-in link opens; the link adds `?token=…`.
+    pub sign_in_path: String,
 }
 
 impl Links {
@@ -74,6 +76,37 @@ impl Links {
             html: html(&[
                 Block::Text(lines[0]),
                 Block::Link(&link, "Confirm your email"),
+                Block::Text(lines[4]),
+                Block::Text(lines[5]),
+            ]),
+            link,
+        }
+    }
+
+    /// "Email me a sign-in link": the link, and its code for a mail read elsewhere.
+    pub(crate) fn sign_in_mail(&self, to: &str, token: &EmailToken) -> Mail {
+        let link = self.with_token(&self.sign_in_path, token);
+        let code = SignInCode::of(&token.digest());
+        let minutes = SIGN_IN_LIFETIME.num_minutes();
+        let lines = [
+            "Someone asked to sign in to Guestroom with this address. If it was you, open this \
+             link in the browser you asked from:",
+            "",
+            &link,
+            "",
+            &format!("Reading this on another device? Type this code there instead: {code}"),
+            &format!(
+                "The link and the code work once, for {minutes} minutes. Never give the code to \
+                 anyone. If you did not ask, ignore this mail."
+            ),
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Sign in to Guestroom".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Link(&link, "Sign in"),
                 Block::Text(lines[4]),
                 Block::Text(lines[5]),
             ]),
@@ -146,7 +179,19 @@ mod tests {
             reset_path: "/reset".to_owned(),
             forgot_path: "/forgot".to_owned(),
             verify_path: "/verify".to_owned(),
+            sign_in_path: "/signin-link".to_owned(),
         }
+    }
+
+    #[test]
+    fn a_sign_in_mail_carries_its_link_and_its_code() {
+        let token = EmailToken::random();
+        let mail = links().sign_in_mail("ada@example.com", &token);
+        let link = format!("http://localhost:3000/signin-link?token={}", token.expose());
+        assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
+        let code = SignInCode::of(&token.digest()).to_string();
+        assert!(mail.text.contains(&code) && mail.html.contains(&code), "{}", mail.text);
+        assert!(mail.text.contains("15 minutes"));
     }
 
     #[test]

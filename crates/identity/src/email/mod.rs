@@ -1,11 +1,13 @@
 //! The email channel: mail the account rules send (a link to set a new password, one to
-//! confirm an address), the single-use tokens those links carry, and the [`Mailer`] port that delivers them.
+//! confirm an address, one to sign in), the single-use tokens those links carry, and the [`Mailer`] port that delivers them.
 //!
 //! Nothing here waits on a mail server: a [`Mailer`] takes a mail or refuses it at once,
 //! and delivers in the background (feature `mail`: [`Outbox`], over SMTP or into `.eml`
 //! files). A mail lost on the way is asked for again by the person; nothing is applied
 //! until they follow its link.
 
+/// "Email me a sign-in link": the request, the link and its code.
+mod link;
 /// The messages: what each mail says, in plain text and HTML.
 mod messages;
 /// "Forgot password?": the request and the reset.
@@ -25,9 +27,13 @@ use std::{net::IpAddr, sync::Arc, time::Duration};
 
 #[cfg(feature = "mail")]
 pub use delivery::{DeliveryCounts, Outbox, OutboxOptions, Transport, TransportError};
+pub use link::LinkSignIn;
 pub use messages::Links;
 pub use reset::Reset;
-pub use token::{EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose, VERIFY_LIFETIME};
+pub use token::{
+    EmailToken, RESET_LIFETIME, SIGN_IN_LIFETIME, SignInCode, TokenDigest, TokenPurpose,
+    VERIFY_LIFETIME,
+};
 
 use crate::{Clock, account::Accounts};
 

@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 /// How long a password-reset link works.
 pub const RESET_LIFETIME: Duration = Duration::minutes(30);
 
+/// How long a sign-in link (and its code) works.
+pub const SIGN_IN_LIFETIME: Duration = Duration::minutes(15);
+
 /// How long a link that confirms an address works: a day, for mail read the next morning.
 /// It only marks the address confirmed, so a longer life costs little.
 pub const VERIFY_LIFETIME: Duration = Duration::hours(24);
@@ -21,6 +24,8 @@ pub enum TokenPurpose {
     ResetPassword,
     /// After sign-up: the link confirms that the member receives mail at the address.
     VerifyEmail,
+    /// "Email me a sign-in link": the link (or its code) signs in the browser that asked.
+    SignIn,
 }
 
 impl TokenPurpose {
@@ -29,6 +34,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::ResetPassword => "reset_password",
             TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::SignIn => "sign_in",
         }
     }
 }
@@ -93,6 +99,69 @@ impl TokenDigest {
     }
 }
 
+/// The short code a sign-in mail carries beside its link, to type in the browser that
+/// asked when the mail is read elsewhere: 8 symbols of 32 (40 bits), with no 0/O or 1/I
+/// to confuse. It is derived from the token's digest, so a store keeps nothing more; it
+/// works only in the browser that holds the asking secret, and only a few tries per
+/// window (`Action::SignInCode`), so 40 bits are plenty.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignInCode([u8; SignInCode::LEN]);
+
+impl SignInCode {
+    const LEN: usize = 8;
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// The code of the token whose digest is `digest`.
+    pub fn of(digest: &TokenDigest) -> Self {
+        let hash = Sha256::new()
+            .chain_update(b"guestroom sign-in code\0")
+            .chain_update(digest.0)
+            .finalize();
+        let bits = hash.iter().take(5).fold(0_u64, |bits, byte| bits << 8 | u64::from(*byte));
+        let mut code = [0_u8; Self::LEN];
+        for (place, symbol) in code.iter_mut().enumerate() {
+            let index = (bits >> (5 * (Self::LEN - 1 - place))) & 0x1f;
+            *symbol = Self::ALPHABET[usize::try_from(index).unwrap_or_default()];
+        }
+        Self(code)
+    }
+
+    /// A code as typed: case, spaces and hyphens do not matter; `None` when it cannot be
+    /// one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let symbols: Vec<u8> = text
+            .bytes()
+            .filter(|byte| !matches!(byte, b' ' | b'-'))
+            .map(|byte| byte.to_ascii_uppercase())
+            .collect();
+        let valid = symbols.iter().all(|symbol| Self::ALPHABET.contains(symbol));
+        (valid && symbols.len() == Self::LEN).then(|| {
+            let mut code = [0_u8; Self::LEN];
+            code.copy_from_slice(&symbols);
+            Self(code)
+        })
+    }
+
+    /// Compared without stopping at the first difference.
+    pub fn matches(&self, other: &SignInCode) -> bool {
+        self.0.iter().zip(other.0).fold(0_u8, |differ, (a, b)| differ | (a ^ b)) == 0
+    }
+}
+
+/// `ABCD-EFGH`, as a mail and a page show it.
+impl fmt::Display for SignInCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = std::str::from_utf8(&self.0).map_err(|_| fmt::Error)?;
+        write!(f, "{}-{}", &text[..4], &text[4..])
+    }
+}
+
+impl fmt::Debug for SignInCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SignInCode([redacted])")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +185,26 @@ mod tests {
     fn the_stored_purpose_names_never_change() {
         assert_eq!(TokenPurpose::ResetPassword.as_str(), "reset_password");
         assert_eq!(TokenPurpose::VerifyEmail.as_str(), "verify_email");
+        assert_eq!(TokenPurpose::SignIn.as_str(), "sign_in");
+    }
+
+    #[test]
+    fn a_sign_in_code_is_its_tokens_and_reads_back_however_it_is_typed() {
+        let (one, two) = (EmailToken::random().digest(), EmailToken::random().digest());
+        let code = SignInCode::of(&one);
+        assert_eq!(SignInCode::of(&one), code, "the same token, the same code");
+        assert!(!SignInCode::of(&two).matches(&code));
+        let shown = code.to_string();
+        assert_eq!((shown.len(), &shown[4..5]), (9, "-"), "{shown}");
+        for typed in
+            [shown.clone(), shown.to_lowercase(), shown.replace('-', " "), shown.replace('-', "")]
+        {
+            assert!(SignInCode::parse(&typed).is_some_and(|typed| typed.matches(&code)), "{typed}");
+        }
+        for bad in ["", "ABCD-EFG", "ABCD-EFGHJ", "ABCD-EFG0", "ABCD-EFGI"] {
+            assert_eq!(SignInCode::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(format!("{code:?}"), "SignInCode([redacted])");
     }
 
     #[test]

@@ -52,6 +52,7 @@ macro_rules! account_store_conformance {
             a_verify_token_confirms_the_address_it_was_mailed_to_once,
             a_reset_of_an_unconfirmed_address_removes_its_passkeys_and_links,
             a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way_in,
+            a_sign_in_token_is_found_by_its_asker_and_spent_once_proving_the_address,
         );
     };
 }

@@ -7,7 +7,7 @@ use chrono::Duration as Span;
 use identity::{
     IdentityStore, ManualClock, MemberStore, OwnerId,
     account::{AccountError, AccountField, Accounts, PasswordHasher},
-    email::{EmailAccounts, EmailToken, Links, MailLimits, Reset, TokenDigest},
+    email::{EmailAccounts, EmailToken, LinkSignIn, Links, MailLimits, Reset, TokenDigest},
     testing::{MemoryMailer, MemoryStore, MemoryStoreError},
 };
 
@@ -34,6 +34,7 @@ fn setup() -> Setup {
         reset_path: "/reset".to_owned(),
         forgot_path: "/forgot".to_owned(),
         verify_path: "/verify".to_owned(),
+        sign_in_path: "/signin-link".to_owned(),
     };
     let email = EmailAccounts::new(
         accounts.clone(),
@@ -365,4 +366,75 @@ async fn a_reset_of_an_unconfirmed_account_leaves_its_squatter_no_way_in() {
     assert!(store.passkeys(squatted.id).await.expect("passkeys").is_empty());
     let old = accounts.sign_in(None, "ada@example.com", PASSWORD, None).await;
     assert!(matches!(old, Err(AccountError::WrongCredentials)));
+}
+
+#[tokio::test]
+async fn a_sign_in_link_signs_in_only_where_it_was_asked_for_and_once() {
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    let ada = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = ada.expect("up").member;
+    let (_, here) = asker();
+    email.request_sign_in_link("nobody@example.com", client(), here).await.expect("asked");
+    email.request_sign_in_link("ada@example.com", client(), here).await.expect("asked");
+    let mails = mailer.wait_for(1).await;
+    assert_eq!(mails.len(), 1, "no mail to an address without an account");
+    assert_eq!(mails[0].subject, "Sign in to Guestroom");
+    let token = token_in(&mails[0].text);
+
+    // Opened in another browser: nothing happens there; the mail's code is shown.
+    let (_, elsewhere) = asker();
+    let other = email.sign_in_with_link(&token, client(), Some(elsewhere), None).await;
+    let Ok(LinkSignIn::AskedElsewhere(code)) = other else { panic!("{other:?}") };
+    assert!(mails[0].text.contains(&code.to_string()), "the mail carries the same code");
+    let nowhere = email.sign_in_with_link(&token, client(), None, None).await;
+    assert!(matches!(nowhere, Ok(LinkSignIn::AskedElsewhere(_))), "{nowhere:?}");
+
+    // In the browser that asked: signed in, the guest along, the address proven.
+    let guest = OwnerId::random();
+    store.give(guest, 2);
+    let signed_in = email.sign_in_with_link(&token, client(), Some(here), Some(guest)).await;
+    let Ok(LinkSignIn::SignedIn(upgrade)) = signed_in else { panic!("{signed_in:?}") };
+    assert_eq!((upgrade.member.id, upgrade.merge.moved_avatars), (ada.id, 2));
+    assert!(upgrade.member.email_verified);
+    // Once: a replay does nothing, here or elsewhere.
+    let again = email.sign_in_with_link(&token, client(), Some(here), Some(OwnerId::random()));
+    assert!(matches!(again.await, Err(AccountError::BadLink)));
+    assert_eq!(store.owned(ada.id), 2);
+}
+
+#[tokio::test]
+async fn a_sign_in_code_works_in_the_browser_that_asked_a_few_tries_at_most() {
+    let Setup { email, accounts, store, mailer, .. } = setup();
+    accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await.expect("up");
+    let (_, here) = asker();
+    email.request_sign_in_link("ada@example.com", client(), here).await.expect("asked");
+    let token = token_in(&mailer.wait_for(1).await[0].text);
+    let code =
+        identity::email::SignInCode::of(&EmailToken::parse(&token).expect("a token").digest());
+    let typed = code.to_string().to_lowercase();
+
+    let (_, elsewhere) = asker();
+    let stranger = email.sign_in_with_code(&typed, client(), Some(elsewhere), None).await;
+    assert!(
+        matches!(stranger, Err(AccountError::BadLink)),
+        "only where it was asked: {stranger:?}"
+    );
+    let cookieless = email.sign_in_with_code(&typed, client(), None, None).await;
+    assert!(matches!(cookieless, Err(AccountError::BadLink)));
+    for wrong in ["AAAA-AAAA", "not a code"] {
+        let refused = email.sign_in_with_code(wrong, client(), Some(here), None).await;
+        assert!(matches!(refused, Err(AccountError::BadLink)), "{wrong}: {refused:?}");
+    }
+    let guest = OwnerId::random();
+    store.give(guest, 1);
+    let signed_in = email.sign_in_with_code(&typed, client(), Some(here), Some(guest)).await;
+    assert_eq!(signed_in.expect("signed in").merge.moved_avatars, 1);
+    let again = email.sign_in_with_code(&typed, client(), Some(here), None).await;
+    assert!(matches!(again, Err(AccountError::BadLink)), "spent: {again:?}");
+    // Five tries per window in one browser (four so far): the sixth is refused, whatever
+    // it types.
+    let fifth = email.sign_in_with_code("BBBB-BBBB", client(), Some(here), None).await;
+    assert!(matches!(fifth, Err(AccountError::BadLink)), "{fifth:?}");
+    let sixth = email.sign_in_with_code(&typed, client(), Some(here), None).await;
+    assert!(matches!(sixth, Err(AccountError::TooManyAttempts { .. })), "{sixth:?}");
 }

@@ -249,3 +249,62 @@ pub async fn a_reset_of_an_unconfirmed_address_removes_its_passkeys_and_links<
     assert_eq!(store.linked_accounts(ada.id).await.expect("links").len(), 1);
     assert_eq!(store.passkeys(ada.id).await.expect("passkeys").len(), 1);
 }
+
+/// A sign-in token is found by the browser that asked for it, and spent once; spending it
+/// proves the address, and for an address unconfirmed until then leaves whoever made the
+/// account no way in.
+pub async fn a_sign_in_token_is_found_by_its_asker_and_spent_once_proving_the_address<
+    S: AccountStore + EmailTokenStore + PasskeyStore,
+>(
+    Subject { store, clock }: Subject<S>,
+) {
+    use crate::Clock;
+    let ada = member(&store, "ada@example.com").await;
+    store.set_password(ada.id, hash("squatter")).await.expect("password");
+    store.add_passkey(ada.id, passkey(1, "Squatter's"), ROOMY).await.expect("add");
+    let before = store.find_member(ada.id).await.expect("find").expect("ada");
+    let (token, here, elsewhere) =
+        (EmailToken::random(), EmailToken::random().digest(), EmailToken::random().digest());
+    let sign_in = |member: OwnerId, token: &EmailToken, address: &str| NewEmailToken {
+        digest: token.digest(),
+        purpose: TokenPurpose::SignIn,
+        member,
+        email: parse_email(address),
+        asker: Some(here),
+        expires_at: clock.now() + Duration::minutes(15),
+    };
+    store.issue_email_token(sign_in(ada.id, &token, "ada@example.com")).await.expect("issue");
+    let asked = |asker: TokenDigest, purpose: TokenPurpose| {
+        let (store, now) = (store.clone(), clock.now());
+        async move { store.tokens_asked_by(&asker, purpose, now).await.expect("asked") }
+    };
+    assert_eq!(asked(here, TokenPurpose::SignIn).await, [token.digest()]);
+    assert!(asked(elsewhere, TokenPurpose::SignIn).await.is_empty());
+    assert!(asked(here, TokenPurpose::ResetPassword).await.is_empty());
+
+    let signed_in = store.sign_in_with_token(&token.digest(), clock.now()).await.expect("spend");
+    let signed_in = signed_in.expect("a live token");
+    assert!(signed_in.email_verified && signed_in.password_hash.is_none());
+    assert_eq!(signed_in.session_version, before.session_version + 1, "every session ended");
+    assert!(store.passkeys(ada.id).await.expect("passkeys").is_empty());
+    assert!(store.sign_in_with_token(&token.digest(), clock.now()).await.expect("spend").is_none());
+    assert!(asked(here, TokenPurpose::SignIn).await.is_empty(), "spent");
+
+    // Confirmed now: the next link signs in and changes nothing else.
+    store.set_password(ada.id, hash("ada's")).await.expect("password");
+    let before = store.find_member(ada.id).await.expect("find").expect("ada");
+    let next = EmailToken::random();
+    store.issue_email_token(sign_in(ada.id, &next, "ada@example.com")).await.expect("issue");
+    let signed_in = store.sign_in_with_token(&next.digest(), clock.now()).await.expect("spend");
+    let signed_in = signed_in.expect("a live token");
+    assert_eq!(
+        (signed_in.password_hash, signed_in.session_version),
+        (Some(hash("ada's")), before.session_version)
+    );
+    // An expired one does nothing.
+    let late = EmailToken::random();
+    store.issue_email_token(sign_in(ada.id, &late, "ada@example.com")).await.expect("issue");
+    clock.advance(Duration::minutes(15));
+    assert!(store.sign_in_with_token(&late.digest(), clock.now()).await.expect("spend").is_none());
+    assert!(asked(here, TokenPurpose::SignIn).await.is_empty(), "expired");
+}

@@ -55,6 +55,44 @@ impl EmailTokenStore for MemoryStore {
         }))
     }
 
+    async fn tokens_asked_by(
+        &self,
+        asker: &TokenDigest,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TokenDigest>> {
+        Ok(self.with(|state| {
+            state
+                .email_tokens
+                .iter()
+                .filter(|t| t.asker == Some(*asker) && t.purpose == purpose && t.expires_at > now)
+                .map(|t| t.digest)
+                .collect()
+        }))
+    }
+
+    async fn sign_in_with_token(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Member>> {
+        Ok(self.with(|state| {
+            let live = state.email_tokens.iter().position(|t| {
+                t.digest == *digest && t.purpose == TokenPurpose::SignIn && t.expires_at > now
+            })?;
+            let token = state.email_tokens.remove(live);
+            if !state.members.get(&token.member)?.email_verified {
+                state.forget_unproven_ways_in(token.member);
+                let member = state.members.get_mut(&token.member)?;
+                member.password_hash = None;
+                member.session_version += 1;
+            }
+            let member = state.members.get_mut(&token.member)?;
+            member.email_verified = true;
+            Some(member.clone())
+        }))
+    }
+
     async fn verify_email(
         &self,
         digest: &TokenDigest,

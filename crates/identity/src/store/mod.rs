@@ -7,12 +7,14 @@ use std::{future::Future, time::Duration};
 
 use uuid::Uuid;
 
-use chrono::{DateTime, Utc};
+/// The tokens of links in mail.
+mod email;
+
+pub use email::{EmailTokenStore, FoundEmailToken, NewEmailToken};
 
 use crate::{
     OwnerId, SessionId,
     account::{AttemptCount, Email, Member, MergeReport, NewMember, PasswordHash},
-    email::{TokenDigest, TokenPurpose},
     passkeys::{CredentialId, NewPasskey, Passkey, PasskeyOwner, StoredCredential},
     providers::{Link, LinkedAccount},
 };
@@ -253,71 +255,6 @@ pub trait PasskeyStore: MemberStore {
     /// does nothing. A store may forget a ceremony an hour after it was spent: its
     /// sealed cookie expired long before.
     fn spend_ceremony(&self, id: Uuid) -> impl Future<Output = Result<bool, Self::Error>> + Send;
-}
-
-/// A token to store for a mail's link.
-#[derive(Clone, Debug)]
-pub struct NewEmailToken {
-    pub digest: TokenDigest,
-    pub purpose: TokenPurpose,
-    pub member: OwnerId,
-    /// The address the mail went to: a link confirms that address and no other.
-    pub email: Email,
-    /// The digest of the secret the asking browser holds (its `__Host-` cookie), for a
-    /// link that does more in the browser that asked; `None` for one that does the same
-    /// anywhere.
-    pub asker: Option<TokenDigest>,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// A live token, as found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FoundEmailToken {
-    pub member: OwnerId,
-    pub asker: Option<TokenDigest>,
-}
-
-/// The tokens links in mail carry: stored as digests, single use, one live token per
-/// member and purpose.
-pub trait EmailTokenStore: MemberStore {
-    /// Stores a token, replacing the member's earlier token of the same purpose (only the
-    /// newest link works).
-    fn issue_email_token(
-        &self,
-        token: NewEmailToken,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
-
-    /// The token with this digest, when it is for `purpose` and not expired at `now`.
-    fn find_email_token(
-        &self,
-        digest: &TokenDigest,
-        purpose: TokenPurpose,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Option<FoundEmailToken>, Self::Error>> + Send;
-
-    /// Spends a live password-reset token and, in the same step, sets the member's
-    /// password hash, marks the email verified and ends every session (the version
-    /// bumped). When the address was unconfirmed until now, every passkey and provider
-    /// link goes too: whoever made the account with someone else's address may have
-    /// added them, and the address's owner now holds it. Returns the member as it now
-    /// is; `None` when the token is not live (used meanwhile, expired, replaced): then
-    /// nothing changed.
-    fn reset_password(
-        &self,
-        digest: &TokenDigest,
-        hash: PasswordHash,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
-
-    /// Spends a live address-confirming token and, in the same step, marks the member's
-    /// address confirmed — if it is still the address the token was mailed to. Returns
-    /// the member as it now is; `None` when the token is not live or the address changed
-    /// since (the token is spent either way).
-    fn verify_email(
-        &self,
-        digest: &TokenDigest,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
 }
 
 /// What the account rules (sign-up, sign-in, the guest → member upgrade, revocation,
