@@ -142,17 +142,21 @@ pub async fn sign_up(
 /// so a copy of that cookie reaches nothing afterwards.
 pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
-    let guest = match viewer {
-        Viewer::Guest { sid } => Some(sid),
-        Viewer::Member { .. } => None,
-    };
     let upgrade = accounts
-        .sign_in(guest, email, password, client_ip())
+        .sign_in(guest_of(viewer), email, password, client_ip())
         .await
         .map_err(|error| back_with(account_error(error), "/signin", form, &[("email", email)]))?;
     end_previous_session(&accounts, viewer).await;
     signed_in(&identity, &upgrade);
     Ok(())
+}
+
+/// The guest whose avatars a sign-in here brings along: none when a member is signed in.
+pub(super) fn guest_of(viewer: Viewer) -> Option<identity::OwnerId> {
+    match viewer {
+        Viewer::Guest { sid } => Some(sid),
+        Viewer::Member { .. } => None,
+    }
 }
 
 /// A member signing in (to this account or another) ends the session it had, so a copy

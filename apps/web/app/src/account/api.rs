@@ -41,6 +41,28 @@ pub async fn reset_password(token: String, password: String) -> Result<(), ApiEr
     super::recovery::actions::reset_password(form, &token, &password).await
 }
 
+/// Mails a link that signs in in this browser, if the address has an account; says the
+/// same either way.
+#[server(endpoint = "account/email-link", client = ApiClient, output = Json)]
+pub async fn email_sign_in_link(email: String) -> Result<(), ApiError> {
+    let form = <EmailSignInLink as leptos::server_fn::ServerFn>::PATH;
+    super::link::actions::email_link(form, &email).await
+}
+
+/// Signs in with a sign-in link's token, in the browser that asked for it.
+#[server(endpoint = "account/sign-in-link", client = ApiClient, output = Json)]
+pub async fn sign_in_with_link(token: String) -> Result<(), ApiError> {
+    let form = <SignInWithLink as leptos::server_fn::ServerFn>::PATH;
+    super::link::actions::sign_in_with_link(form, &token).await
+}
+
+/// Signs in with the code of a sign-in link asked for in this browser.
+#[server(endpoint = "account/sign-in-code", client = ApiClient, output = Json)]
+pub async fn sign_in_with_code(code: String) -> Result<(), ApiError> {
+    let form = <SignInWithCode as leptos::server_fn::ServerFn>::PATH;
+    super::link::actions::sign_in_with_code(form, &code).await
+}
+
 /// Confirms the address a confirmation link was mailed to; signs nobody in.
 #[server(endpoint = "account/verify-email", client = ApiClient, output = Json)]
 pub async fn verify_email(token: String) -> Result<(), ApiError> {

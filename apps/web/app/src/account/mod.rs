@@ -12,6 +12,9 @@
 pub mod actions;
 /// The server functions: sign up, sign in, sign out, manage the account, who am I.
 pub mod api;
+/// The asking secret a browser holds when it asked for a link by mail.
+#[cfg(feature = "ssr")]
+mod asking;
 /// The ways to sign in the server offers, as every page's context carries them.
 mod buttons;
 /// Confirming an address: the link's page, and the account page's reminder.
@@ -22,6 +25,8 @@ pub mod export;
 mod failure;
 /// The header line: guest or member, and the links that go with it.
 mod header;
+/// "Email me a sign-in link": asking, the link, its code.
+mod link;
 /// What an account action did, said once at the top of the next page.
 pub mod notice;
 /// The sign-up and sign-in pages, and the parts of every account form.
@@ -52,6 +57,7 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use confirm::VerifyEmailPage;
+pub use link::{EmailLinkPage, SignInLinkPage};
 pub use pages::{SignInPage, SignUpPage};
 pub use recovery::{ForgotPasswordPage, ResetPasswordPage};
 pub use settings::AccountPage;

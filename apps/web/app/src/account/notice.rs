@@ -40,6 +40,8 @@ pub enum Notice {
     ConfirmationSent,
     /// The address was confirmed with the mailed link.
     EmailConfirmed,
+    /// A sign-in link was asked for (whether or not the address has an account).
+    SignInLinkSent,
 }
 
 impl Notice {
@@ -61,6 +63,7 @@ impl Notice {
             Notice::PasswordReset => "password_reset".into(),
             Notice::ConfirmationSent => "confirmation_sent".into(),
             Notice::EmailConfirmed => "email_confirmed".into(),
+            Notice::SignInLinkSent => "sign_in_link_sent".into(),
         }
     }
 
@@ -90,6 +93,7 @@ impl Notice {
                 "password_reset" => Notice::PasswordReset,
                 "confirmation_sent" => Notice::ConfirmationSent,
                 "email_confirmed" => Notice::EmailConfirmed,
+                "sign_in_link_sent" => Notice::SignInLinkSent,
                 _ => return None,
             },
         })
@@ -139,6 +143,11 @@ impl Notice {
                 "A link to confirm your email is on its way. It works for 24 hours.".into()
             }
             Notice::EmailConfirmed => "Your email is confirmed.".into(),
+            Notice::SignInLinkSent => {
+                "If an account has that address, a sign-in link is on its way. It works once, \
+                 for 15 minutes, in this browser."
+                    .into()
+            }
         }
     }
 }
@@ -224,6 +233,7 @@ mod tests {
             Notice::PasswordReset,
             Notice::ConfirmationSent,
             Notice::EmailConfirmed,
+            Notice::SignInLinkSent,
         ] {
             assert_eq!(Notice::parse(&notice.code()), Some(notice));
         }

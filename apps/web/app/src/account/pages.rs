@@ -211,6 +211,7 @@ pub fn SignInPage() -> impl IntoView {
                 <Credentials error=error.clone() new=false />
                 <p class="field-hint"><a href="/forgot">"Forgot password?"</a></p>
             </AccountForm>
+            <p><a href="/email-link">"Email me a sign-in link"</a></p>
             <RevealScript />
             <PasskeyScript />
         </section>

@@ -36,6 +36,9 @@ impl From<ApiError> for String {
             ApiError::Conflict(Conflict::GuestMerged) => (&["conflict", "guest_merged"], None),
             ApiError::Conflict(Conflict::EmailTaken) => (&["conflict", "email_taken"], None),
             ApiError::Conflict(Conflict::SignedIn) => (&["conflict", "signed_in"], None),
+            ApiError::Conflict(Conflict::AskedElsewhere) => {
+                (&["conflict", "asked_elsewhere"], None)
+            }
             ApiError::Conflict(Conflict::LastSignInMethod) => {
                 (&["conflict", "last_sign_in_method"], None)
             }
@@ -109,6 +112,7 @@ impl TryFrom<String> for ApiError {
             ["conflict", "guest_merged"] => ApiError::Conflict(Conflict::GuestMerged),
             ["conflict", "email_taken"] => ApiError::Conflict(Conflict::EmailTaken),
             ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
+            ["conflict", "asked_elsewhere"] => ApiError::Conflict(Conflict::AskedElsewhere),
             ["conflict", "last_sign_in_method"] => ApiError::Conflict(Conflict::LastSignInMethod),
             ["sign_in_again"] => ApiError::SignInAgain,
             ["bad_link"] => ApiError::BadLink,
@@ -214,6 +218,7 @@ mod tests {
             ApiError::Conflict(Conflict::EmailTaken),
             ApiError::Conflict(Conflict::SignedIn),
             ApiError::Conflict(Conflict::LastSignInMethod),
+            ApiError::Conflict(Conflict::AskedElsewhere),
             ApiError::WrongCredentials,
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },

@@ -103,6 +103,8 @@ pub enum Conflict {
     SignedIn,
     /// Unlinking the member's only way to sign in.
     LastSignInMethod,
+    /// A sign-in link opened in a browser other than the one that asked for it.
+    AskedElsewhere,
 }
 
 impl ApiError {

@@ -50,6 +50,10 @@ impl fmt::Display for ApiError {
             ApiError::Conflict(Conflict::SignedIn) => {
                 f.write_str("You are signed in. Sign out first to create another account.")
             }
+            ApiError::Conflict(Conflict::AskedElsewhere) => f.write_str(
+                "This link was asked for in another browser, and signs in only there. Open it \
+                 there, or type its code there.",
+            ),
             ApiError::Conflict(Conflict::LastSignInMethod) => f.write_str(
                 "That is your only way to sign in. Add a passkey or link a provider first.",
             ),

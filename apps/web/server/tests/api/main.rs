@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod identity_cookies;
 mod limits;
+mod link;
 mod mail;
 mod member_sessions;
 mod metrics;
