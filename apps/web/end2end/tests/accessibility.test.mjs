@@ -31,7 +31,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 for (const colorScheme of ['light', 'dark']) {
-  test(`the sign-up, sign-in, password reset, confirmation and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
+  test(`the sign-up, sign-in, password reset, sign-in link, confirmation and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
     const { context, page } = await openGuest(env, { colorScheme });
     for (const [path, button] of [['/signup', 'Create account'], ['/signin', 'Sign in']]) {
       await page.goto(`${env.server.url}${path}`);
@@ -57,6 +57,14 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByText('This link does not work any more').waitFor();
     assert.deepEqual(await violations(page), [], '/reset, refused');
+    await page.goto(`${env.server.url}/email-link`);
+    assert.deepEqual(await violations(page), [], '/email-link');
+    await page.getByLabel('Code from the mail').fill('AAAA-AAAA');
+    await page.getByRole('button', { name: 'Sign in with the code' }).click();
+    await page.getByText('That code matches no link asked for in this browser').waitFor();
+    assert.deepEqual(await violations(page), [], '/email-link, with an error');
+    await page.goto(`${env.server.url}/signin-link?token=made-up`);
+    assert.deepEqual(await violations(page), [], '/signin-link');
     await page.goto(`${env.server.url}/verify?token=made-up`);
     assert.deepEqual(await violations(page), [], '/verify');
     await page.getByRole('button', { name: 'Confirm my email' }).click();
