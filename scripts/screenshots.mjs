@@ -1,5 +1,5 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), and of the sign-up, sign-in, password-reset, confirmation and account pages, from a running release
+// (390 px, light), and of the sign-up, sign-in, password-reset, sign-in link, confirmation and account pages, from a running release
 // build (after scripts/build.sh --release). With GUESTROOM_TEST_OIDC_ISSUER (the test
 // provider, `node tests/oidc/provider.mjs`) the pages show its button too; the account page
 // shows a passkey made by Chromium's virtual authenticator.
@@ -60,6 +60,8 @@ try {
   await page.screenshot({ path: join(out, 'reset.png') });
   await page.goto(`${local}/verify?token=from-the-mail`);
   await page.screenshot({ path: join(out, 'verify.png') });
+  await page.goto(`${local}/email-link`);
+  await page.screenshot({ path: join(out, 'email-link.png') });
   // The account page of a member with a passkey and an address to confirm, whole.
   await page.goto(local);
   await signUp(page, 'ada@example.com', 'Ada Lovelace');
