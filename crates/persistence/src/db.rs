@@ -127,7 +127,21 @@ fn options(url: &str) -> Result<ConnectOptions, StoreError> {
     Ok(options)
 }
 
-/// Applies every pending migration. Start-up calls this and refuses to serve on failure.
+/// Applies every pending migration through a pool of its own, closed before the caller
+/// opens the one it works with. A connection that was open while a migration changed a
+/// table must not serve afterwards: on SQLite one that had read the email tokens' table
+/// before a migration made it again read a NULL for a column the new table has (a
+/// `DELETE … RETURNING` of two resets at once, one run in three). Start-up calls this and
+/// refuses to serve on failure.
+pub async fn migrate_before_connecting(url: &str) -> Result<(), StoreError> {
+    let own = connect(url).await?;
+    let migrated = migrate(&own).await;
+    own.close().await?;
+    migrated
+}
+
+/// Applies every pending migration on `db` ([`migrate_before_connecting`] says why a
+/// pool that goes on serving should not be the one).
 ///
 /// Most starts have nothing to apply, so a read answers that first: on a SQLite file
 /// through a plain connection of its own ([`sqlite_schema_is_current`]), else (or when

@@ -77,11 +77,16 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
         let keys = load_keys(config).map_err(StartupError::Keys)?;
+        let unreachable =
+            |source| StartupError::Database { url: config.database_url.redacted(), source };
+        db::migrate_before_connecting(config.database_url.expose()).await.map_err(|error| {
+            match error {
+                StoreError::Migration(_) => StartupError::Migration(error),
+                source => unreachable(source),
+            }
+        })?;
         let connection =
-            db::connect_for_serving(config.database_url.expose()).await.map_err(|source| {
-                StartupError::Database { url: config.database_url.redacted(), source }
-            })?;
-        db::migrate(&connection).await.map_err(StartupError::Migration)?;
+            db::connect_for_serving(config.database_url.expose()).await.map_err(unreachable)?;
         let store = Store::new(connection, Arc::clone(&clock));
         let providers = config
             .providers

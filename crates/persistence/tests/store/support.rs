@@ -58,8 +58,8 @@ impl TestDb {
     }
 
     async fn open(url: &str, cleanup: Cleanup) -> TestDb {
+        db::migrate_before_connecting(url).await.expect("migrate test database");
         let connection = db::connect(url).await.expect("connect to test database");
-        db::migrate(&connection).await.expect("migrate test database");
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap());
         let store = Store::new(connection, Arc::new(clock.clone()));
         TestDb { store, clock, url: url.to_owned(), cleanup }
