@@ -87,13 +87,7 @@ impl EmailTokenStore for Store {
         let Some(token) = spend(&txn, digest, TokenPurpose::ResetPassword, now).await? else {
             return Ok(None);
         };
-        let unconfirmed = member::Entity::find_by_id(token.member_id)
-            .filter(member::Column::EmailVerifiedAt.is_null())
-            .one(&txn)
-            .await?;
-        if unconfirmed.is_some() {
-            forget_unproven_ways_in(&txn, OwnerId::from_uuid(token.member_id)).await?;
-        }
+        forget_if_unconfirmed(&txn, OwnerId::from_uuid(token.member_id)).await?;
         let rows = member::Entity::update_many()
             .col_expr(member::Column::PasswordHash, Expr::value(hash.expose()))
             .col_expr(member::Column::EmailVerifiedAt, confirmed(now))
@@ -145,16 +139,11 @@ impl EmailTokenStore for Store {
         let Some(token) = spend(&txn, digest, TokenPurpose::SignIn, now).await? else {
             return Ok(None);
         };
-        let unconfirmed = member::Entity::find_by_id(token.member_id)
-            .filter(member::Column::EmailVerifiedAt.is_null())
-            .one(&txn)
-            .await?
-            .is_some();
+        let unconfirmed = forget_if_unconfirmed(&txn, OwnerId::from_uuid(token.member_id)).await?;
         let mut update = member::Entity::update_many()
             .col_expr(member::Column::EmailVerifiedAt, confirmed(now))
             .col_expr(member::Column::UpdatedAt, Expr::value(now));
         if unconfirmed {
-            forget_unproven_ways_in(&txn, OwnerId::from_uuid(token.member_id)).await?;
             update = update
                 .col_expr(member::Column::PasswordHash, Expr::value(Option::<String>::None))
                 .col_expr(
@@ -217,6 +206,20 @@ async fn spend(
         .exec_with_returning(txn)
         .await?;
     Ok(spent.into_iter().next())
+}
+
+/// When the member's address is unconfirmed, removes its passkeys and links (inside the
+/// caller's transaction, which goes on to confirm it); returns whether it was.
+async fn forget_if_unconfirmed(txn: &DatabaseTransaction, member: OwnerId) -> Result<bool> {
+    let unconfirmed = member::Entity::find_by_id(member.as_uuid())
+        .filter(member::Column::EmailVerifiedAt.is_null())
+        .one(txn)
+        .await?
+        .is_some();
+    if unconfirmed {
+        forget_unproven_ways_in(txn, member).await?;
+    }
+    Ok(unconfirmed)
 }
 
 /// Removes every passkey and provider link of a member whose address was unconfirmed

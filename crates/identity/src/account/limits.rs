@@ -120,20 +120,22 @@ impl<S: AttemptStore> Accounts<S> {
     }
 
     /// Counts a mail (of `action`: [`Action::Mail`] or [`Action::ConfirmationMail`])
-    /// asked for `email` from `client`'s network against both budgets of `limits`, and refuses it when either is spent. Counted whether or not the address
-    /// has an account, so the refusal says nothing about it either.
+    /// asked for `email` against the address's budget of `limits` and, when `client` is
+    /// given, its network's, and refuses it when either is spent. `client` is `None` for a
+    /// mail that follows an action limited per network already (a sign-up's confirmation
+    /// link: sign-ups are). Counted whether or not the address has an account, so the
+    /// refusal says nothing about it either.
     pub(crate) async fn admit_mail(
         &self,
         action: Action,
         email: &Email,
-        client: Option<IpAddr>,
+        client: Option<Option<IpAddr>>,
         limits: MailLimits,
     ) -> Result<(), AccountError<S::Error>> {
-        let budgets = [
-            (key(action, "email", email.as_str()), limits.per_email),
-            (key(action, "ip", &network_name(client)), limits.per_ip),
-        ];
-        self.count_against(budgets.into_iter(), limits.window).await.map(drop)
+        let per_network =
+            client.map(|client| (key(action, "ip", &network_name(client)), limits.per_ip));
+        let budgets = [Some((key(action, "email", email.as_str()), limits.per_email)), per_network];
+        self.count_against(budgets.into_iter().flatten(), limits.window).await.map(drop)
     }
 
     /// Counts a code typed in the browser whose asking secret has the digest `asker`:

@@ -7,13 +7,13 @@
 //! once, and a replay does nothing. Following it proves the address, as a reset does.
 
 use super::{
-    Client, EmailAccounts, EmailToken, SIGN_IN_LIFETIME, SignInCode, TokenDigest, TokenPurpose,
+    Client, EmailAccounts, EmailToken, Links, SIGN_IN_LIFETIME, SignInCode, TokenDigest,
+    TokenPurpose, request::Asked,
 };
 use crate::{
     AccountStore, EmailTokenStore, OwnerId,
-    account::{AccountError, Action, Email, Upgrade, nothing_merged},
+    account::{AccountError, Upgrade, nothing_merged},
     audit,
-    store::NewEmailToken,
 };
 
 /// What following a sign-in link did.
@@ -26,62 +26,25 @@ pub enum LinkSignIn {
     AskedElsewhere(SignInCode),
 }
 
+/// A sign-in link, as asked for.
+const SIGN_IN: Asked = Asked {
+    purpose: TokenPurpose::SignIn,
+    lifetime: SIGN_IN_LIFETIME,
+    mail: Links::sign_in_mail,
+    event: "sign_in_link_mail",
+};
+
 impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
     /// Asks for a sign-in link for `email`, from the browser whose asking secret has the
-    /// digest `asker`. Answers once the request is counted against the mail limits (the
-    /// same budget as reset links); the lookup and the mail follow the answer.
+    /// digest `asker`. Answers alike for every address (`request`), counted against the
+    /// same budget as reset links.
     pub async fn request_sign_in_link(
         &self,
         email: &str,
         client: Client,
         asker: TokenDigest,
     ) -> Result<(), AccountError<S::Error>> {
-        let email = Email::parse(email).map_err(AccountError::Invalid)?;
-        self.accounts.admit_mail(Action::Mail, &email, client, self.limits).await?;
-        let this = self.clone();
-        tokio::spawn(async move { this.mail_sign_in_link(email, client, asker).await });
-        Ok(())
-    }
-
-    async fn mail_sign_in_link(&self, email: Email, client: Client, asker: TokenDigest) {
-        let store = &self.accounts.store;
-        let (member, outcome) = match store.find_member_by_email(&email).await {
-            Ok(Some(member)) => {
-                let token = EmailToken::random();
-                let issued = store
-                    .issue_email_token(NewEmailToken {
-                        digest: token.digest(),
-                        purpose: TokenPurpose::SignIn,
-                        member: member.id,
-                        email: email.clone(),
-                        asker: Some(asker),
-                        expires_at: self.clock.now() + SIGN_IN_LIFETIME,
-                    })
-                    .await;
-                let outcome = match issued {
-                    Ok(()) => {
-                        match self.mailer.send(self.links.sign_in_mail(email.as_str(), &token)) {
-                            Ok(()) => "sent",
-                            Err(_) => "queue_full",
-                        }
-                    }
-                    Err(error) => {
-                        tracing::error!(
-                            error = &error as &dyn std::error::Error,
-                            "storing a sign-in token"
-                        );
-                        "store_failure"
-                    }
-                };
-                (Some(member.id), outcome)
-            }
-            Ok(None) => (None, "no_account"),
-            Err(error) => {
-                tracing::error!(error = &error as &dyn std::error::Error, "looking up a link");
-                (None, "store_failure")
-            }
-        };
-        audit::record("sign_in_link_mail", outcome, member, client);
+        self.request_link(SIGN_IN, email, client, asker).await
     }
 
     /// Follows a sign-in link. `asker` is the digest of the asking secret this browser

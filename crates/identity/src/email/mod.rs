@@ -10,6 +10,8 @@
 mod link;
 /// The messages: what each mail says, in plain text and HTML.
 mod messages;
+/// Asking for a link by address: one way for every kind.
+mod request;
 /// "Forgot password?": the request and the reset.
 mod reset;
 /// A sign-up refused for a taken address: its owner is told.

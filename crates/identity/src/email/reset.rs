@@ -7,12 +7,14 @@
 //! browser that asked is signed in and its guest comes along, as with a sign-in. In any
 //! other browser the password is set and nothing else: the person signs in there with it.
 
-use super::{Client, EmailAccounts, EmailToken, RESET_LIFETIME, TokenDigest, TokenPurpose};
+use super::{
+    Client, EmailAccounts, EmailToken, Links, RESET_LIFETIME, TokenDigest, TokenPurpose,
+    request::Asked,
+};
 use crate::{
     AccountStore, EmailTokenStore, OwnerId,
-    account::{AccountError, Action, Email, Member, Password, Upgrade, nothing_merged},
+    account::{AccountError, Member, Password, Upgrade, nothing_merged},
     audit,
-    store::NewEmailToken,
 };
 
 /// What a reset did.
@@ -25,64 +27,25 @@ pub enum Reset {
     PasswordSet(Member),
 }
 
+/// A reset link, as asked for.
+const RESET: Asked = Asked {
+    purpose: TokenPurpose::ResetPassword,
+    lifetime: RESET_LIFETIME,
+    mail: Links::reset_mail,
+    event: "password_reset_mail",
+};
+
 impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
     /// Asks for a reset link for `email`, from a browser that holds the secret whose
-    /// digest is `asker` (so that following the link there signs in). Answers once the
-    /// request is counted against the mail limits: looking the address up, storing the
-    /// token and handing the mail over happen after, so the answer says nothing about
-    /// whether the address has an account, in what it says or in how long it takes.
+    /// digest is `asker` (so that following the link there signs in). Answers alike for
+    /// every address (`request`).
     pub async fn request_reset(
         &self,
         email: &str,
         client: Client,
         asker: TokenDigest,
     ) -> Result<(), AccountError<S::Error>> {
-        let email = Email::parse(email).map_err(AccountError::Invalid)?;
-        self.accounts.admit_mail(Action::Mail, &email, client, self.limits).await?;
-        let this = self.clone();
-        tokio::spawn(async move { this.mail_reset(email, client, asker).await });
-        Ok(())
-    }
-
-    /// The part of a request that depends on the account: an audit line either way.
-    async fn mail_reset(&self, email: Email, client: Client, asker: TokenDigest) {
-        let store = &self.accounts.store;
-        let (member, outcome) = match store.find_member_by_email(&email).await {
-            Ok(Some(member)) => {
-                let token = EmailToken::random();
-                let issued = store
-                    .issue_email_token(NewEmailToken {
-                        digest: token.digest(),
-                        purpose: TokenPurpose::ResetPassword,
-                        member: member.id,
-                        email: email.clone(),
-                        asker: Some(asker),
-                        expires_at: self.clock.now() + RESET_LIFETIME,
-                    })
-                    .await;
-                let outcome = match issued {
-                    Ok(()) => match self.mailer.send(self.links.reset_mail(email.as_str(), &token))
-                    {
-                        Ok(()) => "sent",
-                        Err(_) => "queue_full",
-                    },
-                    Err(error) => {
-                        tracing::error!(
-                            error = &error as &dyn std::error::Error,
-                            "storing a reset token"
-                        );
-                        "store_failure"
-                    }
-                };
-                (Some(member.id), outcome)
-            }
-            Ok(None) => (None, "no_account"),
-            Err(error) => {
-                tracing::error!(error = &error as &dyn std::error::Error, "looking up a reset");
-                (None, "store_failure")
-            }
-        };
-        audit::record("password_reset_mail", outcome, member, client);
+        self.request_link(RESET, email, client, asker).await
     }
 
     /// Sets a new password with the token a reset mail carried. `asker` is the digest of

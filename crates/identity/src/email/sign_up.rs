@@ -16,7 +16,7 @@ impl<S: AccountStore> EmailAccounts<S> {
     pub async fn tell_owner_of_sign_up(&self, email: &str, client: Client) {
         let Ok(email) = Email::parse(email) else { return };
         let outcome =
-            match self.accounts.admit_mail(Action::Mail, &email, client, self.limits).await {
+            match self.accounts.admit_mail(Action::Mail, &email, Some(client), self.limits).await {
                 Ok(()) => match self.mailer.send(self.links.sign_up_attempt_mail(email.as_str())) {
                     Ok(()) => "sent",
                     Err(_) => "queue_full",

@@ -14,14 +14,35 @@ use crate::{
 };
 
 impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
-    /// Mails `member` a link that confirms its address, unless it is confirmed already.
-    /// Counted against the mail limits; the token is stored and the mail handed over
+    /// Mails `member` a link that confirms its address, unless it is confirmed already,
+    /// on request (the account page's "Send the link again"): counted against the mail
+    /// limits per address and per network. The token is stored and the mail handed over
     /// after the answer, so a slow store or a full queue costs the request nothing (the
-    /// person asks again from the account page).
+    /// person asks again).
     pub async fn request_verification(
         &self,
         member: OwnerId,
         client: Client,
+    ) -> Result<(), AccountError<S::Error>> {
+        self.verification(member, client, Some(client)).await
+    }
+
+    /// The same right after a sign-up, counted per address only: the sign-up was counted
+    /// per network already, and a network's mail budget must not decide whether the 21st
+    /// person to sign up from one office in an hour gets the link.
+    pub async fn verify_after_sign_up(
+        &self,
+        member: OwnerId,
+        client: Client,
+    ) -> Result<(), AccountError<S::Error>> {
+        self.verification(member, client, None).await
+    }
+
+    async fn verification(
+        &self,
+        member: OwnerId,
+        client: Client,
+        counted_per_network: Option<Client>,
     ) -> Result<(), AccountError<S::Error>> {
         let store = &self.accounts.store;
         let member = store
@@ -32,8 +53,10 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
         if member.email_verified {
             return Ok(());
         }
+        let limits = self.limits;
+        let email = &member.email;
         self.accounts
-            .admit_mail(Action::ConfirmationMail, &member.email, client, self.limits)
+            .admit_mail(Action::ConfirmationMail, email, counted_per_network, limits)
             .await?;
         let this = self.clone();
         tokio::spawn(async move { this.mail_verification(member, client).await });

@@ -438,3 +438,23 @@ async fn a_sign_in_code_works_in_the_browser_that_asked_a_few_tries_at_most() {
     let sixth = email.sign_in_with_code(&typed, client(), Some(here), None).await;
     assert!(matches!(sixth, Err(AccountError::TooManyAttempts { .. })), "{sixth:?}");
 }
+
+/// The link after a sign-up counts against the address's budget only (sign-ups are
+/// limited per network already); asked for again, against the network's too.
+#[tokio::test]
+async fn a_sign_ups_confirmation_is_not_held_back_by_its_networks_mail_budget() {
+    let Setup { email, accounts, mailer, .. } = setup();
+    let email = email.with_limits(MailLimits { per_ip: 1, ..MailLimits::default() });
+    let mut members = Vec::new();
+    for who in ["ada", "bob", "cy"] {
+        let address = format!("{who}@example.com");
+        let up = accounts.sign_up(OwnerId::random(), &address, PASSWORD, "", None).await;
+        let member = up.expect("up").member;
+        email.verify_after_sign_up(member.id, client()).await.expect("mailed");
+        members.push(member);
+    }
+    assert_eq!(mailer.wait_for(3).await.len(), 3, "one network, three sign-ups, three links");
+    email.request_verification(members[0].id, client()).await.expect("the network's first");
+    let again = email.request_verification(members[1].id, client()).await;
+    assert!(matches!(again, Err(AccountError::TooManyAttempts { .. })), "{again:?}");
+}

@@ -38,12 +38,7 @@ impl EmailTokenStore for MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
-            let live = state.email_tokens.iter().position(|t| {
-                t.digest == *digest
-                    && t.purpose == TokenPurpose::ResetPassword
-                    && t.expires_at > now
-            })?;
-            let token = state.email_tokens.remove(live);
+            let token = state.spend(digest, TokenPurpose::ResetPassword, now)?;
             if !state.members.get(&token.member)?.email_verified {
                 state.forget_unproven_ways_in(token.member);
             }
@@ -77,10 +72,7 @@ impl EmailTokenStore for MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
-            let live = state.email_tokens.iter().position(|t| {
-                t.digest == *digest && t.purpose == TokenPurpose::SignIn && t.expires_at > now
-            })?;
-            let token = state.email_tokens.remove(live);
+            let token = state.spend(digest, TokenPurpose::SignIn, now)?;
             if !state.members.get(&token.member)?.email_verified {
                 state.forget_unproven_ways_in(token.member);
                 let member = state.members.get_mut(&token.member)?;
@@ -99,10 +91,7 @@ impl EmailTokenStore for MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
-            let live = state.email_tokens.iter().position(|t| {
-                t.digest == *digest && t.purpose == TokenPurpose::VerifyEmail && t.expires_at > now
-            })?;
-            let token = state.email_tokens.remove(live);
+            let token = state.spend(digest, TokenPurpose::VerifyEmail, now)?;
             let member = state.members.get_mut(&token.member).filter(|m| m.email == token.email)?;
             member.email_verified = true;
             Some(member.clone())
@@ -111,6 +100,20 @@ impl EmailTokenStore for MemoryStore {
 }
 
 impl State {
+    /// Removes and returns the live token with `digest`, when it is for `purpose`.
+    fn spend(
+        &mut self,
+        digest: &TokenDigest,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> Option<NewEmailToken> {
+        let live = self
+            .email_tokens
+            .iter()
+            .position(|t| t.digest == *digest && t.purpose == purpose && t.expires_at > now)?;
+        Some(self.email_tokens.remove(live))
+    }
+
     /// Removes the passkeys and provider links of a member whose address was unconfirmed
     /// until now.
     pub(super) fn forget_unproven_ways_in(&mut self, member: OwnerId) {

@@ -17,7 +17,7 @@ pub(in crate::account) async fn mail_link(
     mail: &identity::email::EmailAccounts<Store>,
     member: OwnerId,
 ) {
-    if let Err(error) = mail.request_verification(member, client_ip()).await {
+    if let Err(error) = mail.verify_after_sign_up(member, client_ip()).await {
         tracing::warn!(error = %error, "mailing a confirmation link after sign-up");
     }
 }
