@@ -51,8 +51,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use network::{Share, Shares, network};
 pub use owner::OwnerId;
 pub use store::{
-    AccountRefusal, AccountStore, AttemptStore, EmailTokenStore, FoundEmailToken, IdentityStore,
-    LinkStore, MemberStore, NewEmailToken, PasskeyStore, SessionStore, StoreFailure,
+    AccountRefusal, AccountStore, AttemptStore, ChangedEmail, EmailTokenStore, FoundEmailToken,
+    IdentityStore, LinkStore, MemberStore, NewEmailToken, PasskeyStore, SessionStore, StoreFailure,
 };
 pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,

@@ -8,13 +8,14 @@ use sea_orm::{
 };
 
 use identity::{
-    EmailTokenStore, FoundEmailToken, NewEmailToken, OwnerId,
-    account::{Member, PasswordHash},
+    ChangedEmail, EmailTokenStore, FoundEmailToken, NewEmailToken, OwnerId,
+    account::{Email, Member, PasswordHash},
     email::{TokenDigest, TokenPurpose},
 };
 
 use crate::{
     Store, StoreError,
+    accounts::taken_or_failed,
     entity::{email_token, linked_account, member, passkey},
     members::member_from,
 };
@@ -97,9 +98,11 @@ impl EmailTokenStore for Store {
             )
             .col_expr(member::Column::UpdatedAt, Expr::value(now))
             .filter(member::Column::OwnerId.eq(token.member_id))
+            .filter(member::Column::Email.eq(token.email))
             .exec_with_returning(&txn)
             .await?;
-        // No member (deleted meanwhile): the transaction is dropped, nothing changes.
+        // No member with the address (deleted, or moved to another address, meanwhile):
+        // the transaction is dropped, nothing changes.
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         txn.commit().await?;
         member_from(row).map(Some)
@@ -153,9 +156,11 @@ impl EmailTokenStore for Store {
         }
         let rows = update
             .filter(member::Column::OwnerId.eq(token.member_id))
+            .filter(member::Column::Email.eq(token.email))
             .exec_with_returning(&txn)
             .await?;
-        // No member (deleted meanwhile): the transaction is dropped, nothing changes.
+        // No member with the address (deleted, or moved to another address, meanwhile):
+        // the transaction is dropped, nothing changes.
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         txn.commit().await?;
         member_from(row).map(Some)
@@ -183,6 +188,44 @@ impl EmailTokenStore for Store {
         // The token is spent even when the address changed since.
         txn.commit().await?;
         rows.into_iter().next().map(member_from).transpose()
+    }
+
+    /// Spends the token and, in the same transaction, moves the member to the address
+    /// (the unique index refuses one that another account holds: the transaction is
+    /// dropped), ends every session and drops the member's other tokens.
+    #[tracing::instrument(skip_all)]
+    async fn change_email(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ChangedEmail>> {
+        let txn = self.db.begin().await?;
+        let Some(token) = spend(&txn, digest, TokenPurpose::ChangeEmail, now).await? else {
+            return Ok(None);
+        };
+        let Some(before) = member::Entity::find_by_id(token.member_id).one(&txn).await? else {
+            return Ok(None);
+        };
+        let rows = member::Entity::update_many()
+            .col_expr(member::Column::Email, Expr::value(token.email))
+            .col_expr(member::Column::EmailVerifiedAt, Expr::value(now))
+            .col_expr(
+                member::Column::SessionVersion,
+                Expr::col(member::Column::SessionVersion).add(1),
+            )
+            .col_expr(member::Column::UpdatedAt, Expr::value(now))
+            .filter(member::Column::OwnerId.eq(token.member_id))
+            .exec_with_returning(&txn)
+            .await
+            .map_err(taken_or_failed)?;
+        let Some(row) = rows.into_iter().next() else { return Ok(None) };
+        email_token::Entity::delete_many()
+            .filter(email_token::Column::MemberId.eq(token.member_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        let old = Email::parse(&before.email).map_err(StoreError::corrupt)?;
+        Ok(Some(ChangedEmail { member: member_from(row)?, old }))
     }
 }
 

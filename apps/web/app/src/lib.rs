@@ -34,8 +34,8 @@ pub mod roster;
 pub mod server;
 
 use account::{
-    AccountPage, EmailLinkPage, ForgotPasswordPage, PageNotice, ResetPasswordPage, SignInLinkPage,
-    SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
+    AccountPage, ChangeEmailPage, EmailLinkPage, ForgotPasswordPage, PageNotice, ResetPasswordPage,
+    SignInLinkPage, SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
 };
 use roster::RosterPage;
 
@@ -137,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("forgot") view=ForgotPasswordPage />
                     <Route path=StaticSegment("reset") view=ResetPasswordPage />
                     <Route path=StaticSegment("verify") view=VerifyEmailPage />
+                    <Route path=StaticSegment("change-email") view=ChangeEmailPage />
                     <Route path=StaticSegment("email-link") view=EmailLinkPage />
                     <Route path=StaticSegment("signin-link") view=SignInLinkPage />
                     <Route path=StaticSegment("account") view=AccountPage />

@@ -41,6 +41,7 @@ pub fn start(
         forgot_path: paths::FORGOT_PASSWORD.to_owned(),
         verify_path: paths::VERIFY_EMAIL.to_owned(),
         sign_in_path: paths::SIGN_IN_LINK.to_owned(),
+        change_email_path: paths::CHANGE_EMAIL.to_owned(),
     };
     let mail = EmailAccounts::new(accounts, Arc::new(outbox.clone()), links, clock);
     Ok((mail, outbox))

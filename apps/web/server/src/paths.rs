@@ -26,6 +26,8 @@ pub const FORGOT_PASSWORD: &str = "/forgot";
 pub const VERIFY_EMAIL: &str = "/verify";
 /// The page a sign-in link opens (the app's `/signin-link` route).
 pub const SIGN_IN_LINK: &str = "/signin-link";
+/// The page a change-of-address link opens (the app's `/change-email` route).
+pub const CHANGE_EMAIL: &str = "/change-email";
 
 /// What a load balancer and a scraper ask for by address: answered whatever the `Host`.
 pub const PROBES: [&str; 3] = [HEALTHZ, READYZ, METRICS];

@@ -126,7 +126,7 @@ impl<S: AccountStore> Accounts<S> {
     /// The member, when `password` is theirs ([`AccountError::WrongCredentials`] when it
     /// is not, after the same work as a sign-in). A member without a password confirms
     /// with their email when `or_email`, and cannot otherwise.
-    async fn confirm_password(
+    pub(crate) async fn confirm_password(
         &self,
         member: OwnerId,
         password: &str,

@@ -53,6 +53,8 @@ pub enum AccountProblem {
     Malformed,
     /// One of the most common passwords.
     Common,
+    /// The same as now (a change of address to the address the account has).
+    Unchanged,
 }
 
 impl From<TextProblem> for AccountProblem {

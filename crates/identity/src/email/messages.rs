@@ -17,6 +17,8 @@ pub struct Links {
     pub verify_path: String,
     /// The page a sign-in link opens; the link adds `?token=…`.
     pub sign_in_path: String,
+    /// The page a change-of-address link opens; the link adds `?token=…`.
+    pub change_email_path: String,
 }
 
 impl Links {
@@ -141,6 +143,91 @@ impl Links {
     }
 }
 
+impl Links {
+    /// A change of address, to the new one: the link that makes the change.
+    pub(crate) fn change_email_mail(&self, to: &str, token: &EmailToken) -> Mail {
+        let link = self.with_token(&self.change_email_path, token);
+        let hours = VERIFY_LIFETIME.num_hours();
+        let lines = [
+            "Someone asked to move their Guestroom account to this address. If it was you, \
+             open this link to make the change:",
+            "",
+            &link,
+            "",
+            &format!(
+                "It works once, for {hours} hours. Until you open it, the account keeps its \
+                 old address. If you did not ask, ignore this mail: nothing changes."
+            ),
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Confirm your new email".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Link(&link, "Use this address"),
+                Block::Text(lines[4]),
+            ]),
+            link,
+        }
+    }
+
+    /// A change of address to one that has an account: its owner is told, and nothing
+    /// changes. The one who asked is told no more than to check this inbox.
+    pub(crate) fn change_email_taken_mail(&self, to: &str) -> Mail {
+        let link = format!("{}{}", self.origin.trim_end_matches('/'), self.forgot_path);
+        let lines = [
+            "Someone asked to move their Guestroom account to this address, which has an \
+             account of its own. Nothing was changed: an address belongs to one account.",
+            "If it was you, sign in to the account this address has; if you forgot its \
+             password, set a new one here:",
+            "",
+            &link,
+            "",
+            "If it was not you, you need not do anything.",
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Your address already has an account".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Text(lines[1]),
+                Block::Link(&link, "Set a new password"),
+                Block::Text(lines[5]),
+            ]),
+            link,
+        }
+    }
+
+    /// After a change of address, to the old one: what changed, and what to do if it was
+    /// not its owner.
+    pub(crate) fn email_changed_mail(&self, to: &str, new: &str) -> Mail {
+        let link = format!("{}/", self.origin.trim_end_matches('/'));
+        let lines = [
+            &format!(
+                "The address of your Guestroom account is now {new}: mail about it goes there, \
+                 and every session on other devices has ended."
+            ),
+            "If you did not make this change, sign in (with your password, a passkey or a \
+             linked provider) and change it back:",
+            "",
+            &link,
+        ];
+        Mail {
+            to: to.to_owned(),
+            subject: "Your email was changed".to_owned(),
+            text: lines.join("\n"),
+            html: html(&[
+                Block::Text(lines[0]),
+                Block::Text(lines[1]),
+                Block::Link(&link, "Sign in to Guestroom"),
+            ]),
+            link,
+        }
+    }
+}
+
 /// A part of an HTML mail.
 enum Block<'a> {
     Text(&'a str),
@@ -180,7 +267,22 @@ mod tests {
             forgot_path: "/forgot".to_owned(),
             verify_path: "/verify".to_owned(),
             sign_in_path: "/signin-link".to_owned(),
+            change_email_path: "/change-email".to_owned(),
         }
+    }
+
+    #[test]
+    fn the_mails_of_a_change_carry_the_link_to_the_new_address_and_the_news_to_the_old() {
+        let token = EmailToken::random();
+        let mail = links().change_email_mail("new@example.com", &token);
+        let link = format!("http://localhost:3000/change-email?token={}", token.expose());
+        assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
+        assert!(mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.html);
+        let taken = links().change_email_taken_mail("new@example.com");
+        assert!(!taken.text.contains("token"), "it carries no token: nothing to act on");
+        let told = links().email_changed_mail("old@example.com", "new@example.com");
+        assert_eq!(told.to, "old@example.com");
+        assert!(told.text.contains("now new@example.com") && !told.text.contains("token"));
     }
 
     #[test]

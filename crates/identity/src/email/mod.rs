@@ -6,6 +6,8 @@
 //! files). A mail lost on the way is asked for again by the person; nothing is applied
 //! until they follow its link.
 
+/// Changing the address: the link to the new one, the news to the old one.
+mod change;
 /// "Email me a sign-in link": the request, the link and its code.
 mod link;
 /// The messages: what each mail says, in plain text and HTML.
@@ -105,6 +107,15 @@ impl<S> EmailAccounts<S> {
     /// The same rules with other mail limits.
     pub fn with_limits(self, limits: MailLimits) -> Self {
         Self { limits, ..self }
+    }
+
+    /// Gives the mailer `mail`, for an audit line's outcome: `taken` when the mailer took
+    /// it, `queue_full` when it did not.
+    fn hand_over(&self, mail: Mail, taken: &'static str) -> &'static str {
+        match self.mailer.send(mail) {
+            Ok(()) => taken,
+            Err(MailRefused) => "queue_full",
+        }
     }
 }
 

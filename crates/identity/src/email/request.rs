@@ -60,10 +60,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
                     .await;
                 let outcome = match issued {
                     Ok(()) => {
-                        match self.mailer.send((asked.mail)(&self.links, email.as_str(), &token)) {
-                            Ok(()) => "sent",
-                            Err(_) => "queue_full",
-                        }
+                        self.hand_over((asked.mail)(&self.links, email.as_str(), &token), "sent")
                     }
                     Err(error) => {
                         tracing::error!(

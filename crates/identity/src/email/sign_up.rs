@@ -17,10 +17,7 @@ impl<S: AccountStore> EmailAccounts<S> {
         let Ok(email) = Email::parse(email) else { return };
         let outcome =
             match self.accounts.admit_mail(Action::Mail, &email, Some(client), self.limits).await {
-                Ok(()) => match self.mailer.send(self.links.sign_up_attempt_mail(email.as_str())) {
-                    Ok(()) => "sent",
-                    Err(_) => "queue_full",
-                },
+                Ok(()) => self.hand_over(self.links.sign_up_attempt_mail(email.as_str()), "sent"),
                 Err(_) => "limited",
             };
         audit::record("sign_up_attempt_mail", outcome, None, client);

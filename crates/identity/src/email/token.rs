@@ -13,8 +13,9 @@ pub const RESET_LIFETIME: Duration = Duration::minutes(30);
 /// How long a sign-in link (and its code) works.
 pub const SIGN_IN_LIFETIME: Duration = Duration::minutes(15);
 
-/// How long a link that confirms an address works: a day, for mail read the next morning.
-/// It only marks the address confirmed, so a longer life costs little.
+/// How long a link that confirms an address works (after sign-up, or the new address of a
+/// change): a day, for mail read the next morning. It proves an inbox and signs nobody
+/// in, so a longer life costs little.
 pub const VERIFY_LIFETIME: Duration = Duration::hours(24);
 
 /// What a token was issued for: a token works for its purpose only.
@@ -26,6 +27,8 @@ pub enum TokenPurpose {
     VerifyEmail,
     /// "Email me a sign-in link": the link (or its code) signs in the browser that asked.
     SignIn,
+    /// A change of address: the link, mailed to the new address, moves the account there.
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -35,6 +38,7 @@ impl TokenPurpose {
             TokenPurpose::ResetPassword => "reset_password",
             TokenPurpose::VerifyEmail => "verify_email",
             TokenPurpose::SignIn => "sign_in",
+            TokenPurpose::ChangeEmail => "change_email",
         }
     }
 }
@@ -186,6 +190,7 @@ mod tests {
         assert_eq!(TokenPurpose::ResetPassword.as_str(), "reset_password");
         assert_eq!(TokenPurpose::VerifyEmail.as_str(), "verify_email");
         assert_eq!(TokenPurpose::SignIn.as_str(), "sign_in");
+        assert_eq!(TokenPurpose::ChangeEmail.as_str(), "change_email");
     }
 
     #[test]

@@ -78,11 +78,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
             })
             .await;
         let outcome = match issued {
-            Ok(()) => match self.mailer.send(self.links.verify_mail(member.email.as_str(), &token))
-            {
-                Ok(()) => "sent",
-                Err(_) => "queue_full",
-            },
+            Ok(()) => self.hand_over(self.links.verify_mail(member.email.as_str(), &token), "sent"),
             Err(error) => {
                 tracing::error!(error = &error as &dyn std::error::Error, "storing a verify token");
                 "store_failure"

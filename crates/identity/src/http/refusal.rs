@@ -111,6 +111,7 @@ fn invalid_code(InvalidInput { field, problem }: InvalidInput) -> String {
         AccountProblem::ControlCharacter => ("control_character", None),
         AccountProblem::Malformed => ("malformed", None),
         AccountProblem::Common => ("common", None),
+        AccountProblem::Unchanged => ("unchanged", None),
     };
     match limit {
         Some(limit) => format!("invalid/{field}/{problem}/{limit}"),
@@ -173,7 +174,7 @@ impl ProviderRefusal {
 impl Refusal {
     /// One of each refusal (and of each field and problem an invalid input names), for a
     /// test that ties the codes to an application's error type.
-    pub const ALL: [Refusal; 32] = [
+    pub const ALL: [Refusal; 33] = [
         Refusal::SignedOut,
         Refusal::Forbidden,
         Refusal::Unavailable,
@@ -184,6 +185,7 @@ impl Refusal {
         Refusal::EmailTaken,
         invalid(AccountField::Email, AccountProblem::Empty),
         invalid(AccountField::Email, AccountProblem::Malformed),
+        invalid(AccountField::Email, AccountProblem::Unchanged),
         invalid(AccountField::Email, AccountProblem::TooLong { max: 254 }),
         invalid(AccountField::DisplayName, AccountProblem::Empty),
         invalid(AccountField::DisplayName, AccountProblem::TooLong { max: 80 }),

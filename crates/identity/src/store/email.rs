@@ -33,6 +33,13 @@ pub struct FoundEmailToken {
     pub asker: Option<TokenDigest>,
 }
 
+/// An address changed by its link: the member as it now is, and the address it had.
+#[derive(Clone, Debug)]
+pub struct ChangedEmail {
+    pub member: Member,
+    pub old: Email,
+}
+
 /// The tokens links in mail carry: stored as digests, single use, one live token per
 /// member and purpose.
 pub trait EmailTokenStore: MemberStore {
@@ -56,8 +63,8 @@ pub trait EmailTokenStore: MemberStore {
     /// bumped). When the address was unconfirmed until now, every passkey and provider
     /// link goes too: whoever made the account with someone else's address may have
     /// added them, and the address's owner now holds it. Returns the member as it now
-    /// is; `None` when the token is not live (used meanwhile, expired, replaced): then
-    /// nothing changed.
+    /// is; `None` when the token is not live (used meanwhile, expired, replaced) or the
+    /// member's address is no longer the one it was mailed to: then nothing changed.
     fn reset_password(
         &self,
         digest: &TokenDigest,
@@ -78,7 +85,8 @@ pub trait EmailTokenStore: MemberStore {
     /// confirmed; when it was unconfirmed until now, whoever made the account with it
     /// loses every way in, in the same step (the password, every passkey and provider
     /// link; every session ends), as with [`super::LinkStore::take_unconfirmed_account`].
-    /// Returns the member as it now is; `None` when the token is not live.
+    /// Returns the member as it now is; `None` when the token is not live or the member's
+    /// address is no longer the one it was mailed to.
     fn sign_in_with_token(
         &self,
         digest: &TokenDigest,
@@ -94,4 +102,16 @@ pub trait EmailTokenStore: MemberStore {
         digest: &TokenDigest,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<Member>, Self::Error>> + Send;
+
+    /// Spends a live change-of-address token and, in the same step, gives the member the
+    /// address it was mailed to (confirmed: the link proved it), ends every session (the
+    /// version bumped) and drops the member's other tokens, whose links went to the old
+    /// address. Returns the member as it now is and its old address; `None` when the
+    /// token is not live. When another account holds the address by now, refuses with
+    /// [`crate::AccountRefusal::EmailTaken`] and changes nothing.
+    fn change_email(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<ChangedEmail>, Self::Error>> + Send;
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 /// The tokens of links in mail.
 mod email;
 
-pub use email::{EmailTokenStore, FoundEmailToken, NewEmailToken};
+pub use email::{ChangedEmail, EmailTokenStore, FoundEmailToken, NewEmailToken};
 
 use crate::{
     OwnerId, SessionId,

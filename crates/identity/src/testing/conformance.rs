@@ -2,6 +2,8 @@
 //! Each test takes a [`Subject`]: a fresh, empty store and the clock it reads;
 //! `account_store_conformance!` lists them.
 
+/// A change of address.
+mod change;
 /// Tokens of links in mail.
 mod email;
 /// The provider links and passkeys the rules' tests make.
@@ -11,6 +13,7 @@ mod links;
 /// Passkeys.
 mod passkeys;
 
+pub use change::*;
 pub use email::*;
 pub use links::*;
 pub use passkeys::*;

@@ -53,6 +53,8 @@ macro_rules! account_store_conformance {
             a_reset_of_an_unconfirmed_address_removes_its_passkeys_and_links,
             a_provider_takes_an_unconfirmed_account_and_its_holder_keeps_no_way_in,
             a_sign_in_token_is_found_by_its_asker_and_spent_once_proving_the_address,
+            a_change_token_moves_the_account_once_ends_sessions_and_kills_old_links,
+            a_change_to_a_taken_address_changes_nothing,
         );
     };
 }

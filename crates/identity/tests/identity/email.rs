@@ -13,18 +13,18 @@ use identity::{
 
 use crate::helpers::start;
 
-const PASSWORD: &str = "staple battery horse";
+pub(crate) const PASSWORD: &str = "staple battery horse";
 const NEW_PASSWORD: &str = "correct horse battery";
 
-struct Setup {
-    email: EmailAccounts<MemoryStore>,
-    accounts: Accounts<MemoryStore>,
-    store: MemoryStore,
-    mailer: MemoryMailer,
-    clock: ManualClock,
+pub(crate) struct Setup {
+    pub email: EmailAccounts<MemoryStore>,
+    pub accounts: Accounts<MemoryStore>,
+    pub store: MemoryStore,
+    pub mailer: MemoryMailer,
+    pub clock: ManualClock,
 }
 
-fn setup() -> Setup {
+pub(crate) fn setup() -> Setup {
     let clock = ManualClock::new(start());
     let store = MemoryStore::new(Arc::new(clock.clone()));
     let accounts = Accounts::new(store.clone(), PasswordHasher::new());
@@ -35,6 +35,7 @@ fn setup() -> Setup {
         forgot_path: "/forgot".to_owned(),
         verify_path: "/verify".to_owned(),
         sign_in_path: "/signin-link".to_owned(),
+        change_email_path: "/change-email".to_owned(),
     };
     let email = EmailAccounts::new(
         accounts.clone(),
@@ -46,7 +47,7 @@ fn setup() -> Setup {
 }
 
 /// The token a mail's link carries.
-fn token_in(text: &str) -> String {
+pub(crate) fn token_in(text: &str) -> String {
     let line = text.lines().find(|line| line.contains("token=")).expect("a link");
     line.split("token=").nth(1).expect("a token").to_owned()
 }
@@ -58,7 +59,7 @@ fn asker() -> (EmailToken, TokenDigest) {
     (secret, digest)
 }
 
-fn client() -> Option<IpAddr> {
+pub(crate) fn client() -> Option<IpAddr> {
     Some("198.51.100.7".parse().expect("an address"))
 }
 

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod arbitrary_input;
+mod change;
 mod email;
 mod endpoints;
 mod guest_tokens;

@@ -279,7 +279,10 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// account without a password, asks it, so that a stolen session cannot lock the owner
 /// out. ("Sign out everywhere" does not: it is how an owner ends a stolen session, and it
 /// ends the one that asks too.)
-fn recently_signed_in(viewer: Viewer, identity: &Identity<Store>) -> Result<(), ApiError> {
+pub(super) fn recently_signed_in(
+    viewer: Viewer,
+    identity: &Identity<Store>,
+) -> Result<(), ApiError> {
     if viewer.signed_in_recently(identity.now()) {
         Ok(())
     } else {
@@ -289,7 +292,7 @@ fn recently_signed_in(viewer: Viewer, identity: &Identity<Store>) -> Result<(), 
 
 /// Puts the cookies of an identity change on the response (the identity middleware then
 /// leaves the cookies alone).
-fn changed_identity(cookies: &[http::HeaderValue]) {
+pub(super) fn changed_identity(cookies: &[http::HeaderValue]) {
     if let Some(response) = use_context::<ResponseOptions>() {
         for cookie in cookies {
             response.append_header(SET_COOKIE, cookie.clone());

@@ -77,6 +77,21 @@ pub async fn send_confirmation() -> Result<(), ApiError> {
     super::confirm::actions::send_confirmation(form).await
 }
 
+/// Mails a link that moves the account to `email`; answers the same whether or not that
+/// address has an account. `password` is empty for an account without one.
+#[server(endpoint = "account/change-email", client = ApiClient, output = Json)]
+pub async fn change_email(email: String, password: String) -> Result<(), ApiError> {
+    let form = <ChangeEmail as leptos::server_fn::ServerFn>::PATH;
+    super::change::actions::change_email(form, &email, &password).await
+}
+
+/// Moves the account to the address a change link was mailed to.
+#[server(endpoint = "account/confirm-email-change", client = ApiClient, output = Json)]
+pub async fn confirm_email_change(token: String) -> Result<(), ApiError> {
+    let form = <ConfirmEmailChange as leptos::server_fn::ServerFn>::PATH;
+    super::change::actions::confirm_email_change(form, &token).await
+}
+
 /// Ends this browser's session and starts a brand-new, empty guest.
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {

@@ -17,6 +17,8 @@ pub mod api;
 mod asking;
 /// The ways to sign in the server offers, as every page's context carries them.
 mod buttons;
+/// Changing the address: the account page's form, and the link's page.
+mod change;
 /// Confirming an address: the link's page, and the account page's reminder.
 mod confirm;
 /// "Download your data": the viewer's account and avatars as JSON.
@@ -56,6 +58,7 @@ const PASSKEY_NAME_HINT: &str = "Up to 50 characters.";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
+pub use change::ChangeEmailPage;
 pub use confirm::VerifyEmailPage;
 pub use link::{EmailLinkPage, SignInLinkPage};
 pub use pages::{SignInPage, SignUpPage};

@@ -42,6 +42,10 @@ pub enum Notice {
     EmailConfirmed,
     /// A sign-in link was asked for (whether or not the address has an account).
     SignInLinkSent,
+    /// A change of address was asked for (whether or not the new address has an account).
+    EmailChangeSent,
+    /// The account moved to a new address with the mailed link.
+    EmailChanged,
 }
 
 impl Notice {
@@ -64,6 +68,8 @@ impl Notice {
             Notice::ConfirmationSent => "confirmation_sent".into(),
             Notice::EmailConfirmed => "email_confirmed".into(),
             Notice::SignInLinkSent => "sign_in_link_sent".into(),
+            Notice::EmailChangeSent => "email_change_sent".into(),
+            Notice::EmailChanged => "email_changed".into(),
         }
     }
 
@@ -94,6 +100,8 @@ impl Notice {
                 "confirmation_sent" => Notice::ConfirmationSent,
                 "email_confirmed" => Notice::EmailConfirmed,
                 "sign_in_link_sent" => Notice::SignInLinkSent,
+                "email_change_sent" => Notice::EmailChangeSent,
+                "email_changed" => Notice::EmailChanged,
                 _ => return None,
             },
         })
@@ -146,6 +154,16 @@ impl Notice {
             Notice::SignInLinkSent => {
                 "If an account has that address, a sign-in link is on its way. It works once, \
                  for 15 minutes, in this browser."
+                    .into()
+            }
+            Notice::EmailChangeSent => {
+                "Check the new address's inbox: your email changes when you open the link we \
+                 mailed there. It works for 24 hours."
+                    .into()
+            }
+            Notice::EmailChanged => {
+                "Your email is changed, and every session on other devices has ended. The old \
+                 address was told."
                     .into()
             }
         }
@@ -234,6 +252,8 @@ mod tests {
             Notice::ConfirmationSent,
             Notice::EmailConfirmed,
             Notice::SignInLinkSent,
+            Notice::EmailChangeSent,
+            Notice::EmailChanged,
         ] {
             assert_eq!(Notice::parse(&notice.code()), Some(notice));
         }

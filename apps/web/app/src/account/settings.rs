@@ -5,6 +5,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 use super::{
     api::{ChangePassword, DeleteAccount, SetDisplayName, SetPassword, SignOut, SignOutEverywhere},
+    change::ChangeEmailForm,
     confirm::ConfirmYourEmail,
     export::EXPORT_PATH,
     failure::failure,
@@ -55,6 +56,7 @@ pub fn AccountPage() -> impl IntoView {
                 <dd>{email.clone()}{email_confirmed.then_some(" (confirmed)")}</dd>
             </dl>
             {(!email_confirmed).then(|| view! { <ConfirmYourEmail email=email /> })}
+            <ChangeEmailForm has_password recent />
             <AccountForm action=SetDisplayName::url() error=renamed.clone() submit="Save name">
                 <Field
                     label="Display name"

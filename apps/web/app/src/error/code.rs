@@ -175,6 +175,7 @@ impl Problem {
             Problem::MoreThanOneEmoji => "more_than_one_emoji",
             Problem::Malformed => "malformed",
             Problem::Common => "common",
+            Problem::Unchanged => "unchanged",
         }
     }
 
@@ -186,6 +187,7 @@ impl Problem {
             Problem::MoreThanOneEmoji,
             Problem::Malformed,
             Problem::Common,
+            Problem::Unchanged,
         ]
         .into_iter()
         .find(|problem| problem.as_str() == word)
@@ -222,6 +224,7 @@ mod tests {
             ApiError::WrongCredentials,
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },
+            ApiError::Invalid { field: Field::Email, problem: Problem::Unchanged },
             ApiError::SignInAgain,
             ApiError::BadLink,
             ApiError::Passkey(PasskeyProblem::TooMany { max: 10 }),

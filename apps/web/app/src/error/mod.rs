@@ -87,6 +87,8 @@ pub enum Problem {
     Malformed,
     /// One of the most common passwords.
     Common,
+    /// The value the account has already (a new address that is the current one).
+    Unchanged,
 }
 
 /// Which state a request conflicts with.

@@ -91,6 +91,7 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
         (Field::Emoji, Problem::Empty) => f.write_str("Choose an emoji."),
         (Field::Emoji, Problem::MoreThanOneEmoji) => f.write_str("Choose a single emoji."),
         (Field::Emoji, _) => f.write_str("That is not an emoji we know."),
+        (Field::Email, Problem::Unchanged) => f.write_str("That is the address you have now."),
         (Field::Email, _) => f.write_str("Enter an email address like name@example.com."),
         (Field::Password, Problem::Empty) => f.write_str("Enter a password."),
         (Field::Password, Problem::TooShort { min }) => {

@@ -92,6 +92,7 @@ pub fn account_invalid(InvalidInput { field, problem }: InvalidInput) -> ApiErro
             AccountProblem::ControlCharacter => Problem::ControlCharacter,
             AccountProblem::Malformed => Problem::Malformed,
             AccountProblem::Common => Problem::Common,
+            AccountProblem::Unchanged => Problem::Unchanged,
         },
     })
 }

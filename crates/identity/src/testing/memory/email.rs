@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 
-use super::{MemoryStore, Result, State};
+use super::{MemoryStore, MemoryStoreError, Result, State};
 use crate::{
-    EmailTokenStore, FoundEmailToken, NewEmailToken, OwnerId,
+    AccountRefusal, ChangedEmail, EmailTokenStore, FoundEmailToken, NewEmailToken, OwnerId,
     account::{Member, PasswordHash},
     email::{TokenDigest, TokenPurpose},
 };
@@ -39,7 +39,7 @@ impl EmailTokenStore for MemoryStore {
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
             let token = state.spend(digest, TokenPurpose::ResetPassword, now)?;
-            if !state.members.get(&token.member)?.email_verified {
+            if !state.holder(&token)?.email_verified {
                 state.forget_unproven_ways_in(token.member);
             }
             let member = state.members.get_mut(&token.member)?;
@@ -73,7 +73,7 @@ impl EmailTokenStore for MemoryStore {
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
             let token = state.spend(digest, TokenPurpose::SignIn, now)?;
-            if !state.members.get(&token.member)?.email_verified {
+            if !state.holder(&token)?.email_verified {
                 state.forget_unproven_ways_in(token.member);
                 let member = state.members.get_mut(&token.member)?;
                 member.password_hash = None;
@@ -92,14 +92,44 @@ impl EmailTokenStore for MemoryStore {
     ) -> Result<Option<Member>> {
         Ok(self.with(|state| {
             let token = state.spend(digest, TokenPurpose::VerifyEmail, now)?;
-            let member = state.members.get_mut(&token.member).filter(|m| m.email == token.email)?;
+            state.holder(&token)?;
+            let member = state.members.get_mut(&token.member)?;
             member.email_verified = true;
             Some(member.clone())
         }))
     }
+
+    async fn change_email(
+        &self,
+        digest: &TokenDigest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ChangedEmail>> {
+        self.with(|state| {
+            let live = |t: &&NewEmailToken| {
+                t.digest == *digest && t.purpose == TokenPurpose::ChangeEmail && t.expires_at > now
+            };
+            let Some(token) = state.email_tokens.iter().find(live).cloned() else {
+                return Ok(None);
+            };
+            if state.members.values().any(|m| m.email == token.email && m.id != token.member) {
+                return Err(MemoryStoreError(AccountRefusal::EmailTaken));
+            }
+            state.email_tokens.retain(|t| t.member != token.member);
+            let Some(member) = state.members.get_mut(&token.member) else { return Ok(None) };
+            let old = std::mem::replace(&mut member.email, token.email);
+            member.email_verified = true;
+            member.session_version += 1;
+            Ok(Some(ChangedEmail { member: member.clone(), old }))
+        })
+    }
 }
 
 impl State {
+    /// The token's member, if it still has the address the token was mailed to.
+    fn holder(&self, token: &NewEmailToken) -> Option<&Member> {
+        self.members.get(&token.member).filter(|m| m.email == token.email)
+    }
+
     /// Removes and returns the live token with `digest`, when it is for `purpose`.
     fn spend(
         &mut self,
