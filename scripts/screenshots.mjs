@@ -62,6 +62,8 @@ try {
   await page.screenshot({ path: join(out, 'verify.png') });
   await page.goto(`${local}/email-link`);
   await page.screenshot({ path: join(out, 'email-link.png') });
+  await page.goto(`${local}/change-email?token=from-the-mail`);
+  await page.screenshot({ path: join(out, 'change-email.png') });
   // The account page of a member with a passkey and an address to confirm, whole.
   await page.goto(local);
   await signUp(page, 'ada@example.com', 'Ada Lovelace');

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::Expr,
 };
 
 use identity::{
@@ -144,15 +144,6 @@ impl MemberStore for Store {
     }
 }
 
-/// A write of a member's address that another member holds is
-/// [`StoreError::EmailTaken`] (the unique index refused it); anything else, a failure.
-pub(crate) fn taken_or_failed(error: DbErr) -> StoreError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
-        _ => StoreError::Database(error),
-    }
-}
-
 /// Inserts a member, its owner row, and its link or passkey; a taken email is
 /// [`StoreError::EmailTaken`], a taken link or passkey [`StoreError::LinkTaken`].
 async fn insert_member(
@@ -184,7 +175,7 @@ async fn insert_member(
     })
     .exec_with_returning(txn)
     .await
-    .map_err(taken_or_failed)?;
+    .map_err(StoreError::from_address_write)?;
     if let Some(link) = new.link {
         insert_link(txn, id, link, now).await?;
     }

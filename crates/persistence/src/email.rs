@@ -15,7 +15,6 @@ use identity::{
 
 use crate::{
     Store, StoreError,
-    accounts::taken_or_failed,
     entity::{email_token, linked_account, member, passkey},
     members::member_from,
 };
@@ -217,7 +216,7 @@ impl EmailTokenStore for Store {
             .filter(member::Column::OwnerId.eq(token.member_id))
             .exec_with_returning(&txn)
             .await
-            .map_err(taken_or_failed)?;
+            .map_err(StoreError::from_address_write)?;
         let Some(row) = rows.into_iter().next() else { return Ok(None) };
         email_token::Entity::delete_many()
             .filter(email_token::Column::MemberId.eq(token.member_id))

@@ -1,4 +1,4 @@
-use sea_orm::DbErr;
+use sea_orm::{DbErr, SqlErr};
 
 /// Everything a store call can fail with: data, never sentences (the web layer writes
 /// those, and maps each variant to one HTTP status). Only [`StoreError::Database`],
@@ -35,6 +35,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A write of a member's address: one that another member holds is
+    /// [`StoreError::EmailTaken`] (the unique index refused it); anything else, a failure.
+    pub(crate) fn from_address_write(error: DbErr) -> Self {
+        match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::EmailTaken,
+            _ => StoreError::Database(error),
+        }
+    }
+
     /// A stored row that no longer passes the domain rules: a data fault, not bad input.
     pub(crate) fn corrupt(error: impl std::fmt::Display) -> Self {
         StoreError::Database(DbErr::Custom(format!("stored row fails validation: {error}")))

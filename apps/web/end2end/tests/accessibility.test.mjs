@@ -31,7 +31,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 for (const colorScheme of ['light', 'dark']) {
-  test(`the sign-up, sign-in, password reset, sign-in link, confirmation and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
+  test(`the sign-up, sign-in, password reset, sign-in link, confirmation, change-of-email and account pages have no axe violations, with errors shown too (${colorScheme})`, async () => {
     const { context, page } = await openGuest(env, { colorScheme });
     for (const [path, button] of [['/signup', 'Create account'], ['/signin', 'Sign in']]) {
       await page.goto(`${env.server.url}${path}`);
@@ -82,10 +82,19 @@ for (const colorScheme of ['light', 'dark']) {
     assert.deepEqual(await violations(page), [], '/account, the address unconfirmed');
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel('New password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Show' }).nth(1).click();
+    await page.locator('#new_password + .reveal').click();
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('That is not your current password.').waitFor();
     assert.deepEqual(await violations(page), [], '/account, with an error');
+    await page.getByLabel('New email').fill('ada@example');
+    await page.getByRole('button', { name: 'Send a link to the new address' }).click();
+    await page.getByText('Enter an email address like name@example.com.').waitFor();
+    assert.deepEqual(await violations(page), [], '/account, a new email refused');
+    await page.goto(`${env.server.url}/change-email?token=made-up`);
+    assert.deepEqual(await violations(page), [], '/change-email');
+    await page.getByRole('button', { name: 'Use this email' }).click();
+    await page.getByText('This link does not work any more').waitFor();
+    assert.deepEqual(await violations(page), [], '/change-email, refused');
     await context.close();
   });
 }

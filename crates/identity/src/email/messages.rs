@@ -116,13 +116,24 @@ impl Links {
         }
     }
 
-    /// A sign-up was refused because the address has an account: its owner is told, with
-    /// the way back in. Nothing was changed, so there is nothing to undo.
+    /// A sign-up was refused because the address has an account: its owner is told.
     pub(crate) fn sign_up_attempt_mail(&self, to: &str) -> Mail {
+        self.taken_address_mail(
+            to,
+            "Someone tried to sign up with your address",
+            "Someone tried to create an account with this address, which already has one.",
+        )
+    }
+
+    /// Someone tried to use an address that has an account (a sign-up with it, a change
+    /// of address to it): its owner is told, with the way back in. Nothing was changed,
+    /// so there is nothing to undo, and the mail carries no token.
+    fn taken_address_mail(&self, to: &str, subject: &str, tried: &str) -> Mail {
         let link = format!("{}{}", self.origin.trim_end_matches('/'), self.forgot_path);
         let lines = [
-            "Someone tried to create an account with this address, which already has one.",
-            "If it was you, sign in instead; if you forgot your password, set a new one here:",
+            tried,
+            "If it was you, sign in to that account instead; if you forgot its password, set \
+             a new one here:",
             "",
             &link,
             "",
@@ -130,7 +141,7 @@ impl Links {
         ];
         Mail {
             to: to.to_owned(),
-            subject: "Someone tried to sign up with your address".to_owned(),
+            subject: subject.to_owned(),
             text: lines.join("\n"),
             html: html(&[
                 Block::Text(lines[0]),
@@ -175,29 +186,12 @@ impl Links {
     /// A change of address to one that has an account: its owner is told, and nothing
     /// changes. The one who asked is told no more than to check this inbox.
     pub(crate) fn change_email_taken_mail(&self, to: &str) -> Mail {
-        let link = format!("{}{}", self.origin.trim_end_matches('/'), self.forgot_path);
-        let lines = [
+        self.taken_address_mail(
+            to,
+            "Your address already has an account",
             "Someone asked to move their Guestroom account to this address, which has an \
-             account of its own. Nothing was changed: an address belongs to one account.",
-            "If it was you, sign in to the account this address has; if you forgot its \
-             password, set a new one here:",
-            "",
-            &link,
-            "",
-            "If it was not you, you need not do anything.",
-        ];
-        Mail {
-            to: to.to_owned(),
-            subject: "Your address already has an account".to_owned(),
-            text: lines.join("\n"),
-            html: html(&[
-                Block::Text(lines[0]),
-                Block::Text(lines[1]),
-                Block::Link(&link, "Set a new password"),
-                Block::Text(lines[5]),
-            ]),
-            link,
-        }
+             account of its own: an address belongs to one account.",
+        )
     }
 
     /// After a change of address, to the old one: what changed, and what to do if it was

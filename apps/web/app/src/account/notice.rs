@@ -204,7 +204,7 @@ pub fn PageNotice() -> impl IntoView {
         return Some(
             view! {
                 <p class="notice page-notice" role="status">
-                    "Your session has ended (signed out everywhere, or a new password). "
+                    "Your session has ended (signed out everywhere, a new password or a new email). "
                     <a href="/signin">"Sign in again"</a>
                 </p>
             }

@@ -56,7 +56,6 @@ pub fn AccountPage() -> impl IntoView {
                 <dd>{email.clone()}{email_confirmed.then_some(" (confirmed)")}</dd>
             </dl>
             {(!email_confirmed).then(|| view! { <ConfirmYourEmail email=email /> })}
-            <ChangeEmailForm has_password recent />
             <AccountForm action=SetDisplayName::url() error=renamed.clone() submit="Save name">
                 <Field
                     label="Display name"
@@ -68,6 +67,8 @@ pub fn AccountPage() -> impl IntoView {
                     error=at(&renamed, Name::DisplayName)
                 />
             </AccountForm>
+
+            <ChangeEmailForm has_password recent />
 
             <h2>"Password"</h2>
             {if has_password {

@@ -2,29 +2,12 @@
 
 use chrono::Duration;
 
-use super::{Subject, member, parse_email, refusal};
+use super::{Subject, fixtures::mailed, member, parse_email, refusal};
 use crate::{
-    AccountRefusal, AccountStore, EmailTokenStore, NewEmailToken, OwnerId,
+    AccountRefusal, AccountStore, EmailTokenStore,
     account::PasswordHash,
     email::{EmailToken, TokenPurpose},
 };
-
-fn token(
-    purpose: TokenPurpose,
-    member: OwnerId,
-    address: &str,
-    token: &EmailToken,
-    subject_now: chrono::DateTime<chrono::Utc>,
-) -> NewEmailToken {
-    NewEmailToken {
-        digest: token.digest(),
-        purpose,
-        member,
-        email: parse_email(address),
-        asker: None,
-        expires_at: subject_now + Duration::hours(24),
-    }
-}
 
 /// Following a change link moves the account to the address it was mailed to, confirmed,
 /// once; every session ends; the links mailed to the old address die with the change, and
@@ -38,9 +21,9 @@ pub async fn a_change_token_moves_the_account_once_ends_sessions_and_kills_old_l
     let ada = member(&store, "ada@example.com").await;
     let (reset, change) = (EmailToken::random(), EmailToken::random());
     let now = clock.now();
-    let to_old = token(TokenPurpose::ResetPassword, ada.id, "ada@example.com", &reset, now);
+    let to_old = mailed(TokenPurpose::ResetPassword, ada.id, "ada@example.com", &reset, now);
     store.issue_email_token(to_old).await.expect("issue");
-    let to_new = token(TokenPurpose::ChangeEmail, ada.id, "ada@new.example", &change, now);
+    let to_new = mailed(TokenPurpose::ChangeEmail, ada.id, "ada@new.example", &change, now);
     store.issue_email_token(to_new).await.expect("issue");
 
     let changed = store.change_email(&change.digest(), now).await.expect("change");
@@ -59,12 +42,12 @@ pub async fn a_change_token_moves_the_account_once_ends_sessions_and_kills_old_l
     let dead = store.reset_password(&reset.digest(), hash.clone(), now).await.expect("reset");
     assert!(dead.is_none(), "a link mailed to the old address died with the change");
     let crossed = EmailToken::random();
-    let late = token(TokenPurpose::ResetPassword, ada.id, "ada@example.com", &crossed, now);
+    let late = mailed(TokenPurpose::ResetPassword, ada.id, "ada@example.com", &crossed, now);
     store.issue_email_token(late).await.expect("issue");
     let dead = store.reset_password(&crossed.digest(), hash, now).await.expect("reset");
     assert!(dead.is_none(), "a link to an address the account no longer has does nothing");
     let sign_in = EmailToken::random();
-    let late = token(TokenPurpose::SignIn, ada.id, "ada@example.com", &sign_in, now);
+    let late = mailed(TokenPurpose::SignIn, ada.id, "ada@example.com", &sign_in, now);
     store.issue_email_token(late).await.expect("issue");
     let dead = store.sign_in_with_token(&sign_in.digest(), now).await.expect("sign in");
     assert!(dead.is_none(), "nor does a sign-in link");
@@ -75,7 +58,7 @@ pub async fn a_change_token_moves_the_account_once_ends_sessions_and_kills_old_l
     );
 
     let expired = EmailToken::random();
-    let to_new = token(TokenPurpose::ChangeEmail, ada.id, "ada@later.example", &expired, now);
+    let to_new = mailed(TokenPurpose::ChangeEmail, ada.id, "ada@later.example", &expired, now);
     store.issue_email_token(to_new).await.expect("issue");
     clock.advance(Duration::hours(24));
     let late = store.change_email(&expired.digest(), clock.now()).await.expect("late");
@@ -91,7 +74,8 @@ pub async fn a_change_to_a_taken_address_changes_nothing<S: AccountStore + Email
     let ada = member(&store, "ada@example.com").await;
     let bob = member(&store, "bob@example.com").await;
     let change = EmailToken::random();
-    let to_bobs = token(TokenPurpose::ChangeEmail, ada.id, "bob@example.com", &change, clock.now());
+    let to_bobs =
+        mailed(TokenPurpose::ChangeEmail, ada.id, "bob@example.com", &change, clock.now());
     store.issue_email_token(to_bobs).await.expect("issue");
 
     let refused = store.change_email(&change.digest(), clock.now()).await;

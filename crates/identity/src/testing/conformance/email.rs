@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use super::{
     Subject,
-    fixtures::{ROOMY, link, passkey},
+    fixtures::{ROOMY, link, mailed, passkey},
     member, parse_email,
 };
 use crate::{
@@ -34,14 +34,7 @@ fn verify_token(
     token: &EmailToken,
     subject_now: chrono::DateTime<chrono::Utc>,
 ) -> NewEmailToken {
-    NewEmailToken {
-        digest: token.digest(),
-        purpose: TokenPurpose::VerifyEmail,
-        member,
-        email: parse_email(address),
-        asker: None,
-        expires_at: subject_now + Duration::hours(24),
-    }
+    mailed(TokenPurpose::VerifyEmail, member, address, token, subject_now)
 }
 
 fn hash(text: &str) -> PasswordHash {

@@ -1,9 +1,33 @@
-//! The provider links and passkeys the rules' tests make.
+//! The provider links, passkeys and mail tokens the rules' tests make.
 
+use chrono::{DateTime, Duration, Utc};
+
+use super::parse_email;
 use crate::{
+    NewEmailToken, OwnerId,
+    email::{EmailToken, TokenPurpose},
     passkeys::{CredentialId, NewPasskey, PasskeyName, StoredCredential},
     providers::Link,
 };
+
+/// `member`'s token of `purpose`, mailed to `address`, from no asking browser; live for a
+/// day from `now`.
+pub(super) fn mailed(
+    purpose: TokenPurpose,
+    member: OwnerId,
+    address: &str,
+    token: &EmailToken,
+    now: DateTime<Utc>,
+) -> NewEmailToken {
+    NewEmailToken {
+        digest: token.digest(),
+        purpose,
+        member,
+        email: parse_email(address),
+        asker: None,
+        expires_at: now + Duration::hours(24),
+    }
+}
 
 /// A provider identity at `https://{provider}.example`.
 pub(super) fn link(provider: &str, subject: &str) -> Link {

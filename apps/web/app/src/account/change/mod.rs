@@ -51,7 +51,7 @@ pub(super) fn ChangeEmailForm(has_password: bool, recent: bool) -> impl IntoView
     let proof = if has_password {
         view! {
             <SecretField
-                label="Current password"
+                label="Your password"
                 id="change_email_password"
                 name="password"
                 autocomplete="current-password"
