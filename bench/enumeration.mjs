@@ -9,7 +9,10 @@
 // 10 attempts per kind, while the noise of a shared machine stays below both bars.
 // "Forgot password?" is compared the same way: asking for a member's address against
 // asking for an address without an account (at most 50 of each: every member is asked
-// for once, each request from an address of its own, so that no mail limit answers).
+// for once, each request from an address of its own, so that no mail limit answers);
+// so are "Email me a sign-in link", and a change of address to a member's address
+// against one to a free address (each asked by a member of its own, who gives the
+// password both times).
 // Usage: node bench/enumeration.mjs [attempts per kind, default 200]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +32,8 @@ async function post(url, path, form, headers = {}) {
     body: new URLSearchParams(form),
   });
   const body = await response.text();
-  return { status: response.status, body, ms: performance.now() - started };
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+  return { status: response.status, body, ms: performance.now() - started, cookies };
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -122,21 +126,36 @@ try {
     client += 1;
     return { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` };
   };
-  const asks = {
-    'no account': () => `nobody-${randomBytes(6).toString('hex')}@example.com`,
-    member: () => members.pop(),
-  };
-  const resetTimes = { 'no account': [], member: [] };
-  const resetAnswers = new Set();
-  for (let i = 0; i < resets; i += 1) {
-    const order = Math.random() < 0.5 ? Object.keys(asks) : Object.keys(asks).reverse();
-    for (const kind of order) {
-      const answer = await post(server.url, '/api/account/forgot-password', { email: asks[kind]() }, from());
-      resetAnswers.add(`${answer.status} ${answer.body}`);
-      resetTimes[kind].push(answer.ms);
+  const nobody = () => `nobody-${randomBytes(6).toString('hex')}@example.com`;
+  /** Asks `path` for a member's address and for one without an account, interleaved. */
+  async function askByAddress(what, path, addresses, form, headers = () => ({})) {
+    const asks = { 'no account': nobody, member: () => addresses.pop() };
+    const times = { 'no account': [], member: [] };
+    const answers = new Set();
+    for (let i = 0; i < resets; i += 1) {
+      const order = Math.random() < 0.5 ? Object.keys(asks) : Object.keys(asks).reverse();
+      for (const kind of order) {
+        const answer = await post(server.url, path, form(asks[kind]()), { ...from(), ...headers(i) });
+        answers.add(`${answer.status} ${answer.body}`);
+        times[kind].push(answer.ms);
+      }
     }
+    compare(what, times, answers);
   }
-  compare('forgot-password', resetTimes, resetAnswers);
+  await askByAddress('forgot-password', '/api/account/forgot-password', [...members], (email) => ({ email }));
+  await askByAddress('email-link', '/api/account/email-link', [...members], (email) => ({ email }));
+
+  // A change of address: each of these members asks to move to a member's address and
+  // to a free one.
+  const sessions = [];
+  for (let i = 0; i < resets; i += 1) {
+    const email = `changer-${i}-${randomBytes(4).toString('hex')}@example.com`;
+    const made = await post(server.url, '/api/account/sign-up', { email, password, display_name: '' }, from());
+    if (made.status !== 200) throw new Error(`sign-up failed: ${made.status} ${made.body}`);
+    sessions.push(made.cookies);
+  }
+  await askByAddress('change-email', '/api/account/change-email', [...members],
+    (email) => ({ email, password }), (i) => ({ cookie: sessions[i] }));
 } finally {
   await server.stop();
   rmSync(outbox, { recursive: true, force: true });
