@@ -108,13 +108,14 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
     ) -> Result<ChangedEmail, AccountError<S::Error>> {
         let changed = match EmailToken::parse(token) {
             Some(token) => {
-                match self.accounts.store.change_email(&token.digest(), self.clock.now()).await {
-                    Ok(changed) => changed.ok_or(AccountError::BadLink),
-                    Err(error) if error.refusal() == Some(AccountRefusal::EmailTaken) => {
-                        Err(AccountError::EmailTaken)
-                    }
-                    Err(error) => Err(AccountError::Store(error)),
-                }
+                let changed =
+                    self.accounts.store.change_email(&token.digest(), self.clock.now()).await;
+                changed
+                    .map_err(|error| match error.refusal() {
+                        Some(AccountRefusal::EmailTaken) => AccountError::EmailTaken,
+                        _ => AccountError::Store(error),
+                    })
+                    .and_then(|changed| changed.ok_or(AccountError::BadLink))
             }
             None => Err(AccountError::BadLink),
         };

@@ -84,3 +84,19 @@ async fn changes_to_one_address_are_limited_alike_whether_or_not_it_has_an_accou
         assert!(matches!(second, Err(AccountError::TooManyAttempts { .. })), "{second:?}");
     }
 }
+
+/// An address taken between the asking and the following: the link is refused, and
+/// nothing changes.
+#[tokio::test]
+async fn an_address_taken_before_the_link_is_followed_changes_nothing() {
+    let Setup { email, accounts, mailer, store, .. } = setup();
+    let up = accounts.sign_up(OwnerId::random(), "ada@example.com", PASSWORD, "", None).await;
+    let ada = up.expect("up").member;
+    email.request_email_change(ada.id, PASSWORD, "cy@example.com", client()).await.expect("ask");
+    let link = token_in(&mailer.wait_for(1).await[0].text);
+    accounts.sign_up(OwnerId::random(), "cy@example.com", PASSWORD, "", None).await.expect("up");
+    let refused = email.change_email(&link, client()).await;
+    assert!(matches!(refused, Err(AccountError::EmailTaken)), "{refused:?}");
+    let after = store.find_member(ada.id).await.expect("find").expect("ada");
+    assert_eq!((after.email, after.session_version), (ada.email, ada.session_version));
+}
