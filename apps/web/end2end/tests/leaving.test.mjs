@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cameAlong, names, openGuest, pageNotice, PASSWORD, row, settled, signIn, signUp, useServerAndBrowser,
+  waitForHydration,
 } from '../support.mjs';
 
 const env = useServerAndBrowser();
@@ -66,6 +67,8 @@ test('a form sent while a delete is on its way is sent once the delete has its a
   await startAdding(page, '🐢', 'Shell');
   await settled(page);
   await signUp(page, `leaving-form-${process.pid}@example.com`);
+  // The page after the sign-up must run its script: the delete below is the island's.
+  await waitForHydration(page);
   await row(page, 'Shell').waitFor();
   const release = await holdBack(page, '/api/roster/delete');
   await page.getByRole('button', { name: 'Delete Shell' }).click();

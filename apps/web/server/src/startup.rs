@@ -106,6 +106,9 @@ impl Application {
             Arc::clone(&clock),
             IdentityOptions {
                 skip_prefixes: crate::paths::ANONYMOUS.map(str::to_owned).to_vec(),
+                // A guest's cookie lives as long as the sweep keeps its data: the page's
+                // "kept for N days after your last visit" holds for both.
+                guest_lifetime: config.guest_retention(),
                 ..IdentityOptions::default()
             },
         );

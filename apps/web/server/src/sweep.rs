@@ -1,19 +1,22 @@
 //! The sweep of stale guests and expired records (`persistence::Store::sweep`): hourly in
 //! a running server, once from `guestroom sweep`.
 
-use identity::SessionPolicy;
+use identity::{LEEWAY, SessionPolicy};
 use persistence::{Store, StoreError, SweepReport};
 
 /// How often a running server sweeps.
 const EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// One sweep: guests not seen for `guest_retention`, old attempt counts, ended sessions
-/// past the longest session lifetime.
+/// past the longest session lifetime. A guest's token lives `guest_retention` from its
+/// last re-issue, which marks it seen, and is accepted a token's leeway past that: the
+/// sweep waits that minute too, so that a guest's row — a retired one's, which tells a
+/// stale tab that its guest became a member — outlives every token that names it.
 pub async fn sweep_once(
     store: &Store,
     guest_retention: chrono::Duration,
 ) -> Result<SweepReport, StoreError> {
-    store.sweep(guest_retention, SessionPolicy::default().absolute_lifetime).await
+    store.sweep(guest_retention + LEEWAY, SessionPolicy::default().absolute_lifetime).await
 }
 
 /// Sweeps every hour, starting an hour after start-up (a restart does no extra work),

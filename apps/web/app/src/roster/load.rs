@@ -32,6 +32,14 @@ pub async fn load(store: &Store, viewer: Viewer, new_guest: bool) -> RosterPageD
     RosterPageData { cache_owner: cache_owner(owner), roster }
 }
 
+/// For a guest's page: how many days without a visit its avatars are kept. That is its
+/// cookie's lifetime, which the server sets to `GUEST_RETENTION_DAYS`, the sweep's bar:
+/// the first visit of each day renews both. `None` for a member.
+pub fn guest_kept_for_days() -> Option<i64> {
+    let (viewer, services) = crate::server::services().ok()?;
+    matches!(viewer, Viewer::Guest { .. }).then(|| services.identity.guests().lifetime().num_days())
+}
+
 /// An avatar id from a form; a malformed one names nothing, like another owner's.
 pub fn avatar_id(raw: &str) -> Result<AvatarId, ApiError> {
     raw.parse().map_err(|_| answer(ApiError::NotFound))

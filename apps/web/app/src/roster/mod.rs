@@ -106,16 +106,39 @@ pub fn RosterPage() -> impl IntoView {
         None::<FormFailure>,
     );
     #[cfg(feature = "ssr")]
-    let undo = load::take_undo().map(|gone| view! { <UndoOffer gone /> });
+    let (undo, kept_for) = (
+        load::take_undo().map(|gone| view! { <UndoOffer gone /> }),
+        load::guest_kept_for_days().map(|days| view! { <KeptFor days /> }),
+    );
     #[cfg(not(feature = "ssr"))]
-    let undo = None::<()>;
+    let (undo, kept_for) = (None::<()>, None::<()>);
     view! {
         <section class="roster" aria-labelledby="roster-title">
             <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
             {undo}
             <island::Roster data failure />
+            {kept_for}
         </section>
+    }
+}
+
+/// For a guest: how long the avatars are kept without a visit, and how to keep them for
+/// good. Rendered for every guest and shown by the stylesheet only while the list holds
+/// an avatar, so the first one added in the browser brings it without any island code.
+#[cfg(feature = "ssr")]
+#[component]
+fn KeptFor(days: i64) -> impl IntoView {
+    let span = if days == 1 { "1 day".to_owned() } else { format!("{days} days") };
+    view! {
+        <p class="kept-for">
+            {format!(
+                "Your avatars are kept in this browser for {span} after your last visit, and \
+                 each visit starts the {span} again. "
+            )}
+            <a href="/signup">"Create an account"</a>
+            " to keep them for good: clearing this browser's cookies loses them."
+        </p>
     }
 }
 

@@ -3,7 +3,8 @@ use identity::{Clock, OwnerId};
 
 use crate::helpers::{cookie_value, set_cookies, spawn_app};
 
-const ATTRIBUTES: &str = "; Max-Age=2592000; Path=/; Secure; HttpOnly; SameSite=Lax";
+/// A guest cookie lives `GUEST_RETENTION_DAYS`: 90 days by default.
+const ATTRIBUTES: &str = "; Max-Age=7776000; Path=/; Secure; HttpOnly; SameSite=Lax";
 
 #[tokio::test]
 async fn a_first_visit_sets_exactly_one_guest_cookie_with_the_exact_attributes() {
