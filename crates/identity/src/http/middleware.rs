@@ -101,6 +101,16 @@ impl<S: IdentityStore> Identity<S> {
         [clear_cookie(GUEST_COOKIE), set_cookie(SESSION_COOKIE, &token, max_age)]
     }
 
+    /// The cookie that makes a browser a brand-new guest from its next request on, for a
+    /// browser whose guest turned out to be retired: another holder of the same cookie
+    /// made it a member, and the account is theirs alone. A member session the browser
+    /// holds is left alone (a write sent just before this browser's own sign-up finds its
+    /// guest retired too, and must not sign it out).
+    pub fn new_guest_cookie(&self) -> HeaderValue {
+        let guests = &self.inner.guests;
+        set_cookie(GUEST_COOKIE, &guests.issue(OwnerId::random(), self.now()), guests.lifetime())
+    }
+
     /// The end of a session (a sign-out, or a session found revoked): a brand-new guest
     /// (a new sid, owning nothing) and the cookies that make it so — the session cleared,
     /// the guest set — so the next person at this browser sees nothing of the member's.

@@ -2,14 +2,11 @@
 //! functions in `api` call these), who a page is for ([`PageViewer`]), and the cookies of
 //! an identity change.
 
-use http::header::SET_COOKIE;
 use identity::{
     Identity, LinkStore, PasskeyStore, Viewer,
     account::{AccountError, DisplayName, Member, Upgrade},
     passkeys::CredentialId,
 };
-use leptos::prelude::*;
-use leptos_axum::ResponseOptions;
 use persistence::Store;
 
 use super::{
@@ -19,8 +16,8 @@ use super::{
 use crate::{
     error::{ApiError, Conflict, answer},
     server::{
-        Services, account_error, account_invalid, back_with, client_ip, member, services,
-        store_error,
+        Services, account_error, account_invalid, back_with, changed_identity, client_ip, member,
+        services, store_error,
     },
 };
 
@@ -287,16 +284,6 @@ pub(super) fn recently_signed_in(
         Ok(())
     } else {
         Err(answer(ApiError::SignInAgain))
-    }
-}
-
-/// Puts the cookies of an identity change on the response (the identity middleware then
-/// leaves the cookies alone).
-pub(super) fn changed_identity(cookies: &[http::HeaderValue]) {
-    if let Some(response) = use_context::<ResponseOptions>() {
-        for cookie in cookies {
-            response.append_header(SET_COOKIE, cookie.clone());
-        }
     }
 }
 

@@ -1,4 +1,7 @@
-use identity::account::{AccountError, AccountField, AccountProblem, InvalidInput, LinkProblem};
+use identity::{
+    Viewer,
+    account::{AccountError, AccountField, AccountProblem, InvalidInput, LinkProblem},
+};
 use persistence::{
     StoreError,
     domain::{self, ValidationError},
@@ -14,7 +17,10 @@ pub fn store_error(error: StoreError) -> ApiError {
         StoreError::AvatarLimitReached { limit } => {
             ApiError::Conflict(Conflict::AvatarLimit { limit: clamp(limit) })
         }
-        StoreError::GuestMerged => ApiError::Conflict(Conflict::GuestMerged),
+        StoreError::GuestMerged => {
+            start_a_new_guest();
+            ApiError::Conflict(Conflict::GuestMerged)
+        }
         StoreError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
         StoreError::LastSignInMethod => ApiError::Conflict(Conflict::LastSignInMethod),
         // Only the provider and passkey endpoints add ways to sign in, and they answer
@@ -25,6 +31,15 @@ pub fn store_error(error: StoreError) -> ApiError {
             ApiError::Unavailable
         }
     })
+}
+
+/// A write by a guest that another holder of its cookie made a member: this browser
+/// becomes a new, empty guest from its next request on ("Reload the page to go on"),
+/// instead of being refused on every write. The account stays with whoever made it.
+fn start_a_new_guest() {
+    if let Ok((Viewer::Guest { .. }, services)) = super::services() {
+        super::changed_identity(&[services.identity.new_guest_cookie()]);
+    }
 }
 
 /// Input the domain types refused: a 422 naming the field.

@@ -46,6 +46,16 @@ pub fn services() -> Result<(Viewer, Services), ApiError> {
     Ok((viewer, services))
 }
 
+/// Puts the cookies of an identity change on the response (the identity middleware then
+/// leaves the cookies alone).
+pub fn changed_identity(cookies: &[http::HeaderValue]) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        for cookie in cookies {
+            response.append_header(http::header::SET_COOKIE, cookie.clone());
+        }
+    }
+}
+
 /// The member asking; a guest is refused as signed out (a member whose session ended
 /// arrives here as a guest: the identity layer saw to it).
 pub fn member(viewer: Viewer) -> Result<OwnerId, ApiError> {

@@ -24,5 +24,6 @@ mod preload;
 mod providers;
 mod roster;
 mod serving;
+mod shared_guest;
 mod startup;
 mod sweep;

@@ -4,12 +4,12 @@
 use identity::{ChangedEmail, Viewer};
 
 use super::super::{
-    actions::{changed_identity, recently_signed_in},
+    actions::recently_signed_in,
     notice::{Notice, done},
 };
 use crate::{
     error::ApiError,
-    server::{Services, account_error, back_with, client_ip, member, services},
+    server::{Services, account_error, back_with, changed_identity, client_ip, member, services},
 };
 
 /// Mails the link to the new address (or, when it has an account, word of the attempt

@@ -1,0 +1,65 @@
+//! One guest cookie in two browsers (a copied token, a second device), and one of them
+//! becomes a member: the account is that browser's alone. The other can neither read nor
+//! write the member's avatars with the cookie, and its first write makes it a new, empty
+//! guest instead of leaving it refused on every write.
+
+use std::sync::Arc;
+
+use reqwest::{Client, cookie::Jar};
+
+use crate::{
+    accounts::{browser, sign_up},
+    helpers::{TestApp, cookie_value, set_cookies, spawn_app},
+    mail::address,
+    roster::{call, names},
+};
+
+/// A second browser holding the same guest cookie as the first.
+fn copy_of(app: &TestApp, guest_token: &str) -> Client {
+    let jar = Jar::default();
+    let url = app.url("/").parse().expect("the app's URL");
+    jar.add_cookie_str(&format!("__Host-guest={guest_token}; Path=/"), &url);
+    Client::builder().cookie_provider(Arc::new(jar)).build().expect("client")
+}
+
+#[tokio::test]
+async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_account() {
+    let app = spawn_app().await;
+    let first = browser();
+    let visit = first.get(app.url("/")).send().await.expect("page");
+    let guest = set_cookies(visit.headers())
+        .into_iter()
+        .find(|c| c.starts_with("__Host-guest="))
+        .expect("a guest cookie");
+    let copy = copy_of(&app, cookie_value(&guest));
+    call(&app, &first, "create", &[("emoji", "🐱"), ("name", "Tom")]).await;
+    assert_eq!(names(&app, &copy).await, ["Tom"], "one guest, two browsers");
+
+    sign_up(&app, &first, &address("ada")).await;
+    assert_eq!(names(&app, &first).await, ["Tom"]);
+    assert!(names(&app, &copy).await.is_empty(), "the copy reads nothing of the member's");
+
+    let refused = copy
+        .post(app.url("/api/roster/create"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&[("emoji", "🦉"), ("name", "Owl")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 409);
+    let cookies = set_cookies(refused.headers());
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-guest=ey") && !c.contains(cookie_value(&guest))),
+        "a new guest: {cookies:?}"
+    );
+    assert!(!cookies.iter().any(|c| c.starts_with("__Host-session=")), "no session touched");
+    assert_eq!(refused.text().await.expect("body"), r#""conflict/guest_merged""#);
+
+    let (status, _) = call(&app, &copy, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    assert_eq!(status, 200, "the new guest writes");
+    assert_eq!(names(&app, &copy).await, ["Owl"]);
+    assert_eq!(names(&app, &first).await, ["Tom"], "the member's roster is untouched");
+}
