@@ -26,7 +26,7 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use identity::{
     CrossSiteGuard, Identity, IdentityOptions, Keyring, MemberStore, SystemClock, Viewer,
-    account::{Accounts, PasswordHasher, Upgrade},
+    account::{Accounts, PasswordHasher},
     identify, refuse_cross_site,
     testing::MemoryStore,
 };
@@ -112,8 +112,8 @@ async fn sign_up(State(app): State<App>, viewer: Viewer, Form(form): Form<SignUp
         return (StatusCode::CONFLICT, "Sign out first.").into_response();
     };
     match app.accounts.sign_up(sid, &form.email, &form.password, "", None).await {
-        Ok(Upgrade { member, .. }) => {
-            let cookies = app.identity.signed_in_cookies(member.id, member.session_version);
+        Ok(upgrade) => {
+            let cookies = app.identity.signed_in_cookies(&upgrade);
             with_cookies(Redirect::to("/"), cookies)
         }
         Err(refused) => (StatusCode::UNPROCESSABLE_ENTITY, refused.to_string()).into_response(),

@@ -20,7 +20,7 @@ mod rules;
 pub use limits::{Action, AttemptCount, CODE_TRIES, Limits};
 pub use password::{Password, PasswordHasher};
 pub use rules::{AccountError, Accounts, LinkProblem, Upgrade, default_display_name};
-pub(crate) use rules::{nothing_merged, record_upgrade, refused};
+pub(crate) use rules::{record_upgrade, refused};
 
 use crate::{
     OwnerId,

@@ -23,11 +23,22 @@ pub struct Accounts<S> {
 }
 
 /// What a sign-up or sign-in did: the member to issue a session for, and what came along
-/// from the guest (`moved_avatars`, for "3 avatars came along").
+/// from the guest (`moved_avatars`, for "3 avatars came along"). Made only by these rules,
+/// where the guest went along (hence `non_exhaustive`): it is what
+/// `Identity::signed_in_cookies` asks for.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Upgrade {
     pub member: Member,
     pub merge: MergeReport,
+}
+
+impl Upgrade {
+    /// A sign-in with no guest to bring: the browser was signed in already (a member
+    /// switching accounts, or the same one again), so nothing was merged.
+    pub(crate) fn without_guest(member: Member) -> Self {
+        Upgrade { member, merge: nothing_merged() }
+    }
 }
 
 /// Why a sign-up or sign-in did not happen.
@@ -186,7 +197,7 @@ impl<S: AccountStore> Accounts<S> {
         };
         self.forgive(admitted).await;
         let Some(guest) = guest else {
-            return Ok(Upgrade { member, merge: nothing_merged() });
+            return Ok(Upgrade::without_guest(member));
         };
         self.bring_guest_along(guest, member).await.map_err(|error| match error {
             // The account was deleted in between.
@@ -244,7 +255,7 @@ pub(crate) fn record_upgrade<E>(
     }
 }
 
-pub(crate) fn nothing_merged() -> MergeReport {
+fn nothing_merged() -> MergeReport {
     MergeReport { moved_avatars: 0, already_merged: false }
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     AccountStore, EmailTokenStore, OwnerId,
-    account::{AccountError, Upgrade, nothing_merged},
+    account::{AccountError, Upgrade},
     audit,
 };
 
@@ -140,7 +140,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
             .ok_or(AccountError::BadLink)?;
         match guest {
             Some(guest) => self.accounts.bring_guest_along(guest, member).await,
-            None => Ok(Upgrade { member, merge: nothing_merged() }),
+            None => Ok(Upgrade::without_guest(member)),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     AccountStore, EmailTokenStore, OwnerId,
-    account::{AccountError, Member, Password, Upgrade, nothing_merged},
+    account::{AccountError, Member, Password, Upgrade},
     audit,
 };
 
@@ -103,7 +103,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
         }
         let upgrade = match guest {
             Some(guest) => self.accounts.bring_guest_along(guest, member).await?,
-            None => Upgrade { member, merge: nothing_merged() },
+            None => Upgrade::without_guest(member),
         };
         Ok(Reset::SignedIn(upgrade))
     }

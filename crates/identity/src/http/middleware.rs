@@ -11,6 +11,7 @@ use http::{HeaderMap, HeaderValue, Method, header};
 use crate::{
     Clock, GuestTokens, IdentityStore, Keyring, OwnerId, Session, SessionPolicy, SessionTokens,
     Viewer,
+    account::{Member, Upgrade},
     http::{
         Refusal,
         cookies::{GUEST_COOKIE, SESSION_COOKIE, clear_cookie, cookie_values, set_cookie},
@@ -91,14 +92,34 @@ impl<S: IdentityStore> Identity<S> {
         self.inner.clock.now()
     }
 
-    /// The cookies of a sign-up or sign-in: the guest cookie cleared and a fresh member
-    /// session for `member` at `version`. Nothing of the guest's token carries over.
-    pub fn signed_in_cookies(&self, member: OwnerId, version: i32) -> [HeaderValue; 2] {
+    /// The cookies of a sign-up or sign-in: the guest cookie cleared and a fresh session
+    /// for the upgraded member. Only an [`Upgrade`] opens a session for a browser that is
+    /// not signed in, and only the account rules make one, each where the browser's guest
+    /// went along (the one merge: `AccountStore::create_member_from_guest` or
+    /// `merge_guest_into_member`), so no way to sign in can forget the guest. Nothing of
+    /// the guest's token carries over.
+    pub fn signed_in_cookies(&self, upgrade: &Upgrade) -> [HeaderValue; 2] {
+        let member = &upgrade.member;
+        [clear_cookie(GUEST_COOKIE), self.session_cookie(member.id, member.session_version)]
+    }
+
+    /// A new session for the member this browser is signed in as, after a change that
+    /// ended every session (a new password, a new address), so that this one goes on.
+    /// `None` when `viewer` is not that member: a browser that is not signed in gets a
+    /// session from an [`Upgrade`] only.
+    pub fn renewed_session_cookie(&self, viewer: Viewer, member: &Member) -> Option<HeaderValue> {
+        matches!(viewer, Viewer::Member { user_id, .. } if user_id == member.id)
+            .then(|| self.session_cookie(member.id, member.session_version))
+    }
+
+    /// The only place a member session is issued outside the middleware's own refresh
+    /// (the census test in the server's tests holds it so).
+    fn session_cookie(&self, member: OwnerId, version: i32) -> HeaderValue {
         let now = self.now();
         let sessions = &self.inner.sessions;
         let token = sessions.issue(member, version, now, now);
         let max_age = sessions.policy().expiry(now, now) - now;
-        [clear_cookie(GUEST_COOKIE), set_cookie(SESSION_COOKIE, &token, max_age)]
+        set_cookie(SESSION_COOKIE, &token, max_age)
     }
 
     /// The cookie that makes a browser a brand-new guest from its next request on, for a

@@ -177,7 +177,7 @@ pub async fn change_password(current: &str, new: &str) -> Result<(), ApiError> {
         .change_password(user_id, current, new, client_ip())
         .await
         .map_err(account_error)?;
-    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    stay_signed_in(&identity, viewer, &member);
     done("/account", &Notice::PasswordChanged);
     Ok(())
 }
@@ -189,7 +189,7 @@ pub async fn set_password(new: &str) -> Result<(), ApiError> {
     recently_signed_in(viewer, &identity)?;
     let member =
         accounts.set_first_password(user_id, new, client_ip()).await.map_err(account_error)?;
-    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    stay_signed_in(&identity, viewer, &member);
     done("/account", &Notice::PasswordSet);
     Ok(())
 }
@@ -289,7 +289,15 @@ pub(super) fn recently_signed_in(
 
 /// After a sign-up or sign-in: the member's session on the response, and back to the
 /// roster saying how many avatars came along.
-pub(super) fn signed_in(identity: &Identity<Store>, Upgrade { member, merge }: &Upgrade) {
-    changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
-    done("/", &Notice::SignedIn { came_along: merge.moved_avatars });
+pub(super) fn signed_in(identity: &Identity<Store>, upgrade: &Upgrade) {
+    changed_identity(&identity.signed_in_cookies(upgrade));
+    done("/", &Notice::SignedIn { came_along: upgrade.merge.moved_avatars });
+}
+
+/// After a change that ended every session of `member`: this browser's goes on, at the
+/// new version, when it is that member's.
+fn stay_signed_in(identity: &Identity<Store>, viewer: Viewer, member: &Member) {
+    if let Some(cookie) = identity.renewed_session_cookie(viewer, member) {
+        changed_identity(&[cookie]);
+    }
 }

@@ -2,6 +2,7 @@
 
 mod account_management;
 mod accounts;
+mod census;
 mod change;
 mod confirm;
 mod cross_site;

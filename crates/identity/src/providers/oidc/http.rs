@@ -225,9 +225,7 @@ async fn callback<S: AccountStore + LinkStore>(
         Intent::SignIn { guest } => {
             match sign_in.accounts.sign_in_with_provider(guest, identity, client).await {
                 Ok(upgrade) => {
-                    let member = &upgrade.member;
-                    let [a, b] =
-                        sign_in.identity.signed_in_cookies(member.id, member.session_version);
+                    let [a, b] = sign_in.identity.signed_in_cookies(&upgrade);
                     let outcome = ProviderOutcome::SignedIn { merge: upgrade.merge };
                     see_other(pages.signed_in, [a, b, clear_cookie(FLOW_COOKIE)], outcome)
                 }

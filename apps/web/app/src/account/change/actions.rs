@@ -1,7 +1,7 @@
 //! What changing the address does on the server: ask for the link (answering the same
 //! whether or not the new address has an account), and follow it.
 
-use identity::{ChangedEmail, Viewer};
+use identity::ChangedEmail;
 
 use super::super::{
     actions::recently_signed_in,
@@ -44,12 +44,12 @@ pub async fn confirm_email_change(form: &str, token: &str) -> Result<(), ApiErro
         .change_email(token, client_ip())
         .await
         .map_err(|error| refused(account_error(error)))?;
-    match viewer {
-        Viewer::Member { user_id, .. } if user_id == member.id => {
-            changed_identity(&identity.signed_in_cookies(member.id, member.session_version));
+    match identity.renewed_session_cookie(viewer, &member) {
+        Some(cookie) => {
+            changed_identity(&[cookie]);
             done("/account", &Notice::EmailChanged);
         }
-        _ => done("/", &Notice::EmailChanged),
+        None => done("/", &Notice::EmailChanged),
     }
     Ok(())
 }

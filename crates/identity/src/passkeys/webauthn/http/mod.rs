@@ -111,8 +111,7 @@ impl<S: AccountStore + PasskeyStore> PasskeySignIn<S> {
 
     /// To the page signed in, with the session's cookies.
     fn signed_in(&self, upgrade: &Upgrade) -> Response {
-        let member = &upgrade.member;
-        let cookies = self.identity.signed_in_cookies(member.id, member.session_version);
+        let cookies = self.identity.signed_in_cookies(upgrade);
         done(self.pages.signed_in, cookies, PasskeyOutcome::SignedIn { merge: upgrade.merge })
     }
 }
