@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
 
@@ -18,6 +18,17 @@ impl Store {
     #[tracing::instrument(skip_all, fields(%owner))]
     pub async fn touch_last_seen(&self, owner: OwnerId) -> Result<(), StoreError> {
         touch_owner(&self.db, owner, self.now()).await
+    }
+
+    /// Whether `guest` was merged into a member: its avatars are the member's now, and a
+    /// copy of its token elsewhere must not follow them. One read of the owner's row.
+    #[tracing::instrument(skip_all, fields(%guest))]
+    pub async fn guest_retired(&self, guest: OwnerId) -> Result<bool, StoreError> {
+        let retired = owner::Entity::find_by_id(guest.as_uuid())
+            .filter(owner::Column::MergedInto.is_not_null())
+            .count(&self.db)
+            .await?;
+        Ok(retired > 0)
     }
 }
 

@@ -156,7 +156,8 @@ pub fn App() -> impl IntoView {
 ///
 /// A revoked session (signed out everywhere, a password changed, an account deleted)
 /// ends here, at its next page: the page is rendered for a brand-new guest and the
-/// returned cookies (session cleared, new guest) must go on the response.
+/// returned cookies (session cleared, new guest) must go on the response. So does a
+/// retired guest's cookie (a copy, whose guest became a member elsewhere) at `/`.
 #[cfg(feature = "ssr")]
 pub async fn preload<B>(
     store: &persistence::Store,
@@ -184,7 +185,21 @@ pub async fn preload<B>(
     request.extensions_mut().insert(page_viewer.view());
     match request.uri().path() {
         "/" => {
-            let data = roster::load::load(store, viewer, new_guest).await;
+            let mut data = roster::load::load(store, viewer, new_guest).await;
+            // A copy of a guest's cookie whose guest became a member elsewhere: this
+            // browser is a new guest from this page on. Only an empty roster can be one
+            // (its avatars moved), so a guest with avatars costs no extra read.
+            if let identity::Viewer::Guest { sid } = viewer
+                && !new_guest
+                && data.roster.as_ref().is_ok_and(Vec::is_empty)
+                && store.guest_retired(sid).await.unwrap_or(false)
+            {
+                let (guest, cookies) = identity.fresh_guest();
+                request.extensions_mut().insert(guest);
+                request.extensions_mut().insert(identity::NewGuest);
+                data = roster::load::load(store, guest, true).await;
+                ended = Some(cookies);
+            }
             request.extensions_mut().insert(data);
         }
         "/account" => {

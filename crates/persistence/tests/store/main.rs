@@ -57,6 +57,7 @@ on_every_backend!(
     merge_into_an_unknown_member_changes_nothing,
     merge_that_fails_midway_leaves_both_sides_unchanged,
     a_sign_up_moves_the_guests_avatars_to_the_new_member_in_order,
+    a_guest_is_retired_once_merged_and_only_then,
     a_refused_sign_up_leaves_the_guests_avatars_where_they_were,
     two_concurrent_merges_of_one_guest_move_its_avatars_once,
     a_merge_beyond_the_cap_keeps_every_avatar,

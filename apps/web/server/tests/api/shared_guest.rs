@@ -63,3 +63,33 @@ async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_ac
     assert_eq!(names(&app, &copy).await, ["Owl"]);
     assert_eq!(names(&app, &first).await, ["Tom"], "the member's roster is untouched");
 }
+
+/// The copy that loads the page after the upgrade is a new guest from that page on: its
+/// first write is its own, with no refusal first.
+#[tokio::test]
+async fn a_copy_that_loads_the_page_after_the_upgrade_is_a_new_guest_at_once() {
+    let app = spawn_app().await;
+    let first = browser();
+    let visit = first.get(app.url("/")).send().await.expect("page");
+    let guest = set_cookies(visit.headers())
+        .into_iter()
+        .find(|c| c.starts_with("__Host-guest="))
+        .expect("a guest cookie");
+    let copy = copy_of(&app, cookie_value(&guest));
+    call(&app, &first, "create", &[("emoji", "🐱"), ("name", "Tom")]).await;
+    sign_up(&app, &first, &address("ada")).await;
+
+    let page = copy.get(app.url("/")).send().await.expect("page");
+    let cookies = set_cookies(page.headers());
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-guest=ey") && !c.contains(cookie_value(&guest))),
+        "a new guest: {cookies:?}"
+    );
+    assert!(!page.text().await.expect("body").contains("Tom"));
+    let (status, _) = call(&app, &copy, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    assert_eq!(status, 200, "no refusal first");
+    assert_eq!(names(&app, &copy).await, ["Owl"]);
+    assert_eq!(names(&app, &first).await, ["Tom"]);
+}

@@ -222,6 +222,23 @@ pub async fn a_sign_up_moves_the_guests_avatars_to_the_new_member_in_order(db: T
     assert!(db.store.list_avatars(guest).await.expect("list").is_empty());
 }
 
+/// A guest is retired once its avatars went to a member, and only then: not before it
+/// wrote, not while it keeps its avatars, and a member never is.
+pub async fn a_guest_is_retired_once_merged_and_only_then(db: TestDb) {
+    let retired = |owner: OwnerId| {
+        let store = db.store.clone();
+        async move { store.guest_retired(owner).await.expect("read") }
+    };
+    let guest = OwnerId::random();
+    assert!(!retired(guest).await, "a guest that never wrote");
+    roster_of(&db, guest, &["Cat"]).await;
+    assert!(!retired(guest).await, "a guest with its avatars");
+    let ada = new_member(&db, "ada@example.com").await;
+    db.store.merge_guest_into_member(guest, ada.id).await.expect("merge");
+    assert!(retired(guest).await, "merged into a member");
+    assert!(!retired(ada.id).await, "a member");
+}
+
 pub async fn a_refused_sign_up_leaves_the_guests_avatars_where_they_were(db: TestDb) {
     new_member(&db, "ada@example.com").await;
     let guest = OwnerId::random();
