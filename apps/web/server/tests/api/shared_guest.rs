@@ -22,17 +22,29 @@ fn copy_of(app: &TestApp, guest_token: &str) -> Client {
     Client::builder().cookie_provider(Arc::new(jar)).build().expect("client")
 }
 
-#[tokio::test]
-async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_account() {
-    let app = spawn_app().await;
+/// A guest with one avatar, Tom, in the first browser and in a copy holding its cookie;
+/// and that guest's `Set-Cookie`.
+async fn one_guest_in_two_browsers(app: &TestApp) -> (Client, Client, String) {
     let first = browser();
     let visit = first.get(app.url("/")).send().await.expect("page");
     let guest = set_cookies(visit.headers())
         .into_iter()
         .find(|c| c.starts_with("__Host-guest="))
         .expect("a guest cookie");
-    let copy = copy_of(&app, cookie_value(&guest));
-    call(&app, &first, "create", &[("emoji", "🐱"), ("name", "Tom")]).await;
+    let copy = copy_of(app, cookie_value(&guest));
+    call(app, &first, "create", &[("emoji", "🐱"), ("name", "Tom")]).await;
+    (first, copy, guest)
+}
+
+/// Whether `cookies` make the browser a guest other than `guest`'s.
+fn sets_a_new_guest(cookies: &[String], guest: &str) -> bool {
+    cookies.iter().any(|c| c.starts_with("__Host-guest=ey") && !c.contains(cookie_value(guest)))
+}
+
+#[tokio::test]
+async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_account() {
+    let app = spawn_app().await;
+    let (first, copy, guest) = one_guest_in_two_browsers(&app).await;
     assert_eq!(names(&app, &copy).await, ["Tom"], "one guest, two browsers");
 
     sign_up(&app, &first, &address("ada")).await;
@@ -49,12 +61,7 @@ async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_ac
         .expect("request");
     assert_eq!(refused.status(), 409);
     let cookies = set_cookies(refused.headers());
-    assert!(
-        cookies
-            .iter()
-            .any(|c| c.starts_with("__Host-guest=ey") && !c.contains(cookie_value(&guest))),
-        "a new guest: {cookies:?}"
-    );
+    assert!(sets_a_new_guest(&cookies, &guest), "a new guest: {cookies:?}");
     assert!(!cookies.iter().any(|c| c.starts_with("__Host-session=")), "no session touched");
     assert_eq!(refused.text().await.expect("body"), r#""conflict/guest_merged""#);
 
@@ -69,24 +76,12 @@ async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_ac
 #[tokio::test]
 async fn a_copy_that_loads_the_page_after_the_upgrade_is_a_new_guest_at_once() {
     let app = spawn_app().await;
-    let first = browser();
-    let visit = first.get(app.url("/")).send().await.expect("page");
-    let guest = set_cookies(visit.headers())
-        .into_iter()
-        .find(|c| c.starts_with("__Host-guest="))
-        .expect("a guest cookie");
-    let copy = copy_of(&app, cookie_value(&guest));
-    call(&app, &first, "create", &[("emoji", "🐱"), ("name", "Tom")]).await;
+    let (first, copy, guest) = one_guest_in_two_browsers(&app).await;
     sign_up(&app, &first, &address("ada")).await;
 
     let page = copy.get(app.url("/")).send().await.expect("page");
     let cookies = set_cookies(page.headers());
-    assert!(
-        cookies
-            .iter()
-            .any(|c| c.starts_with("__Host-guest=ey") && !c.contains(cookie_value(&guest))),
-        "a new guest: {cookies:?}"
-    );
+    assert!(sets_a_new_guest(&cookies, &guest), "a new guest: {cookies:?}");
     assert!(!page.text().await.expect("body").contains("Tom"));
     let (status, _) = call(&app, &copy, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
     assert_eq!(status, 200, "no refusal first");
