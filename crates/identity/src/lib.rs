@@ -66,7 +66,9 @@ pub use viewer::{RECENT_SIGN_IN, Viewer};
 pub use self::http::{
     Refusal,
     cross_site::{CrossSiteGuard, refuse_cross_site},
-    middleware::{DEFAULT_GUEST_REFRESH_AFTER, Identity, IdentityOptions, NewGuest, identify},
+    middleware::{
+        DEFAULT_GUEST_REFRESH_AFTER, Identity, IdentityOptions, NewGuest, WaitingGuest, identify,
+    },
 };
 #[cfg(feature = "axum")]
 pub use viewer::MissingViewer;

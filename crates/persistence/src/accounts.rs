@@ -20,7 +20,7 @@ use crate::{
         owner::{self, OwnerKind},
     },
     members::member_from,
-    owners::claim_owner,
+    owners::{claim_owner, touch_owner},
     passkeys::insert_passkey,
     providers::insert_link,
     roster::{order, renumber},
@@ -65,7 +65,7 @@ impl MemberStore for Store {
         let now = self.now();
         let txn = self.db.begin().await?;
         let member = insert_member(&txn, new, now).await?;
-        let report = merge(&txn, guest, member.id, now).await?;
+        let report = merge(&txn, guest, member.id, now, self.avatar_limit).await?;
         txn.commit().await?;
         Ok((member, report))
     }
@@ -130,7 +130,9 @@ impl MemberStore for Store {
     ///
     /// Idempotent: replaying a merge that already happened changes nothing. A guest that
     /// never wrote gets a (merged) owner row too, so its token cannot start writing later.
-    /// The member's avatar cap is not applied here: a merge never drops data.
+    /// When the two rosters together would pass the avatar cap, nothing moves and the
+    /// guest stays unmerged (`held_back`): a merge never drops an avatar, and never grows
+    /// a roster past the cap; the member chooses what to keep (`Store::keep_waiting`).
     #[tracing::instrument(skip_all, fields(%guest, %member))]
     async fn merge_guest_into_member(
         &self,
@@ -138,7 +140,7 @@ impl MemberStore for Store {
         member: OwnerId,
     ) -> Result<MergeReport> {
         let txn = self.db.begin().await?;
-        let report = merge(&txn, guest, member, self.now()).await?;
+        let report = merge(&txn, guest, member, self.now(), self.avatar_limit).await?;
         txn.commit().await?;
         Ok(report)
     }
@@ -185,31 +187,66 @@ async fn insert_member(
     member_from(row)
 }
 
-/// The merge, inside the caller's transaction: claim the guest (which locks its row),
-/// check both sides, move the avatars after the member's own in their order, retire the
-/// guest.
+/// The merge, inside the caller's transaction: claim the guest and the member (which
+/// locks both rows, so the cap holds against a concurrent write), check both sides, and —
+/// when the two rosters fit under `limit` together — move the guest's avatars after the
+/// member's own in their order and retire the guest.
 async fn merge(
     txn: &DatabaseTransaction,
     guest: OwnerId,
     member: OwnerId,
     now: DateTime<Utc>,
+    limit: u64,
 ) -> Result<MergeReport> {
+    if !unmerged_guest(txn, guest, member, now).await? {
+        return Ok(MergeReport { already_merged: true, ..MergeReport::nothing() });
+    }
+    let mut combined = order(txn, member).await?;
+    let theirs = order(txn, guest).await?;
+    let held_back = theirs.len() as u64;
+    if held_back > 0 && combined.len() as u64 + held_back > limit {
+        return Ok(MergeReport { held_back, ..MergeReport::nothing() });
+    }
+    combined.extend(theirs);
+    let moved = move_and_retire(txn, guest, member, &combined, now).await?;
+    Ok(MergeReport { moved_avatars: moved, ..MergeReport::nothing() })
+}
+
+/// Claims `guest` and `member` for a merge, in that order (every merge locks them in
+/// the same order). `false` when the guest was merged into this member already; a guest
+/// merged elsewhere is [`StoreError::GuestMerged`], and a "guest" that is a member or a
+/// member that does not exist [`StoreError::NotFound`].
+pub(crate) async fn unmerged_guest(
+    txn: &DatabaseTransaction,
+    guest: OwnerId,
+    member: OwnerId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let guest_row = claim_owner(txn, guest, now).await?;
     if guest_row.kind != OwnerKind::Guest {
         return Err(StoreError::NotFound);
     }
     match guest_row.merged_into {
-        Some(into) if into == member.as_uuid() => {
-            return Ok(MergeReport { moved_avatars: 0, already_merged: true });
-        }
+        Some(into) if into == member.as_uuid() => return Ok(false),
         Some(_) => return Err(StoreError::GuestMerged),
         None => {}
     }
+    touch_owner(txn, member, now).await?;
     if member::Entity::find_by_id(member.as_uuid()).one(txn).await?.is_none() {
         return Err(StoreError::NotFound);
     }
-    let mut combined = order(txn, member).await?;
-    combined.extend(order(txn, guest).await?);
+    Ok(true)
+}
+
+/// Gives every avatar `guest` still has to `member`, numbers the member's roster as
+/// `combined` says, and retires the guest. Returns how many avatars moved.
+pub(crate) async fn move_and_retire(
+    txn: &DatabaseTransaction,
+    guest: OwnerId,
+    member: OwnerId,
+    combined: &[(uuid::Uuid, i32)],
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let moved = avatar::Entity::update_many()
         .col_expr(avatar::Column::OwnerId, Expr::value(member.as_uuid()))
         .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
@@ -217,11 +254,11 @@ async fn merge(
         .exec(txn)
         .await?
         .rows_affected;
-    renumber(txn, member, &combined).await?;
+    renumber(txn, member, combined).await?;
     owner::Entity::update_many()
         .col_expr(owner::Column::MergedInto, Expr::value(member.as_uuid()))
         .filter(owner::Column::Id.eq(guest.as_uuid()))
         .exec(txn)
         .await?;
-    Ok(MergeReport { moved_avatars: moved, already_merged: false })
+    Ok(moved)
 }

@@ -39,8 +39,11 @@ mod sweep;
 /// What the crate's unit tests share.
 #[cfg(test)]
 mod testing;
+/// A guest's avatars that waited at a full roster, and the member's choice.
+mod waiting;
 
 pub use domain::AvatarId;
 pub use error::StoreError;
 pub use store::{DEFAULT_AVATAR_LIMIT, Store};
 pub use sweep::SweepReport;
+pub use waiting::Kept;

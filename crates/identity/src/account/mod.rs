@@ -193,6 +193,17 @@ pub struct MergeReport {
     pub moved_avatars: u64,
     /// True when the guest had already been merged into this member before the call.
     pub already_merged: bool,
+    /// The guest's avatars that stayed the guest's because, together with the member's,
+    /// they would pass the roster's cap: the guest is not merged (its token still works)
+    /// until the member chooses what to keep. 0 when everything fitted.
+    pub held_back: u64,
+}
+
+impl MergeReport {
+    /// Nothing came along and nothing waits: no guest, or one merged before.
+    pub fn nothing() -> Self {
+        MergeReport { moved_avatars: 0, already_merged: false, held_back: 0 }
+    }
 }
 
 #[cfg(test)]

@@ -31,13 +31,23 @@ pub struct Accounts<S> {
 pub struct Upgrade {
     pub member: Member,
     pub merge: MergeReport,
+    /// The guest whose avatars did not come along because the member's roster has no
+    /// room for them all (`merge.held_back`): the browser keeps its cookie, and the
+    /// member chooses what to keep.
+    pub waiting_guest: Option<OwnerId>,
 }
 
 impl Upgrade {
     /// A sign-in with no guest to bring: the browser was signed in already (a member
     /// switching accounts, or the same one again), so nothing was merged.
     pub(crate) fn without_guest(member: Member) -> Self {
-        Upgrade { member, merge: nothing_merged() }
+        Upgrade { member, merge: MergeReport::nothing(), waiting_guest: None }
+    }
+
+    /// `guest` went along as `merge` says.
+    fn with_guest(member: Member, guest: OwnerId, merge: MergeReport) -> Self {
+        let waiting_guest = (merge.held_back > 0).then_some(guest);
+        Upgrade { member, merge, waiting_guest }
     }
 }
 
@@ -145,7 +155,7 @@ impl<S: AccountStore> Accounts<S> {
         guest: OwnerId,
     ) -> Result<Upgrade, S::Error> {
         match self.store.create_member_from_guest(new.clone(), guest).await {
-            Ok((member, merge)) => Ok(Upgrade { member, merge }),
+            Ok((member, merge)) => Ok(Upgrade::with_guest(member, guest, merge)),
             Err(error)
                 if matches!(
                     error.refusal(),
@@ -153,7 +163,7 @@ impl<S: AccountStore> Accounts<S> {
                 ) =>
             {
                 let member = self.store.create_member(new).await?;
-                Ok(Upgrade { member, merge: nothing_merged() })
+                Ok(Upgrade::without_guest(member))
             }
             Err(error) => Err(error),
         }
@@ -206,7 +216,8 @@ impl<S: AccountStore> Accounts<S> {
         })
     }
 
-    /// Appends `guest`'s roster to `member`'s; a guest merged before brings nothing.
+    /// Appends `guest`'s roster to `member`'s; a guest merged before brings nothing, and
+    /// a roster with no room for it all leaves it waiting with the guest.
     pub(crate) async fn bring_guest_along(
         &self,
         guest: OwnerId,
@@ -215,12 +226,12 @@ impl<S: AccountStore> Accounts<S> {
         let merge = match self.store.merge_guest_into_member(guest, member.id).await {
             Ok(report) => report,
             Err(error) => match error.refusal() {
-                Some(AccountRefusal::GuestMerged) => nothing_merged(),
+                Some(AccountRefusal::GuestMerged) => MergeReport::nothing(),
                 Some(AccountRefusal::NotFound) => return Err(AccountError::NoSuchMember),
                 _ => return Err(AccountError::Store(error)),
             },
         };
-        Ok(Upgrade { member, merge })
+        Ok(Upgrade::with_guest(member, guest, merge))
     }
 
     /// Runs password hashing (tens of milliseconds of CPU) on the blocking pool, when
@@ -242,21 +253,19 @@ pub(crate) fn record_upgrade<E>(
 ) {
     let member = upgrade.as_ref().ok().map(|upgrade| upgrade.member.id);
     audit::record(event, audit::outcome(upgrade), member, client);
-    if let Ok(Upgrade { member, merge }) = upgrade
-        && merge.moved_avatars > 0
+    if let Ok(Upgrade { member, merge, .. }) = upgrade
+        && (merge.moved_avatars > 0 || merge.held_back > 0)
     {
         tracing::info!(
             target: audit::TARGET,
             event = "guest_merged",
-            outcome = "success",
+            // Held back: the roster had no room, and the guest's avatars wait for a choice.
+            outcome = if merge.held_back > 0 { "held_back" } else { "success" },
             member = %member.id,
             avatars = merge.moved_avatars,
+            held_back = merge.held_back,
         );
     }
-}
-
-fn nothing_merged() -> MergeReport {
-    MergeReport { moved_avatars: 0, already_merged: false }
 }
 
 /// The email's local part ("ada" for ada@example.com), or "Member" should it not make a

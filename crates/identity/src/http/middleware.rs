@@ -92,15 +92,37 @@ impl<S: IdentityStore> Identity<S> {
         self.inner.clock.now()
     }
 
-    /// The cookies of a sign-up or sign-in: the guest cookie cleared and a fresh session
-    /// for the upgraded member. Only an [`Upgrade`] opens a session for a browser that is
-    /// not signed in, and only the account rules make one, each where the browser's guest
-    /// went along (the one merge: `AccountStore::create_member_from_guest` or
-    /// `merge_guest_into_member`), so no way to sign in can forget the guest. Nothing of
-    /// the guest's token carries over.
+    /// The cookies of a sign-up or sign-in: a fresh session for the upgraded member, and
+    /// the guest cookie cleared — or, when the guest's avatars wait for the member to
+    /// choose what to keep ([`Upgrade::waiting_guest`]), kept (re-issued), so that the
+    /// choice, or a sign-out, finds them. Only an [`Upgrade`] opens a session for a
+    /// browser that is not signed in, and only the account rules make one, each where the
+    /// browser's guest went along (the one merge: `AccountStore::create_member_from_guest`
+    /// or `merge_guest_into_member`), so no way to sign in can forget the guest. Nothing
+    /// of the guest's token carries over into the session.
     pub fn signed_in_cookies(&self, upgrade: &Upgrade) -> [HeaderValue; 2] {
         let member = &upgrade.member;
-        [clear_cookie(GUEST_COOKIE), self.session_cookie(member.id, member.session_version)]
+        let guest = match upgrade.waiting_guest {
+            Some(sid) => self.guest_cookie(sid),
+            None => clear_cookie(GUEST_COOKIE),
+        };
+        [guest, self.session_cookie(member.id, member.session_version)]
+    }
+
+    /// The cookies of a sign-out: the session cleared, and the guest a sign-in left
+    /// waiting in this browser back with its avatars (they never became the member's),
+    /// or else a brand-new guest ([`Identity::fresh_guest`]).
+    pub fn signed_out_cookies(&self, waiting: Option<WaitingGuest>) -> [HeaderValue; 2] {
+        match waiting {
+            Some(WaitingGuest { sid }) => [clear_cookie(SESSION_COOKIE), self.guest_cookie(sid)],
+            None => self.fresh_guest().1,
+        }
+    }
+
+    /// Once the member chose what to keep of a waiting guest's avatars: the guest is
+    /// merged, and its cookie goes.
+    pub fn settled_guest_cookie(&self) -> HeaderValue {
+        clear_cookie(GUEST_COOKIE)
     }
 
     /// A new session for the member this browser is signed in as, after a change that
@@ -128,20 +150,21 @@ impl<S: IdentityStore> Identity<S> {
     /// holds is left alone (a write sent just before this browser's own sign-up finds its
     /// guest retired too, and must not sign it out).
     pub fn new_guest_cookie(&self) -> HeaderValue {
+        self.guest_cookie(OwnerId::random())
+    }
+
+    /// A guest cookie for `sid`, issued now.
+    fn guest_cookie(&self, sid: OwnerId) -> HeaderValue {
         let guests = &self.inner.guests;
-        set_cookie(GUEST_COOKIE, &guests.issue(OwnerId::random(), self.now()), guests.lifetime())
+        set_cookie(GUEST_COOKIE, &guests.issue(sid, self.now()), guests.lifetime())
     }
 
     /// The end of a session (a sign-out, or a session found revoked): a brand-new guest
     /// (a new sid, owning nothing) and the cookies that make it so — the session cleared,
     /// the guest set — so the next person at this browser sees nothing of the member's.
     pub fn fresh_guest(&self) -> (Viewer, [HeaderValue; 2]) {
-        let guests = &self.inner.guests;
         let sid = OwnerId::random();
-        let token = guests.issue(sid, self.now());
-        let cookies =
-            [clear_cookie(SESSION_COOKIE), set_cookie(GUEST_COOKIE, &token, guests.lifetime())];
-        (Viewer::Guest { sid }, cookies)
+        (Viewer::Guest { sid }, [clear_cookie(SESSION_COOKIE), self.guest_cookie(sid)])
     }
 
     /// Whether `viewer`'s session is still current (a guest's always is), for an endpoint
@@ -217,6 +240,15 @@ impl<S: IdentityStore> Identity<S> {
         Ok(current.is_some_and(|current| session.check_version(current).is_ok()))
     }
 
+    /// The guest whose cookie a member's browser carries beside the session: one a
+    /// sign-in left waiting ([`WaitingGuest`]). Only a signature check; no cookie changes.
+    fn guest_beside_session(&self, headers: &HeaderMap, now: DateTime<Utc>) -> Option<OwnerId> {
+        let guests = &self.inner.guests;
+        cookie_values(headers, GUEST_COOKIE)
+            .find_map(|token| guests.verify(token, now).ok())
+            .map(|token| token.sid)
+    }
+
     /// The guest the request carries, re-issued when due (a returning guest); or a
     /// brand-new guest.
     fn guest(
@@ -276,6 +308,15 @@ fn is_safe(method: &Method) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NewGuest;
 
+/// Put in a request's extensions, next to a member's [`Viewer`], when the browser also
+/// carries a guest's cookie: a guest a sign-in left waiting, its avatars still its own,
+/// because the member's roster had no room for them all ([`Upgrade::waiting_guest`]).
+/// Whether it still waits (not merged since, avatars left) is the store's to say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitingGuest {
+    pub sid: OwnerId,
+}
+
 /// The identity middleware. For every request it does not skip, it works out the
 /// [`Viewer`] — the member session if valid, else the guest token if valid, else a new
 /// guest (also marked [`NewGuest`]) — puts it in the request's extensions (so even the
@@ -310,7 +351,14 @@ pub async fn identify<S: IdentityStore>(
         tracing::warn!(error = &error as &dyn std::error::Error, "marking a guest seen");
     }
     let new_guest = (visit == GuestVisit::New).then_some(NewGuest);
+    let waiting = match viewer {
+        Viewer::Member { .. } => identity.guest_beside_session(headers, now),
+        Viewer::Guest { .. } => None,
+    };
     request.extensions_mut().insert(viewer);
+    if let Some(sid) = waiting {
+        request.extensions_mut().insert(WaitingGuest { sid });
+    }
     if let Some(new_guest) = new_guest {
         request.extensions_mut().insert(new_guest);
     }

@@ -14,3 +14,4 @@ mod passkeys;
 mod providers;
 mod sessions;
 mod stores;
+mod waiting;

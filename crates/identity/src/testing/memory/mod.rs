@@ -35,6 +35,8 @@ struct State {
     merged: HashMap<OwnerId, OwnerId>,
     /// How many of the app's rows each owner has.
     owned: HashMap<OwnerId, u32>,
+    /// The most rows a member may hold after a merge ([`MemoryStore::with_cap`]).
+    cap: Option<u32>,
     /// Attempts per key: the window's start and the count in it.
     attempts: HashMap<String, (i64, u32)>,
     /// Sessions signed out.
@@ -65,6 +67,13 @@ impl MemoryStore {
         Self { state: Arc::default(), clock }
     }
 
+    /// A store whose merges hold a guest's rows back, as a store holds avatars back at
+    /// the roster's cap, when the member would have more than `cap`.
+    pub fn with_cap(self, cap: u32) -> Self {
+        self.with(|state| state.cap = Some(cap));
+        self
+    }
+
     /// `owner` gets `rows` more of the app's rows (a guest's avatars, say).
     pub fn give(&self, owner: OwnerId, rows: u32) {
         self.with(|state| *state.owned.entry(owner).or_default() += rows);
@@ -72,7 +81,7 @@ impl MemoryStore {
 
     /// How many of the app's rows `owner` has.
     pub fn owned(&self, owner: OwnerId) -> u32 {
-        self.with(|state| state.owned.get(&owner).copied().unwrap_or_default())
+        self.with(|state| state.owned(owner))
     }
 
     fn with<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
@@ -149,13 +158,17 @@ impl State {
         })
     }
 
+    fn owned(&self, owner: OwnerId) -> u32 {
+        self.owned.get(&owner).copied().unwrap_or_default()
+    }
+
     fn merge(&mut self, guest: OwnerId, member: OwnerId) -> Result<MergeReport> {
         if self.members.contains_key(&guest) {
             return Err(MemoryStoreError(AccountRefusal::NotFound));
         }
         match self.merged.get(&guest) {
             Some(into) if *into == member => {
-                return Ok(MergeReport { moved_avatars: 0, already_merged: true });
+                return Ok(MergeReport { already_merged: true, ..MergeReport::nothing() });
             }
             Some(_) => return Err(MemoryStoreError(AccountRefusal::GuestMerged)),
             None => {}
@@ -163,10 +176,14 @@ impl State {
         if !self.members.contains_key(&member) {
             return Err(MemoryStoreError(AccountRefusal::NotFound));
         }
+        let (theirs, mine) = (self.owned(guest), self.owned(member));
+        if theirs > 0 && self.cap.is_some_and(|cap| mine + theirs > cap) {
+            return Ok(MergeReport { held_back: theirs.into(), ..MergeReport::nothing() });
+        }
         self.merged.insert(guest, member);
-        let moved = self.owned.remove(&guest).unwrap_or_default();
-        *self.owned.entry(member).or_default() += moved;
-        Ok(MergeReport { moved_avatars: moved.into(), already_merged: false })
+        self.owned.remove(&guest);
+        *self.owned.entry(member).or_default() += theirs;
+        Ok(MergeReport { moved_avatars: theirs.into(), ..MergeReport::nothing() })
     }
 }
 

@@ -1,11 +1,13 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
 //! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations;
-//! `rows`: rows written under older rules; `sweep`: what a sweep deletes and keeps.
+//! `rows`: rows written under older rules; `sweep`: what a sweep deletes and keeps;
+//! `waiting`: a merge past the cap, and the member's choice.
 
 mod owners;
 mod roster;
 mod rows;
 mod sweep;
+mod waiting;
 
 use identity::{
     MemberStore, OwnerId,
@@ -18,6 +20,7 @@ pub use owners::*;
 pub use roster::*;
 pub use rows::*;
 pub use sweep::*;
+pub use waiting::*;
 
 use crate::support::TestDb;
 

@@ -274,21 +274,3 @@ pub async fn two_concurrent_merges_of_one_guest_move_its_avatars_once(db: TestDb
     assert_eq!(moved, [0, 2], "one merge moved both, the other found them moved");
     assert_eq!(roster(&db, ada.id).await, places(&["Cat", "Dog"]));
 }
-
-pub async fn a_merge_beyond_the_cap_keeps_every_avatar(db: TestDb) {
-    let store = db.store.clone().with_avatar_limit(3);
-    let ada = new_member(&db, "ada@example.com").await;
-    let guest = OwnerId::random();
-    for name in ["A", "B", "C"] {
-        store.create_avatar(ada.id, avatar("🦉", name)).await.expect("create");
-    }
-    for name in ["D", "E"] {
-        store.create_avatar(guest, avatar("🐱", name)).await.expect("create");
-    }
-    let merge = store.merge_guest_into_member(guest, ada.id).await.expect("merge");
-    assert_eq!(merge.moved_avatars, 2);
-    assert_eq!(roster(&db, ada.id).await, places(&["A", "B", "C", "D", "E"]));
-    // The cap limits adding, not merging.
-    let over = store.create_avatar(ada.id, avatar("🐶", "F")).await;
-    assert!(matches!(over, Err(StoreError::AvatarLimitReached { limit: 3 })), "{over:?}");
-}
