@@ -34,8 +34,8 @@ pub mod roster;
 pub mod server;
 
 use account::{
-    AccountPage, ChangeEmailPage, EmailLinkPage, ForgotPasswordPage, PageNotice, ResetPasswordPage,
-    SignInLinkPage, SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
+    AccountPage, ChangeEmailPage, EmailLinkPage, ForgotPasswordPage, KeepPage, PageNotice,
+    ResetPasswordPage, SignInLinkPage, SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
 };
 use roster::RosterPage;
 
@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("email-link") view=EmailLinkPage />
                     <Route path=StaticSegment("signin-link") view=SignInLinkPage />
                     <Route path=StaticSegment("account") view=AccountPage />
+                    <Route path=StaticSegment("keep") view=KeepPage />
                 </Routes>
             </main>
         </Router>
@@ -154,35 +155,56 @@ pub fn App() -> impl IntoView {
 /// a member, one, which also checks that the session was not revoked); then one line per
 /// page that has data of its own.
 ///
-/// A revoked session (signed out everywhere, a password changed, an account deleted)
-/// ends here, at its next page: the page is rendered for a brand-new guest and the
-/// returned cookies (session cleared, new guest) must go on the response. So does a
-/// retired guest's cookie (a copy, whose guest became a member elsewhere) at `/`.
+/// Returns the cookies that must go on the response. A revoked session (signed out
+/// everywhere, a password changed, an account deleted) ends here, at its next page: the
+/// page is rendered for a brand-new guest (or for a guest a sign-in left waiting, which
+/// gets the browser back), with the session cleared and the guest set. So does a retired
+/// guest's cookie (a copy, whose guest became a member elsewhere) at `/`; and a member's
+/// browser whose waiting guest waits no more has its cookie cleared.
 #[cfg(feature = "ssr")]
 pub async fn preload<B>(
     store: &persistence::Store,
     identity: &identity::Identity<persistence::Store>,
     request: &mut http::Request<B>,
-) -> Option<[http::HeaderValue; 2]> {
+) -> Vec<http::HeaderValue> {
+    use account::{actions::PageViewer, keep::actions::Guest};
     use http::Method;
+    let mut cookies = Vec::new();
     if !matches!(*request.method(), Method::GET | Method::HEAD)
         || request.uri().path().starts_with("/api/")
     {
-        return None;
+        return cookies;
     }
-    let mut viewer = request.extensions().get::<identity::Viewer>().copied()?;
+    let Some(mut viewer) = request.extensions().get::<identity::Viewer>().copied() else {
+        return cookies;
+    };
     let mut new_guest = request.extensions().get::<identity::NewGuest>().is_some();
-    let page_viewer = account::actions::PageViewer::load(store, viewer).await;
-    let mut ended = None;
-    if let account::actions::PageViewer::Ended = page_viewer {
-        let (guest, cookies) = identity.fresh_guest();
-        (viewer, new_guest, ended) = (guest, true, Some(cookies));
+    let waiting = request.extensions().get::<identity::WaitingGuest>().copied();
+    let page_viewer = PageViewer::load(store, viewer).await;
+    if let PageViewer::Ended = page_viewer {
+        let (guest, ended) = identity.signed_out(waiting);
+        (viewer, new_guest) = (guest, waiting.is_none());
+        cookies.extend(ended);
         let extensions = request.extensions_mut();
         extensions.insert(guest);
-        extensions.insert(identity::NewGuest);
+        extensions.remove::<identity::WaitingGuest>();
+        if new_guest {
+            extensions.insert(identity::NewGuest);
+        }
         extensions.insert(account::SessionEnded);
     }
     request.extensions_mut().insert(page_viewer.view());
+    // A member's browser carries a guest's cookie only when a sign-in left it waiting.
+    let waiting = match (&page_viewer, waiting) {
+        (PageViewer::Member(_), Some(guest)) => {
+            let guest = account::keep::actions::waiting_guest(store, guest).await;
+            if let Guest::Settled = guest {
+                cookies.push(identity.settled_guest_cookie());
+            }
+            Some(guest)
+        }
+        _ => None,
+    };
     match request.uri().path() {
         "/" => {
             let mut data = roster::load::load(store, viewer, new_guest).await;
@@ -198,13 +220,16 @@ pub async fn preload<B>(
                     false
                 })
             {
-                let (guest, cookies) = identity.fresh_guest();
+                let (guest, fresh) = identity.fresh_guest();
                 request.extensions_mut().insert(guest);
                 request.extensions_mut().insert(identity::NewGuest);
                 data = roster::load::load(store, guest, true).await;
-                ended = Some(cookies);
+                cookies.extend(fresh);
             }
             request.extensions_mut().insert(data);
+            if let Some(note) = waiting.as_ref().and_then(Guest::note) {
+                request.extensions_mut().insert(note);
+            }
         }
         "/account" => {
             let recent = viewer.signed_in_recently(identity.now());
@@ -212,9 +237,16 @@ pub async fn preload<B>(
                 request.extensions_mut().insert(account);
             }
         }
+        "/keep" => {
+            if let (Some(guest), identity::Viewer::Member { user_id, .. }) = (waiting, viewer)
+                && let Some(choice) = guest.choice(store, user_id).await
+            {
+                request.extensions_mut().insert(choice);
+            }
+        }
         _ => {}
     }
-    ended
+    cookies
 }
 
 #[component]

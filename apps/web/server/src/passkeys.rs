@@ -84,9 +84,7 @@ async fn in_our_words(mut response: Response) -> Response {
     }
     let said = match response.extensions().get::<PasskeyOutcome>() {
         Some(PasskeyOutcome::Added) => Notice::PasskeyAdded,
-        Some(PasskeyOutcome::SignedIn { merge }) => {
-            Notice::SignedIn { came_along: merge.moved_avatars }
-        }
+        Some(PasskeyOutcome::SignedIn { merge }) => Notice::after_sign_in(merge),
         None => return response,
     };
     response.headers_mut().append(SET_COOKIE, notice::cookie(&said));

@@ -78,9 +78,7 @@ impl SignInProviders {
 /// along), or linked.
 async fn say_what_happened(mut response: Response) -> Response {
     let said = match response.extensions().get::<ProviderOutcome>() {
-        Some(ProviderOutcome::SignedIn { merge }) => {
-            Notice::SignedIn { came_along: merge.moved_avatars }
-        }
+        Some(ProviderOutcome::SignedIn { merge }) => Notice::after_sign_in(merge),
         Some(ProviderOutcome::Linked { provider }) => Notice::Linked(provider.clone()),
         _ => return response,
     };

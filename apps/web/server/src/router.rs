@@ -43,7 +43,7 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
         && cookie_values(request.headers(), app::server::FORM_COOKIE).next().is_some();
     let mut response = next.run(request).await;
     let cleared = refused.then(|| clear_cookie(app::server::FORM_COOKIE));
-    for cookie in ended.into_iter().flatten().chain(cleared) {
+    for cookie in ended.into_iter().chain(cleared) {
         response.headers_mut().append(SET_COOKIE, cookie);
     }
     response

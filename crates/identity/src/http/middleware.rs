@@ -109,13 +109,15 @@ impl<S: IdentityStore> Identity<S> {
         [guest, self.session_cookie(member.id, member.session_version)]
     }
 
-    /// The cookies of a sign-out: the session cleared, and the guest a sign-in left
-    /// waiting in this browser back with its avatars (they never became the member's),
-    /// or else a brand-new guest ([`Identity::fresh_guest`]).
-    pub fn signed_out_cookies(&self, waiting: Option<WaitingGuest>) -> [HeaderValue; 2] {
+    /// The end of a session in a browser where a sign-in may have left a guest waiting:
+    /// that guest back, with its avatars (they never became the member's), and the
+    /// cookies that make it so; or else a brand-new guest ([`Identity::fresh_guest`]).
+    pub fn signed_out(&self, waiting: Option<WaitingGuest>) -> (Viewer, [HeaderValue; 2]) {
         match waiting {
-            Some(WaitingGuest { sid }) => [clear_cookie(SESSION_COOKIE), self.guest_cookie(sid)],
-            None => self.fresh_guest().1,
+            Some(WaitingGuest { sid }) => {
+                (Viewer::Guest { sid }, [clear_cookie(SESSION_COOKIE), self.guest_cookie(sid)])
+            }
+            None => self.fresh_guest(),
         }
     }
 

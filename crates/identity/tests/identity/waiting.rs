@@ -117,11 +117,11 @@ async fn the_waiting_guest_keeps_its_cookie_beside_the_session_and_a_sign_out_re
     assert_eq!(body.expect("body"), "true None".as_bytes());
 
     // Signing out gives the browser back to that guest; without one, to a new guest.
-    let out = named(&identity.signed_out_cookies(Some(WaitingGuest { sid: guest })));
+    let out = named(&identity.signed_out(Some(WaitingGuest { sid: guest })).1);
     assert!(out.contains(&(SESSION_COOKIE.to_owned(), String::new())), "{out:?}");
     let back = out.iter().find(|(name, _)| name == GUEST_COOKIE).expect("a guest cookie");
     assert_eq!(identity.guests().verify(&back.1, start()).expect("valid").sid, guest);
-    let fresh = named(&identity.signed_out_cookies(None));
+    let fresh = named(&identity.signed_out(None).1);
     let fresh = fresh.iter().find(|(name, _)| name == GUEST_COOKIE).expect("a guest cookie");
     assert_ne!(identity.guests().verify(&fresh.1, start()).expect("valid").sid, guest);
 }

@@ -148,11 +148,15 @@ pub async fn sign_in(form: &str, email: &str, password: &str) -> Result<(), ApiE
     Ok(())
 }
 
-/// The guest whose avatars a sign-in here brings along: none when a member is signed in.
+/// The guest whose avatars a sign-in here brings along: the browser's guest; for a
+/// member, only a guest an earlier sign-in left waiting (`keep`), whose avatars go with
+/// whoever signs in next, as they would after a sign-out.
 pub(super) fn guest_of(viewer: Viewer) -> Option<identity::OwnerId> {
     match viewer {
         Viewer::Guest { sid } => Some(sid),
-        Viewer::Member { .. } => None,
+        Viewer::Member { .. } => {
+            crate::server::page_data::<identity::WaitingGuest>().map(|waiting| waiting.sid)
+        }
     }
 }
 
@@ -254,12 +258,14 @@ pub async fn set_display_name(display_name: &str) -> Result<(), ApiError> {
 }
 
 /// Ends this session, so a copy of its cookie reaches nothing, and starts a brand-new
-/// guest, told that the avatars are safe in the account (the new guest's list is empty).
+/// guest, told that the avatars are safe in the account (the new guest's list is empty);
+/// a guest whose avatars still wait for a choice (`keep`) gets this browser back instead.
 /// The browser is signed out even when recording the end fails (logged): at a shared
 /// computer, staying signed in would be the worse failure.
 pub async fn sign_out() -> Result<(), ApiError> {
     let (viewer, Services { accounts, identity, .. }) = services()?;
-    changed_identity(&identity.fresh_guest().1);
+    let waiting = crate::server::page_data::<identity::WaitingGuest>();
+    changed_identity(&identity.signed_out(waiting).1);
     let Viewer::Member { user_id, session, .. } = viewer else {
         leptos_axum::redirect("/");
         return Ok(());
@@ -288,10 +294,12 @@ pub(super) fn recently_signed_in(
 }
 
 /// After a sign-up or sign-in: the member's session on the response, and back to the
-/// roster saying how many avatars came along.
+/// roster saying how many avatars came along — or, when the account had no room for
+/// them all, on to choosing what to keep.
 pub(super) fn signed_in(identity: &Identity<Store>, upgrade: &Upgrade) {
     changed_identity(&identity.signed_in_cookies(upgrade));
-    done("/", &Notice::SignedIn { came_along: upgrade.merge.moved_avatars });
+    let next = if upgrade.waiting_guest.is_some() { "/keep" } else { "/" };
+    done(next, &Notice::after_sign_in(&upgrade.merge));
 }
 
 /// After a change that ended every session of `member`: this browser's goes on, at the

@@ -92,7 +92,20 @@ pub async fn confirm_email_change(token: String) -> Result<(), ApiError> {
     super::change::actions::confirm_email_change(form, &token).await
 }
 
-/// Ends this browser's session and starts a brand-new, empty guest.
+/// After a sign-in that found the roster too full for the guest's avatars: of those
+/// `/keep` showed (`shown`, their ids comma-separated), the ones checked (`keep`) stay and
+/// the others are deleted; the guest's join the account.
+#[server(endpoint = "account/keep", client = ApiClient, output = Json)]
+pub async fn keep_avatars(
+    shown: String,
+    #[server(default)] keep: Vec<String>,
+) -> Result<(), ApiError> {
+    let form = <KeepAvatars as leptos::server_fn::ServerFn>::PATH;
+    super::keep::actions::keep(form, &shown, &keep).await
+}
+
+/// Ends this browser's session and starts a brand-new, empty guest (or gives the browser
+/// back to a guest whose avatars still wait for a choice).
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]
 pub async fn sign_out() -> Result<(), ApiError> {
     super::actions::sign_out().await

@@ -27,6 +27,8 @@ pub mod export;
 mod failure;
 /// The header line: guest or member, and the links that go with it.
 mod header;
+/// A full roster at sign-in: the guest's avatars wait, and the member chooses.
+pub mod keep;
 /// "Email me a sign-in link": asking, the link, its code.
 mod link;
 /// What an account action did, said once at the top of the next page.
@@ -60,6 +62,7 @@ pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use change::ChangeEmailPage;
 pub use confirm::VerifyEmailPage;
+pub use keep::KeepPage;
 pub use link::{EmailLinkPage, SignInLinkPage};
 pub use pages::{SignInPage, SignUpPage};
 pub use recovery::{ForgotPasswordPage, ResetPasswordPage};

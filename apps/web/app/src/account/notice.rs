@@ -20,6 +20,17 @@ pub enum Notice {
     SignedIn {
         came_along: u64,
     },
+    /// Signed in, with the guest's avatars left waiting: the account has no room for
+    /// them all (`keep`).
+    Waiting {
+        held_back: u64,
+    },
+    /// The member chose what to keep: how many of the guest's avatars came along, and
+    /// how many avatars were deleted.
+    Kept {
+        came_along: u64,
+        removed: u64,
+    },
     SignedOut,
     SignedOutEverywhere,
     AccountDeleted,
@@ -53,6 +64,8 @@ impl Notice {
     pub fn code(&self) -> String {
         match self {
             Notice::SignedIn { came_along } => format!("signed_in/{came_along}"),
+            Notice::Waiting { held_back } => format!("waiting/{held_back}"),
+            Notice::Kept { came_along, removed } => format!("kept/{came_along}-{removed}"),
             Notice::SignedOut => "signed_out".into(),
             Notice::SignedOutEverywhere => "signed_out_everywhere".into(),
             Notice::AccountDeleted => "account_deleted".into(),
@@ -83,6 +96,14 @@ impl Notice {
         };
         Some(match code.split_once('/') {
             Some(("signed_in", count)) => Notice::SignedIn { came_along: count.parse().ok()? },
+            Some(("waiting", count)) => Notice::Waiting { held_back: count.parse().ok()? },
+            Some(("kept", counts)) => {
+                let (came_along, removed) = counts.split_once('-')?;
+                Notice::Kept {
+                    came_along: came_along.parse().ok()?,
+                    removed: removed.parse().ok()?,
+                }
+            }
             Some(("linked", id)) => Notice::Linked(provider(id)?),
             Some(("unlinked", id)) => Notice::Unlinked(provider(id)?),
             Some(_) => return None,
@@ -118,6 +139,19 @@ impl Notice {
             Notice::SignedIn { came_along } => {
                 format!("You are signed in. Your {came_along} avatars came along.")
             }
+            Notice::Waiting { held_back } => format!(
+                "You are signed in. Your account has no room for all of the {} you made \
+                 before signing in: choose what to keep.",
+                avatars(*held_back)
+            ),
+            Notice::Kept { came_along, removed } => format!(
+                "Done: {} came along and {} deleted.",
+                avatars(*came_along),
+                match removed {
+                    1 => "1 was".to_owned(),
+                    removed => format!("{removed} were"),
+                }
+            ),
             Notice::SignedOut => format!("You are signed out. {SAFE}"),
             Notice::SignedOutEverywhere => {
                 format!("You are signed out on every device. {SAFE}")
@@ -166,6 +200,22 @@ impl Notice {
                  address was told."
                     .into()
             }
+        }
+    }
+}
+
+/// "1 avatar", "3 avatars".
+fn avatars(count: u64) -> String {
+    if count == 1 { "1 avatar".to_owned() } else { format!("{count} avatars") }
+}
+
+#[cfg(feature = "ssr")]
+impl Notice {
+    /// What a sign-in says, by what its merge did.
+    pub fn after_sign_in(merge: &identity::account::MergeReport) -> Self {
+        match merge.held_back {
+            0 => Notice::SignedIn { came_along: merge.moved_avatars },
+            held_back => Notice::Waiting { held_back },
         }
     }
 }
@@ -237,6 +287,8 @@ mod tests {
         for notice in [
             Notice::SignedIn { came_along: 0 },
             Notice::SignedIn { came_along: 12 },
+            Notice::Waiting { held_back: 3 },
+            Notice::Kept { came_along: 2, removed: 5 },
             Notice::SignedOut,
             Notice::SignedOutEverywhere,
             Notice::AccountDeleted,
@@ -268,6 +320,9 @@ mod tests {
             "signed_in/-1",
             "signed_in/lots",
             "signed_out/1",
+            "waiting/",
+            "kept/3",
+            "kept/-1-2",
             "linked/",
             "linked/Evil Corp",
             "linked/<script>",
@@ -296,5 +351,10 @@ mod tests {
             "Test ID is linked: you can sign in with it."
         );
         assert!(say(Notice::SignedOut).contains("Your avatars are safe in your account"));
+        assert_eq!(
+            say(Notice::Kept { came_along: 1, removed: 3 }),
+            "Done: 1 avatar came along and 3 were deleted."
+        );
+        assert!(say(Notice::Waiting { held_back: 12 }).contains("all of the 12 avatars you made"));
     }
 }

@@ -106,16 +106,19 @@ pub fn RosterPage() -> impl IntoView {
         None::<FormFailure>,
     );
     #[cfg(feature = "ssr")]
-    let (undo, kept_for) = (
+    let (undo, kept_for, waiting) = (
         load::take_undo().map(|gone| view! { <UndoOffer gone /> }),
         load::guest_kept_for_days().map(|days| view! { <KeptFor days /> }),
+        crate::server::page_data::<crate::account::keep::Waiting>()
+            .map(|waiting| view! { <crate::account::keep::WaitingNote waiting /> }),
     );
     #[cfg(not(feature = "ssr"))]
-    let (undo, kept_for) = (None::<()>, None::<()>);
+    let (undo, kept_for, waiting) = (None::<()>, None::<()>, None::<()>);
     view! {
         <section class="roster" aria-labelledby="roster-title">
             <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
+            {waiting}
             {undo}
             <island::Roster data failure />
             {kept_for}

@@ -12,6 +12,7 @@ mod headers;
 mod health;
 mod helpers;
 mod identity_cookies;
+mod keep;
 mod limits;
 mod link;
 mod mail;
