@@ -75,21 +75,22 @@ pub fn KeepPage() -> impl IntoView {
 fn KeepForm(view: KeepView) -> impl IntoView {
     let KeepView { mine, theirs, cap } = view;
     let total = mine.len() + theirs.len();
-    let shown = mine.iter().chain(&theirs).map(|a| a.id.as_str()).collect::<Vec<_>>().join(",");
+    let shown = theirs.iter().chain(&mine).map(|a| a.id.as_str()).collect::<Vec<_>>().join(",");
     let explained = format!(
         "Your account holds at most {cap} avatars. It has {}, and {} you made before signing \
          in are waiting: keep at most {cap} of these {total}. Unchecked avatars are deleted.",
         mine.len(),
         theirs.len()
     );
-    let offset = mine.len();
+    // The waiting set first: it is what the choice is about.
+    let offset = theirs.len();
     view! {
         <p>{explained}</p>
         <AccountForm action=KeepAvatars::url() error=failure(KeepAvatars::PATH) submit="Keep the checked avatars">
             <input type="hidden" name="shown" value=shown />
-            <Choices legend=format!("In your account ({})", mine.len()) avatars=mine first=0 />
-            <Choices legend=format!("Made before you signed in ({})", theirs.len()) avatars=theirs first=offset />
-            <p class="keep-count" aria-hidden="true"></p>
+            <Choices legend=format!("Made before you signed in ({})", theirs.len()) avatars=theirs first=0 />
+            <Choices legend=format!("In your account ({})", mine.len()) avatars=mine first=offset />
+            <p class="keep-count" aria-hidden="true">{format!(" of at most {cap}")}</p>
         </AccountForm>
     }
 }
