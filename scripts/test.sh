@@ -72,7 +72,7 @@ on_sqlite=$!
 at_exit "kill $on_sqlite 2>/dev/null"
 GUESTROOM_E2E_DATABASE_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_e2e" \
   node apps/web/end2end/run.mjs \
-  apps/web/end2end/tests/{roster,cache,accounts,manage,providers,passkeys,recovery,confirm,link,change,retention,shared-guest,keep}.test.mjs \
+  apps/web/end2end/tests/{roster,cache,accounts,manage,providers,passkeys,recovery,confirm,link,change,retention,shared-guest,keep,devices}.test.mjs \
   >"$log_dir/e2e-postgres.log" 2>&1 &
 on_postgres=$!
 at_exit "kill $on_postgres 2>/dev/null"

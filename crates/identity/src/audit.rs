@@ -39,6 +39,7 @@ pub(crate) fn outcome<T, E>(result: &Result<T, AccountError<E>>) -> &'static str
         Err(AccountError::NoSuchMember) => "no_such_member",
         Err(AccountError::Link(problem)) => problem.as_str(),
         Err(AccountError::BadLink) => "bad_link",
+        Err(AccountError::NoRoom) => "no_room",
         Err(AccountError::Store(_)) => "store_failure",
     }
 }
@@ -51,7 +52,7 @@ mod tests {
     #[test]
     fn every_outcome_has_its_own_name() {
         let invalid = InvalidInput { field: AccountField::Email, problem: AccountProblem::Empty };
-        let outcomes: [Result<(), AccountError<std::io::Error>>; 10] = [
+        let outcomes: [Result<(), AccountError<std::io::Error>>; 11] = [
             Ok(()),
             Err(AccountError::Invalid(invalid)),
             Err(AccountError::WrongCredentials),
@@ -61,6 +62,7 @@ mod tests {
             Err(AccountError::Link(LinkProblem::Taken)),
             Err(AccountError::Link(LinkProblem::TooManyPasskeys)),
             Err(AccountError::BadLink),
+            Err(AccountError::NoRoom),
             Err(AccountError::Store(std::io::Error::other("down"))),
         ];
         let names: Vec<&str> = outcomes.iter().map(outcome).collect();
@@ -76,6 +78,7 @@ mod tests {
                 "link_taken",
                 "too_many_passkeys",
                 "bad_link",
+                "no_room",
                 "store_failure"
             ]
         );

@@ -18,6 +18,8 @@ pub mod account;
 pub mod audit;
 /// Where time comes from.
 mod clock;
+/// A guest continuing on another device, with a short code.
+pub mod devices;
 /// The email channel: password reset by mail, its tokens, and (feature `mail`) delivery.
 pub mod email;
 /// What a client address counts as in per-address budgets.
@@ -51,8 +53,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use network::{Share, Shares, network};
 pub use owner::OwnerId;
 pub use store::{
-    AccountRefusal, AccountStore, AttemptStore, ChangedEmail, EmailTokenStore, FoundEmailToken,
-    IdentityStore, LinkStore, MemberStore, NewEmailToken, PasskeyStore, SessionStore, StoreFailure,
+    AccountRefusal, AccountStore, AttemptStore, ChangedEmail, DeviceStore, EmailTokenStore,
+    FoundEmailToken, IdentityStore, LinkStore, MemberStore, NewEmailToken, PasskeyStore,
+    SessionStore, StoreFailure,
 };
 pub use token::{
     LEEWAY, MAX_TOKEN_LEN, TokenError,

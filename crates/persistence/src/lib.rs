@@ -9,6 +9,8 @@ mod accounts;
 mod attempts;
 /// Opening the database, applying migrations, health checks.
 pub mod db;
+/// Codes that carry a guest to another device.
+mod devices;
 /// Validated domain types: emoji, names, ids, and the records the store returns (a crate
 /// of their own, below the store, so the fuzz targets build without a database).
 pub use domain;

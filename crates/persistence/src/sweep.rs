@@ -1,7 +1,7 @@
 //! Deleting what nobody will ask for again: guests not seen for the retention period
 //! (with their avatars), attempt counts of windows long over, signed-out sessions that
 //! would have expired anyway, finished passkey ceremonies whose cookies expired, and
-//! tokens of links in mail that expired.
+//! tokens of links in mail and device codes that expired.
 //! Members are never swept.
 
 use chrono::Duration;
@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::{
     Store, StoreError,
     entity::{
-        attempt, email_token, ended_session,
+        attempt, device_code, email_token, ended_session,
         owner::{self, OwnerKind},
         spent_ceremony,
     },
@@ -37,6 +37,7 @@ pub struct SweepReport {
     pub ended_sessions: u64,
     pub ceremonies: u64,
     pub email_tokens: u64,
+    pub device_codes: u64,
 }
 
 impl Store {
@@ -86,6 +87,11 @@ impl Store {
             .rows_affected;
         report.email_tokens = email_token::Entity::delete_many()
             .filter(email_token::Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        report.device_codes = device_code::Entity::delete_many()
+            .filter(device_code::Column::ExpiresAt.lte(now))
             .exec(&self.db)
             .await?
             .rows_affected;

@@ -34,8 +34,8 @@ pub mod roster;
 pub mod server;
 
 use account::{
-    AccountPage, ChangeEmailPage, EmailLinkPage, ForgotPasswordPage, KeepPage, PageNotice,
-    ResetPasswordPage, SignInLinkPage, SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
+    AccountPage, ChangeEmailPage, DevicePage, EmailLinkPage, ForgotPasswordPage, KeepPage,
+    PageNotice, ResetPasswordPage, SignInLinkPage, SignInPage, SignUpPage, VerifyEmailPage, WhoAmI,
 };
 use roster::RosterPage;
 
@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signin-link") view=SignInLinkPage />
                     <Route path=StaticSegment("account") view=AccountPage />
                     <Route path=StaticSegment("keep") view=KeepPage />
+                    <Route path=StaticSegment("device") view=DevicePage />
                 </Routes>
             </main>
         </Router>

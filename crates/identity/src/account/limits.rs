@@ -34,6 +34,10 @@ pub enum Action {
     /// Typing a sign-in link's code, counted per asking browser: a few tries per window
     /// make its 40 bits unguessable.
     SignInCode,
+    /// Making a code to continue as a guest on another device, counted per network.
+    DeviceCode,
+    /// Typing such a code, counted per network apart from making them.
+    DeviceCodeTyped,
 }
 
 impl Action {
@@ -45,6 +49,8 @@ impl Action {
             Action::Mail => "mail",
             Action::ConfirmationMail => "confirmation_mail",
             Action::SignInCode => "sign_in_code",
+            Action::DeviceCode => "device_code",
+            Action::DeviceCodeTyped => "device_code_typed",
         }
     }
 }
@@ -146,6 +152,17 @@ impl<S: AttemptStore> Accounts<S> {
     ) -> Result<(), AccountError<S::Error>> {
         let budget = (key(Action::SignInCode, "asker", &asker.to_hex()), CODE_TRIES);
         self.count_against(std::iter::once(budget), Duration::from_secs(15 * 60)).await.map(drop)
+    }
+
+    /// Counts making or typing (`action`) a device code against the client network's
+    /// budget: [`crate::devices::DEVICE_CODE_TRIES`] per 10 minutes.
+    pub(crate) async fn admit_device(
+        &self,
+        action: Action,
+        client: Option<IpAddr>,
+    ) -> Result<(), AccountError<S::Error>> {
+        let budget = (key(action, "ip", &network_name(client)), crate::devices::DEVICE_CODE_TRIES);
+        self.count_against(std::iter::once(budget), Duration::from_secs(10 * 60)).await.map(drop)
     }
 
     /// Counts one attempt under each `(key, budget)` in turn, and refuses at the first

@@ -79,9 +79,14 @@ pub enum AccountError<E> {
     #[error("provider link refused: {0:?}")]
     Link(LinkProblem),
     /// A link from a mail that does not work (any more): unknown, used, expired, replaced
-    /// by a newer one, or for something else. Which, it does not say.
+    /// by a newer one, or for something else. Which, it does not say. So is a code to
+    /// continue on another device that does not work.
     #[error("the link does not work")]
     BadLink,
+    /// A device code whose guest has no room for this browser's data too (the store's
+    /// cap): nothing changed, and the code still works.
+    #[error("no room for both")]
+    NoRoom,
     /// The store failed; nothing was changed.
     #[error("store failure")]
     Store(#[source] E),

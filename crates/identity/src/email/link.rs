@@ -7,7 +7,7 @@
 //! once, and a replay does nothing. Following it proves the address, as a reset does.
 
 use super::{
-    Client, EmailAccounts, EmailToken, Links, SIGN_IN_LIFETIME, SignInCode, TokenDigest,
+    Client, EmailAccounts, EmailToken, Links, SIGN_IN_LIFETIME, ShortCode, TokenDigest,
     TokenPurpose, request::Asked,
 };
 use crate::{
@@ -23,7 +23,7 @@ pub enum LinkSignIn {
     SignedIn(Upgrade),
     /// In another browser: nothing happened; the link's code signs in the browser that
     /// asked.
-    AskedElsewhere(SignInCode),
+    AskedElsewhere(ShortCode),
 }
 
 /// A sign-in link, as asked for.
@@ -82,7 +82,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
             .map_err(AccountError::Store)?
             .ok_or(AccountError::BadLink)?;
         if asker.is_none() || asker != found.asker {
-            return Ok(LinkSignIn::AskedElsewhere(SignInCode::of(&digest)));
+            return Ok(LinkSignIn::AskedElsewhere(ShortCode::of(&digest)));
         }
         self.spend(digest, guest).await.map(LinkSignIn::SignedIn)
     }
@@ -111,7 +111,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
     ) -> Result<Upgrade, AccountError<S::Error>> {
         let asker = asker.ok_or(AccountError::BadLink)?;
         self.accounts.admit_code(&asker).await?;
-        let code = SignInCode::parse(code).ok_or(AccountError::BadLink)?;
+        let code = ShortCode::parse(code).ok_or(AccountError::BadLink)?;
         let asked = self
             .accounts
             .store
@@ -120,7 +120,7 @@ impl<S: AccountStore + EmailTokenStore> EmailAccounts<S> {
             .map_err(AccountError::Store)?;
         let digest = asked
             .into_iter()
-            .find(|digest| SignInCode::of(digest).matches(&code))
+            .find(|digest| ShortCode::of(digest).matches(&code))
             .ok_or(AccountError::BadLink)?;
         self.spend(digest, guest).await
     }

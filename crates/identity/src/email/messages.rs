@@ -1,7 +1,7 @@
 //! What each mail says. Plain text first (every client shows it), the same as HTML;
 //! the link on a line of its own in the text, and the only thing to click in the HTML.
 
-use super::{EmailToken, Mail, RESET_LIFETIME, SIGN_IN_LIFETIME, SignInCode, VERIFY_LIFETIME};
+use super::{EmailToken, Mail, RESET_LIFETIME, SIGN_IN_LIFETIME, ShortCode, VERIFY_LIFETIME};
 
 /// Where the links in mail point: the origin people reach the application at and the
 /// application's paths. Links are absolute: a mail is read outside any page.
@@ -88,7 +88,7 @@ impl Links {
     /// "Email me a sign-in link": the link, and its code for a mail read elsewhere.
     pub(crate) fn sign_in_mail(&self, to: &str, token: &EmailToken) -> Mail {
         let link = self.with_token(&self.sign_in_path, token);
-        let code = SignInCode::of(&token.digest());
+        let code = ShortCode::of(&token.digest());
         let minutes = SIGN_IN_LIFETIME.num_minutes();
         let lines = [
             "Someone asked to sign in to Guestroom with this address. If it was you, open this \
@@ -285,7 +285,7 @@ mod tests {
         let mail = links().sign_in_mail("ada@example.com", &token);
         let link = format!("http://localhost:3000/signin-link?token={}", token.expose());
         assert!(mail.text.lines().any(|line| line == link), "{}", mail.text);
-        let code = SignInCode::of(&token.digest()).to_string();
+        let code = ShortCode::of(&token.digest()).to_string();
         assert!(mail.text.contains(&code) && mail.html.contains(&code), "{}", mail.text);
         assert!(mail.text.contains("15 minutes"));
     }

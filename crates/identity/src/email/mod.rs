@@ -35,7 +35,7 @@ pub use link::LinkSignIn;
 pub use messages::Links;
 pub use reset::Reset;
 pub use token::{
-    EmailToken, RESET_LIFETIME, SIGN_IN_LIFETIME, SignInCode, TokenDigest, TokenPurpose,
+    EmailToken, RESET_LIFETIME, SIGN_IN_LIFETIME, ShortCode, TokenDigest, TokenPurpose,
     VERIFY_LIFETIME,
 };
 
@@ -102,6 +102,12 @@ impl<S> EmailAccounts<S> {
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self { accounts, mailer, links: Arc::new(links), clock, limits: MailLimits::default() }
+    }
+
+    /// The origin people reach the application at (`https://guestroom.example`), as the
+    /// links in mail use it: for other links the application shows (a QR code's).
+    pub fn public_origin(&self) -> &str {
+        &self.links.origin
     }
 
     /// The same rules with other mail limits.

@@ -103,15 +103,18 @@ impl TokenDigest {
     }
 }
 
-/// The short code a sign-in mail carries beside its link, to type in the browser that
-/// asked when the mail is read elsewhere: 8 symbols of 32 (40 bits), with no 0/O or 1/I
-/// to confuse. It is derived from the token's digest, so a store keeps nothing more; it
-/// works only in the browser that holds the asking secret, and only a few tries per
-/// window (`Action::SignInCode`), so 40 bits are plenty.
+/// A short code to type: 8 symbols of 32 (40 bits), with no 0/O or 1/I to confuse.
+///
+/// A sign-in mail carries one beside its link, to type in the browser that asked when the
+/// mail is read elsewhere: derived from the token's digest ([`ShortCode::of`]), so a
+/// store keeps nothing more; it works only in the browser that holds the asking secret,
+/// and only a few tries per window (`Action::SignInCode`), so 40 bits are plenty. A
+/// guest's code to continue on another device is random ([`ShortCode::random`]), lives
+/// 10 minutes, works once, and is tried a few times per network (`crate::devices`).
 #[derive(Clone, PartialEq, Eq)]
-pub struct SignInCode([u8; SignInCode::LEN]);
+pub struct ShortCode([u8; ShortCode::LEN]);
 
-impl SignInCode {
+impl ShortCode {
     const LEN: usize = 8;
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -121,7 +124,25 @@ impl SignInCode {
             .chain_update(b"guestroom sign-in code\0")
             .chain_update(digest.0)
             .finalize();
-        let bits = hash.iter().take(5).fold(0_u64, |bits, byte| bits << 8 | u64::from(*byte));
+        Self::from_bytes(&hash)
+    }
+
+    /// A new code from the operating system's randomness.
+    pub fn random() -> Self {
+        let mut bytes = [0_u8; 5];
+        getrandom::fill(&mut bytes).expect("the operating system's randomness");
+        Self::from_bytes(&bytes)
+    }
+
+    /// What a store keeps of a random code, and looks it up by: its SHA-256.
+    pub fn digest(&self) -> TokenDigest {
+        let hash = Sha256::new().chain_update(b"guestroom device code\0").chain_update(self.0);
+        TokenDigest(hash.finalize().into())
+    }
+
+    /// The code the first 40 bits of `bytes` spell.
+    fn from_bytes(bytes: &[u8]) -> Self {
+        let bits = bytes.iter().take(5).fold(0_u64, |bits, byte| bits << 8 | u64::from(*byte));
         let mut code = [0_u8; Self::LEN];
         for (place, symbol) in code.iter_mut().enumerate() {
             let index = (bits >> (5 * (Self::LEN - 1 - place))) & 0x1f;
@@ -147,22 +168,22 @@ impl SignInCode {
     }
 
     /// Compared without stopping at the first difference.
-    pub fn matches(&self, other: &SignInCode) -> bool {
+    pub fn matches(&self, other: &ShortCode) -> bool {
         self.0.iter().zip(other.0).fold(0_u8, |differ, (a, b)| differ | (a ^ b)) == 0
     }
 }
 
 /// `ABCD-EFGH`, as a mail and a page show it.
-impl fmt::Display for SignInCode {
+impl fmt::Display for ShortCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = std::str::from_utf8(&self.0).map_err(|_| fmt::Error)?;
         write!(f, "{}-{}", &text[..4], &text[4..])
     }
 }
 
-impl fmt::Debug for SignInCode {
+impl fmt::Debug for ShortCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SignInCode([redacted])")
+        f.write_str("ShortCode([redacted])")
     }
 }
 
@@ -196,20 +217,20 @@ mod tests {
     #[test]
     fn a_sign_in_code_is_its_tokens_and_reads_back_however_it_is_typed() {
         let (one, two) = (EmailToken::random().digest(), EmailToken::random().digest());
-        let code = SignInCode::of(&one);
-        assert_eq!(SignInCode::of(&one), code, "the same token, the same code");
-        assert!(!SignInCode::of(&two).matches(&code));
+        let code = ShortCode::of(&one);
+        assert_eq!(ShortCode::of(&one), code, "the same token, the same code");
+        assert!(!ShortCode::of(&two).matches(&code));
         let shown = code.to_string();
         assert_eq!((shown.len(), &shown[4..5]), (9, "-"), "{shown}");
         for typed in
             [shown.clone(), shown.to_lowercase(), shown.replace('-', " "), shown.replace('-', "")]
         {
-            assert!(SignInCode::parse(&typed).is_some_and(|typed| typed.matches(&code)), "{typed}");
+            assert!(ShortCode::parse(&typed).is_some_and(|typed| typed.matches(&code)), "{typed}");
         }
         for bad in ["", "ABCD-EFG", "ABCD-EFGHJ", "ABCD-EFG0", "ABCD-EFGI"] {
-            assert_eq!(SignInCode::parse(bad), None, "{bad:?}");
+            assert_eq!(ShortCode::parse(bad), None, "{bad:?}");
         }
-        assert_eq!(format!("{code:?}"), "SignInCode([redacted])");
+        assert_eq!(format!("{code:?}"), "ShortCode([redacted])");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::{
     Clock, GuestTokens, IdentityStore, Keyring, OwnerId, Session, SessionPolicy, SessionTokens,
     Viewer,
     account::{Member, Upgrade},
+    devices::Continued,
     http::{
         Refusal,
         cookies::{GUEST_COOKIE, SESSION_COOKIE, clear_cookie, cookie_values, set_cookie},
@@ -119,6 +120,13 @@ impl<S: IdentityStore> Identity<S> {
             }
             None => self.fresh_guest(),
         }
+    }
+
+    /// The cookie that makes this browser the guest a device code carried it to: issued
+    /// now, so nothing of the browser's own token carries over. Only a spent code makes a
+    /// [`Continued`].
+    pub fn continued_guest_cookie(&self, continued: &Continued) -> HeaderValue {
+        self.guest_cookie(continued.guest)
     }
 
     /// Once the member chose what to keep of a waiting guest's avatars: the guest is

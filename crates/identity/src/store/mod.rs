@@ -7,9 +7,12 @@ use std::{future::Future, time::Duration};
 
 use uuid::Uuid;
 
+/// Codes that carry a guest to another device.
+mod devices;
 /// The tokens of links in mail.
 mod email;
 
+pub use devices::DeviceStore;
 pub use email::{ChangedEmail, EmailTokenStore, FoundEmailToken, NewEmailToken};
 
 use crate::{

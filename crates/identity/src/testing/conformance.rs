@@ -4,6 +4,8 @@
 
 /// A change of address.
 mod change;
+/// Codes that carry a guest to another device.
+mod devices;
 /// Tokens of links in mail.
 mod email;
 /// The provider links and passkeys the rules' tests make.
@@ -14,6 +16,7 @@ mod links;
 mod passkeys;
 
 pub use change::*;
+pub use devices::*;
 pub use email::*;
 pub use links::*;
 pub use passkeys::*;

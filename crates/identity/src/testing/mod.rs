@@ -55,6 +55,8 @@ macro_rules! account_store_conformance {
             a_sign_in_token_is_found_by_its_asker_and_spent_once_proving_the_address,
             a_change_token_moves_the_account_once_ends_sessions_and_kills_old_links,
             a_change_to_a_taken_address_changes_nothing,
+            a_device_code_carries_its_guest_once_and_dies_when_it_expires,
+            a_device_code_of_a_guest_that_became_a_member_carries_nobody,
         );
     };
 }

@@ -411,7 +411,7 @@ async fn a_sign_in_code_works_in_the_browser_that_asked_a_few_tries_at_most() {
     email.request_sign_in_link("ada@example.com", client(), here).await.expect("asked");
     let token = token_in(&mailer.wait_for(1).await[0].text);
     let code =
-        identity::email::SignInCode::of(&EmailToken::parse(&token).expect("a token").digest());
+        identity::email::ShortCode::of(&EmailToken::parse(&token).expect("a token").digest());
     let typed = code.to_string().to_lowercase();
 
     let (_, elsewhere) = asker();

@@ -6,6 +6,7 @@
 mod accounts;
 mod arbitrary_input;
 mod change;
+mod devices;
 mod email;
 mod endpoints;
 mod guest_tokens;

@@ -16,6 +16,7 @@ mod m20261203_000001_display_names_as_text;
 mod m20261203_000002_spent_ceremonies;
 mod m20261203_000003_email_tokens;
 mod m20261204_000001_email_token_addresses;
+mod m20261204_000002_device_codes;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_spent_ceremonies::Migration),
             Box::new(m20261203_000003_email_tokens::Migration),
             Box::new(m20261204_000001_email_token_addresses::Migration),
+            Box::new(m20261204_000002_device_codes::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod avatar;
+pub mod device_code;
 pub mod email_token;
 pub mod ended_session;
 pub mod linked_account;

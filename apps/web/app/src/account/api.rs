@@ -104,6 +104,21 @@ pub async fn keep_avatars(
     super::keep::actions::keep(form, &shown, &keep).await
 }
 
+/// Makes a code that carries this guest to another device; the page shows it once.
+#[server(endpoint = "account/device-code", client = ApiClient, output = Json)]
+pub async fn make_device_code() -> Result<(), ApiError> {
+    let form = <MakeDeviceCode as leptos::server_fn::ServerFn>::PATH;
+    super::device::actions::make_code(form).await
+}
+
+/// Makes this browser the guest a code from another device was made for; the avatars
+/// here come along.
+#[server(endpoint = "account/continue-here", client = ApiClient, output = Json)]
+pub async fn continue_here(code: String) -> Result<(), ApiError> {
+    let form = <ContinueHere as leptos::server_fn::ServerFn>::PATH;
+    super::device::actions::continue_here(form, &code).await
+}
+
 /// Ends this browser's session and starts a brand-new, empty guest (or gives the browser
 /// back to a guest whose avatars still wait for a choice).
 #[server(endpoint = "account/sign-out", client = ApiClient, output = Json)]

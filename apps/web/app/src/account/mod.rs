@@ -21,6 +21,8 @@ mod buttons;
 mod change;
 /// Confirming an address: the link's page, and the account page's reminder.
 mod confirm;
+/// "Continue on another device": a guest's short code, made here and typed there.
+mod device;
 /// "Download your data": the viewer's account and avatars as JSON.
 pub mod export;
 /// The refusal of a form's last post, for the page that shows the form.
@@ -62,6 +64,7 @@ pub struct SessionEnded;
 pub use buttons::{ProviderButton, SignInButtons};
 pub use change::ChangeEmailPage;
 pub use confirm::VerifyEmailPage;
+pub use device::DevicePage;
 pub use keep::KeepPage;
 pub use link::{EmailLinkPage, SignInLinkPage};
 pub use pages::{SignInPage, SignUpPage};

@@ -25,6 +25,11 @@ pub enum Notice {
     Waiting {
         held_back: u64,
     },
+    /// This browser became the guest a code from another device carried it to; how many
+    /// of its own avatars came along.
+    Continued {
+        came_along: u64,
+    },
     /// The member chose what to keep: how many of the guest's avatars came along, and
     /// how many avatars were deleted.
     Kept {
@@ -65,6 +70,7 @@ impl Notice {
         match self {
             Notice::SignedIn { came_along } => format!("signed_in/{came_along}"),
             Notice::Waiting { held_back } => format!("waiting/{held_back}"),
+            Notice::Continued { came_along } => format!("continued/{came_along}"),
             Notice::Kept { came_along, removed } => format!("kept/{came_along}-{removed}"),
             Notice::SignedOut => "signed_out".into(),
             Notice::SignedOutEverywhere => "signed_out_everywhere".into(),
@@ -97,6 +103,7 @@ impl Notice {
         Some(match code.split_once('/') {
             Some(("signed_in", count)) => Notice::SignedIn { came_along: count.parse().ok()? },
             Some(("waiting", count)) => Notice::Waiting { held_back: count.parse().ok()? },
+            Some(("continued", count)) => Notice::Continued { came_along: count.parse().ok()? },
             Some(("kept", counts)) => {
                 let (came_along, removed) = counts.split_once('-')?;
                 Notice::Kept {
@@ -143,6 +150,14 @@ impl Notice {
                 "You are signed in. Your account has no room for all of the {} you made \
                  before signing in: choose what to keep.",
                 avatars(*held_back)
+            ),
+            Notice::Continued { came_along: 0 } => {
+                "You are the same guest here as on your other device.".into()
+            }
+            Notice::Continued { came_along } => format!(
+                "You are the same guest here as on your other device. This browser's {} \
+                 came along.",
+                avatars(*came_along)
             ),
             Notice::Kept { came_along, removed } => format!(
                 "Done: {} came along and {} deleted.",
@@ -289,6 +304,8 @@ mod tests {
             Notice::SignedIn { came_along: 12 },
             Notice::Waiting { held_back: 3 },
             Notice::Kept { came_along: 2, removed: 5 },
+            Notice::Continued { came_along: 0 },
+            Notice::Continued { came_along: 4 },
             Notice::SignedOut,
             Notice::SignedOutEverywhere,
             Notice::AccountDeleted,

@@ -140,7 +140,9 @@ fn KeptFor(days: i64) -> impl IntoView {
                  each visit starts the {span} again. "
             )}
             <a href="/signup">"Create an account"</a>
-            " to keep them for good: clearing this browser's cookies loses them."
+            " to keep them for good: clearing this browser's cookies loses them. "
+            <a href="/device">"Continue on another device"</a>
+            " with a short code."
         </p>
     }
 }

@@ -75,6 +75,10 @@ pub fn account_error<E: std::error::Error + 'static>(error: AccountError<E>) -> 
         AccountError::Busy => answer(ApiError::Unavailable),
         AccountError::NoSuchMember => answer(ApiError::SignedOut),
         AccountError::BadLink => answer(ApiError::BadLink),
+        // A device code whose guest has no room for this browser's avatars too.
+        AccountError::NoRoom => answer(ApiError::Conflict(Conflict::AvatarLimit {
+            limit: clamp(persistence::DEFAULT_AVATAR_LIMIT),
+        })),
         AccountError::Link(LinkProblem::LastSignInMethod) => {
             answer(ApiError::Conflict(Conflict::LastSignInMethod))
         }

@@ -6,6 +6,7 @@ mod census;
 mod change;
 mod confirm;
 mod cross_site;
+mod devices;
 mod errors;
 mod export;
 mod headers;

@@ -14,6 +14,8 @@ use crate::{
     providers::{Link, LinkedAccount},
 };
 
+/// Codes that carry a guest to another device.
+mod devices;
 /// Tokens of links in mail.
 mod email;
 /// Passkeys: their part of the state.
@@ -49,6 +51,8 @@ struct State {
     spent: HashSet<uuid::Uuid>,
     /// Tokens of links in mail.
     email_tokens: Vec<crate::NewEmailToken>,
+    /// Device codes: digest, guest, expiry.
+    device_codes: Vec<(crate::email::TokenDigest, OwnerId, DateTime<Utc>)>,
 }
 
 /// The memory store only ever refuses.

@@ -1,8 +1,9 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
 //! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations;
 //! `rows`: rows written under older rules; `sweep`: what a sweep deletes and keeps;
-//! `waiting`: a merge past the cap, and the member's choice.
+//! `waiting`: a merge past the cap, and the member's choice; `devices`: device codes.
 
+mod devices;
 mod owners;
 mod roster;
 mod rows;
@@ -16,6 +17,7 @@ use identity::{
 use persistence::{AvatarId, domain::NewAvatar};
 use sea_orm::DbBackend;
 
+pub use devices::*;
 pub use owners::*;
 pub use roster::*;
 pub use rows::*;

@@ -63,7 +63,7 @@ pub fn SignInLinkPage() -> impl IntoView {
     let code = matches!(error, Some(ApiError::Conflict(crate::error::Conflict::AskedElsewhere)))
         .then(|| identity::email::EmailToken::parse(&token))
         .flatten()
-        .map(|token| identity::email::SignInCode::of(&token.digest()).to_string());
+        .map(|token| identity::email::ShortCode::of(&token.digest()).to_string());
     #[cfg(not(feature = "ssr"))]
     let code = None::<String>;
     let body = match code {

@@ -77,9 +77,10 @@ impl<E: std::error::Error + 'static> From<AccountError<E>> for Refused {
             AccountError::NoSuchMember => Refusal::SignedOut,
             AccountError::Link(LinkProblem::Taken) => Refusal::Passkey(PasskeyRefusal::Taken),
             AccountError::Link(LinkProblem::TooManyPasskeys) => too_many(),
-            AccountError::Link(_) | AccountError::WrongCredentials | AccountError::BadLink => {
-                Refusal::BadRequest
-            }
+            AccountError::Link(_)
+            | AccountError::WrongCredentials
+            | AccountError::BadLink
+            | AccountError::NoRoom => Refusal::BadRequest,
             AccountError::Busy => Refusal::Unavailable,
             AccountError::Store(error) => {
                 tracing::error!(error = &error as &dyn std::error::Error, "passkey: store failure");
