@@ -1,5 +1,5 @@
 // Takes the README's screenshots of the roster, in light and dark mode and at phone width
-// (390 px, light), and of the sign-up, sign-in, password-reset, sign-in link, confirmation and account pages, from a running release
+// (390 px, light), of a guest's device code, and of the sign-up, sign-in, password-reset, sign-in link, confirmation and account pages, from a running release
 // build (after scripts/build.sh --release). With GUESTROOM_TEST_OIDC_ISSUER (the test
 // provider, `node tests/oidc/provider.mjs`) the pages show its button too; the account page
 // shows a passkey made by Chromium's virtual authenticator.
@@ -36,6 +36,19 @@ try {
     await page.waitForTimeout(300);
     // The phone shot shows the whole page: the form, then rows whose controls wrap.
     await page.screenshot({ path: join(out, `roster-${name}.png`), fullPage: name === 'phone' });
+    await context.close();
+  }
+  // A guest's code to continue on another device, and its QR code.
+  {
+    const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 720, height: 560 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitForHydration(page);
+    await add(page, '🐱', 'Whiskers');
+    await page.getByRole('link', { name: 'Continue on another device' }).click();
+    await page.getByRole('button', { name: 'Make a code' }).click();
+    await page.locator('.device-qr svg').waitFor();
+    await page.screenshot({ path: join(out, 'device.png'), fullPage: true });
     await context.close();
   }
   // The sign-up and sign-in pages, as a guest sees them.

@@ -8,7 +8,7 @@ import { add, openGuest, signUp, useServerAndBrowser } from '../support.mjs';
 
 // A month (the least the setting takes), so the test shows the figure is the setting's.
 const env = useServerAndBrowser({ GUEST_RETENTION_DAYS: '31' });
-const NOTE = "Your avatars are kept in this browser for 31 days after your last visit, and each visit starts the 31 days again. Create an account to keep them for good: clearing this browser's cookies loses them.";
+const NOTE = "Your avatars are kept in this browser for 31 days after your last visit, and each visit starts the 31 days again. Create an account to keep them for good: clearing this browser's cookies loses them. Continue on another device with a short code.";
 
 /** An address no other run uses. */
 const newEmail = (who) => `${who}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
