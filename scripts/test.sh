@@ -62,7 +62,7 @@ export GUESTROOM_BIN="$CARGO_TARGET_DIR/debug/guestroom" LEPTOS_SITE_ROOT="$SITE
 step "the release browser bundle for the browser tests, its crates linted as they build"
 "$ROOT/scripts/build.sh" --release --bundle --lint
 
-step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers, passkeys, password reset, address confirmation, sign-in links, change of email, the guest's retention note and a shared guest cookie on PostgreSQL"
+step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers, passkeys, password reset, address confirmation, sign-in links, change of email, the guest's retention note, a shared guest cookie, a full account's choice and device codes on PostgreSQL"
 # Waiting on browsers more than computing, the two runs share the cores well: at once
 # they took a third less time than one after the other (bench/RESULTS.md).
 runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
