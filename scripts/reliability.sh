@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The reliability suite (tests/reliability): kill -9 under write load on SQLite and on
-# PostgreSQL, a PostgreSQL outage under load, three instances on one database, slowloris,
+# PostgreSQL, kill -9 during guest → member merges on both, a PostgreSQL outage under load, three instances on one database, slowloris,
 # and a soak. In full it takes about 12 minutes (10 of them the soak); `--smoke` runs
 # each scenario briefly (as scripts/test.sh does). Name scenarios to run only those:
-#   scripts/reliability.sh [--smoke] [kill-sqlite kill-postgres outage instances slowloris soak]
+#   scripts/reliability.sh [--smoke] [kill-sqlite kill-postgres kill-merge-sqlite kill-merge-postgres outage instances slowloris soak]
 # Loopback traffic only. Needs root for the outage (it stops and starts PostgreSQL).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"

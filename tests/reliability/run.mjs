@@ -4,6 +4,7 @@
 // both up). All traffic goes to 127.0.0.1; every loop is bounded in count and time.
 
 import { killUnderLoad } from './kill.mjs';
+import { killDuringMerges } from './merge.mjs';
 import { threeInstances } from './instances.mjs';
 import { slowloris } from './slowloris.mjs';
 import { outage } from './outage.mjs';
@@ -19,6 +20,8 @@ const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const scenarios = {
   'kill-sqlite': () => killUnderLoad('SQLite', sqliteUrl(), smoke ? 2 : 20),
   'kill-postgres': () => killUnderLoad('PostgreSQL', postgresDatabase('guestroom_reliability'), smoke ? 2 : 20),
+  'kill-merge-sqlite': () => killDuringMerges('SQLite', sqliteUrl(), smoke ? 2 : 20),
+  'kill-merge-postgres': () => killDuringMerges('PostgreSQL', postgresDatabase('guestroom_reliability'), smoke ? 2 : 20),
   instances: () => threeInstances(postgresDatabase('guestroom_reliability'), smoke ? 200 : 2000),
   slowloris: async () => {
     const server = await startServer(sqliteUrl());
