@@ -11,7 +11,6 @@ use super::{
     api::{ContinueHere, MakeDeviceCode},
     failure::failure,
     pages::{AccountForm, kept},
-    views::ViewerView,
 };
 use crate::{components::field::Field, error::ApiError};
 
@@ -27,7 +26,10 @@ const NO_SUCH_CODE: &str =
 pub fn DevicePage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     let (member, made) = (
-        matches!(crate::server::page_data::<ViewerView>(), Some(ViewerView::Member { .. })),
+        matches!(
+            crate::server::page_data::<super::views::ViewerView>(),
+            Some(super::views::ViewerView::Member { .. })
+        ),
         actions::made_code(),
     );
     #[cfg(not(feature = "ssr"))]
