@@ -50,16 +50,20 @@ async function round(databaseUrl, settings, number) {
     guest.copy = guestOnly(guest);
     guests.push(guest);
   }
-  // Every sign-up at once; the kill lands among them (password hashing spreads them out).
-  const signUps = guests.map((guest) =>
-    upgrade(server.url, guest, guest.email).then((status) => { guest.answered = status; }, () => {}));
-  await sleep(20 + Math.random() * 250);
+  // The sign-ups 25 ms apart (so password hashing's line takes them all), and the kill
+  // somewhere among them.
+  const signUps = guests.map(async (guest, g) => {
+    await sleep(g * 25);
+    guest.answered = await upgrade(server.url, guest, guest.email).catch(() => undefined);
+  });
+  await sleep(40 + Math.random() * GUESTS * 25);
   await server.kill9();
   await Promise.all(signUps);
 
   server = await startServer(databaseUrl, settings);
   let merged = 0;
-  let retried = 0;
+  let lost = 0;
+  let unanswered = 0;
   for (const guest of guests) {
     const kept = await names(server.url, guest.copy, number);
     if (guest.answered === 200) {
@@ -69,7 +73,8 @@ async function round(databaseUrl, settings, number) {
       // No answer, or one refused before the kill: all still the guest's, or all moved
       // by a merge whose answer was lost. Never some of each.
       check(kept.length === 0 || kept.join() === guest.made.join(), `round ${number}: half a merge: the guest holds ${kept.join()}`);
-      retried += 1;
+      if (guest.answered === undefined) lost += 1;
+      if (!kept.length) unanswered += 1;
       const status = await upgrade(server.url, guest, guest.email);
       check(status === 200, `round ${number}: the retry was answered ${status}`);
     }
@@ -78,14 +83,14 @@ async function round(databaseUrl, settings, number) {
     check(!(await names(server.url, guest.copy, number)).length, `round ${number}: the guest kept avatars after the merge`);
   }
   await server.stop();
-  return { merged, retried };
+  return { merged, lost, unanswered };
 }
 
 /** `rounds` rounds on `databaseUrl`; prints each. */
 export async function killDuringMerges(label, databaseUrl, rounds) {
   const settings = { MAIL_OUTBOX: join(mkdtempSync(join(tmpdir(), 'guestroom-outbox-')), 'outbox') };
   for (let n = 1; n <= rounds; n++) {
-    const { merged, retried } = await round(databaseUrl, settings, n);
-    console.log(`kill -9 during merges, ${label}, round ${n}/${rounds}: ${merged} sign-ups answered before the kill, ${retried} retried after it; every guest's ${AVATARS} avatars in exactly one owner, merged once`);
+    const { merged, lost, unanswered } = await round(databaseUrl, settings, n);
+    console.log(`kill -9 during merges, ${label}, round ${n}/${rounds}: ${merged} of ${GUESTS} sign-ups answered before the kill, ${lost} cut off by it (${unanswered} of those had merged); every guest's ${AVATARS} avatars in exactly one owner after a retry, merged once`);
   }
 }

@@ -9,6 +9,7 @@ mod cross_site;
 mod devices;
 mod errors;
 mod export;
+mod failed_upgrade;
 mod headers;
 mod health;
 mod helpers;
