@@ -40,3 +40,11 @@ pub struct PasskeyView {
     pub added: String,
     pub last_used: Option<String>,
 }
+
+/// What `/keep` shows: both rosters, and the cap they must fit under together.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeepView {
+    pub mine: Vec<crate::roster::AvatarView>,
+    pub theirs: Vec<crate::roster::AvatarView>,
+    pub cap: u64,
+}

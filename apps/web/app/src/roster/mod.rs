@@ -35,6 +35,8 @@ mod row;
 mod state;
 /// Undo of deletes: the deleted rows kept in place, the toast.
 mod undo;
+/// The line about a guest's avatars left waiting at a sign-in.
+pub mod waiting;
 
 /// One avatar as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,8 +111,8 @@ pub fn RosterPage() -> impl IntoView {
     let (undo, kept_for, waiting) = (
         load::take_undo().map(|gone| view! { <UndoOffer gone /> }),
         load::guest_kept_for_days().map(|days| view! { <KeptFor days /> }),
-        crate::server::page_data::<crate::account::keep::Waiting>()
-            .map(|waiting| view! { <crate::account::keep::WaitingNote waiting /> }),
+        crate::server::page_data::<waiting::Waiting>()
+            .map(|waiting| view! { <waiting::WaitingNote waiting /> }),
     );
     #[cfg(not(feature = "ssr"))]
     let (undo, kept_for, waiting) = (None::<()>, None::<()>, None::<()>);

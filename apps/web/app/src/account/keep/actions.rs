@@ -4,11 +4,13 @@
 use identity::{OwnerId, WaitingGuest};
 use persistence::{AvatarId, Kept, Store, StoreError};
 
-use super::{KeepView, Waiting};
 use crate::{
-    account::notice::{Notice, done},
+    account::{
+        notice::{Notice, done},
+        views::KeepView,
+    },
     error::ApiError,
-    roster::{AvatarView, load::avatar_id},
+    roster::{AvatarView, load::avatar_id, waiting::Waiting},
     server::{Services, back_with, changed_identity, member, page_data, services, store_error},
 };
 

@@ -1,52 +1,18 @@
 //! A full roster at sign-in: when the guest's avatars and the member's would pass the
 //! cap together, nothing moves (`persistence::Store::keep_waiting`); the guest's avatars
 //! stay the guest's, and this browser keeps the guest's cookie beside the session
-//! (`identity::WaitingGuest`). The roster page says so, and `/keep` lists both sets for
+//! (`identity::WaitingGuest`). The roster page says so (`roster::waiting`), and `/keep` lists both sets for
 //! the member to choose what stays: a plain form, with or without JavaScript. Until the
 //! choice, signing out gives the browser back to the guest, avatars and all.
 
 use leptos::{prelude::*, server_fn::ServerFn};
-use serde::{Deserialize, Serialize};
 
-use super::{api::KeepAvatars, failure::failure, pages::AccountForm};
+use super::{api::KeepAvatars, failure::failure, pages::AccountForm, views::KeepView};
 use crate::roster::AvatarView;
 
 /// What the server side does: the pages' data, and the choice.
 #[cfg(feature = "ssr")]
 pub mod actions;
-
-/// What `/keep` shows: both rosters, and the cap they must fit under together.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeepView {
-    pub mine: Vec<AvatarView>,
-    pub theirs: Vec<AvatarView>,
-    pub cap: u64,
-}
-
-/// For the roster page of a member whose browser holds a waiting guest: how many of its
-/// avatars wait.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Waiting {
-    pub count: usize,
-}
-
-/// The roster page's line about the waiting avatars, with the way to choose.
-#[component]
-pub fn WaitingNote(waiting: Waiting) -> impl IntoView {
-    let count = match waiting.count {
-        1 => "1 avatar".to_owned(),
-        count => format!("{count} avatars"),
-    };
-    view! {
-        <p class="notice waiting">
-            {format!(
-                "{count} you made before signing in did not come along: your account has no \
-                 room for them all. Until you choose, they stay in this browser. "
-            )}
-            <a href="/keep">"Choose what to keep"</a>
-        </p>
-    }
-}
 
 /// The choice: every avatar of both sets, checked, to uncheck down to the cap.
 #[component]
