@@ -18,11 +18,16 @@ use crate::{
 /// Under an avatar's name field: the rule is `AvatarName::MAX_GRAPHEMES`.
 pub const NAME_HINT: &str = "Up to 40 characters.";
 
-/// The viewer's avatars in roster order.
+/// The viewer's avatars in roster order. A guest whose list is empty may be a copy of a
+/// cookie whose guest became a member elsewhere (its avatars moved): it is a new guest
+/// from this answer on (`server::retired_guest_starts_anew`), as at a page load.
 #[server(endpoint = "roster/list", client = ApiClient, output = Json)]
 pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
     let (owner, store) = crate::server::scope()?;
     let avatars = store.list_avatars(owner).await.map_err(crate::server::store_error)?;
+    if avatars.is_empty() {
+        crate::server::retired_guest_starts_anew(&store).await;
+    }
     Ok(avatars.into_iter().map(AvatarView::from).collect())
 }
 

@@ -42,6 +42,22 @@ fn start_a_new_guest() {
     }
 }
 
+/// A read that found a guest's list empty: when that guest is retired (another holder of
+/// its cookie made it a member), this browser is a new, empty guest from the answer on,
+/// as at a load of the page, and its next write is its own rather than refused. One read
+/// of the owner's row, and only for an empty list; a failed check is logged and changes
+/// nothing (the next write finds out).
+pub async fn retired_guest_starts_anew(store: &persistence::Store) {
+    let Some(Viewer::Guest { sid }) = super::viewer() else { return };
+    match store.guest_retired(sid).await {
+        Ok(true) => start_a_new_guest(),
+        Ok(false) => {}
+        Err(error) => {
+            tracing::warn!(error = &error as &dyn std::error::Error, "checking a guest");
+        }
+    }
+}
+
 /// Input the domain types refused: a 422 naming the field.
 pub fn invalid(error: ValidationError) -> ApiError {
     answer(api_invalid(error))

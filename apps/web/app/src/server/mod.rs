@@ -15,7 +15,7 @@ pub mod flash;
 /// The reply to a plain form post that failed: its error, and what to fill in again.
 mod form;
 
-pub use error::{account_error, account_invalid, invalid, store_error};
+pub use error::{account_error, account_invalid, invalid, retired_guest_starts_anew, store_error};
 pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};
 /// The address of the client asking, as the server worked it out (the connection's peer,
 /// or the trusted proxy's header when one is configured), put in every request: the

@@ -49,8 +49,8 @@ async fn another_holder_of_an_upgraded_guests_cookie_gets_a_new_guest_not_the_ac
 
     sign_up(&app, &first, &address("ada")).await;
     assert_eq!(names(&app, &first).await, ["Tom"]);
-    assert!(names(&app, &copy).await.is_empty(), "the copy reads nothing of the member's");
 
+    // A page left open: its first request after the upgrade is a write.
     let refused = copy
         .post(app.url("/api/roster/create"))
         .header("sec-fetch-site", "same-origin")
@@ -83,6 +83,30 @@ async fn a_copy_that_loads_the_page_after_the_upgrade_is_a_new_guest_at_once() {
     let cookies = set_cookies(page.headers());
     assert!(sets_a_new_guest(&cookies, &guest), "a new guest: {cookies:?}");
     assert!(!page.text().await.expect("body").contains("Tom"));
+    let (status, _) = call(&app, &copy, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
+    assert_eq!(status, 200, "no refusal first");
+    assert_eq!(names(&app, &copy).await, ["Owl"]);
+    assert_eq!(names(&app, &first).await, ["Tom"]);
+}
+
+/// A copy whose open page reads the list after the upgrade reads nothing of the member's,
+/// and is a new guest from that answer on: its next write is its own.
+#[tokio::test]
+async fn a_copy_that_reads_the_list_after_the_upgrade_gets_nothing_and_a_new_guest() {
+    let app = spawn_app().await;
+    let (first, copy, guest) = one_guest_in_two_browsers(&app).await;
+    sign_up(&app, &first, &address("ada")).await;
+
+    let read = copy
+        .post(app.url("/api/roster/list"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(read.status(), 200);
+    assert!(sets_a_new_guest(&set_cookies(read.headers()), &guest), "a new guest");
+    assert_eq!(read.text().await.expect("body"), "[]", "nothing of the member's");
     let (status, _) = call(&app, &copy, "create", &[("emoji", "🦉"), ("name", "Owl")]).await;
     assert_eq!(status, 200, "no refusal first");
     assert_eq!(names(&app, &copy).await, ["Owl"]);
