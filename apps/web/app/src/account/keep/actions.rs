@@ -14,8 +14,8 @@ use crate::{
     server::{Services, back_with, changed_identity, member, page_data, services, store_error},
 };
 
-/// Whether the guest this member's browser carries still waits: its avatars if so;
-/// `None` when it waits no more (its cookie is then cleared: `Settled`).
+/// Whether the guest this member's browser carries still waits: its avatars if so, or
+/// `Settled` when it waits no more (the page then clears its cookie).
 #[derive(Debug)]
 pub enum Guest {
     Waits(Vec<AvatarView>),
