@@ -13,10 +13,10 @@ use crate::{
     roster::{create, names},
 };
 
-const SIGN_IN: &str = "Sign in to Guestroom";
+pub const SIGN_IN: &str = "Sign in to Guestroom";
 
 /// The code in a sign-in mail's text (`ABCD-EFGH`).
-fn code_in(mail: &Value) -> String {
+pub fn code_in(mail: &Value) -> String {
     let text = mail["text"].as_str().expect("a text body");
     let line = text.lines().find(|line| line.contains("this code")).expect("the code's line");
     line.rsplit(' ').next().expect("a code").to_owned()

@@ -18,6 +18,7 @@ mod keep;
 mod limits;
 mod link;
 mod mail;
+mod matrix;
 mod member_sessions;
 mod metrics;
 mod notices;
