@@ -127,6 +127,66 @@ export async function add(page, emoji, name) {
   await settled(page);
 }
 
+/** Adds an avatar through the plain form (JavaScript off): the post, then the page again. */
+export async function addWithoutScript(page, emoji, name) {
+  await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);
+  await page.getByLabel('Name', { exact: true }).first().fill(name);
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await page.waitForLoadState();
+}
+
+/**
+ * A new browser (a new guest) on `env`'s app at `localhost`, with a virtual authenticator;
+ * `credentials()` lists what it holds. The virtual authenticator answers at once, so on
+ * the sign-in page it would accept the email field's passkey autofill (conditional UI)
+ * as a person picking the passkey would: unless `autofill` is asked for, the browser
+ * says it has no such autofill, and only the button signs in.
+ */
+export async function openWithAuthenticator(env, { autofill = false, ...options } = {}) {
+  const context = await env.browser.newContext(options);
+  if (!autofill) {
+    await context.addInitScript(() => {
+      if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+    });
+  }
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await page.goto(env.server.url.replace('127.0.0.1', 'localhost'));
+  if (options.javaScriptEnabled !== false) await waitForHydration(page);
+  const credentials = async () =>
+    (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+  return { context, page, credentials };
+}
+
+/** Signs up with a password (and adds the avatars `own`), adds a passkey, and signs out:
+ * a guest again. */
+export async function memberWithPasskey(page, email, name, own = []) {
+  await signUp(page, email, name);
+  for (const avatar of own) await add(page, '🦉', avatar);
+  await page.goto(new URL('/account', page.url()).href);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await pageNotice(page, 'Passkey added: you can sign in with it.');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+  await page.getByText('No avatars yet').waitFor();
+}
+
+/** "Sign in with a passkey" on the sign-in page. */
+export async function signInWithPasskey(page) {
+  await page.goto(new URL('/signin', page.url()).href);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+}
+
 /**
  * The settings of the test OpenID Connect provider that `scripts/test.sh` starts
  * (`tests/oidc/provider.mjs`), as provider `test`, "Test ID" on its button.

@@ -4,7 +4,7 @@
 // on and off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, axeViolations, names, openGuest, pageNotice, useServerAndBrowser } from '../support.mjs';
+import { add, addWithoutScript, axeViolations, names, openGuest, pageNotice, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -44,10 +44,7 @@ test('with JavaScript, the link of a code makes another browser the same guest, 
 
 test('without JavaScript, a typed code works the same', async () => {
   const laptop = await openGuest(env, { javaScriptEnabled: false });
-  await laptop.page.getByLabel('Emoji', { exact: true }).first().fill('🐱');
-  await laptop.page.getByLabel('Name', { exact: true }).first().fill('Tom');
-  await laptop.page.getByRole('button', { name: 'Add avatar' }).click();
-  await laptop.page.waitForLoadState();
+  await addWithoutScript(laptop.page, '🐱', 'Tom');
   const code = await makeCode(laptop.page);
 
   const phone = await openGuest(env, { javaScriptEnabled: false });

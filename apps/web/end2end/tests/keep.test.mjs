@@ -5,7 +5,7 @@
 // JavaScript on and off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, add, axeViolations, names, openGuest, pageNotice, signIn, signUp, useServerAndBrowser } from '../support.mjs';
+import { PASSWORD, add, addWithoutScript, axeViolations, names, openGuest, pageNotice, signIn, signUp, useServerAndBrowser } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -31,14 +31,7 @@ async function fullAccount() {
 async function guestWithTwo(javaScriptEnabled) {
   const guest = await openGuest(env, { javaScriptEnabled });
   for (const name of ['Tom', 'Rex']) {
-    if (javaScriptEnabled) {
-      await add(guest.page, '🐱', name);
-    } else {
-      await guest.page.getByLabel('Emoji', { exact: true }).first().fill('🐱');
-      await guest.page.getByLabel('Name', { exact: true }).first().fill(name);
-      await guest.page.getByRole('button', { name: 'Add avatar' }).click();
-      await guest.page.waitForLoadState();
-    }
+    await (javaScriptEnabled ? add : addWithoutScript)(guest.page, '🐱', name);
   }
   return guest;
 }

@@ -4,64 +4,17 @@
 // domain, never an IP address, so these pages are opened at `localhost`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, axeViolations, cameAlong, names, pageNotice, PASSWORD, signIn, signUp, useServerAndBrowser, waitForHydration } from '../support.mjs';
+import {
+  add, axeViolations, cameAlong, memberWithPasskey, names, openWithAuthenticator, pageNotice, PASSWORD, signIn, signInWithPasskey, signUp,
+  useServerAndBrowser, waitForHydration,
+} from '../support.mjs';
 
 const env = useServerAndBrowser();
 const who = (page) => page.locator('.identity .who').textContent();
 const at = (page, path) => page.goto(new URL(path, page.url()).href);
 
-/**
- * A new browser (a new guest) on the app at `localhost`, with a virtual authenticator;
- * `credentials()` lists what it holds. The virtual authenticator answers at once, so on
- * the sign-in page it would accept the email field's passkey autofill (conditional UI)
- * as a person picking the passkey would: unless `autofill` is asked for, the browser
- * says it has no such autofill, and only the button signs in.
- */
-async function openWithAuthenticator({ autofill = false, ...options } = {}) {
-  const context = await env.browser.newContext(options);
-  if (!autofill) {
-    await context.addInitScript(() => {
-      if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-    });
-  }
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  await page.goto(env.server.url.replace('127.0.0.1', 'localhost'));
-  if (options.javaScriptEnabled !== false) await waitForHydration(page);
-  const credentials = async () =>
-    (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
-  return { context, page, credentials };
-}
-
-/** Signs up with a password, adds a passkey, and signs out: a guest again. */
-async function memberWithPasskey(page, email, name) {
-  await signUp(page, email, name);
-  await at(page, '/account');
-  await page.getByRole('button', { name: 'Add a passkey' }).click();
-  await pageNotice(page, 'Passkey added: you can sign in with it.');
-  await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
-  await page.getByText('No avatars yet').waitFor();
-}
-
-/** "Sign in with a passkey" on the sign-in page. */
-async function signInWithPasskey(page) {
-  await at(page, '/signin');
-  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-}
-
 test('a guest creates an account with a passkey only; signed out, the passkey offered in the email field signs in and the roster comes along', async () => {
-  const { context, page, credentials } = await openWithAuthenticator({ autofill: true });
+  const { context, page, credentials } = await openWithAuthenticator(env, { autofill: true });
   await add(page, '🐱', 'Tom');
   await add(page, '🐶', 'Rex');
   await page.getByRole('link', { name: 'Create account' }).click();
@@ -106,7 +59,7 @@ test('a guest creates an account with a passkey only; signed out, the passkey of
 });
 
 test('a member adds a named passkey, signs in with it, removes it, and the removed passkey is refused', async () => {
-  const { context, page, credentials } = await openWithAuthenticator();
+  const { context, page, credentials } = await openWithAuthenticator(env);
   await signUp(page, 'quinn@example.com', 'Quinn');
   await at(page, '/account');
   await page.getByLabel('Name of a new passkey (optional)').fill('Laptop');
@@ -144,11 +97,11 @@ test('a member adds a named passkey, signs in with it, removes it, and the remov
 });
 
 test('a passkey sign-up with a taken email is refused at the email field before any passkey is made', async () => {
-  const owner = await openWithAuthenticator();
+  const owner = await openWithAuthenticator(env);
   await signUp(owner.page, 'rosa@example.com');
   await owner.context.close();
 
-  const { context, page, credentials } = await openWithAuthenticator();
+  const { context, page, credentials } = await openWithAuthenticator(env);
   await at(page, '/signup');
   await page.getByLabel('Email').fill('rosa@example.com');
   await page.getByRole('button', { name: 'Create account with a passkey instead' }).click();
@@ -166,7 +119,7 @@ test('a passkey sign-up with a taken email is refused at the email field before 
 });
 
 test('without JavaScript no passkey button appears, and the account page says adding one needs it', async () => {
-  const { context, page } = await openWithAuthenticator({ javaScriptEnabled: false });
+  const { context, page } = await openWithAuthenticator(env, { javaScriptEnabled: false });
   await at(page, '/signin');
   assert.equal(await page.getByRole('button', { name: 'Sign in with a passkey' }).count(), 0);
   // What lets a browser offer passkeys in the field's autofill, when it can.
@@ -182,7 +135,7 @@ test('without JavaScript no passkey button appears, and the account page says ad
 });
 
 test('another open tab follows a passkey sign-in without being touched', async () => {
-  const { context, page } = await openWithAuthenticator();
+  const { context, page } = await openWithAuthenticator(env);
   await memberWithPasskey(page, 'tove@example.com', 'Tove');
 
   const other = await context.newPage();
@@ -196,7 +149,7 @@ test('another open tab follows a passkey sign-in without being touched', async (
 });
 
 test('a finished passkey sign-in, replayed with its cookies and answer, signs nobody in', async () => {
-  const { context, page } = await openWithAuthenticator();
+  const { context, page } = await openWithAuthenticator(env);
   await memberWithPasskey(page, 'uma@example.com', 'Uma');
 
   // What an eavesdropper on the finish request would hold: its headers (the guest and
@@ -221,7 +174,7 @@ test('a finished passkey sign-in, replayed with its cookies and answer, signs no
 });
 
 test('a passkey sign-up at the longest email and display name the rules allow makes the account', async () => {
-  const { page, context, credentials } = await openWithAuthenticator();
+  const { page, context, credentials } = await openWithAuthenticator(env);
   // 254 characters of email; 80 clusters of 8 code points each (a family, a skin tone).
   const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
   const name = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}\u{1F3FB}'.repeat(80);

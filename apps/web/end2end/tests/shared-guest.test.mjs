@@ -6,7 +6,7 @@
 // and off.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { add, names, openGuest, signUp, useServerAndBrowser, waitForHydration } from '../support.mjs';
+import { add, addWithoutScript, names, openGuest, signUp, useServerAndBrowser, waitForHydration } from '../support.mjs';
 
 const env = useServerAndBrowser();
 
@@ -48,25 +48,17 @@ test('a copy with the page open is refused once with the way on, then goes on as
 
 test('without JavaScript, a copy that loads the page after the upgrade is a new guest at once', async () => {
   const owner = await openGuest(env, { javaScriptEnabled: false });
-  await addPlain(owner.page, '🐱', 'Tom');
+  await addWithoutScript(owner.page, '🐱', 'Tom');
   const { context, page } = await copyOf(owner, { javaScriptEnabled: false });
   assert.deepEqual(await names(page), ['Tom'], 'one guest, two browsers');
 
   await signUp(owner.page, newEmail('tom'));
   await page.goto(env.server.url);
   assert.deepEqual(await names(page), [], 'the copy sees nothing of the account');
-  await addPlain(page, '🦉', 'Owl');
+  await addWithoutScript(page, '🦉', 'Owl');
   assert.deepEqual(await names(page), ['Owl'], 'a new guest, whose changes work at once');
   await owner.page.goto(env.server.url);
   assert.deepEqual(await names(owner.page), ['Tom'], "the member's roster is untouched");
   await context.close();
   await owner.context.close();
 });
-
-/** Adds an avatar through the plain form (JavaScript off). */
-async function addPlain(page, emoji, name) {
-  await page.getByLabel('Emoji', { exact: true }).first().fill(emoji);
-  await page.getByLabel('Name', { exact: true }).first().fill(name);
-  await page.getByRole('button', { name: 'Add avatar' }).click();
-  await page.waitForLoadState();
-}
