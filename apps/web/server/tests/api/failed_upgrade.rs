@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// From now on, marking a guest merged (the merge's last statement) fails.
-async fn break_merges(app: &TestApp) {
+pub async fn break_merges(app: &TestApp) {
     app.store
         .connection()
         .execute_unprepared(
@@ -25,7 +25,7 @@ async fn break_merges(app: &TestApp) {
         .expect("trigger");
 }
 
-async fn mend_merges(app: &TestApp) {
+pub async fn mend_merges(app: &TestApp) {
     app.store.connection().execute_unprepared("DROP TRIGGER fail_merge").await.expect("drop");
 }
 

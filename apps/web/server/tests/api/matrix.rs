@@ -1,7 +1,9 @@
 //! One merge for every way the app signs in, over HTTP: each path × each case it meets
-//! (a new account; an account with avatars; an empty account). In every cell the guest's
-//! avatars land once, after the account's own and in their order, the guest is retired,
-//! and a replay from a copy of the guest's cookie brings nothing more. (Providers and
+//! (a new account; an account with avatars; an empty account). In every cell a first
+//! attempt meets the database failing in the middle of the merge and leaves the same
+//! guest, whole; then the retry lands the guest's avatars once, after the account's own
+//! and in their order, the guest is retired, and a replay from a copy of the guest's
+//! cookie brings nothing more. (Providers and
 //! passkeys need a browser: the browser suite's `accounts`, `providers` and `passkeys`
 //! files take them through the same cases.)
 
@@ -9,6 +11,7 @@ use reqwest::Client;
 
 use crate::{
     accounts::{PASSWORD, browser, post, sign_up},
+    failed_upgrade::{break_merges, mend_merges},
     helpers::{TestApp, cookie_value, set_cookies, spawn_app},
     link::{SIGN_IN, code_in},
     mail::{CONFIRM, RESET, address, link_in, token_of, wait_for_mails},
@@ -35,7 +38,8 @@ enum Case {
 }
 
 /// Takes `path` in `guest`'s browser to the account at `email`; the answer's status.
-async fn take(app: &TestApp, guest: &Client, path: Path, email: &str) -> u16 {
+/// `attempt` (from 1) is which mail of its kind the path's link or code comes in.
+async fn take(app: &TestApp, guest: &Client, path: Path, email: &str, attempt: usize) -> u16 {
     let answer = match path {
         Path::PasswordSignUp => sign_up(app, guest, email).await,
         Path::PasswordSignIn => {
@@ -43,17 +47,17 @@ async fn take(app: &TestApp, guest: &Client, path: Path, email: &str) -> u16 {
         }
         Path::SignInLink => {
             post(app, guest, "email-link", &[("email", email)]).await;
-            let link = link_in(&wait_for_mails(email, SIGN_IN, 1).await[0]);
+            let link = link_in(&wait_for_mails(email, SIGN_IN, attempt).await[attempt - 1]);
             post(app, guest, "sign-in-link", &[("token", token_of(&link))]).await
         }
         Path::SignInCode => {
             post(app, guest, "email-link", &[("email", email)]).await;
-            let code = code_in(&wait_for_mails(email, SIGN_IN, 1).await[0]);
+            let code = code_in(&wait_for_mails(email, SIGN_IN, attempt).await[attempt - 1]);
             post(app, guest, "sign-in-code", &[("code", &code)]).await
         }
         Path::ResetLink => {
             post(app, guest, "forgot-password", &[("email", email)]).await;
-            let link = link_in(&wait_for_mails(email, RESET, 1).await[0]);
+            let link = link_in(&wait_for_mails(email, RESET, attempt).await[attempt - 1]);
             let form = [("token", token_of(&link)), ("password", NEW_PASSWORD)];
             post(app, guest, "reset-password", &form).await
         }
@@ -90,7 +94,15 @@ async fn cell(path: Path, case: Case) {
         call(&app, &guest, "create", &[("emoji", "🐱"), ("name", name)]).await;
     }
 
-    assert_eq!(take(&app, &guest, path, &email).await, 200, "{path:?} × {case:?}");
+    // First the database fails in the middle of the merge: the same guest, whole.
+    break_merges(&app).await;
+    let failed = take(&app, &guest, path, &email, 1).await;
+    mend_merges(&app).await;
+    assert_eq!(failed, 503, "{path:?} × {case:?}: the failure answers as one");
+    assert_eq!(names(&app, &guest).await, ["Tom", "Rex"], "{path:?} × {case:?}: still the guest's");
+
+    // The retry merges, once.
+    assert_eq!(take(&app, &guest, path, &email, 2).await, 200, "{path:?} × {case:?}");
     let expected: Vec<&str> = own.iter().copied().chain(["Tom", "Rex"]).collect();
     assert_eq!(names(&app, &guest).await, expected, "{path:?} × {case:?}: one merge, in order");
     let sid = app.guest_tokens().verify(&token, app.identity.now()).expect("valid").sid;
@@ -115,7 +127,7 @@ async fn cell(path: Path, case: Case) {
 
 /// Every path × every case it meets: 9 cells.
 #[tokio::test]
-async fn every_way_to_sign_in_merges_the_guest_once_in_order_and_retires_it() {
+async fn every_way_to_sign_in_survives_a_failed_merge_then_merges_the_guest_once_and_retires_it() {
     let cells = [
         (Path::PasswordSignUp, Case::NewAccount),
         (Path::PasswordSignIn, Case::AccountWithAvatars),
