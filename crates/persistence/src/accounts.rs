@@ -201,14 +201,28 @@ async fn merge(
     if !unmerged_guest(txn, guest, member, now).await? {
         return Ok(MergeReport { already_merged: true, ..MergeReport::nothing() });
     }
-    let mut combined = order(txn, member).await?;
-    let theirs = order(txn, guest).await?;
+    append(txn, guest, member, now, limit).await
+}
+
+/// Appends `from`'s avatars to `into`'s roster and retires `from` (merged into `into`),
+/// both rows already claimed — unless together they would pass `limit`: then nothing
+/// changes and the report says what was held back. A sign-in's merge and a device code's
+/// share it.
+pub(crate) async fn append(
+    txn: &DatabaseTransaction,
+    from: OwnerId,
+    into: OwnerId,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<MergeReport> {
+    let mut combined = order(txn, into).await?;
+    let theirs = order(txn, from).await?;
     let held_back = theirs.len() as u64;
     if held_back > 0 && combined.len() as u64 + held_back > limit {
         return Ok(MergeReport { held_back, ..MergeReport::nothing() });
     }
     combined.extend(theirs);
-    let moved = move_and_retire(txn, guest, member, &combined, now).await?;
+    let moved = move_and_retire(txn, from, into, &combined, now).await?;
     Ok(MergeReport { moved_avatars: moved, ..MergeReport::nothing() })
 }
 

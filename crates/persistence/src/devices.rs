@@ -8,10 +8,9 @@ use identity::{DeviceStore, OwnerId, account::MergeReport, email::TokenDigest};
 
 use crate::{
     Store, StoreError,
-    accounts::move_and_retire,
+    accounts::append,
     entity::{device_code, owner::OwnerKind},
     owners::claim_owner,
-    roster::order,
 };
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -81,16 +80,12 @@ impl DeviceStore for Store {
             txn.commit().await?;
             return Ok(Some((guest, MergeReport::nothing())));
         }
-        let mut combined = order(&txn, guest).await?;
-        let theirs = order(&txn, redeemer).await?;
-        let held_back = theirs.len() as u64;
-        if held_back > 0 && combined.len() as u64 + held_back > self.avatar_limit {
+        let merge = append(&txn, redeemer, guest, now, self.avatar_limit).await?;
+        if merge.held_back > 0 {
             // Dropped unchanged: the code stays, for a try after some are deleted.
-            return Ok(Some((guest, MergeReport { held_back, ..MergeReport::nothing() })));
+            return Ok(Some((guest, merge)));
         }
-        combined.extend(theirs);
-        let moved = move_and_retire(&txn, redeemer, guest, &combined, now).await?;
         txn.commit().await?;
-        Ok(Some((guest, MergeReport { moved_avatars: moved, ..MergeReport::nothing() })))
+        Ok(Some((guest, merge)))
     }
 }

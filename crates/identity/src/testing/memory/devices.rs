@@ -48,21 +48,12 @@ impl DeviceStore for MemoryStore {
                 state.device_codes.remove(at);
                 return Ok(Some((guest, MergeReport::nothing())));
             }
-            let (theirs, mine) = (state.owned(redeemer), state.owned(guest));
-            if theirs > 0 && state.cap.is_some_and(|cap| mine + theirs > cap) {
-                return Ok(Some((
-                    guest,
-                    MergeReport { held_back: theirs.into(), ..MergeReport::nothing() },
-                )));
+            let merge = state.append(redeemer, guest);
+            // Held back, nothing changed: the code stays for another try.
+            if merge.held_back == 0 {
+                state.device_codes.remove(at);
             }
-            state.device_codes.remove(at);
-            state.merged.insert(redeemer, guest);
-            state.owned.remove(&redeemer);
-            *state.owned.entry(guest).or_default() += theirs;
-            Ok(Some((
-                guest,
-                MergeReport { moved_avatars: theirs.into(), ..MergeReport::nothing() },
-            )))
+            Ok(Some((guest, merge)))
         })
     }
 }
