@@ -253,7 +253,8 @@ pub(crate) async fn unmerged_guest(
 }
 
 /// Gives every avatar `guest` still has to `member`, numbers the member's roster as
-/// `combined` says, and retires the guest. Returns how many avatars moved.
+/// `combined` says, gives it the guest's idempotency keys, and retires the guest. Returns
+/// how many avatars moved.
 pub(crate) async fn move_and_retire(
     txn: &DatabaseTransaction,
     guest: OwnerId,
@@ -269,6 +270,7 @@ pub(crate) async fn move_and_retire(
         .await?
         .rows_affected;
     renumber(txn, member, combined).await?;
+    crate::once::move_keys(txn, guest, member).await?;
     owner::Entity::update_many()
         .col_expr(owner::Column::MergedInto, Expr::value(member.as_uuid()))
         .filter(owner::Column::Id.eq(guest.as_uuid()))

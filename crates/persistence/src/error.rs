@@ -25,6 +25,9 @@ pub enum StoreError {
     /// The member holds as many passkeys as they may.
     #[error("passkey limit reached")]
     TooManyPasskeys,
+    /// An idempotency key sent again with another request than the first time.
+    #[error("idempotency key used for another request")]
+    KeyReused,
     /// The database could not be opened (bad URL, folder not creatable).
     #[error("cannot open the database: {0}")]
     Open(String),

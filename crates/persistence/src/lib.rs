@@ -24,6 +24,8 @@ mod error;
 mod inline;
 /// What every way to sign in shares: the member, and the rule that one is kept.
 mod members;
+/// Changes made once per idempotency key.
+mod once;
 /// Owner rows: claimed by the first write, touched, swept when stale.
 mod owners;
 /// Passkeys: which member a credential signs in to.
@@ -46,6 +48,7 @@ mod waiting;
 
 pub use domain::AvatarId;
 pub use error::StoreError;
+pub use once::{Change, Changed, Key, Once};
 pub use store::{DEFAULT_AVATAR_LIMIT, Store};
 pub use sweep::SweepReport;
 pub use waiting::Kept;

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 
@@ -29,6 +30,20 @@ impl Store {
             .count(&self.db)
             .await?;
         Ok(retired > 0)
+    }
+
+    /// The guests merged into `member`: a change one of them made before its upgrade
+    /// (sent once the network was back) is the member's now.
+    #[tracing::instrument(skip_all, fields(%member))]
+    pub async fn guests_merged_into(&self, member: OwnerId) -> Result<Vec<OwnerId>, StoreError> {
+        let ids: Vec<uuid::Uuid> = owner::Entity::find()
+            .select_only()
+            .column(owner::Column::Id)
+            .filter(owner::Column::MergedInto.eq(member.as_uuid()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().map(OwnerId::from_uuid).collect())
     }
 }
 

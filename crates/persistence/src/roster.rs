@@ -20,6 +20,7 @@ use crate::{
     Store, StoreError,
     domain::{Avatar, AvatarId, AvatarName, AvatarPatch, Direction, Emoji, NewAvatar},
     entity::avatar,
+    once::{Change, Changed},
     owners::{claim_owner, touch_owner},
 };
 
@@ -72,12 +73,24 @@ impl Store {
     }
 
     async fn insert_avatar(&self, owner: OwnerId, new: NewAvatar, place: Place) -> Result<Avatar> {
-        let now = self.now();
         let txn = self.db.begin().await?;
-        if claim_owner(&txn, owner, now).await?.merged_into.is_some() {
+        let avatar = self.insert_in(&txn, owner, new, place).await?;
+        txn.commit().await?;
+        Ok(avatar)
+    }
+
+    async fn insert_in(
+        &self,
+        txn: &DatabaseTransaction,
+        owner: OwnerId,
+        new: NewAvatar,
+        place: Place,
+    ) -> Result<Avatar> {
+        let now = self.now();
+        if claim_owner(txn, owner, now).await?.merged_into.is_some() {
             return Err(StoreError::GuestMerged);
         }
-        let mut order = order(&txn, owner).await?;
+        let mut order = order(txn, owner).await?;
         if order.len() as u64 >= self.avatar_limit {
             return Err(StoreError::AvatarLimitReached { limit: self.avatar_limit });
         }
@@ -88,7 +101,7 @@ impl Store {
         let (id, position) = (AvatarId::random().as_uuid(), position_of(at)?);
         // The avatars from `at` on move down one to make room (none, at the end).
         order.insert(at, (id, position));
-        renumber(&txn, owner, &order).await?;
+        renumber(txn, owner, &order).await?;
         let row = avatar::Entity::insert(avatar::ActiveModel {
             id: Set(id),
             owner_id: Set(owner.as_uuid()),
@@ -99,9 +112,8 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
         })
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
-        txn.commit().await?;
         Avatar::try_from(row)
     }
 
@@ -120,21 +132,7 @@ impl Store {
         {
             return row.ok_or(StoreError::NotFound).and_then(Avatar::try_from);
         }
-        let mut update = avatar::Entity::update_many()
-            .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
-            .filter(avatar::Column::Id.eq(id.as_uuid()))
-            .filter(avatar::Column::OwnerId.eq(owner.as_uuid()));
-        if let Some(emoji) = patch.emoji {
-            update = update.col_expr(avatar::Column::Emoji, Expr::value(emoji.as_str()));
-        }
-        if let Some(name) = patch.name {
-            update = update.col_expr(avatar::Column::Name, Expr::value(name.as_str()));
-        }
-        if let Some(is_active) = patch.is_active {
-            update = update.col_expr(avatar::Column::IsActive, Expr::value(is_active));
-        }
-        let row = update.exec_with_returning(&self.db).await?.into_iter().next();
-        row.ok_or(StoreError::NotFound).and_then(Avatar::try_from)
+        update_in(&self.db, owner, id, patch, now).await
     }
 
     /// Deletes the avatar and returns it as it was (with its place, for undo); the
@@ -142,29 +140,9 @@ impl Store {
     #[tracing::instrument(skip_all, fields(%owner, %id))]
     pub async fn delete_avatar(&self, owner: OwnerId, id: AvatarId) -> Result<Avatar> {
         let txn = self.db.begin().await?;
-        touch_owner(&txn, owner, self.now()).await?;
-        let at = order(&txn, owner)
-            .await?
-            .iter()
-            .position(|(row, _)| *row == id.as_uuid())
-            .ok_or(StoreError::NotFound)?;
-        let deleted = avatar::Entity::delete_many()
-            .filter(avatar::Column::Id.eq(id.as_uuid()))
-            .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
-            .exec_with_returning(&txn)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(StoreError::NotFound)?;
-        // Close the gap in one statement; it only decrements, so nothing can overflow.
-        avatar::Entity::update_many()
-            .col_expr(avatar::Column::Position, Expr::col(avatar::Column::Position).sub(1))
-            .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
-            .filter(avatar::Column::Position.gt(deleted.position))
-            .exec(&txn)
-            .await?;
+        let deleted = delete_in(&txn, owner, id, self.now()).await?;
         txn.commit().await?;
-        Avatar::try_from(avatar::Model { position: position_of(at)?, ..deleted })
+        Ok(deleted)
     }
 
     /// Moves an avatar one place up or down and returns the roster as it now is. At
@@ -177,22 +155,111 @@ impl Store {
         direction: Direction,
     ) -> Result<Vec<Avatar>> {
         let txn = self.db.begin().await?;
-        touch_owner(&txn, owner, self.now()).await?;
-        let mut order = order(&txn, owner).await?;
-        let from =
-            order.iter().position(|(row, _)| *row == id.as_uuid()).ok_or(StoreError::NotFound)?;
-        let to = match direction {
-            Direction::Up => from.checked_sub(1),
-            Direction::Down => Some(from + 1).filter(|to| *to < order.len()),
-        };
-        if let Some(to) = to {
-            order.swap(from, to);
-        }
-        renumber(&txn, owner, &order).await?;
-        let avatars = list(&txn, owner).await?;
+        let avatars = move_in(&txn, owner, id, direction, self.now()).await?;
         txn.commit().await?;
         Ok(avatars)
     }
+
+    /// Makes `change` in `txn`, which the caller commits.
+    pub(crate) async fn change_in(
+        &self,
+        txn: &DatabaseTransaction,
+        owner: OwnerId,
+        change: Change,
+    ) -> Result<Changed> {
+        Ok(match change {
+            Change::Create(new) => {
+                Changed::Avatar(self.insert_in(txn, owner, new, Place::End).await?)
+            }
+            Change::Restore { avatar, position } => {
+                Changed::Avatar(self.insert_in(txn, owner, avatar, Place::At(position)).await?)
+            }
+            Change::Update { id, patch } => {
+                Changed::Avatar(update_in(txn, owner, id, patch, self.now()).await?)
+            }
+            Change::Delete(id) => Changed::Avatar(delete_in(txn, owner, id, self.now()).await?),
+            Change::Move { id, direction } => {
+                Changed::Roster(move_in(txn, owner, id, direction, self.now()).await?)
+            }
+        })
+    }
+}
+
+/// Changes the fields the patch names, through SeaORM.
+async fn update_in(
+    db: &impl ConnectionTrait,
+    owner: OwnerId,
+    id: AvatarId,
+    patch: AvatarPatch,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Avatar> {
+    let mut update = avatar::Entity::update_many()
+        .col_expr(avatar::Column::UpdatedAt, Expr::value(now))
+        .filter(avatar::Column::Id.eq(id.as_uuid()))
+        .filter(avatar::Column::OwnerId.eq(owner.as_uuid()));
+    if let Some(emoji) = patch.emoji {
+        update = update.col_expr(avatar::Column::Emoji, Expr::value(emoji.as_str()));
+    }
+    if let Some(name) = patch.name {
+        update = update.col_expr(avatar::Column::Name, Expr::value(name.as_str()));
+    }
+    if let Some(is_active) = patch.is_active {
+        update = update.col_expr(avatar::Column::IsActive, Expr::value(is_active));
+    }
+    let row = update.exec_with_returning(db).await?.into_iter().next();
+    row.ok_or(StoreError::NotFound).and_then(Avatar::try_from)
+}
+
+async fn delete_in(
+    txn: &DatabaseTransaction,
+    owner: OwnerId,
+    id: AvatarId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Avatar> {
+    touch_owner(txn, owner, now).await?;
+    let at = order(txn, owner)
+        .await?
+        .iter()
+        .position(|(row, _)| *row == id.as_uuid())
+        .ok_or(StoreError::NotFound)?;
+    let deleted = avatar::Entity::delete_many()
+        .filter(avatar::Column::Id.eq(id.as_uuid()))
+        .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
+        .exec_with_returning(txn)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)?;
+    // Close the gap in one statement; it only decrements, so nothing can overflow.
+    avatar::Entity::update_many()
+        .col_expr(avatar::Column::Position, Expr::col(avatar::Column::Position).sub(1))
+        .filter(avatar::Column::OwnerId.eq(owner.as_uuid()))
+        .filter(avatar::Column::Position.gt(deleted.position))
+        .exec(txn)
+        .await?;
+    Avatar::try_from(avatar::Model { position: position_of(at)?, ..deleted })
+}
+
+async fn move_in(
+    txn: &DatabaseTransaction,
+    owner: OwnerId,
+    id: AvatarId,
+    direction: Direction,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Avatar>> {
+    touch_owner(txn, owner, now).await?;
+    let mut order = order(txn, owner).await?;
+    let from =
+        order.iter().position(|(row, _)| *row == id.as_uuid()).ok_or(StoreError::NotFound)?;
+    let to = match direction {
+        Direction::Up => from.checked_sub(1),
+        Direction::Down => Some(from + 1).filter(|to| *to < order.len()),
+    };
+    if let Some(to) = to {
+        order.swap(from, to);
+    }
+    renumber(txn, owner, &order).await?;
+    list(txn, owner).await
 }
 
 async fn list(db: &impl ConnectionTrait, owner: OwnerId) -> Result<Vec<Avatar>> {

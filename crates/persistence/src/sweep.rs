@@ -1,7 +1,7 @@
 //! Deleting what nobody will ask for again: guests not seen for the retention period
 //! (with their avatars), attempt counts of windows long over, signed-out sessions that
 //! would have expired anyway, finished passkey ceremonies whose cookies expired, and
-//! tokens of links in mail and device codes that expired.
+//! tokens of links in mail and device codes that expired, idempotency keys a day old.
 //! Members are never swept.
 
 use chrono::Duration;
@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::{
     Store, StoreError,
     entity::{
-        attempt, device_code, email_token, ended_session,
+        attempt, change_key, device_code, email_token, ended_session,
         owner::{self, OwnerKind},
         spent_ceremony,
     },
@@ -38,6 +38,7 @@ pub struct SweepReport {
     pub ceremonies: u64,
     pub email_tokens: u64,
     pub device_codes: u64,
+    pub change_keys: u64,
 }
 
 impl Store {
@@ -92,6 +93,11 @@ impl Store {
             .rows_affected;
         report.device_codes = device_code::Entity::delete_many()
             .filter(device_code::Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        report.change_keys = change_key::Entity::delete_many()
+            .filter(change_key::Column::CreatedAt.lt(now - crate::once::KEPT))
             .exec(&self.db)
             .await?
             .rows_affected;

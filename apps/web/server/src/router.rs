@@ -24,7 +24,7 @@ use tower_http::{
 
 use crate::{
     bundle,
-    middleware::{breaker, client, edge, headers, limits},
+    middleware::{breaker, change_keys, client, edge, headers, limits},
     observe, passkeys, paths,
     state::AppState,
 };
@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::METRICS, get(observe::scrape))
         .nest_service(paths::BUNDLE, bundle::files(&state.bundle))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(&error_bundle)))
+        .layer(axum::middleware::from_fn(change_keys::from_form))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
         .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
         .layer(from_fn_with_state(state.limits.clone(), limits::throttle_addresses))

@@ -17,6 +17,7 @@ mod m20261203_000002_spent_ceremonies;
 mod m20261203_000003_email_tokens;
 mod m20261204_000001_email_token_addresses;
 mod m20261204_000002_device_codes;
+mod m20261205_000001_change_keys;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_email_tokens::Migration),
             Box::new(m20261204_000001_email_token_addresses::Migration),
             Box::new(m20261204_000002_device_codes::Migration),
+            Box::new(m20261205_000001_change_keys::Migration),
         ]
     }
 }

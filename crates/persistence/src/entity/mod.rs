@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod avatar;
+pub mod change_key;
 pub mod device_code;
 pub mod email_token;
 pub mod ended_session;

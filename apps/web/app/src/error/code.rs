@@ -30,6 +30,7 @@ impl From<ApiError> for String {
                 (&["invalid", field.as_str(), problem.as_str()], None)
             }
             ApiError::NotFound => (&["not_found"], None),
+            ApiError::KeyReused => (&["key_reused"], None),
             ApiError::Conflict(Conflict::AvatarLimit { limit }) => {
                 (&["conflict", "avatar_limit"], Some(u64::from(*limit)))
             }
@@ -42,6 +43,7 @@ impl From<ApiError> for String {
             ApiError::Conflict(Conflict::LastSignInMethod) => {
                 (&["conflict", "last_sign_in_method"], None)
             }
+            ApiError::Conflict(Conflict::MadeByAnother) => (&["conflict", "made_by_another"], None),
             ApiError::SignInAgain => (&["sign_in_again"], None),
             ApiError::BadLink => (&["bad_link"], None),
             ApiError::Passkey(PasskeyProblem::TooMany { max }) => {
@@ -106,6 +108,7 @@ impl TryFrom<String> for ApiError {
                 problem: Problem::from_word(problem)?,
             },
             ["not_found"] => ApiError::NotFound,
+            ["key_reused"] => ApiError::KeyReused,
             ["conflict", "avatar_limit", limit] => {
                 ApiError::Conflict(Conflict::AvatarLimit { limit: number(limit)? })
             }
@@ -114,6 +117,7 @@ impl TryFrom<String> for ApiError {
             ["conflict", "signed_in"] => ApiError::Conflict(Conflict::SignedIn),
             ["conflict", "asked_elsewhere"] => ApiError::Conflict(Conflict::AskedElsewhere),
             ["conflict", "last_sign_in_method"] => ApiError::Conflict(Conflict::LastSignInMethod),
+            ["conflict", "made_by_another"] => ApiError::Conflict(Conflict::MadeByAnother),
             ["sign_in_again"] => ApiError::SignInAgain,
             ["bad_link"] => ApiError::BadLink,
             ["passkey", "too_many", max] => {
@@ -221,6 +225,8 @@ mod tests {
             ApiError::Conflict(Conflict::SignedIn),
             ApiError::Conflict(Conflict::LastSignInMethod),
             ApiError::Conflict(Conflict::AskedElsewhere),
+            ApiError::Conflict(Conflict::MadeByAnother),
+            ApiError::KeyReused,
             ApiError::WrongCredentials,
             ApiError::Invalid { field: Field::Password, problem: Problem::TooShort { min: 10 } },
             ApiError::Invalid { field: Field::Email, problem: Problem::Malformed },

@@ -41,6 +41,8 @@ pub enum ApiError {
     /// 422: more than one field breaks a rule (each an `Invalid`), each shown next to its
     /// own: an empty form hears about both of its fields at once.
     Several(Vec<ApiError>),
+    /// 422: an idempotency key sent again with another request than the first time.
+    KeyReused,
     /// 404: no such thing for this viewer (another owner's avatar looks the same).
     NotFound,
     /// 409: the request conflicts with the state of things.
@@ -107,6 +109,9 @@ pub enum Conflict {
     LastSignInMethod,
     /// A sign-in link opened in a browser other than the one that asked for it.
     AskedElsewhere,
+    /// A change made by an identity that this browser no longer has (signed out, or
+    /// signed in to another account, before it was sent).
+    MadeByAnother,
 }
 
 impl ApiError {
@@ -120,7 +125,7 @@ impl ApiError {
             ApiError::Conflict(_) => 409,
             ApiError::BadLink => 410,
             ApiError::TooLarge => 413,
-            ApiError::Invalid { .. } | ApiError::Several(_) => 422,
+            ApiError::Invalid { .. } | ApiError::Several(_) | ApiError::KeyReused => 422,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::Unavailable => 503,
             ApiError::Passkey(problem) => return problem.status(),

@@ -7,6 +7,11 @@
 //! field names are the roster's HTTP interface.
 
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use persistence::{
+    Change,
+    domain::{AvatarPatch, NewAvatar},
+};
 
 use super::AvatarView;
 use crate::{
@@ -33,17 +38,16 @@ pub async fn list_avatars() -> Result<Vec<AvatarView>, ApiError> {
 
 #[server(endpoint = "roster/create", client = ApiClient, output = Json)]
 pub async fn create_avatar(emoji: String, name: String) -> Result<AvatarView, ApiError> {
+    let path = <CreateAvatar as leptos::server_fn::ServerFn>::PATH;
     let created = async {
-        let (emoji, name) = super::load::emoji_and_name(&emoji, &name)?;
-        let new = persistence::domain::NewAvatar { emoji, name, is_active: true };
-        let (owner, store) = crate::server::scope()?;
-        store.create_avatar(owner, new).await.map_err(crate::server::store_error)
+        let (valid_emoji, valid_name) = super::load::emoji_and_name(&emoji, &name)?;
+        let new = NewAvatar { emoji: valid_emoji, name: valid_name, is_active: true };
+        super::once::make(&[path, &emoji, &name], Change::Create(new)).await
     };
     // Without JavaScript, a refusal goes back with what was typed.
     let typed = [("emoji", emoji.as_str()), ("name", name.as_str())];
-    let path = <CreateAvatar as leptos::server_fn::ServerFn>::PATH;
     let refused = |error| crate::server::back_with(error, "/", path, &typed);
-    created.await.map(AvatarView::from).map_err(refused)
+    created.await.map_err(refused)
 }
 
 /// Changes an avatar's emoji and name (the edit form sends both).
@@ -56,18 +60,20 @@ pub async fn update_avatar(
     // Without JavaScript, a refusal goes back with what was typed, the editor open.
     let kept = [("id", id.as_str()), ("emoji", emoji.as_str()), ("name", name.as_str())];
     let path = <UpdateAvatar as leptos::server_fn::ServerFn>::PATH;
-    let (emoji, name) = super::load::emoji_and_name(&emoji, &name)
+    let (new_emoji, new_name) = super::load::emoji_and_name(&emoji, &name)
         .map_err(|error| crate::server::back_with(error, "/", path, &kept))?;
-    let patch =
-        persistence::domain::AvatarPatch { emoji: Some(emoji), name: Some(name), is_active: None };
-    super::load::patch(&id, patch).await.inspect(super::load::back_to_row)
+    let patch = AvatarPatch { emoji: Some(new_emoji), name: Some(new_name), is_active: None };
+    let change = Change::Update { id: super::load::avatar_id(&id)?, patch };
+    super::once::make(&[path, &id, &emoji, &name], change).await.inspect(super::load::back_to_row)
 }
 
 /// Marks an avatar active or inactive.
 #[server(endpoint = "roster/activate", client = ApiClient, output = Json)]
 pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView, ApiError> {
-    use persistence::domain::AvatarPatch;
-    super::load::patch(&id, AvatarPatch { is_active: Some(is_active), ..AvatarPatch::default() })
+    let path = <SetAvatarActive as leptos::server_fn::ServerFn>::PATH;
+    let patch = AvatarPatch { is_active: Some(is_active), ..AvatarPatch::default() };
+    let change = Change::Update { id: super::load::avatar_id(&id)?, patch };
+    super::once::make(&[path, &id, &is_active.to_string()], change)
         .await
         .inspect(super::load::back_to_row)
 }
@@ -76,10 +82,9 @@ pub async fn set_avatar_active(id: String, is_active: bool) -> Result<AvatarView
 /// the next page offers it: `load::offer_undo`).
 #[server(endpoint = "roster/delete", client = ApiClient, output = Json)]
 pub async fn delete_avatar(id: String) -> Result<AvatarView, ApiError> {
-    let id = super::load::avatar_id(&id)?;
-    let (owner, store) = crate::server::scope()?;
-    let deleted = store.delete_avatar(owner, id).await.map_err(crate::server::store_error)?;
-    let deleted = AvatarView::from(deleted);
+    let path = <DeleteAvatar as leptos::server_fn::ServerFn>::PATH;
+    let change = Change::Delete(super::load::avatar_id(&id)?);
+    let deleted: AvatarView = super::once::make(&[path, &id], change).await?;
     super::load::offer_undo(&deleted);
     Ok(deleted)
 }
@@ -92,14 +97,11 @@ pub async fn restore_avatar(
     is_active: bool,
     position: i32,
 ) -> Result<AvatarView, ApiError> {
-    use persistence::domain::NewAvatar;
-    let new = NewAvatar::parse(&emoji, &name, is_active).map_err(crate::server::invalid)?;
-    let (owner, store) = crate::server::scope()?;
-    store
-        .restore_avatar(owner, new, position)
+    let path = <RestoreAvatar as leptos::server_fn::ServerFn>::PATH;
+    let avatar = NewAvatar::parse(&emoji, &name, is_active).map_err(crate::server::invalid)?;
+    let request = [path, &emoji, &name, &is_active.to_string(), &position.to_string()];
+    super::once::make(&request, Change::Restore { avatar, position })
         .await
-        .map(AvatarView::from)
-        .map_err(crate::server::store_error)
         .inspect(super::load::back_to_row)
 }
 
@@ -107,13 +109,12 @@ pub async fn restore_avatar(
 #[server(endpoint = "roster/move", client = ApiClient, output = Json)]
 pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, ApiError> {
     use persistence::domain::Direction;
-    let id = super::load::avatar_id(&id)?;
-    let (owner, store) = crate::server::scope()?;
+    let path = <MoveAvatar as leptos::server_fn::ServerFn>::PATH;
     let direction = if up { Direction::Up } else { Direction::Down };
-    let avatars =
-        store.move_avatar(owner, id, direction).await.map_err(crate::server::store_error)?;
-    let avatars: Vec<AvatarView> = avatars.into_iter().map(AvatarView::from).collect();
-    if let Some(moved) = avatars.iter().find(|avatar| avatar.id == id.to_string()) {
+    let avatar = super::load::avatar_id(&id)?;
+    let change = Change::Move { id: avatar, direction };
+    let avatars: Vec<AvatarView> = super::once::make(&[path, &id, &up.to_string()], change).await?;
+    if let Some(moved) = avatars.iter().find(|listed| listed.id == avatar.to_string()) {
         super::load::back_to_row(moved);
     }
     Ok(avatars)

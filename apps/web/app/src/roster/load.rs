@@ -3,14 +3,14 @@
 use identity::Viewer;
 use persistence::{
     AvatarId, Store,
-    domain::{Avatar, AvatarName, AvatarPatch, Emoji},
+    domain::{Avatar, AvatarName, Emoji},
 };
 
 use super::{AvatarView, RosterPageData};
 
 use crate::{
     error::{ApiError, answer, from_a_form},
-    server::{cache_owner, flash, invalid, scope, store_error},
+    server::{cache_owner, flash, invalid},
 };
 
 /// What the roster page needs before it renders. A guest minted by this very request
@@ -99,13 +99,6 @@ pub fn take_undo() -> Option<AvatarView> {
         is_active: value("is_active")?.parse().ok()?,
         position: value("position")?.parse().ok()?,
     })
-}
-
-/// Applies a validated patch to one of the viewer's avatars.
-pub async fn patch(id: &str, patch: AvatarPatch) -> Result<AvatarView, ApiError> {
-    let id = avatar_id(id)?;
-    let (owner, store) = scope()?;
-    store.update_avatar(owner, id, patch).await.map(AvatarView::from).map_err(store_error)
 }
 
 impl From<Avatar> for AvatarView {

@@ -25,6 +25,8 @@ mod kept;
 /// The page's loader and the server functions' shared helpers (server only).
 #[cfg(feature = "ssr")]
 pub mod load;
+/// Each change made once, however often it is sent; and only for whose page made it.
+pub mod once;
 /// The emoji picker and its search.
 mod picker;
 /// The roster's query in the client cache.
@@ -162,6 +164,7 @@ fn UndoOffer(gone: AvatarView) -> impl IntoView {
             <input type="hidden" name="name" value=gone.name />
             <input type="hidden" name="is_active" value=gone.is_active.to_string() />
             <input type="hidden" name="position" value=gone.position.to_string() />
+            <once::ChangeKey />
             <button type="submit" autofocus>"Undo"</button>
         </form>
     }

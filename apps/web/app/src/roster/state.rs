@@ -63,8 +63,8 @@ impl RosterState {
         }
     }
 
-    /// A form of the roster posting to `S`; a submit that cannot be read is reported in
-    /// the banner.
+    /// A form of the roster posting to `S`, with its idempotency key for a post without
+    /// JavaScript; a submit that cannot be read is reported in the banner.
     pub fn form<S: FromFields + 'static>(
         self,
         class: &'static str,
@@ -72,6 +72,7 @@ impl RosterState {
         on_submit: impl Fn(S, HtmlFormElement) + 'static,
         children: impl IntoView,
     ) -> impl IntoView {
+        let children = view! { <super::once::ChangeKey />{children} }.into_any();
         form(class, label, on_submit, move |error| self.banner.set(Some(error)), children)
     }
 

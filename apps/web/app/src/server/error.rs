@@ -23,6 +23,7 @@ pub fn store_error(error: StoreError) -> ApiError {
         }
         StoreError::EmailTaken => ApiError::Conflict(Conflict::EmailTaken),
         StoreError::LastSignInMethod => ApiError::Conflict(Conflict::LastSignInMethod),
+        StoreError::KeyReused => ApiError::KeyReused,
         // Only the provider and passkey endpoints add ways to sign in, and they answer
         // these themselves.
         StoreError::LinkTaken | StoreError::TooManyPasskeys => ApiError::BadRequest,

@@ -4,6 +4,8 @@
 
 /// Answering 503 at once while the database is down.
 pub mod breaker;
+/// A plain form's idempotency key, moved to the header the app reads.
+pub mod change_keys;
 /// Who the client is: the peer, or a trusted proxy's word for it.
 pub mod client;
 /// Refusals answered before the app runs (unknown hosts, oversized bodies, deadlines).

@@ -22,6 +22,7 @@ mod matrix;
 mod member_sessions;
 mod metrics;
 mod notices;
+mod once;
 mod pages;
 mod passkeys;
 mod plain_forms;

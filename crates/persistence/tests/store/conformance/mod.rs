@@ -1,9 +1,11 @@
 //! What every store backend must do. Each function receives a fresh, migrated database.
 //! `roster`: avatars, order, the cap; `owners`: members, merges, sweeps, migrations;
 //! `rows`: rows written under older rules; `sweep`: what a sweep deletes and keeps;
-//! `waiting`: a merge past the cap, and the member's choice; `devices`: device codes.
+//! `waiting`: a merge past the cap, and the member's choice; `devices`: device codes;
+//! `once`: idempotency keys.
 
 mod devices;
+mod once;
 mod owners;
 mod roster;
 mod rows;
@@ -18,6 +20,7 @@ use persistence::{AvatarId, domain::NewAvatar};
 use sea_orm::DbBackend;
 
 pub use devices::*;
+pub use once::*;
 pub use owners::*;
 pub use roster::*;
 pub use rows::*;
