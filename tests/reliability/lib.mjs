@@ -51,8 +51,8 @@ export function startServer(databaseUrl, settings = {}, command = undefined) {
 export class Guest {
   constructor() { this.cookies = new Map(); }
 
-  async request(url, path, { method = 'GET', form } = {}) {
-    const headers = { accept: 'application/json', 'sec-fetch-site': 'same-origin' };
+  async request(url, path, { method = 'GET', form, extraHeaders = {} } = {}) {
+    const headers = { accept: 'application/json', 'sec-fetch-site': 'same-origin', ...extraHeaders };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body;
     if (form) {
@@ -69,9 +69,13 @@ export class Guest {
     return response;
   }
 
-  /** Calls a server function as the page's client does; resolves to { status, body }. */
-  async call(url, fn, form = {}) {
-    const response = await this.request(url, `/api/${fn}`, { method: 'POST', form });
+  /**
+   * Calls a server function as the page's client does, a change with its idempotency
+   * `key` when one is given; resolves to { status, body }.
+   */
+  async call(url, fn, form = {}, key = undefined) {
+    const extraHeaders = key ? { 'idempotency-key': key } : {};
+    const response = await this.request(url, `/api/${fn}`, { method: 'POST', form, extraHeaders });
     const text = await response.text();
     let body = text;
     try { body = JSON.parse(text); } catch { /* a plain answer */ }

@@ -1,5 +1,6 @@
 // The client cache: seeded by the server's HTML, optimistic changes that roll back on a
 // refusal, retries on transient failures only, and tabs that keep each other current.
+// (Changes made offline, and answers lost: offline.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { add, names, openGuest, row, settled, useServerAndBrowser, waitForHydration } from '../support.mjs';
@@ -77,45 +78,6 @@ test('a transient failure is retried and the change lands', async () => {
   assert.equal(calls, 2);
   await page.reload();
   assert.equal(await row(page, 'Rex').getByRole('button', { name: 'Active' }).getAttribute('aria-pressed'), 'false');
-  await context.close();
-});
-
-test('an add whose answer is lost is not repeated: it is rolled back and the input is kept', async () => {
-  const { context, page } = await openGuest(env);
-  let calls = 0;
-  await page.route('**/api/roster/create', async (route) => {
-    calls += 1;
-    await route.abort('connectionreset');
-  });
-  await page.getByLabel('Emoji', { exact: true }).first().fill('🐧');
-  await page.getByLabel('Name', { exact: true }).first().fill('Pingu');
-  await page.getByRole('button', { name: 'Add avatar' }).click();
-  // In the add form (the live region says it too).
-  await page.locator('form.add [role=alert]', { hasText: 'Could not reach Guestroom.' }).waitFor();
-  await settled(page);
-  assert.equal(calls, 1);
-  assert.deepEqual(await names(page), []);
-  assert.equal(await page.getByLabel('Name', { exact: true }).first().inputValue(), 'Pingu');
-  await context.close();
-});
-
-test('offline, a toggle says at once that it is not saved yet, then that it could not be, and is undone', async () => {
-  const { context, page } = await openGuest(env);
-  await add(page, '🐱', 'Tom');
-  await context.setOffline(true);
-  const toggle = row(page, 'Tom').getByRole('button', { name: 'Active: Tom' });
-  await toggle.click();
-  // Within the first retry's wait (250 ms), long before the retries give up (about 4 s).
-  await page.locator('.retrying', { hasText: 'Not saved yet' }).waitFor({ timeout: 1_000 });
-  assert.equal(await page.locator('.roster-body > [role=status]').textContent(), 'Not saved yet: Guestroom did not answer. Trying again…');
-  await page.getByRole('alert').getByText('Could not reach Guestroom.').waitFor({ timeout: 10_000 });
-  assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-  assert.equal(await page.locator('.retrying').count(), 0);
-  // Back online, nothing is applied behind the person's back.
-  await context.setOffline(false);
-  await settled(page);
-  await page.reload();
-  assert.equal(await row(page, 'Tom').getByRole('button', { name: 'Active: Tom' }).getAttribute('aria-pressed'), 'true');
   await context.close();
 });
 

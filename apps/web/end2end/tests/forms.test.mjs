@@ -34,12 +34,15 @@ for (const javaScriptEnabled of [true, false]) {
 
 test('a refusal of the whole add form is shown once, across the card', async () => {
   const { context, page } = await openGuest(env);
-  await page.route('**/api/roster/create', (route) => route.abort('connectionreset'));
+  // A refusal, not a failure to reach the server (a change then waits and is sent again).
+  await page.route('**/api/roster/create', (route) =>
+    route.fulfill({ status: 429, contentType: 'application/json', body: '"too_many_requests/30"' }),
+  );
   await page.getByLabel('Emoji', { exact: true }).fill('🐧');
   await page.getByLabel('Name', { exact: true }).fill('Pingu');
   await page.getByRole('button', { name: 'Add avatar' }).click();
   // Shown once (and said once, by the live region).
-  const refusal = page.locator('main [role=alert]', { hasText: 'Could not reach Guestroom.' });
+  const refusal = page.locator('main [role=alert]', { hasText: 'Too many attempts — try again in 30 seconds.' });
   await refusal.first().waitFor();
   await settled(page);
   assert.equal(await refusal.count(), 1);

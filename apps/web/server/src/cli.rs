@@ -50,12 +50,14 @@ pub async fn sweep(config: &Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("sweep failed: {e}"))?;
     println!(
-        "deleted {} guests, {} attempt counts, {} ended sessions, {} finished ceremonies, {} expired mail links",
+        "deleted {} guests, {} attempt counts, {} ended sessions, {} finished ceremonies, {} expired mail links, {} expired device codes, {} idempotency keys a day old",
         report.guests,
         report.attempts,
         report.ended_sessions,
         report.ceremonies,
-        report.email_tokens
+        report.email_tokens,
+        report.device_codes,
+        report.change_keys
     );
     Ok(())
 }

@@ -35,6 +35,8 @@ pub fn every_hour(store: Store, guest_retention: chrono::Duration) {
                         ("ended_sessions", report.ended_sessions),
                         ("ceremonies", report.ceremonies),
                         ("email_tokens", report.email_tokens),
+                        ("device_codes", report.device_codes),
+                        ("change_keys", report.change_keys),
                     ] {
                         metrics::counter!("guestroom_swept_total", "what" => what).increment(count);
                     }

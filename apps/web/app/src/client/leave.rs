@@ -3,22 +3,24 @@
 //! — an avatar added a moment before "Create account" was lost, or came along only on a
 //! fast server. Here the navigation is held until every change has its answer, then
 //! made; when one of them failed, the page stays, with its error shown where the change
-//! was made. (A tab closed or a URL typed is not held: that is the offline queue's
-//! `beforeunload`.)
+//! was made. A tab closed, a reload or a URL typed cannot be held: while changes wait
+//! for the connection (offline), the browser asks first (`beforeunload`), since leaving
+//! loses them. (They are not kept in web storage: the roster never is.)
 //!
 //! All of it runs in the browser only; on the server this is a no-op.
 
-use leptos::prelude::*;
+use super::mutation::Activity;
 
-/// Holds a link followed or a form sent while `in_flight` is not zero, and makes it once
-/// it is, if `all_saved` says nothing failed meanwhile. Call it once the page is
-/// hydrated (in an effect): its listeners must come after the page's own, which take
-/// their forms' submits.
-pub fn wait_for_changes(in_flight: RwSignal<usize>, all_saved: impl Fn() -> bool + 'static) {
+/// Holds a link followed or a form sent while changes are not yet answered, and makes it
+/// once they are, if `all_saved` says nothing failed meanwhile; asks before the page is
+/// left while changes wait for the connection. Call it once the page is hydrated (in an
+/// effect): its listeners must come after the page's own, which take their forms'
+/// submits.
+pub fn wait_for_changes(activity: Activity, all_saved: impl Fn() -> bool + 'static) {
     #[cfg(feature = "hydrate")]
-    browser::start(in_flight, all_saved);
+    browser::start(activity, all_saved);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (in_flight, all_saved);
+    let _ = (activity, all_saved);
 }
 
 #[cfg(feature = "hydrate")]
@@ -38,7 +40,13 @@ mod browser {
         static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
     }
 
-    pub fn start(in_flight: RwSignal<usize>, all_saved: impl Fn() -> bool + 'static) {
+    pub fn start(activity: super::Activity, all_saved: impl Fn() -> bool + 'static) {
+        let in_flight = activity.in_flight;
+        window_event_listener(ev::beforeunload, move |event| {
+            if activity.retrying.get_untracked() > 0 {
+                event.prevent_default();
+            }
+        });
         // On the window, so after the page's own handlers: a click or submit they took
         // (`default_prevented`) is not a navigation.
         window_event_listener(ev::click, move |event| {

@@ -1,33 +1,59 @@
-//! The part of TanStack Query that leptos-fetch leaves to us: mutations.
+//! The part of TanStack Query that leptos-fetch leaves to us: mutations, each made once,
+//! online or not.
 //!
 //! [`Mutation::run`] gives every change to cached data the same life:
 //! 1. the cache is updated at once (optimistic), so the page answers the click;
-//! 2. the server call is made, and retried with backoff when the failure is transient
-//!    (a 503, or no answer for a change that is safe to repeat; see [`Retry`]) — never
-//!    when the server said no;
-//! 3. on failure the cache is put back as it was, and the caller shows the error;
-//! 4. once settled, either way, the query is invalidated and fetched again, so what the
-//!    page shows is what the server has, and other open tabs are told — unless the
-//!    failure ended the identity (a revoked session): then nothing more is fetched into
-//!    this page, which was rendered for a viewer the cookies no longer name.
+//! 2. the change gets its idempotency key, made once for it, and waits its turn: changes
+//!    are sent one at a time, in the order they were made. A later change to an avatar
+//!    waits for the earlier one, and so does one to another avatar: a move or a delete
+//!    changes the places of the others;
+//! 3. it is sent with its key (and whose page made it: `transport`), and sent again with
+//!    the same key when no answer comes or the server answers 503: after a short
+//!    backoff, then every few seconds and at once when the browser is back online, for
+//!    as long as the page is open. The key makes a repeat harmless, so a change made in
+//!    a tunnel waits instead of failing, and the page says that it waits;
+//! 4. on a refusal the cache is put back, and the caller shows the error;
+//! 5. once no change is left waiting, the query is fetched again (not before: the ones
+//!    still waiting are in the cache, not yet on the server), and other tabs are told —
+//!    unless a failure ended the identity (a revoked session; a change refused as made
+//!    for another identity): then nothing more is fetched into this page, which was
+//!    rendered for a viewer the cookies no longer name.
 
-use std::{future::Future, hash::Hash, rc::Rc};
+use std::{any::Any, cell::RefCell, future::Future, hash::Hash, rc::Rc, time::Duration};
 
-use futures::future::{FutureExt, LocalBoxFuture};
+use futures::{
+    channel::oneshot,
+    future::{FutureExt, LocalBoxFuture},
+};
 use leptos::prelude::*;
 use leptos_fetch::{QueryClient, QueryScope};
 
-use super::retry::{Failure, Retry, retry, sleep};
+use super::retry::{BACKOFF, Failure};
+
+/// How long a change waits between tries once the [`BACKOFF`] has run out: how soon a
+/// connection back is noticed when the browser does not say so (a server that was
+/// unreachable, a network that came back without an `online` event).
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// The end of the line of changes: the last one's turn, which the next one waits for.
+    static LAST: RefCell<Option<Turn>> = const { RefCell::new(None) };
+    /// The query's value before the oldest change not yet settled: what to put back when
+    /// the identity ends and every change still waiting is refused. (A page's changes are
+    /// all of one query.)
+    static BEFORE_ALL: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
+    /// The changes waiting to be tried again, woken when the browser is back online.
+    static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
+}
 
 /// What a page can show of its mutations.
 #[derive(Clone, Copy, Debug)]
 pub struct Activity {
-    /// How many mutations are running, up to the end of their refetch (TanStack's
-    /// `useIsMutating`); a page can expose it (the roster's `data-busy`).
+    /// How many mutations are made and not yet settled, up to the end of their refetch
+    /// (TanStack's `useIsMutating`); a page can expose it (the roster's `data-busy`).
     pub in_flight: RwSignal<usize>,
-    /// How many of them failed for a moment and wait to be tried again (no answer, a
-    /// 503): the page says that they are not saved yet, rather than nothing until the
-    /// retries give up.
+    /// How many of them had no answer (or a 503) and wait to be sent again: the page says
+    /// that they are not saved yet.
     pub retrying: RwSignal<usize>,
 }
 
@@ -42,6 +68,16 @@ impl Default for Activity {
         Self::new()
     }
 }
+
+/// The browser is back online: every change waiting for the connection is sent now.
+pub fn wake() {
+    for waiting in WAITING.take() {
+        let _ = waiting.send(());
+    }
+}
+
+/// A change's turn: given when the change before it has settled (or dropped).
+type Turn = oneshot::Receiver<()>;
 
 /// A change to one cached query.
 #[derive(Debug)]
@@ -61,12 +97,11 @@ where
         Mutation { client, scope, key, activity }
     }
 
-    /// Applies `optimistic` to the cached value now, then makes `call` (retried as
-    /// `policy` allows) in the background. `settled` gets the outcome after a failure has
+    /// Applies `optimistic` to the cached value now, then makes `call` in the background,
+    /// in its turn, until it is answered. `settled` gets the outcome after a refusal has
     /// been rolled back and before the query is fetched again.
     pub fn run<T, E, Call>(
         self,
-        policy: Retry,
         optimistic: impl FnOnce(&mut V),
         call: impl Fn() -> Call + 'static,
         settled: impl FnOnce(Result<T, E>) + 'static,
@@ -76,8 +111,11 @@ where
         Call: Future<Output = Result<T, E>> + 'static,
     {
         let Mutation { client, scope, key, activity } = self;
-        activity.in_flight.update(|n| *n += 1);
         let before = client.get_cached_query(&scope, &key);
+        if activity.in_flight.get_untracked() == 0 {
+            BEFORE_ALL.set(before.clone().map(|value| Box::new(value) as Box<dyn Any>));
+        }
+        activity.in_flight.update(|n| *n += 1);
         client.update_query(&scope, &key, |cached| {
             if let Some(cached) = cached {
                 optimistic(cached);
@@ -87,8 +125,10 @@ where
         // rather than once per kind of change (the bundle's weight budget).
         let call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>> =
             Rc::new(move || call().boxed_local());
+        let (done, mine) = oneshot::channel();
+        let turn = LAST.replace(Some(mine));
         let change = Change { client, scope, key, activity, before };
-        change.spawn(policy, call, Box::new(settled));
+        change.spawn(turn, done, call, Box::new(settled));
     }
 }
 
@@ -109,39 +149,83 @@ where
 {
     fn spawn<T: 'static, E: Failure + 'static>(
         self,
-        policy: Retry,
+        turn: Option<Turn>,
+        done: oneshot::Sender<()>,
         call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>>,
         settled: Box<dyn FnOnce(Result<T, E>)>,
     ) {
         let Change { client, scope, key, activity, before } = self;
         leptos::task::spawn_local(async move {
-            // Counted as retrying from its first wait until it settles.
-            let waited = std::cell::Cell::new(false);
-            let wait = |delay| {
-                if !waited.replace(true) {
-                    activity.retrying.update(|n| *n += 1);
-                }
-                sleep(delay)
-            };
-            let outcome = retry(policy, || call(), wait).await;
-            if waited.get() {
-                activity.retrying.update(|n| *n -= 1);
+            if let Some(turn) = turn {
+                let _ = turn.await;
             }
+            let outcome = until_answered(&*call, activity.retrying).await;
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
+            let last = activity.in_flight.get_untracked() == 1;
+            // Put back only when no later change has edited the cache since (else the
+            // refetch after the last one does); when the identity ended, nothing is
+            // fetched again, and every change still waiting was refused too.
+            let put_back = match ended {
+                true => BEFORE_ALL.take().and_then(|all| all.downcast::<V>().ok()).map(|v| *v),
+                false => before,
+            };
             if outcome.is_err()
-                && let Some(before) = before
+                && last
+                && let Some(value) = put_back
             {
-                client.set_query(&scope, &key, before);
+                client.set_query(&scope, &key, value);
             }
             settled(outcome);
+            let _ = done.send(());
             finish(client, scope, key, activity.in_flight, ended).await;
         });
     }
 }
 
-/// The end of every mutation of a query: fetch it again and tell the other tabs, unless
-/// the identity ended. Not generic over the call, so the browser bundle holds it once per
-/// query rather than once per kind of change.
+/// Calls `call` until the server answers it, each time with the change's one idempotency
+/// key: after a transient failure, again after each wait of the [`BACKOFF`], then every
+/// [`PROBE_EVERY`] or as soon as the browser is back online. Counted in `retrying` from
+/// its first wait until it is answered.
+async fn until_answered<T, E: Failure>(
+    call: &dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>,
+    retrying: RwSignal<usize>,
+) -> Result<T, E> {
+    let key = super::transport::new_key();
+    let mut tries = 0;
+    let outcome = loop {
+        let request = call();
+        // Taken by the request, which is made when the call is first polled: at once.
+        super::transport::send_next_with_key(&key);
+        match request.await {
+            Err(error) if error.is_transient() => {
+                if tries == 0 {
+                    retrying.update(|n| *n += 1);
+                }
+                pause(tries).await;
+                tries += 1;
+            }
+            answered => break answered,
+        }
+    };
+    if tries > 0 {
+        retrying.update(|n| *n -= 1);
+    }
+    outcome
+}
+
+/// The wait before another try: the [`BACKOFF`], then [`PROBE_EVERY`], cut short when the
+/// browser is back online ([`wake`], which the timer calls too: a change waits at a time).
+async fn pause(tries: usize) {
+    let delay = BACKOFF.get(tries).copied().unwrap_or(PROBE_EVERY);
+    let (wake_me, woken) = oneshot::channel();
+    WAITING.with_borrow_mut(|waiting| waiting.push(wake_me));
+    set_timeout(wake, delay);
+    let _ = woken.await;
+}
+
+/// The end of every mutation of a query: once none is left waiting, fetch it again and
+/// tell the other tabs, unless the identity ended. Not generic over the call, so the
+/// browser bundle holds it once per query rather than once per kind of change.
 async fn finish<K, V>(
     client: QueryClient,
     scope: QueryScope<K, V>,
@@ -152,13 +236,14 @@ async fn finish<K, V>(
     K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
     V: std::fmt::Debug + Clone + Send + Sync + 'static,
 {
+    let last = in_flight.get_untracked() == 1;
     if ended {
         super::sync::identity_ended();
-    } else {
+    } else if last {
         refetch(client, &scope, &key).await;
     }
     in_flight.update(|n| *n -= 1);
-    if !ended {
+    if !ended && last {
         super::sync::announce_change();
     }
 }

@@ -4,7 +4,7 @@ use std::{future::Future, time::Duration};
 
 use leptos::prelude::set_timeout;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Conflict};
 
 /// How long to wait before each retry of a transient failure; its length is the number
 /// of retries. About 4 s in all: long enough to ride out a restart, short enough that a
@@ -16,10 +16,9 @@ pub const BACKOFF: [Duration; 3] =
 pub trait Failure {
     /// The same request may well succeed in a moment (a 503, or no answer at all).
     fn is_transient(&self) -> bool;
-    /// The server answered that it changed nothing (a 503, not a lost answer).
-    fn changed_nothing(&self) -> bool;
-    /// The request's identity is over (a revoked session): the browser's cookies no
-    /// longer name the viewer this page was rendered for.
+    /// The request's identity is over (a revoked session, or a change refused as made
+    /// for another identity): the browser's cookies no longer name the viewer this page
+    /// was rendered for.
     fn ends_identity(&self) -> bool;
 }
 
@@ -28,40 +27,16 @@ impl Failure for ApiError {
         ApiError::is_transient(self)
     }
 
-    fn changed_nothing(&self) -> bool {
-        matches!(self, ApiError::Unavailable)
-    }
-
     fn ends_identity(&self) -> bool {
-        matches!(self, ApiError::SignedOut)
+        matches!(self, ApiError::SignedOut | ApiError::Conflict(Conflict::MadeByAnother))
     }
 }
 
-/// Which failures a call may be repeated after.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Retry {
-    /// Any transient failure, a 503 or no answer at all: for reads, and for changes that
-    /// come out the same when made twice (set a flag, rename, delete).
-    Transient,
-    /// Only a 503, where the server answered that it changed nothing: for changes that
-    /// would be made twice if repeated after an answer that got lost on the way (add,
-    /// undo, move one place).
-    Unavailable,
-}
-
-impl Retry {
-    fn allows(self, error: &impl Failure) -> bool {
-        match self {
-            Retry::Transient => error.is_transient(),
-            Retry::Unavailable => error.changed_nothing(),
-        }
-    }
-}
-
-/// Calls `call` until it succeeds, fails for good, or the [`BACKOFF`] schedule runs out.
+/// Calls `call` until it succeeds, fails for good, or the [`BACKOFF`] schedule runs out:
+/// for reads, which are safe to repeat. (Changes are repeated with their idempotency key
+/// for as long as the page is open: `mutation`.)
 /// `sleep` is passed in so that tests can run the schedule without waiting.
 pub async fn retry<T, E, Call, Sleep>(
-    policy: Retry,
     call: impl Fn() -> Call,
     sleep: impl Fn(Duration) -> Sleep,
 ) -> Result<T, E>
@@ -73,7 +48,7 @@ where
     let mut delays = BACKOFF.iter();
     loop {
         match call().await {
-            Err(error) if policy.allows(&error) => match delays.next() {
+            Err(error) if error.is_transient() => match delays.next() {
                 Some(delay) => sleep(*delay).await,
                 None => return Err(error),
             },
@@ -102,22 +77,16 @@ mod tests {
     use futures::executor::block_on;
 
     use super::*;
-    use crate::error::Conflict;
 
     type Outcome = Result<u8, ApiError>;
 
     /// Runs `retry` over scripted outcomes; returns its result, the delays it slept and
     /// the number of calls.
     fn run(script: Vec<Outcome>) -> (Outcome, Vec<Duration>, usize) {
-        run_with(Retry::Transient, script)
-    }
-
-    fn run_with(policy: Retry, script: Vec<Outcome>) -> (Outcome, Vec<Duration>, usize) {
         let script = RefCell::new(script.into_iter());
         let calls = Cell::new(0);
         let slept = RefCell::new(Vec::new());
         let result = block_on(retry(
-            policy,
             || {
                 calls.set(calls.get() + 1);
                 let next = script.borrow_mut().next().expect("script long enough");
@@ -160,14 +129,6 @@ mod tests {
     fn retries_stop_when_the_schedule_runs_out() {
         let script = vec![Err(ApiError::Unavailable); BACKOFF.len() + 1];
         assert_eq!(run(script), (Err(ApiError::Unavailable), BACKOFF.to_vec(), BACKOFF.len() + 1));
-    }
-
-    #[test]
-    fn a_change_unsafe_to_repeat_is_retried_after_a_503_but_not_after_a_lost_answer() {
-        let script = vec![Err(ApiError::Unavailable), Ok(3)];
-        assert_eq!(run_with(Retry::Unavailable, script), (Ok(3), BACKOFF[..1].to_vec(), 2));
-        let lost = ApiError::Unreachable;
-        assert_eq!(run_with(Retry::Unavailable, vec![Err(lost.clone())]), (Err(lost), vec![], 1));
     }
 
     #[test]

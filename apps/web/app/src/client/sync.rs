@@ -1,12 +1,13 @@
 //! Keeping an open tab current without a reload, and without web storage:
 //! - the page's data is fetched again when the window regains focus or the network
-//!   comes back;
+//!   comes back (not while changes wait to be sent, nor offline); the network back
+//!   also sends the changes waiting for it at once;
 //! - after a change, the other tabs of this browser are told over a `BroadcastChannel`
 //!   and fetch theirs too;
 //! - every tab says whose data it holds when it starts; a message from a tab of another
 //!   identity (the cookies changed under this tab: a sign-in or sign-out elsewhere)
 //!   means this tab's cache belongs to someone else: it is dropped and the page
-//!   reloaded as the new identity;
+//!   reloaded as the new identity, once the changes this tab made have been answered;
 //! - when a request finds this tab's identity over (a revoked session), the tab stops
 //!   fetching (it would fetch someone else's data into a page that says it is yours)
 //!   and tells the other tabs, which reload.
@@ -32,18 +33,47 @@ mod browser {
         static TAB: RefCell<Option<(BroadcastChannel, String)>> = const { RefCell::new(None) };
         /// Set once this tab's identity is over: nothing more is fetched.
         static ENDED: Cell<bool> = const { Cell::new(false) };
+        /// Whose data this tab holds: who its changes are made by.
+        static OWNER: RefCell<Option<String>> = const { RefCell::new(None) };
     }
 
-    pub fn start(client: QueryClient, cache_owner: String, refresh: impl Fn() + Clone + 'static) {
+    pub fn owner() -> Option<String> {
+        OWNER.with_borrow(Clone::clone)
+    }
+
+    pub fn start(
+        client: QueryClient,
+        cache_owner: String,
+        waiting: RwSignal<usize>,
+        refresh: impl Fn() + Clone + 'static,
+    ) {
+        OWNER.set(Some(cache_owner.clone()));
+        // Not while changes wait (the cache holds them, the server not yet), nor offline.
         let refresh = move || {
-            if !ENDED.get() {
+            if !ENDED.get() && waiting.get_untracked() == 0 && window().navigator().on_line() {
                 refresh();
             }
         };
         let on_focus = refresh.clone();
         window_event_listener(ev::focus, move |_| on_focus());
         let on_online = refresh.clone();
-        window_event_listener(ev::online, move |_| on_online());
+        window_event_listener(ev::online, move |_| {
+            crate::client::mutation::wake();
+            on_online();
+        });
+        // Another identity took the cookies while changes of this tab's waited: the
+        // tab is reloaded once they are answered (made for the member this tab's guest
+        // became, or refused: then the tab's identity is over and it stays, saying so).
+        let elsewhere = RwSignal::new(false);
+        let reload = move || {
+            client.clear();
+            let _ = window().location().reload();
+        };
+        Effect::new(move |_| {
+            if elsewhere.get() && waiting.get() == 0 && !ENDED.get() {
+                reload();
+            }
+        });
 
         let Ok(channel) = BroadcastChannel::new(super::CHANNEL) else {
             return; // An old browser: the tab still refreshes on focus.
@@ -55,8 +85,7 @@ mod browser {
                 if owner == mine {
                     refresh();
                 } else {
-                    client.clear();
-                    let _ = window().location().reload();
+                    elsewhere.set(true);
                 }
             },
         );
@@ -89,12 +118,26 @@ mod browser {
 }
 
 /// Starts listening for focus, reconnects and other tabs (browser only). `cache_owner`
-/// is the opaque tag of whose data `client` holds; `refresh` fetches the page's data.
-pub fn start(client: QueryClient, cache_owner: String, refresh: impl Fn() + Clone + 'static) {
+/// is the opaque tag of whose data `client` holds, and who the tab's changes are made
+/// by; `waiting` counts the changes not yet answered; `refresh` fetches the page's data.
+pub fn start(
+    client: QueryClient,
+    cache_owner: String,
+    waiting: leptos::prelude::RwSignal<usize>,
+    refresh: impl Fn() + Clone + 'static,
+) {
     #[cfg(feature = "hydrate")]
-    browser::start(client, cache_owner, refresh);
+    browser::start(client, cache_owner, waiting, refresh);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (client, cache_owner, refresh);
+    let _ = (client, cache_owner, waiting, refresh);
+}
+
+/// Whose data this tab holds, which its changes say they were made by (browser only).
+pub fn owner() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return browser::owner();
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 /// Tells the other tabs that this viewer's data changed (browser only).

@@ -22,6 +22,32 @@ use leptos::server_fn::{
     response::{ClientRes, browser::BrowserResponse},
 };
 
+thread_local! {
+    /// The idempotency key of the change whose request is made next
+    /// ([`send_next_with_key`]).
+    static SENDING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The next request made carries the change's idempotency `key`, and whose page made it
+/// (`sync::owner`), in its headers (`roster::once`). Called just before the change's call
+/// is first polled, which makes the request at once; the request takes the key.
+pub fn send_next_with_key(key: &str) {
+    SENDING.set(Some(key.to_owned()));
+}
+
+/// A new idempotency key: unique to the change, not secret (a key only ever names a
+/// change of its own owner's). The time and a random number, in hex.
+pub fn new_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use web_sys::js_sys::{Date, Math};
+        let random = || (Math::random() * 2f64.powi(52)) as u64;
+        format!("{:x}-{:013x}{:013x}", Date::now() as u64, random(), random())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 /// Every server function's answer (`output = Json`): JSON, as Leptos's own `Json`
 /// writes it, read back as text.
 pub type Json = Post<JsonText>;
@@ -41,6 +67,13 @@ impl Client<ApiError> for ApiClient {
     type Response = ApiResponse;
 
     fn send(request: BrowserRequest) -> impl Future<Output = Result<ApiResponse, ApiError>> + Send {
+        if let Some(key) = SENDING.take() {
+            let headers = request.headers();
+            headers.set("idempotency-key", &key);
+            if let Some(owner) = super::sync::owner() {
+                headers.set("guestroom-made-by", &owner);
+            }
+        }
         let sent = <BrowserClient as Client<ApiError>>::send(request);
         async move {
             let inner = sent.await?;

@@ -56,21 +56,21 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     // Effects run in the browser only, once the island is live.
     let cache_owner = data.cache_owner;
     Effect::new(move |_| {
-        sync::start(client, cache_owner.clone(), refresh);
+        sync::start(client, cache_owner.clone(), ui.activity.in_flight, refresh);
         // After hydration, so that its listeners come after the island's own: a submit
         // the island takes is not a navigation to hold.
-        leave::wait_for_changes(ui.activity.in_flight, move || {
+        leave::wait_for_changes(ui.activity, move || {
             ui.banner.with_untracked(Option::is_none)
                 && ui.add_error.with_untracked(Option::is_none)
                 && ui.edit_error.with_untracked(Option::is_none)
         });
         ui.ready.set(true);
     });
-    // A change with no answer is retried for a few seconds: said at once, not after.
+    // A change with no answer waits and is sent again: said at once, not after.
     Effect::new(move |was: Option<bool>| {
         let now = ui.activity.retrying.get() > 0;
         if now && was == Some(false) {
-            ui.say(NOT_SAVED_YET.to_owned());
+            ui.say(not_saved_yet(ui.activity.in_flight.get_untracked()));
         }
         now
     });
@@ -91,7 +91,10 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             <p class="visually-hidden" role="status"></p>
             <AddAvatarForm emoji=typed.0 name=typed.1 />
             {move || ui.banner.get().map(|error| view! { <Refusal error /> })}
-            {move || (ui.activity.retrying.get() > 0).then(|| view! { <p class="notice retrying">{NOT_SAVED_YET}</p> })}
+            {move || {
+                (ui.activity.retrying.get() > 0)
+                    .then(|| view! { <p class="notice retrying">{not_saved_yet(ui.activity.in_flight.get())}</p> })
+            }}
             {move || {
                 load_error.get().map(|error| view! {
                     <div class="error load-error" role="alert">
@@ -119,8 +122,15 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     erased_on_server(view)
 }
 
-/// While a change waits to be tried again.
-const NOT_SAVED_YET: &str = "Not saved yet: Guestroom did not answer. Trying again…";
+/// While changes wait for an answer (offline, or the server unreachable): `waiting` of
+/// them, in the order they were made.
+fn not_saved_yet(waiting: usize) -> String {
+    let changes = if waiting == 1 { "1 change waits" } else { &format!("{waiting} changes wait") };
+    format!(
+        "Not saved yet: Guestroom did not answer. {changes} here, sent when it answers again; \
+         leaving the page now loses them."
+    )
+}
 
 /// Drops the second click of a double click on the list: by then the first may have
 /// moved another row under the pointer (a double click on "↑" moved one avatar up and

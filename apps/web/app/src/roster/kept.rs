@@ -17,8 +17,7 @@ thread_local! {
 /// The island's own bookkeeping ([`RosterState::keep`]).
 #[derive(Default)]
 pub struct Kept {
-    /// The rows whose change is on its way: they take no other until it has settled (a
-    /// double click on a toggle or an arrow is one change).
+    /// The rows whose changes are on their way, once for each change not yet settled.
     pub busy: Vec<String>,
     /// Bumped by every start and pause of the undo offer's timer: a timer that finds it
     /// changed has been replaced (`undo.rs`).
@@ -39,16 +38,10 @@ impl RosterState {
         KEPT.with_borrow_mut(look)
     }
 
-    /// Marks row `id` busy until [`RosterState::settle`]; false, and the caller changes nothing,
-    /// when a change of that row is on its way already.
-    pub(super) fn claim(self, id: &str) -> bool {
-        self.keep(|kept| {
-            let free = !kept.busy.iter().any(|b| b == id);
-            if free {
-                kept.busy.push(id.to_owned());
-            }
-            free
-        })
+    /// Marks row `id` busy with one more change, until [`RosterState::free`]. A change of
+    /// a row whose earlier change is on its way waits for it (`client::mutation`).
+    pub(super) fn claim(self, id: &str) {
+        self.keep(|kept| kept.busy.push(id.to_owned()));
     }
 
     /// Whether a change of row `id` is on its way.
@@ -56,8 +49,12 @@ impl RosterState {
         self.keep(|kept| kept.busy.iter().any(|b| b == id))
     }
 
-    /// Frees the rows `ids` (see [`RosterState::claim`]).
-    pub(super) fn free(self, ids: &[String]) {
-        self.keep(|kept| kept.busy.retain(|b| !ids.contains(b)));
+    /// One change of row `id` has settled (see [`RosterState::claim`]).
+    pub(super) fn free(self, id: &str) {
+        self.keep(|kept| {
+            if let Some(at) = kept.busy.iter().position(|b| b == id) {
+                kept.busy.remove(at);
+            }
+        });
     }
 }

@@ -31,10 +31,25 @@ pub const MADE_BY_HEADER: &str = "guestroom-made-by";
 #[component]
 pub fn ChangeKey() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let key = uuid::Uuid::new_v4().simple().to_string();
+    let key = form_key();
     #[cfg(not(feature = "ssr"))]
     let key = String::new();
     view! { <input type="hidden" name=KEY_FIELD value=key /> }
+}
+
+/// A key no other form has had: a random prefix drawn once per process (so another
+/// instance, or this one restarted, has another) and a counter. Unique, not secret (a
+/// key only ever names a change of its own owner's), and cheap: a roster of 100 avatars
+/// renders 500 forms, and a random draw each would be a system call each.
+#[cfg(feature = "ssr")]
+fn form_key() -> String {
+    use std::sync::{
+        LazyLock,
+        atomic::{AtomicU64, Ordering},
+    };
+    static PREFIX: LazyLock<u64> = LazyLock::new(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}{:016x}", *PREFIX, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 #[cfg(feature = "ssr")]

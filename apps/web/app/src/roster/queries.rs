@@ -11,7 +11,7 @@ use super::{AvatarView, api::list_avatars};
 use crate::{
     client::{
         mutation::refetch,
-        retry::{Retry, retry, sleep},
+        retry::{retry, sleep},
     },
     error::ApiError,
 };
@@ -31,7 +31,7 @@ pub fn roster() -> QueryScope<(), RosterData> {
 }
 
 async fn fetch_roster() -> RosterData {
-    retry(Retry::Transient, list_avatars, sleep).await
+    retry(list_avatars, sleep).await
 }
 
 /// Fetches the roster again, even if it is fresh.

@@ -15,9 +15,12 @@ use super::{
 use crate::{
     client::{
         mutation::{Activity, Mutation},
-        retry::Retry,
+        retry::Failure,
     },
-    components::form::{FromFields, form, refill},
+    components::{
+        erased_on_server,
+        form::{FromFields, form, refill},
+    },
     error::ApiError,
 };
 
@@ -72,14 +75,13 @@ impl RosterState {
         on_submit: impl Fn(S, HtmlFormElement) + 'static,
         children: impl IntoView,
     ) -> impl IntoView {
-        let children = view! { <super::once::ChangeKey />{children} }.into_any();
+        let children = erased_on_server(view! { <super::once::ChangeKey />{children} });
         form(class, label, on_submit, move |error| self.banner.set(Some(error)), children)
     }
 
     /// Starts a change of the roster: `optimistic` edits the cached list at once.
     pub(super) fn change<T: 'static, Call>(
         self,
-        retry: Retry,
         optimistic: impl FnOnce(&mut Vec<AvatarView>),
         call: impl Fn() -> Call + 'static,
         settled: impl FnOnce(Result<T, ApiError>) + 'static,
@@ -88,7 +90,6 @@ impl RosterState {
     {
         self.banner.set(None);
         Mutation::new(self.client, queries::roster(), (), self.activity).run(
-            retry,
             |roster| {
                 if let Ok(list) = roster {
                     optimistic(list);
@@ -103,7 +104,7 @@ impl RosterState {
     /// about a form field; `done` hears of a success.
     fn settle<T>(self, id: String, done: impl FnOnce(T)) -> impl FnOnce(Result<T, ApiError>) {
         move |outcome| {
-            self.free(&[id]);
+            self.free(&id);
             match outcome {
                 Ok(value) => done(value),
                 Err(error) => self.banner.set(Some(error)),
@@ -130,7 +131,6 @@ impl RosterState {
         form.reset();
         let typed = [("emoji", emoji.clone()), ("name", name.clone())];
         self.change(
-            Retry::Unavailable,
             move |list| list.push(pending),
             move || create_avatar(emoji.clone(), name.clone()),
             move |outcome| match outcome {
@@ -138,21 +138,24 @@ impl RosterState {
                 Err(error) => {
                     refill(&form, &typed);
                     self.say(format!("Not added: {error}"));
-                    self.add_error.set(Some(error));
-                    self.focus_on(vec!["form.add [aria-invalid=true]".to_owned()]);
+                    // About the page as a whole (the identity is over): in the banner, once
+                    // for all the changes it refused.
+                    if error.ends_identity() {
+                        self.banner.set(Some(error));
+                    } else {
+                        self.add_error.set(Some(error));
+                        self.focus_on(vec!["form.add [aria-invalid=true]".to_owned()]);
+                    }
                 }
             },
         );
     }
 
     pub fn edit(self, UpdateAvatar { id, emoji, name }: UpdateAvatar, form: HtmlFormElement) {
-        if !self.claim(&id) {
-            return;
-        }
+        self.claim(&id);
         self.edit_error.set(None);
         let (target, new_emoji, new_name) = (id.clone(), emoji.clone(), name.trim().to_owned());
         self.change(
-            Retry::Transient,
             move |list| {
                 edit_one(list, &target, |avatar| {
                     avatar.emoji = new_emoji;
@@ -164,7 +167,7 @@ impl RosterState {
                 move || update_avatar(id.clone(), emoji.clone(), name.clone())
             },
             move |outcome| {
-                self.free(std::slice::from_ref(&id));
+                self.free(&id);
                 match outcome {
                     // Saved: fold the editor away.
                     Ok(saved) => {
@@ -185,12 +188,9 @@ impl RosterState {
     }
 
     pub fn set_active(self, SetAvatarActive { id, is_active }: SetAvatarActive) {
-        if !self.claim(&id) {
-            return;
-        }
+        self.claim(&id);
         let target = id.clone();
         self.change(
-            Retry::Transient,
             move |list| edit_one(list, &target, |avatar| avatar.is_active = is_active),
             {
                 let id = id.clone();
@@ -208,9 +208,7 @@ impl RosterState {
     /// row that took the place.
     pub fn delete(self, DeleteAvatar { id }: DeleteAvatar) {
         let Some(avatar) = self.avatar(&id) else { return };
-        if !self.claim(&id) {
-            return;
-        }
+        self.claim(&id);
         let at = untrack(|| self.rows()).iter().position(|r| *r == id).unwrap_or(0);
         self.say(format!("Deleted {}.", avatar.name));
         let mut gone = self.deleted.get_untracked();
@@ -220,7 +218,6 @@ impl RosterState {
         self.focus_after_delete(&id, at);
         let target = id.clone();
         self.change(
-            Retry::Transient,
             move |list| list.retain(|a| a.id != target),
             {
                 let id = id.clone();
@@ -243,14 +240,11 @@ impl RosterState {
     /// at an end of the list).
     pub fn reorder(self, MoveAvatar { id, up }: MoveAvatar) {
         let Some(avatar) = self.avatar(&id) else { return };
-        if !self.claim(&id) {
-            return;
-        }
+        self.claim(&id);
         let (first, then) = if up { ("up", "down") } else { ("down", "up") };
         self.focus_row(&id, None, &[first, then]);
         let target = id.clone();
         self.change(
-            Retry::Unavailable,
             move |list| {
                 if let Some(from) = list.iter().position(|a| a.id == target) {
                     move_one(list, from, up);

@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 
 use super::{AvatarView, api::restore_avatar, state::RosterState};
-use crate::client::retry::Retry;
 
 /// How long the "Undo" offer stays after a delete.
 const UNDO_WINDOW_MS: u64 = 6_000;
@@ -116,7 +115,6 @@ impl RosterState {
         self.claim(&avatar.id);
         let (id, shown) = (avatar.id.clone(), avatar.clone());
         self.change(
-            Retry::Unavailable,
             move |list| {
                 let at = usize::try_from(shown.position).unwrap_or(0);
                 list.insert(at.min(list.len()), shown);
@@ -126,7 +124,7 @@ impl RosterState {
                 restore_avatar(emoji, name, is_active, position)
             },
             move |outcome| {
-                self.free(std::slice::from_ref(&id));
+                self.free(&id);
                 // An "Undo" pressed again meanwhile is this one.
                 self.keep(|kept| kept.undo_waiting = false);
                 match outcome {
