@@ -7,10 +7,14 @@ use leptos::{
     web_sys::{FormData, HtmlFormElement, HtmlInputElement, SubmitEvent},
 };
 
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    roster::once::{KEY_FIELD, form_key},
+};
 
 /// A form that posts to the server function `S`. Without JavaScript that post is the whole
-/// story; with it, the submit is taken over and `on_submit` makes the change instead.
+/// story, with the form's idempotency key in a hidden field (`roster::once`); with it,
+/// the submit is taken over and `on_submit` makes the change instead.
 /// `unreadable` hears of a submit whose fields do not make `S`'s arguments (only a
 /// tampered page sends those).
 pub fn form<S>(
@@ -35,6 +39,7 @@ where
     };
     view! {
         <form method="post" action=S::url() class=class aria-label=label on:submit=submit>
+            <input type="hidden" name=KEY_FIELD value=form_key() />
             {children}
         </form>
     }

@@ -164,7 +164,7 @@ fn UndoOffer(gone: AvatarView) -> impl IntoView {
             <input type="hidden" name="name" value=gone.name />
             <input type="hidden" name="is_active" value=gone.is_active.to_string() />
             <input type="hidden" name="position" value=gone.position.to_string() />
-            <once::ChangeKey />
+            <input type="hidden" name=once::KEY_FIELD value=once::form_key() />
             <button type="submit" autofocus>"Undo"</button>
         </form>
     }

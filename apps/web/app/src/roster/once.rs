@@ -15,8 +15,6 @@
 //! ([`Conflict::MadeByAnother`](crate::error::Conflict)): a change never lands in the
 //! next person's roster.
 
-use leptos::prelude::*;
-
 /// The header that carries a change's key.
 pub const KEY_HEADER: &str = "idempotency-key";
 /// The plain form field that carries a change's key.
@@ -24,17 +22,14 @@ pub const KEY_FIELD: &str = "idempotency_key";
 /// The header that says whose page made a change.
 pub const MADE_BY_HEADER: &str = "guestroom-made-by";
 
-/// A plain form's key, one per form as rendered: sending the form again (a double click,
-/// a retry after no answer) is the same change. Made on the server; the island sends
-/// its own key with each change and leaves the field alone, so a row rendered in the
-/// browser has an empty one (hydration keeps the server's value).
-#[component]
-pub fn ChangeKey() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let key = form_key();
-    #[cfg(not(feature = "ssr"))]
-    let key = String::new();
-    view! { <input type="hidden" name=KEY_FIELD value=key /> }
+/// A plain form's key (the value of its hidden [`KEY_FIELD`], `components::form`), one
+/// per form as rendered: sending the form again (a double click, a retry after no
+/// answer) is the same change. Made on the server; the island sends its own key with
+/// each change and leaves the field alone, so a form rendered in the browser has an
+/// empty one (hydration keeps the server's value).
+#[cfg(not(feature = "ssr"))]
+pub fn form_key() -> &'static str {
+    ""
 }
 
 /// A key no other form has had: a random prefix drawn once per process (so another
@@ -42,7 +37,7 @@ pub fn ChangeKey() -> impl IntoView {
 /// key only ever names a change of its own owner's), and cheap: a roster of 100 avatars
 /// renders 500 forms, and a random draw each would be a system call each.
 #[cfg(feature = "ssr")]
-fn form_key() -> String {
+pub fn form_key() -> String {
     use std::sync::{
         LazyLock,
         atomic::{AtomicU64, Ordering},

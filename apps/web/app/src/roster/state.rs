@@ -17,10 +17,7 @@ use crate::{
         mutation::{Activity, Mutation},
         retry::Failure,
     },
-    components::{
-        erased_on_server,
-        form::{FromFields, form, refill},
-    },
+    components::form::{FromFields, form, refill},
     error::ApiError,
 };
 
@@ -66,8 +63,8 @@ impl RosterState {
         }
     }
 
-    /// A form of the roster posting to `S`, with its idempotency key for a post without
-    /// JavaScript; a submit that cannot be read is reported in the banner.
+    /// A form of the roster posting to `S`; a submit that cannot be read is reported in
+    /// the banner.
     pub fn form<S: FromFields + 'static>(
         self,
         class: &'static str,
@@ -75,7 +72,6 @@ impl RosterState {
         on_submit: impl Fn(S, HtmlFormElement) + 'static,
         children: impl IntoView,
     ) -> impl IntoView {
-        let children = erased_on_server(view! { <super::once::ChangeKey />{children} });
         form(class, label, on_submit, move |error| self.banner.set(Some(error)), children)
     }
 
