@@ -246,6 +246,9 @@ async fn finish<K, V>(
     if !ended && last {
         super::sync::announce_change();
     }
+    if last {
+        super::sync::changes_settled();
+    }
 }
 
 /// Fetches a query again now, even if it is fresh (it is invalidated first).

@@ -33,6 +33,10 @@ mod browser {
         static TAB: RefCell<Option<(BroadcastChannel, String)>> = const { RefCell::new(None) };
         /// Set once this tab's identity is over: nothing more is fetched.
         static ENDED: Cell<bool> = const { Cell::new(false) };
+        /// Another identity took the cookies while changes of this tab's waited: the tab
+        /// is reloaded once they are answered (made for the member this tab's guest
+        /// became, or refused: then the tab's identity is over and it stays, saying so).
+        static ELSEWHERE: Cell<Option<QueryClient>> = const { Cell::new(None) };
         /// Whose data this tab holds: who its changes are made by.
         static OWNER: RefCell<Option<String>> = const { RefCell::new(None) };
     }
@@ -61,19 +65,6 @@ mod browser {
             crate::client::mutation::wake();
             on_online();
         });
-        // Another identity took the cookies while changes of this tab's waited: the
-        // tab is reloaded once they are answered (made for the member this tab's guest
-        // became, or refused: then the tab's identity is over and it stays, saying so).
-        let elsewhere = RwSignal::new(false);
-        let reload = move || {
-            client.clear();
-            let _ = window().location().reload();
-        };
-        Effect::new(move |_| {
-            if elsewhere.get() && waiting.get() == 0 && !ENDED.get() {
-                reload();
-            }
-        });
 
         let Ok(channel) = BroadcastChannel::new(super::CHANNEL) else {
             return; // An old browser: the tab still refreshes on focus.
@@ -84,8 +75,11 @@ mod browser {
                 let Some(owner) = message.data().as_string() else { return };
                 if owner == mine {
                     refresh();
+                } else if waiting.get_untracked() == 0 {
+                    reload(client);
                 } else {
-                    elsewhere.set(true);
+                    // Once this tab's changes are answered (`changes_settled`).
+                    ELSEWHERE.set(Some(client));
                 }
             },
         );
@@ -96,6 +90,19 @@ mod browser {
         // someone else's data and reload within a moment.
         let _ = channel.post_message(&cache_owner.as_str().into());
         TAB.with(|tab| *tab.borrow_mut() = Some((channel, cache_owner)));
+    }
+
+    fn reload(client: QueryClient) {
+        client.clear();
+        let _ = window().location().reload();
+    }
+
+    pub fn changes_settled() {
+        if let Some(client) = ELSEWHERE.take()
+            && !ENDED.get()
+        {
+            reload(client);
+        }
     }
 
     pub fn announce_change() {
@@ -138,6 +145,13 @@ pub fn owner() -> Option<String> {
     return browser::owner();
     #[cfg(not(feature = "hydrate"))]
     None
+}
+
+/// Every change of this tab has its answer: if another identity took the cookies
+/// meanwhile, the tab is reloaded as that identity now (browser only).
+pub fn changes_settled() {
+    #[cfg(feature = "hydrate")]
+    browser::changes_settled();
 }
 
 /// Tells the other tabs that this viewer's data changed (browser only).

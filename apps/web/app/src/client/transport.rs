@@ -36,13 +36,14 @@ pub fn send_next_with_key(key: &str) {
 }
 
 /// A new idempotency key: unique to the change, not secret (a key only ever names a
-/// change of its own owner's). The time and a random number, in hex.
+/// change of its own owner's). The time and two random numbers, in base 36.
 pub fn new_key() -> String {
     #[cfg(feature = "hydrate")]
     {
-        use web_sys::js_sys::{Date, Math};
-        let random = || (Math::random() * 2f64.powi(52)) as u64;
-        format!("{:x}-{:013x}{:013x}", Date::now() as u64, random(), random())
+        use web_sys::js_sys::{Date, Math, Number};
+        // Written by the browser (`toString(36)`): no number formatting in the wasm.
+        let base36 = |n: f64| String::from(Number::from(n).to_string_with_radix(36).unwrap_or_default());
+        base36(Date::now()) + &base36(Math::random()) + &base36(Math::random())
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()
