@@ -19,7 +19,7 @@
 //!    for another identity): then nothing more is fetched into this page, which was
 //!    rendered for a viewer the cookies no longer name.
 
-use std::{any::Any, cell::RefCell, future::Future, hash::Hash, rc::Rc, time::Duration};
+use std::{cell::RefCell, future::Future, hash::Hash, rc::Rc, time::Duration};
 
 use futures::{
     channel::oneshot,
@@ -38,10 +38,6 @@ const PROBE_EVERY: Duration = Duration::from_secs(5);
 thread_local! {
     /// The end of the line of changes: the last one's turn, which the next one waits for.
     static LAST: RefCell<Option<Turn>> = const { RefCell::new(None) };
-    /// The query's value before the oldest change not yet settled: what to put back when
-    /// the identity ends and every change still waiting is refused. (A page's changes are
-    /// all of one query.)
-    static BEFORE_ALL: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
     /// The changes waiting to be tried again, woken when the browser is back online.
     static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
 }
@@ -112,9 +108,6 @@ where
     {
         let Mutation { client, scope, key, activity } = self;
         let before = client.get_cached_query(&scope, &key);
-        if activity.in_flight.get_untracked() == 0 {
-            BEFORE_ALL.set(before.clone().map(|value| Box::new(value) as Box<dyn Any>));
-        }
         activity.in_flight.update(|n| *n += 1);
         client.update_query(&scope, &key, |cached| {
             if let Some(cached) = cached {
@@ -162,18 +155,16 @@ where
             let outcome = until_answered(&*call, activity.retrying).await;
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
             let last = activity.in_flight.get_untracked() == 1;
-            // Put back only when no later change has edited the cache since (else the
-            // refetch after the last one does); when the identity ended, nothing is
-            // fetched again, and every change still waiting was refused too.
-            let put_back = match ended {
-                true => BEFORE_ALL.take().and_then(|all| all.downcast::<V>().ok()).map(|v| *v),
-                false => before,
-            };
+            // A refusal puts back the value from before it when no later change has
+            // edited the cache since (else the refetch after the last one does), and so
+            // does the first that ends the identity: it is the oldest change waiting,
+            // every one after it is refused too, and nothing is fetched again.
+            let first_to_end = ended && !super::sync::identity_is_over();
             if outcome.is_err()
-                && last
-                && let Some(value) = put_back
+                && ((last && !ended) || first_to_end)
+                && let Some(before) = before
             {
-                client.set_query(&scope, &key, value);
+                client.set_query(&scope, &key, before);
             }
             settled(outcome);
             let _ = done.send(());

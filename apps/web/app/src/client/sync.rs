@@ -113,6 +113,10 @@ mod browser {
         });
     }
 
+    pub fn identity_is_over() -> bool {
+        ENDED.get()
+    }
+
     pub fn identity_ended() {
         ENDED.set(true);
         TAB.with(|tab| {
@@ -158,6 +162,14 @@ pub fn changes_settled() {
 pub fn announce_change() {
     #[cfg(feature = "hydrate")]
     browser::announce_change();
+}
+
+/// Whether this tab's identity is over ([`identity_ended`]; browser only).
+pub fn identity_is_over() -> bool {
+    #[cfg(feature = "hydrate")]
+    return browser::identity_is_over();
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 /// This tab's identity is over (its session was revoked): it stops fetching, and the

@@ -42,7 +42,8 @@ pub fn new_key() -> String {
     {
         use web_sys::js_sys::{Date, Math, Number};
         // Written by the browser (`toString(36)`): no number formatting in the wasm.
-        let base36 = |n: f64| String::from(Number::from(n).to_string_with_radix(36).unwrap_or_default());
+        let base36 =
+            |n: f64| String::from(Number::from(n).to_string_with_radix(36).unwrap_or_default());
         base36(Date::now()) + &base36(Math::random()) + &base36(Math::random())
     }
     #[cfg(not(feature = "hydrate"))]
