@@ -55,13 +55,11 @@ impl fmt::Display for ApiError {
                  there, or type its code there.",
             ),
             ApiError::Conflict(Conflict::MadeByAnother) => f.write_str(
-                "Not saved: these changes were made before someone signed out or signed in to \
-                 another account in this browser, so they were not made for who is signed in \
-                 now.",
+                "Not saved: these changes were made before a sign-out or another sign-in in \
+                 this browser.",
             ),
             ApiError::KeyReused => f.write_str(
-                "This change was sent before with other content, so it was not made. Reload \
-                 the page and try again.",
+                "This change was sent before with other content. Reload the page and try again.",
             ),
             ApiError::Conflict(Conflict::LastSignInMethod) => f.write_str(
                 "That is your only way to sign in. Add a passkey or link a provider first.",

@@ -125,10 +125,9 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
 /// While changes wait for an answer (offline, or the server unreachable): `waiting` of
 /// them, in the order they were made.
 fn not_saved_yet(waiting: usize) -> String {
-    let changes = if waiting == 1 { "1 change waits" } else { &format!("{waiting} changes wait") };
     format!(
-        "Not saved yet: Guestroom did not answer. {changes} here, sent when it answers again; \
-         leaving the page now loses them."
+        "Not saved yet: Guestroom did not answer. Changes waiting here: {waiting}, sent when it \
+         answers again; leaving the page now loses them."
     )
 }
 
