@@ -38,7 +38,7 @@ const PROBE_EVERY: Duration = Duration::from_secs(5);
 thread_local! {
     /// The end of the line of changes: the last one's turn, which the next one waits for.
     static LAST: RefCell<Option<Turn>> = const { RefCell::new(None) };
-    /// The changes waiting to be tried again, woken when the browser is back online.
+    /// The change waiting to be tried again, woken when the browser is back online.
     static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -65,7 +65,7 @@ impl Default for Activity {
     }
 }
 
-/// The browser is back online: every change waiting for the connection is sent now.
+/// The browser is back online: the change waiting for the connection is sent now.
 pub fn wake() {
     for waiting in WAITING.take() {
         let _ = waiting.send(());
@@ -154,22 +154,38 @@ where
             }
             let outcome = until_answered(&*call, activity.retrying).await;
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
-            let last = activity.in_flight.get_untracked() == 1;
-            // A refusal puts back the value from before it when no later change has
-            // edited the cache since (else the refetch after the last one does), and so
-            // does the first that ends the identity: it is the oldest change waiting,
-            // every one after it is refused too, and nothing is fetched again.
-            let first_to_end = ended && !super::sync::identity_is_over();
-            if outcome.is_err()
-                && ((last && !ended) || first_to_end)
-                && let Some(before) = before
-            {
-                client.set_query(&scope, &key, before);
+            if outcome.is_err() {
+                roll_back(client, &scope, &key, activity.in_flight, before, ended);
             }
             settled(outcome);
             let _ = done.send(());
             finish(client, scope, key, activity.in_flight, ended).await;
         });
+    }
+}
+
+/// After a refusal, puts back the value from before the change when no later change has
+/// edited the cache since (else the refetch after the last one does), and does so too
+/// for the first refusal that ends the identity: it is the oldest change waiting, every
+/// one after it is refused too, and nothing is fetched again. Not generic over the
+/// change's answer, so the bundle holds it once.
+fn roll_back<K, V>(
+    client: QueryClient,
+    scope: &QueryScope<K, V>,
+    key: &K,
+    in_flight: RwSignal<usize>,
+    before: Option<V>,
+    ended: bool,
+) where
+    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
+    V: std::fmt::Debug + Clone + Send + Sync + 'static,
+{
+    let last = in_flight.get_untracked() == 1;
+    let first_to_end = ended && !super::sync::identity_is_over();
+    if ((last && !ended) || first_to_end)
+        && let Some(before) = before
+    {
+        client.set_query(scope, key, before);
     }
 }
 
@@ -205,7 +221,8 @@ async fn until_answered<T, E: Failure>(
 }
 
 /// The wait before another try: the [`BACKOFF`], then [`PROBE_EVERY`], cut short when the
-/// browser is back online ([`wake`], which the timer calls too: a change waits at a time).
+/// browser is back online ([`wake`], which the timer calls too: one change waits at a
+/// time, and an early try is harmless).
 async fn pause(tries: usize) {
     let delay = BACKOFF.get(tries).copied().unwrap_or(PROBE_EVERY);
     let (wake_me, woken) = oneshot::channel();
