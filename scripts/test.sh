@@ -62,7 +62,7 @@ export GUESTROOM_BIN="$CARGO_TARGET_DIR/debug/guestroom" LEPTOS_SITE_ROOT="$SITE
 step "the release browser bundle for the browser tests, its crates linted as they build"
 "$ROOT/scripts/build.sh" --release --bundle --lint
 
-step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers, passkeys, password reset, address confirmation, sign-in links, change of email, the guest's retention note, a shared guest cookie, a full account's choice, device codes and the merge matrix on PostgreSQL"
+step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers, passkeys, password reset, address confirmation, sign-in links, change of email, the guest's retention note, a shared guest cookie, a full account's choice, device codes, the merge matrix and changes made offline on PostgreSQL"
 # Waiting on browsers more than computing, the two runs share the cores well: at once
 # they took a third less time than one after the other (bench/RESULTS.md).
 runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
@@ -72,7 +72,7 @@ on_sqlite=$!
 at_exit "kill $on_sqlite 2>/dev/null"
 GUESTROOM_E2E_DATABASE_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_e2e" \
   node apps/web/end2end/run.mjs \
-  apps/web/end2end/tests/{roster,cache,accounts,manage,providers,passkeys,recovery,confirm,link,change,retention,shared-guest,keep,devices,merge-matrix}.test.mjs \
+  apps/web/end2end/tests/{roster,cache,offline,accounts,manage,providers,passkeys,recovery,confirm,link,change,retention,shared-guest,keep,devices,merge-matrix}.test.mjs \
   >"$log_dir/e2e-postgres.log" 2>&1 &
 on_postgres=$!
 at_exit "kill $on_postgres 2>/dev/null"

@@ -10,7 +10,7 @@ import { add, names, openGuest, row, settled, signUp, useServerAndBrowser, waitF
 
 const env = useServerAndBrowser();
 
-const WAITING = /^Not saved yet: Guestroom did not answer\. (\d+) changes? waits? here/;
+const WAITING = /^Not saved yet: Guestroom did not answer\. Changes waiting here: (\d+), sent when it answers again/;
 
 /** How many changes the page says wait, once it says so. */
 async function waiting(page) {
@@ -157,7 +157,7 @@ test('the changes of a member who signs out in another tab meanwhile are refused
   await other.locator('.identity .who', { hasText: 'Guest' }).waitFor();
 
   await reachable(page);
-  const refusal = page.getByRole('alert').filter({ hasText: 'Not saved: these changes were made before someone signed out' });
+  const refusal = page.getByRole('alert').filter({ hasText: 'Not saved: these changes were made before a sign-out or another sign-in in this browser.' });
   await refusal.waitFor();
   await settled(page);
   // Not for the new guest, and not behind the member's back either.

@@ -75,6 +75,8 @@ mod browser {
                 let Some(owner) = message.data().as_string() else { return };
                 if owner == mine {
                     refresh();
+                } else if ENDED.get() {
+                    // Over already: the tab stays, saying why, until its "Reload".
                 } else if waiting.get_untracked() == 0 {
                     reload(client);
                 } else {

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::{ApiError, Conflict, Field, PasskeyProblem, Problem, ProviderProblem};
+use super::{ApiError, Conflict, Field, Problem, ProviderProblem};
 
 /// The sentence a person reads.
 impl fmt::Display for ApiError {
@@ -72,12 +72,20 @@ impl fmt::Display for ApiError {
                 "This link does not work any more: it was used, it expired, or a newer one was \
                  sent. Ask for a new one.",
             ),
+            // Said by the account pages, which the server renders: the browser's code (the
+            // roster island) never meets these, and leaves their sentences out.
+            #[cfg(feature = "ssr")]
             ApiError::Passkey(problem) => passkey(f, *problem),
+            #[cfg(feature = "ssr")]
             ApiError::Provider(problem) => {
                 let sentence = problem.sentence("the provider");
                 let mut letters = sentence.chars();
                 let first = letters.next().map(|c| c.to_ascii_uppercase());
                 write!(f, "{}{}", first.unwrap_or_default(), letters.as_str())
+            }
+            #[cfg(not(feature = "ssr"))]
+            ApiError::Passkey(_) | ApiError::Provider(_) => {
+                f.write_str("That sign-in was refused. Nothing was changed.")
             }
             ApiError::Unavailable => {
                 f.write_str("Something went wrong on our side. Please try again.")
@@ -117,7 +125,9 @@ fn invalid(f: &mut fmt::Formatter<'_>, field: Field, problem: Problem) -> fmt::R
     }
 }
 
-fn passkey(f: &mut fmt::Formatter<'_>, problem: PasskeyProblem) -> fmt::Result {
+#[cfg(feature = "ssr")]
+fn passkey(f: &mut fmt::Formatter<'_>, problem: super::PasskeyProblem) -> fmt::Result {
+    use super::PasskeyProblem;
     match problem {
         PasskeyProblem::Expired => f.write_str(
             "This passkey request was not started in this browser, was used already, or took \
