@@ -135,6 +135,8 @@ export function shapes(guest, ids) {
     pageBr: ['server-rendered `/`, brotli', { BENCH_PATH: '/', BENCH_COOKIE: guest, BENCH_ACCEPT: 'text/html', BENCH_ENCODING: 'br' }],
     page: ['server-rendered `/`, uncompressed', { BENCH_PATH: '/', BENCH_COOKIE: guest, BENCH_ACCEPT: 'text/html' }],
     toggle: ['toggle `is_active` (`POST /api/roster/activate`)', { ...json, BENCH_PATH: '/api/roster/activate', BENCH_TOGGLE: ids[0] }],
+    // What the page sends: each change with its idempotency key, recorded with the change.
+    toggleKeyed: ['toggle with an `Idempotency-Key` each', { ...json, BENCH_PATH: '/api/roster/activate', BENCH_TOGGLE: ids[0], BENCH_KEYED: '1' }],
     signIn: [
       'sign-in (argon2id; `POST /api/account/sign-in`)',
       // 64 members' sign-ins from networks of their own: from one network the hashing
