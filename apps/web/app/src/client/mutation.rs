@@ -19,7 +19,7 @@
 //!    for another identity): then nothing more is fetched into this page, which was
 //!    rendered for a viewer the cookies no longer name.
 
-use std::{cell::RefCell, future::Future, hash::Hash, rc::Rc, time::Duration};
+use std::{cell::RefCell, future::Future, hash::Hash, rc::Rc};
 
 use futures::{
     channel::oneshot,
@@ -28,18 +28,11 @@ use futures::{
 use leptos::prelude::*;
 use leptos_fetch::{QueryClient, QueryScope};
 
-use super::retry::{BACKOFF, Failure};
-
-/// How long a change waits between tries once the [`BACKOFF`] has run out: how soon a
-/// connection back is noticed when the browser does not say so (a server that was
-/// unreachable, a network that came back without an `online` event).
-const PROBE_EVERY: Duration = Duration::from_secs(5);
+use super::retry::{Failure, pause};
 
 thread_local! {
     /// The end of the line of changes: the last one's turn, which the next one waits for.
     static LAST: RefCell<Option<Turn>> = const { RefCell::new(None) };
-    /// The change waiting to be tried again, woken when the browser is back online.
-    static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What a page can show of its mutations.
@@ -62,13 +55,6 @@ impl Activity {
 impl Default for Activity {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The browser is back online: the change waiting for the connection is sent now.
-pub fn wake() {
-    for waiting in WAITING.take() {
-        let _ = waiting.send(());
     }
 }
 
@@ -190,8 +176,7 @@ fn roll_back<K, V>(
 }
 
 /// Calls `call` until the server answers it, each time with the change's one idempotency
-/// key: after a transient failure, again after each wait of the [`BACKOFF`], then every
-/// [`PROBE_EVERY`] or as soon as the browser is back online. Counted in `retrying` from
+/// key: after a transient failure, again after each [`pause`]. Counted in `retrying` from
 /// its first wait until it is answered.
 async fn until_answered<T, E: Failure>(
     call: &dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>,
@@ -218,17 +203,6 @@ async fn until_answered<T, E: Failure>(
         retrying.update(|n| *n -= 1);
     }
     outcome
-}
-
-/// The wait before another try: the [`BACKOFF`], then [`PROBE_EVERY`], cut short when the
-/// browser is back online ([`wake`], which the timer calls too: one change waits at a
-/// time, and an early try is harmless).
-async fn pause(tries: usize) {
-    let delay = BACKOFF.get(tries).copied().unwrap_or(PROBE_EVERY);
-    let (wake_me, woken) = oneshot::channel();
-    WAITING.with_borrow_mut(|waiting| waiting.push(wake_me));
-    set_timeout(wake, delay);
-    let _ = woken.await;
 }
 
 /// The end of every mutation of a query: once none is left waiting, fetch it again and

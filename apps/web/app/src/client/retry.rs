@@ -1,7 +1,9 @@
-//! Repeating a call after a transient failure, on a fixed schedule.
+//! Repeating a call after a transient failure: a read on a fixed schedule, a change until
+//! it is answered.
 
-use std::{future::Future, time::Duration};
+use std::{cell::RefCell, future::Future, time::Duration};
 
+use futures::channel::oneshot;
 use leptos::prelude::set_timeout;
 
 use crate::error::{ApiError, Conflict};
@@ -11,6 +13,16 @@ use crate::error::{ApiError, Conflict};
 /// person is still looking at the page.
 pub const BACKOFF: [Duration; 3] =
     [Duration::from_millis(250), Duration::from_millis(1_000), Duration::from_millis(3_000)];
+
+/// How long a change waits between tries once the [`BACKOFF`] has run out: how soon a
+/// connection back is noticed when the browser does not say so (a server that was
+/// unreachable, a network that came back without an `online` event).
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// The change waiting to be tried again, woken when the browser is back online.
+    static WAITING: RefCell<Vec<oneshot::Sender<()>>> = const { RefCell::new(Vec::new()) };
+}
 
 /// What the retry policy needs to know of a failure.
 pub trait Failure {
@@ -57,9 +69,27 @@ where
     }
 }
 
+/// A change's wait before its try after `tries` failed ones: the [`BACKOFF`], then
+/// [`PROBE_EVERY`], cut short when the browser is back online ([`wake`], which the timer
+/// calls too: one change waits at a time, and an early try is harmless).
+pub async fn pause(tries: usize) {
+    let delay = BACKOFF.get(tries).copied().unwrap_or(PROBE_EVERY);
+    let (wake_me, woken) = oneshot::channel();
+    WAITING.with_borrow_mut(|waiting| waiting.push(wake_me));
+    set_timeout(wake, delay);
+    let _ = woken.await;
+}
+
+/// The browser is back online: the change waiting for the connection is sent now.
+pub fn wake() {
+    for waiting in WAITING.take() {
+        let _ = waiting.send(());
+    }
+}
+
 /// Waits without blocking, on the browser's timer.
 pub async fn sleep(duration: Duration) {
-    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    let (done, wait) = oneshot::channel::<()>();
     set_timeout(
         move || {
             // The receiver is gone only if the caller stopped waiting.

@@ -62,7 +62,7 @@ mod browser {
         window_event_listener(ev::focus, move |_| on_focus());
         let on_online = refresh.clone();
         window_event_listener(ev::online, move |_| {
-            crate::client::mutation::wake();
+            crate::client::retry::wake();
             on_online();
         });
 
