@@ -20,7 +20,8 @@ use identity::OwnerId;
 use crate::{
     Store, StoreError,
     domain::{Avatar, AvatarId, AvatarPatch, Direction, NewAvatar},
-    entity::change_key,
+    entity::{avatar, change_key},
+    inline::Keyed,
     owners::claim_owner,
 };
 
@@ -97,27 +98,41 @@ impl Store {
     ///
     /// The owner's row is claimed first, so two requests with one key take turns (on
     /// SQLite, the write lock; on PostgreSQL, the row's lock, across instances): the
-    /// second finds the first's key.
+    /// second finds the first's key. An update on a SQLite file takes the write lock
+    /// first instead, on the calling thread (`inline`), as the keyless update does.
     #[tracing::instrument(skip_all, fields(%owner))]
     pub async fn change_once(
         &self,
         owner: OwnerId,
         key: Key<'_>,
         change: Change,
-        answer: impl FnOnce(&Changed) -> String,
+        answer: impl Fn(&Changed) -> String,
     ) -> Result<Once, StoreError> {
         let now = self.now();
+        // An update on a SQLite file: on the calling thread, unless that path steps aside.
+        if let (Some(inline), Change::Update { id, patch }) = (&self.inline, &change) {
+            let answer_row = |row: &avatar::Model| {
+                Avatar::try_from(row.clone()).ok().map(|avatar| answer(&Changed::Avatar(avatar)))
+            };
+            let pair = (key.key, key.fingerprint);
+            match inline.update_once(owner, *id, patch, now, pair, answer_row).await {
+                Some(Keyed::Recorded { fingerprint, answer }) => {
+                    return recorded(fingerprint == key.fingerprint, answer);
+                }
+                Some(Keyed::Updated(row)) => {
+                    let row = row.ok_or(StoreError::NotFound)?;
+                    return Ok(Once::Made(Changed::Avatar(Avatar::try_from(row)?)));
+                }
+                None => {}
+            }
+        }
         let txn = self.db.begin().await?;
         claim_owner(&txn, owner, now).await?;
         let found =
             change_key::Entity::find_by_id((owner.as_uuid(), key.key.to_owned())).one(&txn).await?;
         if let Some(found) = found {
             // Dropped without a commit: the claim is rolled back.
-            return if found.fingerprint == key.fingerprint {
-                Ok(Once::Before(found.answer))
-            } else {
-                Err(StoreError::KeyReused)
-            };
+            return recorded(found.fingerprint == key.fingerprint, found.answer);
         }
         let changed = self.change_in(&txn, owner, change).await?;
         change_key::Entity::insert(change_key::ActiveModel {
@@ -132,6 +147,11 @@ impl Store {
         txn.commit().await?;
         Ok(Once::Made(changed))
     }
+}
+
+/// A key found recorded: its answer, when it came with the same request.
+fn recorded(same_request: bool, answer: String) -> Result<Once, StoreError> {
+    if same_request { Ok(Once::Before(answer)) } else { Err(StoreError::KeyReused) }
 }
 
 /// Gives `guest`'s keys to `member`, with its avatars. A key the member holds already

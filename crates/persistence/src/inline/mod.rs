@@ -19,6 +19,7 @@ mod reads;
 mod writes;
 
 pub(crate) use reads::open_reader;
+pub(crate) use writes::Keyed;
 
 use std::{
     path::{Path, PathBuf},

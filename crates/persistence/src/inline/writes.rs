@@ -1,13 +1,15 @@
-//! The one-statement avatar update (toggling `is_active`, editing). A write on the
-//! calling thread must never wait there for SQLite's write lock, so the writer waits for
-//! none: while one of the pool's transactions holds it, the update steps aside and
-//! SeaORM's connection does the waiting, on its own thread. Inline updates wait for each
-//! other on an async mutex, which does not block a thread either.
+//! The avatar update (toggling `is_active`, editing): one statement, or with an
+//! idempotency key, that statement and the key's in one `BEGIN IMMEDIATE` transaction
+//! (what `Store::change_once` does through SeaORM). A write on the calling thread must
+//! never wait there for SQLite's write lock, so the writer waits for none: while one of
+//! the pool's transactions holds it, the update steps aside and SeaORM's connection does
+//! the waiting, on its own thread. Inline updates wait for each other on an async mutex,
+//! which does not block a thread either.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use identity::OwnerId;
 
@@ -25,7 +27,53 @@ const UPDATE: &str = concat!(
     columns!()
 );
 
+/// A key's digest and recorded answer, on the owner's key.
+const FIND_KEY: &str =
+    "SELECT fingerprint, answer FROM change_keys WHERE owner_id = ?1 AND \"key\" = ?2";
+const INSERT_KEY: &str = concat!(
+    "INSERT INTO change_keys (owner_id, \"key\", fingerprint, answer, created_at) ",
+    "VALUES (?1, ?2, ?3, ?4, ?5)"
+);
+
+/// What the keyed update found: the key's recorded digest and answer, or the row updated
+/// (`None`: the owner has no such avatar).
+pub(crate) enum Keyed {
+    Recorded { fingerprint: String, answer: String },
+    Updated(Option<avatar::Model>),
+}
+
 impl Inline {
+    /// [`Inline::update`] made once per `key`: the key looked up, the row updated and the
+    /// key recorded with `answer(row)`, in one transaction (`None`: stepped aside, nothing
+    /// written; the caller goes through SeaORM).
+    pub(crate) async fn update_once(
+        &self,
+        owner: OwnerId,
+        id: AvatarId,
+        patch: &AvatarPatch,
+        now: DateTime<Utc>,
+        (key, fingerprint): (&str, &str),
+        answer: impl FnOnce(&avatar::Model) -> Option<String>,
+    ) -> Option<Keyed> {
+        let mut writer = self.writer.lock().await;
+        if writer.is_none() {
+            *writer = open(&self.path, Duration::ZERO)
+                .inspect_err(|error| tracing::debug!(%error, "inline writer: cannot open"))
+                .ok();
+        }
+        let connection = writer.as_ref()?;
+        let keyed = update_once(connection, owner, id, patch, now, (key, fingerprint), answer);
+        // Nothing of a transaction that stepped aside stays; a rollback that fails leaves
+        // the connection unusable.
+        if !connection.is_autocommit() && connection.execute_batch("ROLLBACK").is_err() {
+            *writer = None;
+        }
+        if keyed.as_ref().err().is_some_and(|error| !error.keeps_connection()) {
+            *writer = None;
+        }
+        keyed.inspect_err(|error| tracing::debug!(%error, "inline keyed update stepped aside")).ok()
+    }
+
     /// Applies `patch` to the owner's avatar `id` and returns the row as it now is
     /// (`Some(None)`: the owner has no such avatar), or `None` when this path cannot
     /// answer and the caller must go through SeaORM.
@@ -76,6 +124,44 @@ fn update(
         updated = Some(model(row)?);
     }
     Ok(updated)
+}
+
+fn update_once(
+    connection: &Connection,
+    owner: OwnerId,
+    id: AvatarId,
+    patch: &AvatarPatch,
+    now: DateTime<Utc>,
+    (key, fingerprint): (&str, &str),
+    answer: impl FnOnce(&avatar::Model) -> Option<String>,
+) -> Result<Keyed, Aside> {
+    let owner_id = owner.as_uuid();
+    let owner_bytes = owner_id.as_bytes().as_slice();
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    let found = connection
+        .prepare_cached(FIND_KEY)?
+        .query_row(params![owner_bytes, key], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let keyed = match found {
+        Some((fingerprint, answer)) => Keyed::Recorded { fingerprint, answer },
+        None => match update(connection, owner, id, patch, now)? {
+            Some(row) => {
+                let answer = answer(&row).ok_or(Aside::Encoding("an answer not written"))?;
+                connection.prepare_cached(INSERT_KEY)?.execute(params![
+                    owner_bytes,
+                    key,
+                    fingerprint,
+                    answer,
+                    time_text(now)
+                ])?;
+                Keyed::Updated(Some(row))
+            }
+            None => Keyed::Updated(None),
+        },
+    };
+    // Nothing was written when the key was found or the avatar was not: the same commit.
+    connection.execute_batch("COMMIT")?;
+    Ok(keyed)
 }
 
 #[cfg(test)]
@@ -159,6 +245,48 @@ mod tests {
         assert!(renamed.is_active);
     }
 
+    /// A key recorded inline is found through SeaORM, and one SeaORM recorded is found
+    /// inline: one table, one encoding.
+    #[tokio::test]
+    async fn a_keyed_update_records_its_key_as_seaorm_does() {
+        use crate::{Change, Key, Once};
+        let (dir, owner) = (tempfile::tempdir().expect("folder"), OwnerId::random());
+        let store = store_with_avatars(&dir, owner).await;
+        let ids: Vec<_> =
+            store.list_avatars(owner).await.expect("read").iter().map(|a| a.id).collect();
+        let off = AvatarPatch { is_active: Some(false), ..AvatarPatch::default() };
+        let change = |id| Change::Update { id, patch: off.clone() };
+        let answer = |changed: &crate::Changed| format!("{changed:?}").len().to_string();
+        let seaorm = store.clone().without_inline();
+        for (first, second, key) in
+            [(&store, &seaorm, "inline first"), (&seaorm, &store, "seaorm first")]
+        {
+            let id = if key == "inline first" { ids[0] } else { ids[1] };
+            let key = Key { key, fingerprint: "f" };
+            let made = first.change_once(owner, key, change(id), answer).await.expect("made");
+            let Once::Made(changed) = made else { panic!("made: {made:?}") };
+            let again = second.change_once(owner, key, change(id), answer).await.expect("again");
+            assert_eq!(again, Once::Before(answer(&changed)), "{}", key.key);
+            let other = Key { fingerprint: "g", ..key };
+            let reused = second.change_once(owner, other, change(id), answer).await;
+            assert!(matches!(reused, Err(StoreError::KeyReused)), "{reused:?}");
+        }
+        let missing = store
+            .change_once(
+                owner,
+                Key { key: "x", fingerprint: "f" },
+                change(crate::AvatarId::random()),
+                answer,
+            )
+            .await;
+        assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+        let keys = Connection::open(&store.inline.as_ref().expect("inline").path)
+            .expect("open")
+            .query_row("SELECT COUNT(*) FROM change_keys", [], |row| row.get::<_, i64>(0))
+            .expect("count");
+        assert_eq!(keys, 2, "a refused update records nothing");
+    }
+
     #[tokio::test]
     async fn steps_aside_while_another_connection_holds_the_write_lock() {
         let (dir, owner) = (tempfile::tempdir().expect("folder"), OwnerId::random());
@@ -171,6 +299,8 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(inline.update(owner, ada.id, &patch, store.now()).await, None);
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "it did not wait");
+        let keyed = inline.update_once(owner, ada.id, &patch, store.now(), ("k", "f"), |_| None);
+        assert!(keyed.await.is_none(), "the keyed update steps aside too");
         other.execute_batch("ROLLBACK").expect("released");
         let row = inline.update(owner, ada.id, &patch, store.now()).await;
         assert!(row.expect("answered once the lock is free").is_some());
