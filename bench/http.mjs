@@ -2,6 +2,9 @@
 // a 5 s warm-up then three measured runs of 15 s (the median shown, with the range),
 // loopback only, against
 //   - the ceiling: bare axum answering "ok" (bench-ceiling), in the same run;
+//   - the same work written by hand (bench-reference: axum, sqlx, jsonwebtoken, maud) on
+//     Guestroom's database and cookie: the read, the page and the toggle, each run
+//     interleaved with Guestroom's, after checking that both pages are the same HTML;
 //   - Guestroom on a fresh SQLite file, one guest with 10 avatars: the roster read as the
 //     client cache fetches it, the server-rendered `/` (with and without brotli),
 //     toggling `is_active`, and a sign-in;
@@ -19,11 +22,14 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { firstLoad } from '../apps/web/end2end/support.mjs';
-import { fmt, measure, median, peakRss, postgresPids, shapes, table } from './measure.mjs';
+import { fmt, interleaved, measure, median, peakRss, postgresPids, shapes, table, timing } from './measure.mjs';
 import { PASSWORD, bin, newGuest, post, seedRoster, startServer } from './server.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const ceilingBin = process.env.BENCH_CEILING_BIN ?? bin.replace(/guestroom$/, 'bench-ceiling');
+const referenceBin = process.env.BENCH_REFERENCE_BIN ?? bin.replace(/guestroom$/, 'bench-reference');
+/** The shapes the hand-written reference answers too. */
+const BY_HAND = ['read', 'pageBr', 'page', 'toggle'];
 const postgresUrl = process.env.BENCH_POSTGRES_URL;
 
 /** The benchmark's guest (10 avatars) and member (for the sign-in), on `url`'s database. */
@@ -71,15 +77,65 @@ try {
 }
 const ceilingRps = rows[0][1].rps;
 
-const server = await startServer();
+/**
+ * Throws unless `/` is the same HTML from both servers for the guest `cookie`, but for
+ * what differs between any two answers: the nonce and the plain forms' keys.
+ */
+async function samePage(ours, theirs, cookie) {
+  const page = async (url) => {
+    const html = await (await fetch(`${url}/`, { headers: { cookie, accept: 'text/html' } })).text();
+    const nonce = html.match(/nonce="([^"]+)"/)[1];
+    return html.replaceAll(nonce, 'NONCE').replace(/(name="idempotency_key" value=")[0-9a-f]{32}/g, '$1KEY');
+  };
+  const [a, b] = [await page(ours), await page(theirs)];
+  if (a !== b) {
+    let at = 0;
+    while (a[at] === b[at]) at += 1;
+    throw new Error(`the hand-written page differs from Guestroom's at byte ${at}:\n  Guestroom: …${a.slice(at - 80, at + 80)}…\n  by hand:   …${b.slice(at - 80, at + 80)}…`);
+  }
+  return a.length;
+}
+
+const benchDir = mkdtempSync(join(tmpdir(), 'guestroom-bench-'));
+const database = join(benchDir, 'bench.db');
+const server = await startServer({ database });
+let reference;
+const compared = [];
+let pageLength;
 try {
   const shape = await seed(server.url);
+  reference = await startServer({ command: referenceBin, database });
+  pageLength = await samePage(server.url, reference.url, shape.page[1].BENCH_COOKIE);
   // The peak RSS so far after each run (it only grows: the run that raises it shows).
-  for (const [name, request] of Object.values(shape)) rows.push([name, await measure([server], request), rss(server.pid)]);
+  for (const [key, [name, request]] of Object.entries(shape)) {
+    if (BY_HAND.includes(key)) {
+      const [ours, theirs] = await interleaved(server, reference, request);
+      rows.push([name, ours, rss(server.pid)]);
+      compared.push([name, ours, theirs, rss(reference.pid)]);
+    } else {
+      rows.push([name, await measure([server], request), rss(server.pid)]);
+    }
+  }
 } finally {
+  await reference?.stop();
   await server.stop();
+  rmSync(benchDir, { recursive: true, force: true });
 }
 table(rows, ceilingRps, ['peak RSS']);
+
+console.log(`\nAgainst the same work written by hand (\`bench/reference\`; the same ${fmt(pageLength)} B page), each run interleaved with Guestroom's:\n`);
+console.log('| shape | Guestroom req/s | by hand req/s | ratio | Guestroom p99 | by hand p99 | p99 ratio | by hand: CPU (cores), peak RSS |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const [name, ours, theirs, theirRss] of compared) {
+  const range = timing.runs > 1 ? ` (${fmt(theirs.min)}–${fmt(theirs.max)})` : '';
+  console.log(
+    `| ${name} | ${fmt(ours.rps)} | ${fmt(theirs.rps)}${range} | ${fmt(ours.rps / theirs.rps, 2)}× | ${fmt(ours.p99, 2)} ms | ${fmt(theirs.p99, 2)} ms | ${fmt(ours.p99 / theirs.p99, 2)}× | ${fmt(theirs.cpu, 2)}, ${theirRss} |`,
+  );
+  if (theirs.failed > 0 || theirs.socketErrors) {
+    console.error(`the hand-written server failed answers in: ${name}`);
+    process.exitCode = 1;
+  }
+}
 
 if (postgresUrl) {
   // The instances share the run's one secret: a token signed by one is good at all.

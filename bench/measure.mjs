@@ -92,31 +92,28 @@ export async function spread(urls, shape, seconds) {
 export const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 /**
- * Warm-up, then `timing.runs` measured runs of `shape` on `servers`: the run with the
- * median req/s, the range of req/s over the runs, and the cores busy during the runs —
- * the servers' (summed) and, when `dbPids` is given, the database's.
+ * One measured run of `shape` on `servers`, with the cores busy meanwhile: the servers'
+ * (summed) and, when `dbPids` is given, the database's.
  */
-export async function measure(servers, shape, dbPids = () => []) {
-  const urls = servers.map((s) => s.url);
-  const warmUp = await spread(urls, shape, timing.warmUp);
-  const runs = [];
-  for (let i = 0; i < timing.runs; i += 1) {
-    const serverPids = servers.map((s) => s.pid);
-    const dbBefore = new Map(dbPids().map((pid) => [pid, cpuSeconds(pid)]));
-    const before = serverPids.map(cpuSeconds);
-    const wall0 = performance.now();
-    const result = await spread(urls, shape, timing.duration);
-    const wall = (performance.now() - wall0) / 1000;
-    const cpu = serverPids.reduce((sum, pid, j) => sum + cpuSeconds(pid) - before[j], 0) / wall;
-    // A database process started during the run counts from zero; one that ended during
-    // it is lost (its time is gone from /proc), so this is a lower bound.
-    const dbCpu = dbPids().reduce((sum, pid) => sum + cpuSeconds(pid) - (dbBefore.get(pid) ?? 0), 0) / wall;
-    runs.push({ ...result, cpu, dbCpu });
-  }
+async function run(servers, shape, dbPids) {
+  const serverPids = servers.map((s) => s.pid);
+  const dbBefore = new Map(dbPids().map((pid) => [pid, cpuSeconds(pid)]));
+  const before = serverPids.map(cpuSeconds);
+  const wall0 = performance.now();
+  const result = await spread(servers.map((s) => s.url), shape, timing.duration);
+  const wall = (performance.now() - wall0) / 1000;
+  const cpu = serverPids.reduce((sum, pid, j) => sum + cpuSeconds(pid) - before[j], 0) / wall;
+  // A database process started during the run counts from zero; one that ended during
+  // it is lost (its time is gone from /proc), so this is a lower bound.
+  const dbCpu = dbPids().reduce((sum, pid) => sum + cpuSeconds(pid) - (dbBefore.get(pid) ?? 0), 0) / wall;
+  return { ...result, cpu, dbCpu };
+}
+
+/** The run with the median req/s, the range over the runs, and every run's failures
+ * (the warm-up's too: a figure measured while connections broke is not a figure). */
+function summary(warmUp, runs) {
   const middle = runs.find((r) => r.rps === median(runs.map((x) => x.rps)));
   const rates = runs.map((r) => r.rps);
-  // Failures of every run count, the warm-up's too: a figure measured while connections
-  // broke is not a figure.
   const all = [warmUp, ...runs];
   return {
     ...middle,
@@ -125,6 +122,33 @@ export async function measure(servers, shape, dbPids = () => []) {
     failed: all.reduce((sum, r) => sum + r.failed, 0),
     socketErrors: all.map((r) => r.socketErrors).filter(Boolean).join('; ') || null,
   };
+}
+
+/**
+ * Warm-up, then `timing.runs` measured runs of `shape` on `servers`: the run with the
+ * median req/s, the range of req/s over the runs, and the cores busy during the runs —
+ * the servers' (summed) and, when `dbPids` is given, the database's.
+ */
+export async function measure(servers, shape, dbPids = () => []) {
+  const warmUp = await spread(servers.map((s) => s.url), shape, timing.warmUp);
+  const runs = [];
+  for (let i = 0; i < timing.runs; i += 1) runs.push(await run(servers, shape, dbPids));
+  return summary(warmUp, runs);
+}
+
+/**
+ * `shape` on server `a` and on server `b`, interleaved: a warm-up of each, then their
+ * measured runs in turn (a, b, a, b, …), so that a slow spell of the machine falls on
+ * both. Each side as `measure` gives it.
+ */
+export async function interleaved(a, b, shape) {
+  const warmUps = [];
+  for (const server of [a, b]) warmUps.push(await spread([server.url], shape, timing.warmUp));
+  const runs = [[], []];
+  for (let i = 0; i < timing.runs; i += 1) {
+    for (const [j, server] of [a, b].entries()) runs[j].push(await run([server], shape, () => []));
+  }
+  return [summary(warmUps[0], runs[0]), summary(warmUps[1], runs[1])];
 }
 
 /** The request shapes, for the guest `guest` (whose first avatar is `ids[0]`). */

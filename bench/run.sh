@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The benchmark: builds the release server and the ceiling (bare axum), installs wrk when
-# missing, starts PostgreSQL, and prints Markdown ready for bench/RESULTS.md, headed by
-# the date, the git revision and the machine:
+# The benchmark: builds the release server, the ceiling (bare axum) and the reference (the
+# same work written by hand, bench/reference), installs wrk when missing, starts
+# PostgreSQL, and prints Markdown ready for bench/RESULTS.md, headed by the date, the git
+# revision and the machine:
 #   1. bench/http.mjs: the HTTP figures on SQLite and on PostgreSQL (1–3 instances), the
 #      cold start, the binary's size and the first load on the wire;
 #   2. bench/lighthouse.mjs: Lighthouse on `/`;
 #   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
 #   bench/run.sh           the full run (about 15 minutes after the build)
-#   bench/run.sh --smoke   short runs of the server GUESTROOM_BIN names and the ceiling
-#                          beside it, as built (scripts/test.sh: the test profile's); the
-#                          micro-benchmarks each run once, as a check, in the test profile
+#   bench/run.sh --smoke   short runs of the server GUESTROOM_BIN names, the ceiling and
+#                          the reference beside it, as built (scripts/test.sh: the test
+#                          profile's); the micro-benchmarks each run once, as a check, in
+#                          the test profile
 #   bench/run.sh --runs=N  N measured runs of each HTTP shape (3 by default)
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 cd "$ROOT"
@@ -27,6 +29,7 @@ if $smoke; then
 else
   "$ROOT/scripts/build.sh" --release >&2
   cargo build --release -p guestroom-server --bin bench-ceiling >&2
+  cargo build --release -p bench-reference >&2
   export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom"
 fi
 "$ROOT/scripts/postgres.sh" >&2
