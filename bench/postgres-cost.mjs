@@ -9,7 +9,9 @@
 //   BENCH_POSTGRES_URL=postgres://…/db node bench/postgres-cost.mjs [--requests=N]
 //
 // N requests of each shape (2,000 by default), 8 at a time, after 200 not counted;
-// prints Markdown. The CPU figures are at that load, not at saturation.
+// prints Markdown. The CPU figures are at that load, not at saturation. bench/run.sh runs
+// it (`--smoke`: 50 requests). Fails when the read was not seen on the wire: then the
+// proxy is not between the server and the database, and every figure would be zero.
 import { readFileSync, readdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +20,9 @@ import { fmt } from './measure.mjs';
 import { newGuest, seedRoster, startServer } from './server.mjs';
 
 const target = new URL(process.env.BENCH_POSTGRES_URL ?? '');
-const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? 2000);
+const smoke = process.argv.includes('--smoke');
+const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? (smoke ? 50 : 2000));
+const warmUp = smoke ? 10 : 200;
 const CONCURRENCY = 8;
 const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
@@ -162,7 +166,7 @@ try {
   ];
   await newGuest(url);
   for (const [name, send] of shapes) {
-    await load(200, send);
+    await load(warmUp, send);
     wire.take();
     const [db0, app0] = [postgresCpu(), cpu(server.pid)];
     await load(requests, send);
@@ -185,4 +189,8 @@ console.log('| request | statements | round trips | PostgreSQL CPU per request |
 console.log('|---|---:|---:|---:|---:|---|');
 for (const [name, statements, roundTrips, db, app, listed] of rows) {
   console.log(`| ${name} | ${fmt(statements, 2)} | ${fmt(roundTrips, 2)} | ${fmt(db, 0)} µs | ${fmt(app, 0)} µs | ${listed || '—'} |`);
+}
+if (!(rows[0][1] >= 1)) {
+  console.error('the roster read sent no statement through the proxy: these figures measure nothing');
+  process.exitCode = 1;
 }

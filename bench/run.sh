@@ -4,7 +4,8 @@
 # PostgreSQL, and prints Markdown ready for bench/RESULTS.md, headed by the date, the git
 # revision and the machine:
 #   1. bench/http.mjs: the HTTP figures on SQLite and on PostgreSQL (1–3 instances), the
-#      cold start, the binary's size and the first load on the wire;
+#      cold start, the binary's size and the first load on the wire; then
+#      bench/postgres-cost.mjs: what each request costs PostgreSQL (docs/scaling.md);
 #   2. bench/lighthouse.mjs: Lighthouse on `/`;
 #   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
 #   bench/run.sh           the full run (about 15 minutes after the build)
@@ -41,7 +42,10 @@ memory="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
 echo "## $(date -u +%Y-%m-%d) at $revision: $(nproc) cores, $memory GiB, \`bench/run.sh${*:+ $*}\`"
 echo
 export LEPTOS_SITE_ROOT="$SITE_ROOT"
-BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench" node bench/http.mjs "$@"
+export BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestroom_bench"
+node bench/http.mjs "$@"
+echo
+node bench/postgres-cost.mjs "$@"
 node bench/lighthouse.mjs
 node bench/signin-burst.mjs "$@"
 
