@@ -66,12 +66,12 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (page_bundle, error_bundle) = (state.bundle.clone(), state.bundle.clone());
-    let services = app::server::Services {
+    let services = std::sync::Arc::new(app::server::Services {
         store: state.store.clone(),
         identity: state.identity.clone(),
         accounts: state.accounts.clone(),
         mail: state.mail.clone(),
-    };
+    });
     let passkeys = state.passkeys.as_ref().map(|party| party.id().into());
     let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };
     let https_only = state.https_only;

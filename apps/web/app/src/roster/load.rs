@@ -36,7 +36,7 @@ pub async fn load(store: &Store, viewer: Viewer, new_guest: bool) -> RosterPageD
 /// cookie's lifetime, which the server sets to `GUEST_RETENTION_DAYS`, the sweep's bar:
 /// the first visit of each day renews both. `None` for a member.
 pub fn guest_kept_for_days() -> Option<i64> {
-    let (viewer, services) = crate::server::services().ok()?;
+    let (viewer, services) = crate::server::shared().ok()?;
     matches!(viewer, Viewer::Guest { .. }).then(|| services.identity.guests().lifetime().num_days())
 }
 

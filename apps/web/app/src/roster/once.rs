@@ -60,7 +60,7 @@ mod server {
     use crate::{
         error::{ApiError, Conflict, answer},
         roster::AvatarView,
-        server::{cache_owner, services, store_error},
+        server::{cache_owner, shared, store_error},
     };
 
     /// What a change answers, made from what the store returns.
@@ -91,8 +91,8 @@ mod server {
     /// is the endpoint and the fields as sent: a key sent again with anything else is
     /// refused (422).
     pub async fn make<T: Answer>(request: &[&str], change: Change) -> Result<T, ApiError> {
-        let (viewer, services) = services()?;
-        let store = services.store;
+        let (viewer, services) = shared()?;
+        let store = services.store.clone();
         let owner = viewer.owner_id();
         if let Some(made_by) = header(MADE_BY_HEADER) {
             check_maker(&store, viewer, &made_by).await?;

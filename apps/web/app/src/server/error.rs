@@ -38,7 +38,7 @@ pub fn store_error(error: StoreError) -> ApiError {
 /// becomes a new, empty guest from its next request on ("Reload the page to go on"),
 /// instead of being refused on every write. The account stays with whoever made it.
 fn start_a_new_guest() {
-    if let Ok((Viewer::Guest { .. }, services)) = super::services() {
+    if let Ok((Viewer::Guest { .. }, services)) = super::shared() {
         super::changed_identity(&[services.identity.new_guest_cookie()]);
     }
 }

@@ -2,6 +2,8 @@
 //! (and so whose data to touch), how store errors become [`ApiError`]s, and the data a
 //! page was given before it rendered.
 
+use std::sync::Arc;
+
 use identity::{Identity, OwnerId, Viewer, account::Accounts};
 use leptos::prelude::*;
 use persistence::Store;
@@ -23,7 +25,10 @@ pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};
 pub use identity::http::ClientIp;
 
 /// What server functions and pages work with: one context, put in Leptos's context for
-/// every request by the server's router, and read with [`services`].
+/// every request by the server's router as an `Arc<Services>`, and read with [`shared`]
+/// (or [`services`], for a copy of one's own). Shared, not cloned per request: a clone is
+/// four stores' and keyrings' worth of reference counts, and cloning and dropping it twice
+/// a request was 5–6% of the roster read's CPU (bench/RESULTS.md).
 #[derive(Clone, Debug)]
 pub struct Services {
     pub store: Store,
@@ -36,14 +41,19 @@ pub struct Services {
 
 /// The request's viewer and the services. Either missing is a wiring fault: logged, and
 /// answered 503.
-pub fn services() -> Result<(Viewer, Services), ApiError> {
+pub fn shared() -> Result<(Viewer, Arc<Services>), ApiError> {
     let wiring = |missing: &str| {
         tracing::error!("no {missing} in a server function's context");
         answer(ApiError::Unavailable)
     };
     let viewer = viewer().ok_or_else(|| wiring("viewer: the identity layer is missing"))?;
-    let services = use_context::<Services>().ok_or_else(|| wiring("services"))?;
+    let services = use_context::<Arc<Services>>().ok_or_else(|| wiring("services"))?;
     Ok((viewer, services))
+}
+
+/// [`shared`], with a copy of the services to take apart (the account actions).
+pub fn services() -> Result<(Viewer, Services), ApiError> {
+    shared().map(|(viewer, services)| (viewer, Services::clone(&services)))
 }
 
 /// Puts the cookies of an identity change on the response (the identity middleware then
@@ -105,8 +115,8 @@ pub fn page_security_policy() {
 /// The owner to scope by (from the request's verified viewer) and the store: the start
 /// of every server function that touches owned data.
 pub fn scope() -> Result<(OwnerId, Store), ApiError> {
-    let (viewer, services) = services()?;
-    Ok((viewer.owner_id(), services.store))
+    let (viewer, services) = shared()?;
+    Ok((viewer.owner_id(), services.store.clone()))
 }
 
 /// The data of type `T` that the page's loader put in the request (see `crate::preload`).
