@@ -22,7 +22,7 @@ const TIMEOUT = '10s';
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 /** CPU time the process has used, in seconds (user + system, from /proc). */
-const cpuSeconds = (pid) => {
+export const cpuSeconds = (pid) => {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;

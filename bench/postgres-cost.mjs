@@ -12,11 +12,9 @@
 // prints Markdown. The CPU figures are at that load, not at saturation. bench/run.sh runs
 // it (`--smoke`: 50 requests). Fails when the read was not seen on the wire: then the
 // proxy is not between the server and the database, and every figure would be zero.
-import { readFileSync, readdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { execFileSync } from 'node:child_process';
 
-import { fmt } from './measure.mjs';
+import { cpuSeconds, fmt, postgresPids } from './measure.mjs';
 import { newGuest, seedRoster, startServer } from './server.mjs';
 
 const target = new URL(process.env.BENCH_POSTGRES_URL ?? '');
@@ -24,7 +22,6 @@ const smoke = process.argv.includes('--smoke');
 const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? (smoke ? 50 : 2000));
 const warmUp = smoke ? 10 : 200;
 const CONCURRENCY = 8;
-const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 /** Statements executed (by their SQL) and round trips, since the last `take()`. */
 const wire = {
@@ -110,25 +107,8 @@ const proxied = new URL(target);
 proxied.host = `127.0.0.1:${proxy.address().port}`;
 proxied.searchParams.set('sslmode', 'disable');
 
-const cpu = (pid) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
-  } catch {
-    return 0;
-  }
-};
-const postgresCpu = () =>
-  readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    })
-    .reduce((sum, pid) => sum + cpu(pid), 0);
+/** CPU seconds of PostgreSQL's processes, those alive now (a backend that ended is lost). */
+const postgresCpu = () => postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
 /** `n` requests made by `send`, `CONCURRENCY` at a time; throws on any answer not 2xx/3xx. */
 async function load(n, send) {
@@ -168,9 +148,9 @@ try {
   for (const [name, send] of shapes) {
     await load(warmUp, send);
     wire.take();
-    const [db0, app0] = [postgresCpu(), cpu(server.pid)];
+    const [db0, app0] = [postgresCpu(), cpuSeconds(server.pid)];
     await load(requests, send);
-    const [db1, app1] = [postgresCpu(), cpu(server.pid)];
+    const [db1, app1] = [postgresCpu(), cpuSeconds(server.pid)];
     const { statements, roundTrips } = wire.take();
     const total = [...statements.values()].reduce((a, b) => a + b, 0);
     const listed = [...statements]
