@@ -19,3 +19,6 @@ console.log('|---|---|---:|---:|');
 console.log(`| the burst | ${statuses(figures.burst.statuses)} | ${ms(figures.burst.p50)} | |`);
 console.log(`| a member elsewhere, signing in | ${statuses(figures.member.statuses)} | ${ms(figures.member.p50)} | ${ms(figures.member.p99)} |`);
 console.log(`| a visitor elsewhere, loading \`/\` | ${statuses(figures.pages.statuses)} | | ${ms(figures.pages.p99)} |`);
+console.log();
+const mib = (value) => `${value.toFixed(1)} MiB`;
+console.log(`The server's resident memory: ${mib(figures.memory.afterSignUp)} after the member's sign-up (one hash), peak ${mib(figures.memory.peak)} over the bursts.`);

@@ -8,6 +8,8 @@
 // The server believes `X-Forwarded-For` from loopback (a proxy on this machine), which
 // is how the burst and the member get addresses of their own on 127.0.0.1.
 
+import { readFileSync } from 'node:fs';
+
 import { Guest, check, percentile, sleep, startServer } from './lib.mjs';
 
 const PASSWORD = 'staple battery horse';
@@ -45,6 +47,7 @@ export async function signInBurst(databaseUrl, burst, rounds) {
       email: 'ada@example.com', password: PASSWORD, display_name: 'Ada',
     });
     check(signedUp.status === 200, `sign-up: ${signedUp.status} ${JSON.stringify(signedUp.body)}`);
+    const afterSignUp = server.rss();
 
     const signIns = [];
     const pages = [];
@@ -81,6 +84,9 @@ export async function signInBurst(databaseUrl, burst, rounds) {
       burst: { requests: flood.length, statuses: tally(flood), p50: percentile(flood.map((r) => r.ms), 50) },
       member: { signIns: signIns.length, statuses: tally(signIns), p50: percentile(signIns.map((r) => r.ms), 50), p99: percentile(signIns.map((r) => r.ms), 99) },
       pages: { loads: pages.length, statuses: tally(pages), p99: percentile(pages.map((r) => r.ms), 99) },
+      // The server's resident memory, in MiB: after the one sign-up's hash, and its peak
+      // over the bursts (each hash takes 19 MiB; the hashing slots bound how many run).
+      memory: { afterSignUp, peak: Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)[1]) / 1024 },
     };
     console.log(`  sign-in burst: ${JSON.stringify(figures)}`);
     check(signIns.every((r) => r.status === 200), `the member's sign-ins: ${JSON.stringify(tally(signIns))}`);
