@@ -43,6 +43,18 @@ pub(crate) enum Keyed {
 }
 
 impl Inline {
+    /// The writer, opened on first use (or again after it was retired); `None` inside
+    /// when it cannot be opened now.
+    async fn writer(&self) -> tokio::sync::MutexGuard<'_, Option<Connection>> {
+        let mut writer = self.writer.lock().await;
+        if writer.is_none() {
+            *writer = open(&self.path, Duration::ZERO)
+                .inspect_err(|error| tracing::debug!(%error, "inline writer: cannot open"))
+                .ok();
+        }
+        writer
+    }
+
     /// [`Inline::update`] made once per `key`: the key looked up, the row updated and the
     /// key recorded with `answer(row)`, in one transaction (`None`: stepped aside, nothing
     /// written; the caller goes through SeaORM).
@@ -55,12 +67,7 @@ impl Inline {
         (key, fingerprint): (&str, &str),
         answer: impl FnOnce(&avatar::Model) -> Option<String>,
     ) -> Option<Keyed> {
-        let mut writer = self.writer.lock().await;
-        if writer.is_none() {
-            *writer = open(&self.path, Duration::ZERO)
-                .inspect_err(|error| tracing::debug!(%error, "inline writer: cannot open"))
-                .ok();
-        }
+        let mut writer = self.writer().await;
         let connection = writer.as_ref()?;
         let keyed = update_once(connection, owner, id, patch, now, (key, fingerprint), answer);
         // Nothing of a transaction that stepped aside stays; a rollback that fails leaves
@@ -88,12 +95,7 @@ impl Inline {
         patch: &AvatarPatch,
         now: DateTime<Utc>,
     ) -> Option<Option<avatar::Model>> {
-        let mut writer = self.writer.lock().await;
-        if writer.is_none() {
-            *writer = open(&self.path, Duration::ZERO)
-                .inspect_err(|error| tracing::debug!(%error, "inline writer: cannot open"))
-                .ok();
-        }
+        let mut writer = self.writer().await;
         let row = update(writer.as_ref()?, owner, id, patch, now);
         if row.as_ref().err().is_some_and(|error| !error.keeps_connection()) {
             *writer = None;
