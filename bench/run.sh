@@ -6,6 +6,7 @@
 #   1. bench/http.mjs: the HTTP figures on SQLite and on PostgreSQL (1–3 instances), the
 #      cold start, the binary's size and the first load on the wire; then
 #      bench/postgres-cost.mjs: what each request costs PostgreSQL (docs/scaling.md);
+#      bench/instructions.mjs: instructions per request beside the reference (callgrind);
 #   2. bench/lighthouse.mjs: Lighthouse on `/`;
 #   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
 #   bench/run.sh           the full run (about 15 minutes after the build)
@@ -20,10 +21,13 @@ cd "$ROOT"
 smoke=false
 [ "${1:-}" = "--smoke" ] && smoke=true
 
-if ! command -v wrk >/dev/null; then
-  step "installing wrk from Debian"
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v valgrind >/dev/null || missing+=(valgrind)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${missing[*]} from Debian"
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 if $smoke; then
   : "${GUESTROOM_BIN:?the smoke run measures the server GUESTROOM_BIN names (scripts/test.sh sets it)}"
@@ -46,6 +50,8 @@ export BENCH_POSTGRES_URL="postgres://guestroom:guestroom@127.0.0.1:5432/guestro
 node bench/http.mjs "$@"
 echo
 node bench/postgres-cost.mjs "$@"
+echo
+node bench/instructions.mjs "$@"
 node bench/lighthouse.mjs
 node bench/signin-burst.mjs "$@"
 

@@ -7,14 +7,14 @@ import { sqliteUrl, startServer as start } from '../tests/reliability/lib.mjs';
 export const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}/release/guestroom`;
 
 /**
- * Starts `command` (the server by default) and resolves once it serves: `{ url, pid,
- * stop, … }`. `database`: a SQLite file to use; `postgres`: a PostgreSQL URL to use
+ * Starts `command` (the server by default) with `args` and resolves once it serves: `{ url,
+ * pid, stop, … }`. `database`: a SQLite file to use; `postgres`: a PostgreSQL URL to use
  * instead; else a fresh SQLite file. `env`: settings of the run's own.
  */
-export function startServer({ command = bin, database, postgres, env = {} } = {}) {
+export function startServer({ command = bin, args = [], database, postgres, env = {} } = {}) {
   const url = postgres ?? (database ? `sqlite://${database}?mode=rwc` : sqliteUrl());
   // X-Forwarded-For believed from loopback: a shape may name its clients (BENCH_NETWORKS).
-  return start(url, { MAX_REQUESTS_IN_FLIGHT: '100000', CLIENT_IP_HEADER: 'X-Forwarded-For', ...env }, command);
+  return start(url, { MAX_REQUESTS_IN_FLIGHT: '100000', CLIENT_IP_HEADER: 'X-Forwarded-For', ...env }, command, args);
 }
 
 export const PASSWORD = 'staple battery horse';

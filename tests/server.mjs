@@ -5,17 +5,17 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
- * Starts `command` (the server `GUESTROOM_BIN` names by default) with `env` over this
- * process's environment, on a free port of 127.0.0.1. `output`: where its stdout goes
+ * Starts `command` (the server `GUESTROOM_BIN` names by default) with `args` and `env` over
+ * this process's environment, on a free port of 127.0.0.1. `output`: where its stdout goes
  * (`'ignore'` or `'inherit'`). Its stderr (the log) is read, the last 20,000 characters
  * kept. Rejects when it exits or has not served within 30 s, with its log.
  */
-export async function launch({ command = process.env.GUESTROOM_BIN, env = {}, output = 'ignore' } = {}) {
+export async function launch({ command = process.env.GUESTROOM_BIN, args = [], env = {}, output = 'ignore' } = {}) {
   const siteRoot = process.env.LEPTOS_SITE_ROOT;
   if (!command || !siteRoot) {
     throw new Error('GUESTROOM_BIN and LEPTOS_SITE_ROOT must be set (scripts/test.sh sets them)');
   }
-  const child = spawn(command, [], {
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       PORT: '0',

@@ -40,11 +40,11 @@ export function postgresDatabase(name) {
 }
 
 /**
- * Starts the server (or `command`, e.g. the benchmark's bare axum ceiling) on
+ * Starts the server (or `command` with `args`, e.g. the benchmark's bare axum ceiling) on
  * `databaseUrl`, the traffic limits out of the way, and resolves once it serves.
  */
-export function startServer(databaseUrl, settings = {}, command = undefined) {
-  return launch({ command, env: { ...UNLIMITED, DATABASE_URL: databaseUrl, AUTH_SECRET, ...settings } });
+export function startServer(databaseUrl, settings = {}, command = undefined, args = []) {
+  return launch({ command, args, env: { ...UNLIMITED, DATABASE_URL: databaseUrl, AUTH_SECRET, ...settings } });
 }
 
 /** A guest: a cookie kept between requests, as a browser keeps it. */

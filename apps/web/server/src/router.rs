@@ -6,7 +6,7 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, Request, State},
     http::{StatusCode, header::SET_COOKIE},
-    middleware::{Next, from_fn_with_state},
+    middleware::{Next, from_fn, from_fn_with_state},
     response::Response,
     routing::get,
 };
@@ -17,6 +17,7 @@ use identity::{
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use persistence::{Store, db};
+use tower::ServiceBuilder;
 use tower_http::{
     CompressionLevel, compression::CompressionLayer, timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
@@ -99,29 +100,42 @@ pub fn router(state: AppState) -> Router {
         .route(paths::METRICS, get(observe::scrape))
         .nest_service(paths::BUNDLE, bundle::files(&state.bundle))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(move |_| shell(&error_bundle)))
-        .layer(axum::middleware::from_fn(change_keys::from_form))
-        .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
-        .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
-        .layer(from_fn_with_state(state.limits.clone(), limits::throttle_addresses))
-        .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
-        .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
-        .layer(axum::middleware::from_fn(edge::in_our_words))
-        .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
-        .layer(axum::middleware::from_fn(edge::refuse_oversized))
-        .layer(axum::middleware::from_fn(edge::own_origin_redirects))
-        .layer(axum::middleware::from_fn(edge::contain_panics))
-        // Pages and server-function replies; the bundle is already compressed on disk.
-        // Quality 1, not tower-http's 4: at 4, brotli cost more CPU than rendering the
-        // roster page, and 1 is much faster for a few more bytes; 0 was no faster
-        // (bench/RESULTS.md, "A/B: brotli quality 4 (tower-http's default), 1 and 0").
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
+        // The layers are stacked first and added to the router a stack at a time: each
+        // `Router::layer` wraps every route in a box of its own, and every middleware
+        // clones what it wraps for each request, so 25 layers added one by one cost about
+        // 400 boxed clones a request (15% of `/`'s instructions; bench/RESULTS.md,
+        // "instructions per request, counted"). Within a stack the first is outermost;
+        // the body timeout stands alone because it changes the request's body type.
+        .layer(
+            ServiceBuilder::new()
+                // Pages and server-function replies; the bundle is already compressed on
+                // disk. Quality 1, not tower-http's 4: at 4, brotli cost more CPU than
+                // rendering the roster page, and 1 is much faster for a few more bytes; 0
+                // was no faster (bench/RESULTS.md, "A/B: brotli quality 4 (tower-http's
+                // default), 1 and 0").
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
+                .layer(from_fn(edge::contain_panics))
+                .layer(from_fn(edge::own_origin_redirects))
+                .layer(from_fn(edge::refuse_oversized))
+                .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
+                .layer(from_fn(edge::in_our_words))
+                .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
+                .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
+                .layer(from_fn_with_state(state.limits.clone(), limits::throttle_addresses))
+                .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
+                .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
+                .layer(from_fn(change_keys::from_form)),
+        )
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
-        .layer(from_fn_with_state(state.timeouts.request, edge::deadline))
-        .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
-        .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
-        .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
-        .layer(axum::middleware::from_fn(observe::measure))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(from_fn(observe::measure))
+                .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
+                .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
+                .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
+                .layer(from_fn_with_state(state.timeouts.request, edge::deadline)),
+        )
         .with_state(state);
     headers::secure(app, https_only)
 }

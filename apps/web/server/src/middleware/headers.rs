@@ -13,6 +13,7 @@ use axum::{
         },
     },
 };
+use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// For responses that are not pages.
@@ -27,20 +28,24 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// `https_only` (production), browsers are told to use HTTPS only.
 pub fn secure(router: Router, https_only: bool) -> Router {
     let fixed = |value: &'static str| HeaderValue::from_static(value);
-    let router = router
-        .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, fixed("private, no-store")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            CONTENT_SECURITY_POLICY,
-            fixed(NOTHING_RENDERED),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, fixed("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(
-            REFERRER_POLICY,
-            fixed("strict-origin-when-cross-origin"),
-        ));
-    if https_only {
-        router.layer(SetResponseHeaderLayer::overriding(STRICT_TRANSPORT_SECURITY, fixed(HSTS)))
-    } else {
-        router
-    }
+    // One stack, added at once (the router's layers say why: `crate::router`).
+    router.layer(
+        ServiceBuilder::new()
+            .option_layer(https_only.then(|| {
+                SetResponseHeaderLayer::overriding(STRICT_TRANSPORT_SECURITY, fixed(HSTS))
+            }))
+            .layer(SetResponseHeaderLayer::overriding(
+                REFERRER_POLICY,
+                fixed("strict-origin-when-cross-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, fixed("nosniff")))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                CONTENT_SECURITY_POLICY,
+                fixed(NOTHING_RENDERED),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                CACHE_CONTROL,
+                fixed("private, no-store"),
+            )),
+    )
 }

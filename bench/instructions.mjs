@@ -1,0 +1,98 @@
+// Instructions per request, Guestroom beside the same work written by hand
+// (bench/reference), counted by valgrind's callgrind: the same count for the same binary
+// and requests whatever else the machine is doing, where req/s on this machine moves by
+// ±10% between rounds. A change too small for `bench/ab.mjs` to see shows here.
+//
+//   node bench/instructions.mjs [--requests=N] [--smoke]
+//
+// For each shape: the benchmark's guest (10 avatars) seeded by Guestroom on one SQLite file,
+// then each server started on it under callgrind, warmed up, and its instructions counted
+// over N requests sent one at a time (all threads, user space: the kernel's share of a
+// request, about a sixth of the read's time, is not counted). Needs GUESTROOM_BIN (or
+// CARGO_TARGET_DIR's release build), BENCH_REFERENCE_BIN (or the reference beside it) and
+// LEPTOS_SITE_ROOT, like the other benchmark scripts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { fmt } from './measure.mjs';
+import { bin, seedRoster, startServer } from './server.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? (smoke ? 2 : 100));
+const warmUp = smoke ? 2 : 20;
+if (requests % 2 !== 0) throw new Error('--requests must be even: the toggle ends where it began');
+const referenceBin = process.env.BENCH_REFERENCE_BIN ?? bin.replace(/guestroom$/, 'bench-reference');
+
+const dir = mkdtempSync(join(tmpdir(), 'guestroom-instructions-'));
+const database = join(dir, 'bench.db');
+
+/** The shapes, as the page's client fetches them; `i` alternates the toggle. */
+function shapes(url, cookie, ids) {
+  const form = (body) => ({
+    method: 'POST',
+    headers: { cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const page = (encoding) => () => fetch(`${url}/`, { headers: { cookie, accept: 'text/html', 'accept-encoding': encoding } });
+  return {
+    'roster read (`POST /api/roster/list`)': () => fetch(`${url}/api/roster/list`, form('')),
+    '`/`, brotli': page('br'),
+    '`/`, uncompressed': page('identity'),
+    // Last, and ending where it began (an even count of requests): the other server then
+    // renders the same page.
+    'toggle (`POST /api/roster/activate`)': (i) => fetch(`${url}/api/roster/activate`, form(`id=${ids[0]}&is_active=${i % 2 === 1}`)),
+  };
+}
+
+/** Instructions per request of each shape on `command`, started once under callgrind. */
+async function count(command, cookie, ids) {
+  const server = await startServer({
+    command: 'valgrind',
+    args: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/callgrind.%p.%n`, command],
+    database,
+  });
+  const control = (...args) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
+  const counts = {};
+  try {
+    for (const [name, send] of Object.entries(shapes(server.url, cookie, ids))) {
+      const run = async (n) => {
+        for (let i = 0; i < n; i += 1) {
+          const response = await send(i);
+          if (!response.ok) throw new Error(`${name}: ${response.status}`);
+          await response.arrayBuffer();
+        }
+      };
+      await run(warmUp);
+      control('--zero');
+      control('--instr=on');
+      await run(requests);
+      control('--instr=off');
+      control('--dump');
+      const dumps = readdirSync(dir).filter((file) => file.startsWith(`callgrind.${server.pid}.`));
+      const latest = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
+      const totals = readFileSync(join(dir, latest), 'utf8').match(/^totals: (\d+)$/m);
+      if (!totals) throw new Error(`${command}: no totals in callgrind's dump ${latest}`);
+      counts[name] = Number(totals[1]) / requests;
+    }
+  } finally {
+    await server.stop();
+  }
+  return counts;
+}
+
+try {
+  const seeding = await startServer({ database });
+  const { cookie, ids } = await seedRoster(seeding.url);
+  await seeding.stop();
+  console.log(`Instructions per request (callgrind, ${requests} requests after ${warmUp} to warm up):\n`);
+  console.log('| shape | Guestroom | by hand | ratio |');
+  console.log('|---|---:|---:|---:|');
+  const [ours, theirs] = [await count(bin, cookie, ids), await count(referenceBin, cookie, ids)];
+  for (const [name, instructions] of Object.entries(ours)) {
+    console.log(`| ${name} | ${fmt(instructions)} | ${fmt(theirs[name])} | ${fmt(instructions / theirs[name], 2)}× |`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
