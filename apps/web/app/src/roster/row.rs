@@ -25,7 +25,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
     // The avatar, whether it is first and last, and whether it is deleted (while that can
     // be undone). One memo, so each part of the row reads it rather than looking again;
     // the avatar shared, so that each of the row's dozen reads is not a copy of its three
-    // strings (on the server, a tenth of the page's time went to those copies).
+    // strings (2% of the server's instructions for `/`: bench/RESULTS.md).
     let row = Memo::new(move |_| {
         let id = id.get_value();
         let found = ui.list.with(|list| {
