@@ -12,12 +12,12 @@
 // CARGO_TARGET_DIR's release build), BENCH_REFERENCE_BIN (or the reference beside it) and
 // LEPTOS_SITE_ROOT, like the other benchmark scripts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fmt } from './measure.mjs';
-import { bin, seedRoster, startServer } from './server.mjs';
+import { bin, clientRequests, seedRoster, startServer } from './server.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? (smoke ? 2 : 100));
@@ -28,21 +28,15 @@ const referenceBin = process.env.BENCH_REFERENCE_BIN ?? bin.replace(/guestroom$/
 const dir = mkdtempSync(join(tmpdir(), 'guestroom-instructions-'));
 const database = join(dir, 'bench.db');
 
-/** The shapes, as the page's client fetches them; `i` alternates the toggle. */
+/** The shapes, last the toggle: with an even count of its requests, the other server then
+ * renders the same page. */
 function shapes(url, cookie, ids) {
-  const form = (body) => ({
-    method: 'POST',
-    headers: { cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  const page = (encoding) => () => fetch(`${url}/`, { headers: { cookie, accept: 'text/html', 'accept-encoding': encoding } });
+  const client = clientRequests(url, cookie, ids);
   return {
-    'roster read (`POST /api/roster/list`)': () => fetch(`${url}/api/roster/list`, form('')),
-    '`/`, brotli': page('br'),
-    '`/`, uncompressed': page('identity'),
-    // Last, and ending where it began (an even count of requests): the other server then
-    // renders the same page.
-    'toggle (`POST /api/roster/activate`)': (i) => fetch(`${url}/api/roster/activate`, form(`id=${ids[0]}&is_active=${i % 2 === 1}`)),
+    'roster read (`POST /api/roster/list`)': client.read,
+    '`/`, brotli': () => client.page('br'),
+    '`/`, uncompressed': () => client.page('identity'),
+    'toggle (`POST /api/roster/activate`)': (i) => client.toggle(i),
   };
 }
 
@@ -50,7 +44,7 @@ function shapes(url, cookie, ids) {
 async function count(command, cookie, ids) {
   const server = await startServer({
     command: 'valgrind',
-    args: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/callgrind.%p.%n`, command],
+    args: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/callgrind.%p`, command],
     database,
   });
   const control = (...args) => execFileSync('callgrind_control', [...args, String(server.pid)], { stdio: 'ignore' });
@@ -70,10 +64,10 @@ async function count(command, cookie, ids) {
       await run(requests);
       control('--instr=off');
       control('--dump');
-      const dumps = readdirSync(dir).filter((file) => file.startsWith(`callgrind.${server.pid}.`));
-      const latest = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
-      const totals = readFileSync(join(dir, latest), 'utf8').match(/^totals: (\d+)$/m);
-      if (!totals) throw new Error(`${command}: no totals in callgrind's dump ${latest}`);
+      // callgrind numbers its dumps from 1: this shape's is the next.
+      const dump = join(dir, `callgrind.${server.pid}.${Object.keys(counts).length + 1}`);
+      const totals = readFileSync(dump, 'utf8').match(/^totals: (\d+)$/m);
+      if (!totals) throw new Error(`${command}: no totals in callgrind's dump ${dump}`);
       counts[name] = Number(totals[1]) / requests;
     }
   } finally {

@@ -15,7 +15,7 @@
 import { createConnection, createServer } from 'node:net';
 
 import { cpuSeconds, fmt, postgresPids } from './measure.mjs';
-import { newGuest, seedRoster, startServer } from './server.mjs';
+import { clientRequests, newGuest, seedRoster, startServer } from './server.mjs';
 
 const target = new URL(process.env.BENCH_POSTGRES_URL ?? '');
 const smoke = process.argv.includes('--smoke');
@@ -129,20 +129,13 @@ const rows = [];
 try {
   const { url } = server;
   const { cookie, ids } = await seedRoster(url);
-  const form = (body, extra = {}) => ({
-    method: 'POST',
-    headers: { cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...extra },
-    body,
-  });
+  const client = clientRequests(url, cookie, ids);
   const shapes = [
-    ['roster read (`POST /api/roster/list`)', () => fetch(`${url}/api/roster/list`, form(''))],
-    ['`/` for the guest with 10 avatars', () => fetch(`${url}/`, { headers: { cookie, 'accept-encoding': 'br' } })],
-    ['`/` for a first visit (a new guest)', () => fetch(`${url}/`, { headers: { 'accept-encoding': 'br' } })],
-    ['toggle (`POST /api/roster/activate`)', (i) => fetch(`${url}/api/roster/activate`, form(`id=${ids[0]}&is_active=${i % 2 === 0}`))],
-    [
-      'toggle with an `Idempotency-Key`',
-      (i) => fetch(`${url}/api/roster/activate`, form(`id=${ids[0]}&is_active=${i % 2 === 0}`, { 'idempotency-key': `cost-${Date.now()}-${i}` })),
-    ],
+    ['roster read (`POST /api/roster/list`)', client.read],
+    ['`/` for the guest with 10 avatars', () => client.page('br')],
+    ['`/` for a first visit (a new guest)', () => clientRequests(url).page('br')],
+    ['toggle (`POST /api/roster/activate`)', (i) => client.toggle(i)],
+    ['toggle with an `Idempotency-Key`', (i) => client.toggle(i, { 'idempotency-key': `cost-${Date.now()}-${i}` })],
   ];
   await newGuest(url);
   for (const [name, send] of shapes) {

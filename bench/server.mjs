@@ -47,3 +47,23 @@ export async function seedRoster(url) {
   }
   return { cookie, ids };
 }
+
+/**
+ * The requests the page's client makes, as fetches from the guest `cookie` (none: a first
+ * visit) on `url`: the roster read, `/` with an `Accept-Encoding`, and the toggle of its
+ * first avatar, which request `i` sets active when `i` is odd (so an even count of them
+ * ends where it began). `headers`: the toggle's own (an `Idempotency-Key`).
+ */
+export function clientRequests(url, cookie, ids) {
+  const who = cookie ? { cookie } : {};
+  const form = (body, headers = {}) => ({
+    method: 'POST',
+    headers: { ...who, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+  return {
+    read: () => fetch(`${url}/api/roster/list`, form('')),
+    page: (encoding) => fetch(`${url}/`, { headers: { ...who, accept: 'text/html', 'accept-encoding': encoding } }),
+    toggle: (i, headers) => fetch(`${url}/api/roster/activate`, form(`id=${ids[0]}&is_active=${i % 2 === 1}`, headers)),
+  };
+}
