@@ -6,6 +6,8 @@ pub mod alert;
 pub mod field;
 /// Forms that post to a server function and are taken over by JavaScript.
 pub mod form;
+#[cfg(feature = "ssr")]
+mod one_pass;
 
 use leptos::prelude::*;
 
@@ -14,10 +16,11 @@ use leptos::prelude::*;
 /// The server needs a few erasures to keep the page's view type shallow enough for the
 /// compiler. The browser does not, and there every erased view brings its asynchronous
 /// hydration into the wasm, which an island never uses (bench/RESULTS.md, "Figures behind
-/// the code's choices").
+/// the code's choices"). On the server the erased view is also written in one pass when
+/// the page is streamed (`one_pass`): nothing under it waits on data.
 #[cfg(feature = "ssr")]
 pub fn erased_on_server(view: impl IntoAny) -> impl IntoView {
-    view.into_any()
+    one_pass::InOnePass(view.into_any())
 }
 
 /// `view`, erased to an `AnyView` on the server and left as it is in the browser.
