@@ -204,13 +204,14 @@ impl leptos::server_fn::error::FromServerFnError for ApiError {
 /// answered with a redirect (Leptos's rule for server functions).
 #[cfg(feature = "ssr")]
 pub fn from_a_form() -> bool {
-    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+    crate::server::request(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Sets the status of the response being made for `error`, and returns it. A plain form

@@ -167,9 +167,10 @@ mod server {
 
     /// A header of the request; one that is not text reads as empty (and is refused).
     fn header(name: &str) -> Option<String> {
-        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-        let value = parts.headers.get(name)?;
-        Some(value.to_str().map(str::to_owned).unwrap_or_default())
+        crate::server::request(|parts| {
+            let value = parts.headers.get(name)?;
+            Some(value.to_str().map(str::to_owned).unwrap_or_default())
+        })?
     }
 }
 

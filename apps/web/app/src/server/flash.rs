@@ -30,8 +30,7 @@ pub fn set(name: &str, value: &str, ttl: chrono::Duration) {
 /// Flash `name` of this request, left in place (its page reads it more than once, and
 /// the page's loader clears it).
 pub fn peek(name: &str) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    cookie_values(&parts.headers, name).next().map(str::to_owned)
+    super::request(|parts| cookie_values(&parts.headers, name).next().map(str::to_owned))?
 }
 
 /// Flash `name` of this request, cleared on the response: said once.

@@ -75,14 +75,21 @@ pub fn member(viewer: Viewer) -> Result<OwnerId, ApiError> {
     }
 }
 
+/// `read` of the request being handled, looked at where it is: `use_context` would clone
+/// all of it, its headers and extensions (the page's data among them), for each look
+/// (a page looks about ten times; bench/RESULTS.md).
+pub fn request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
+    with_context::<http::request::Parts, _>(read)
+}
+
 /// The verified viewer of the request being handled (put there by the identity layer).
 pub fn viewer() -> Option<Viewer> {
-    use_context::<http::request::Parts>()?.extensions.get::<Viewer>().copied()
+    request(|parts| parts.extensions.get::<Viewer>().copied())?
 }
 
 /// The address of the client asking, for the attempt limits.
 pub fn client_ip() -> Option<std::net::IpAddr> {
-    use_context::<http::request::Parts>()?.extensions.get::<ClientIp>().map(|ip| ip.0)
+    request(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))?
 }
 
 /// Puts the page's Content-Security-Policy on the response: scripts only from our origin
@@ -121,7 +128,7 @@ pub fn scope() -> Result<(OwnerId, Store), ApiError> {
 
 /// The data of type `T` that the page's loader put in the request (see `crate::preload`).
 pub fn page_data<T: Clone + Send + Sync + 'static>() -> Option<T> {
-    use_context::<http::request::Parts>()?.extensions.get::<T>().cloned()
+    request(|parts| parts.extensions.get::<T>().cloned())?
 }
 
 /// An opaque tag for an owner, the same for every page of theirs: lets tabs tell whose
