@@ -83,10 +83,12 @@ impl FieldParts {
             autocomplete,
             class,
         } = self;
-        let error_id = format!("{id}-error");
-        let hint_id = format!("{id}-hint");
+        // Joined with `concat`, not `format!`: the roster page has 20 fields, and the
+        // formatting machinery was 3% of the server's instructions for it (bench/RESULTS.md).
+        let error_id = [&id, "-error"].concat();
+        let hint_id = [&id, "-hint"].concat();
         let described_by =
-            if hint.is_empty() { error_id.clone() } else { format!("{hint_id} {error_id}") };
+            if hint.is_empty() { error_id.clone() } else { [&hint_id, " ", &error_id].concat() };
         let hint =
             (!hint.is_empty()).then(|| view! { <p id=hint_id class="field-hint">{hint}</p> });
         // One template; only the server's copy has `autofocus` (a page with an error on
@@ -94,7 +96,7 @@ impl FieldParts {
         macro_rules! field {
             ($($focus:tt)*) => {
                 view! {
-                    <div class=format!("field {class}")>
+                    <div class=["field ", class].concat()>
                         <label for=id.clone()>{label}</label>
                         <input
                             $($focus)*

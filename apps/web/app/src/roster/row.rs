@@ -23,10 +23,10 @@ pub fn AvatarRow(id: String) -> impl IntoView {
     let ui = expect_context::<RosterState>();
     let id = StoredValue::new(id);
     // The avatar, whether it is first and last, and whether it is deleted (while that can
-    // be undone). One memo, so each part of the row reads it rather than looking again;
-    // the avatar shared, so that each of the row's dozen reads is not a copy of its three
-    // strings (2% of the server's instructions for `/`: bench/RESULTS.md).
-    let row = Memo::new(move |_| {
+    // be undone). Looked up once, so each part of the row reads it rather than looking
+    // again; the avatar shared, so that each of the row's dozen reads is not a copy of its
+    // three strings (2% of the server's instructions for `/`: bench/RESULTS.md).
+    let find = move |_: Option<&Shown>| {
         let id = id.get_value();
         let found = ui.list.with(|list| {
             let index = list.iter().position(|a| a.id == id)?;
@@ -36,7 +36,14 @@ pub fn AvatarRow(id: String) -> impl IntoView {
             let gone = ui.deleted.get().into_iter().find(|g| g.id == id)?;
             Some((Arc::new(gone), true, true, true))
         })
-    });
+    };
+    // In the browser a memo, which the row's parts follow. The server writes the row once
+    // and nothing changes while it does, so there it is a value: each read of a memo
+    // checks every source up to the query cache first (bench/RESULTS.md).
+    #[cfg(feature = "ssr")]
+    let row = Signal::stored(find(None));
+    #[cfg(not(feature = "ssr"))]
+    let row = Memo::new(find);
     let avatar = move || row.get().map(|(avatar, ..)| avatar).unwrap_or_else(placeholder);
     let first = move || row.get().is_none_or(|(_, first, ..)| first);
     let last = move || row.get().is_none_or(|(_, _, last, _)| last);
@@ -57,7 +64,10 @@ pub fn AvatarRow(id: String) -> impl IntoView {
             ui.banner.set(Some(ApiError::NotFound));
         }
     });
-    let label = move |verb: &str| format!("{verb} {}", avatar().name);
+    // Strings joined with `concat`, not `format!`, here and in the ids below: a page
+    // writes about fifty of them, and the formatting machinery was the larger part of
+    // their cost (bench/RESULTS.md).
+    let label = move |verb: &str| [verb, " ", &avatar().name].concat();
     let edit_error = move |field: error::Field| {
         Signal::derive(move || {
             ui.edit_error
@@ -74,7 +84,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
             class:gone=is_gone
             data-id=id.get_value()
             // Where a plain form post about this avatar comes back to (`load::back_to_row`).
-            id=format!("avatar-{}", id.get_value())
+            id=["avatar-", &id.get_value()].concat()
         >
             <span class="avatar-emoji" aria-hidden="true">{move || avatar().emoji.clone()}</span>
             <span class="avatar-name">{move || avatar().name.clone()}</span>
@@ -138,14 +148,14 @@ pub fn AvatarRow(id: String) -> impl IntoView {
                     view! {
                         <input type="hidden" name="id" value=id.get_value() />
                         <EmojiField
-                            id=format!("emoji-{}", id.get_value())
+                            id=["emoji-", &id.get_value()].concat()
                             value=typed_emoji
                             error=edit_error(error::Field::Emoji)
                             picker_label=Signal::derive(move || label("Choose an emoji for"))
                         />
                         <Field
                             label="Name"
-                            id=format!("name-{}", id.get_value())
+                            id=["name-", &id.get_value()].concat()
                             name="name"
                             value=typed_name
                             hint=NAME_HINT
@@ -167,6 +177,11 @@ pub fn AvatarRow(id: String) -> impl IntoView {
         </li>
     })
 }
+
+/// What a row shows: its avatar, whether it is first and last, and whether it is deleted
+/// (while that can be undone); `None` for the instant between its avatar leaving the list
+/// and the row being removed.
+type Shown = Option<(Arc<AvatarView>, bool, bool, bool)>;
 
 /// Folds the row's editor away; with `refocus`, focus goes back to its "Edit" (Escape,
 /// Cancel).

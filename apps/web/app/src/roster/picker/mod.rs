@@ -36,7 +36,7 @@ pub fn EmojiField(
             class="pick"
             aria-label=picker_label
             aria-expanded="false"
-            aria-controls=format!("{id}-picker")
+            aria-controls=[&id, "-picker"].concat()
             // Hidden until the island is live: before that it could do nothing.
             data-ready=move || ready.get().to_string()
             on:click=load_picker
