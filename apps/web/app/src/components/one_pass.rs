@@ -3,8 +3,8 @@
 //! Leptos renders a page through its streaming writer (`to_html_async_with_buf`), which
 //! writes each element's opening and closing tags into two strings of their own, grows
 //! them as the attributes are written, and then copies them into the page. On the roster
-//! page that growth and copying was about a quarter of the rendering's instructions
-//! (bench/RESULTS.md, "instructions per request, counted"). Nothing in the island waits on
+//! page that growth and copying was 12% of the server's instructions for the whole request
+//! (bench/RESULTS.md, "the page written in one pass"). Nothing in the island waits on
 //! data (the page's data is loaded before rendering starts), so streaming buys it nothing:
 //! this view takes the writer's default, which renders the whole view in one synchronous
 //! pass into the page's own buffer. The HTML is the same byte for byte.
