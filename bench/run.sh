@@ -7,6 +7,7 @@
 #      cold start, the binary's size and the first load on the wire; then
 #      bench/postgres-cost.mjs: what each request costs PostgreSQL (docs/scaling.md);
 #      bench/instructions.mjs: instructions per request beside the reference (callgrind);
+#      bench/memory.mjs: the resident set of a server alone under the read and the page;
 #   2. bench/lighthouse.mjs: Lighthouse on `/`;
 #   3. the criterion micro-benchmarks (crates/*/benches, apps/web/app/benches).
 #   bench/run.sh           the full run (about 15 minutes after the build)
@@ -52,6 +53,8 @@ echo
 node bench/postgres-cost.mjs "$@"
 echo
 node bench/instructions.mjs "$@"
+echo
+node bench/memory.mjs "$@"
 node bench/lighthouse.mjs
 node bench/signin-burst.mjs "$@"
 
