@@ -83,8 +83,9 @@ impl FieldParts {
             autocomplete,
             class,
         } = self;
-        // Joined with `concat`, not `format!`: the roster page has 20 fields, and the
-        // formatting machinery was 3% of the server's instructions for it (bench/RESULTS.md).
+        // Joined with `concat`, not `format!`: the roster page has about twenty fields, and
+        // the formatting machinery was 3% of the server's instructions for it
+        // (bench/RESULTS.md).
         let error_id = [&id, "-error"].concat();
         let hint_id = [&id, "-hint"].concat();
         let described_by =

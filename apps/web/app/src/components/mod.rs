@@ -17,7 +17,8 @@ use leptos::prelude::*;
 /// compiler. The browser does not, and there every erased view brings its asynchronous
 /// hydration into the wasm, which an island never uses (bench/RESULTS.md, "Figures behind
 /// the code's choices"). On the server the erased view is also written in one pass when
-/// the page is streamed (`one_pass`): nothing under it waits on data.
+/// the page is streamed (`one_pass`), so nothing under it may wait on data: a `Suspense`
+/// there would be sent as its fallback.
 #[cfg(feature = "ssr")]
 pub fn erased_on_server(view: impl IntoAny) -> impl IntoView {
     one_pass::InOnePass(view.into_any())

@@ -65,7 +65,7 @@ pub fn AvatarRow(id: String) -> impl IntoView {
         }
     });
     // Strings joined with `concat`, not `format!`, here and in the ids below: a page
-    // writes about fifty of them, and the formatting machinery was the larger part of
+    // writes about ninety of them, and the formatting machinery was the larger part of
     // their cost (bench/RESULTS.md).
     let label = move |verb: &str| [verb, " ", &avatar().name].concat();
     let edit_error = move |field: error::Field| {
