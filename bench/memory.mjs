@@ -1,7 +1,7 @@
 // The server's memory under the read and the page (issue 28's target: a peak of 24 MiB).
-// `bench/http.mjs` reports each shape's peak too, but its server also serves the sign-in
-// shape, and the member it signs up for it leaves a password hash's 19 MiB behind; here
-// the server is started alone on the benchmark's guest, with no password hashed.
+// `bench/http.mjs` reports each shape's peak within its full run; this looks at that one
+// question alone, in under a minute: a server started on the benchmark's guest, with no
+// password hashed, and its resident set split into what it allocated and what it mapped.
 //
 //   node bench/memory.mjs [--smoke]
 //
