@@ -204,7 +204,8 @@ impl leptos::server_fn::error::FromServerFnError for ApiError {
 /// answered with a redirect (Leptos's rule for server functions).
 #[cfg(feature = "ssr")]
 pub fn from_a_form() -> bool {
-    crate::server::request(|parts| {
+    // Read in place: `use_context` would clone the whole request (see `server::request`).
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
