@@ -8,6 +8,8 @@ pub mod json;
 pub mod leave;
 /// The optimistic mutation helper (what TanStack Query's `useMutation` does).
 pub mod mutation;
+/// The client cache: a page's queries (what TanStack Query's `useQuery` does).
+pub mod query;
 /// Retries of transient failures, on a fixed backoff schedule.
 pub mod retry;
 /// Refetch on focus and reconnect, news from other tabs.

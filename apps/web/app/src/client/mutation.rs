@@ -1,5 +1,5 @@
-//! The part of TanStack Query that leptos-fetch leaves to us: mutations, each made once,
-//! online or not.
+//! What TanStack Query's `useMutation` does, for a cached [`Query`]: mutations, each made
+//! once, online or not.
 //!
 //! [`Mutation::run`] gives every change to cached data the same life:
 //! 1. the cache is updated at once (optimistic), so the page answers the click;
@@ -19,16 +19,18 @@
 //!    for another identity): then nothing more is fetched into this page, which was
 //!    rendered for a viewer the cookies no longer name.
 
-use std::{cell::RefCell, future::Future, hash::Hash, rc::Rc};
+use std::{cell::RefCell, future::Future, rc::Rc};
 
 use futures::{
     channel::oneshot,
     future::{FutureExt, LocalBoxFuture},
 };
 use leptos::prelude::*;
-use leptos_fetch::{QueryClient, QueryScope};
 
-use super::retry::{Failure, pause};
+use super::{
+    query::Query,
+    retry::{Failure, pause},
+};
 
 thread_local! {
     /// The end of the line of changes: the last one's turn, which the next one waits for.
@@ -63,20 +65,14 @@ type Turn = oneshot::Receiver<()>;
 
 /// A change to one cached query.
 #[derive(Debug)]
-pub struct Mutation<K: 'static, V: 'static> {
-    client: QueryClient,
-    scope: QueryScope<K, V>,
-    key: K,
+pub struct Mutation<V: 'static> {
+    query: Query<V>,
     activity: Activity,
 }
 
-impl<K, V> Mutation<K, V>
-where
-    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
-    V: std::fmt::Debug + Clone + Send + Sync + 'static,
-{
-    pub fn new(client: QueryClient, scope: QueryScope<K, V>, key: K, activity: Activity) -> Self {
-        Mutation { client, scope, key, activity }
+impl<V: Clone + Send + Sync + 'static> Mutation<V> {
+    pub fn new(query: Query<V>, activity: Activity) -> Self {
+        Mutation { query, activity }
     }
 
     /// Applies `optimistic` to the cached value now, then makes `call` in the background,
@@ -92,40 +88,30 @@ where
         E: Failure + 'static,
         Call: Future<Output = Result<T, E>> + 'static,
     {
-        let Mutation { client, scope, key, activity } = self;
-        let before = client.get_cached_query(&scope, &key);
+        let Mutation { query, activity } = self;
+        let before = query.get_untracked();
         activity.in_flight.update(|n| *n += 1);
-        client.update_query(&scope, &key, |cached| {
-            if let Some(cached) = cached {
-                optimistic(cached);
-            }
-        });
+        query.update(optimistic);
         // Boxed here, so the background part below is compiled once per result type
         // rather than once per kind of change (the bundle's weight budget).
         let call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>> =
             Rc::new(move || call().boxed_local());
         let (done, mine) = oneshot::channel();
         let turn = LAST.replace(Some(mine));
-        let change = Change { client, scope, key, activity, before };
+        let change = Change { query, activity, before };
         change.spawn(turn, done, call, Box::new(settled));
     }
 }
 
 /// A change whose optimistic edit is made: what is left to do in the background.
-struct Change<K: 'static, V: 'static> {
-    client: QueryClient,
-    scope: QueryScope<K, V>,
-    key: K,
+struct Change<V: 'static> {
+    query: Query<V>,
     activity: Activity,
     /// The cached value before the optimistic edit, to roll back to.
-    before: Option<V>,
+    before: V,
 }
 
-impl<K, V> Change<K, V>
-where
-    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
-    V: std::fmt::Debug + Clone + Send + Sync + 'static,
-{
+impl<V: Clone + Send + Sync + 'static> Change<V> {
     fn spawn<T: 'static, E: Failure + 'static>(
         self,
         turn: Option<Turn>,
@@ -133,7 +119,7 @@ where
         call: Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, E>>>,
         settled: Box<dyn FnOnce(Result<T, E>)>,
     ) {
-        let Change { client, scope, key, activity, before } = self;
+        let Change { query, activity, before } = self;
         leptos::task::spawn_local(async move {
             if let Some(turn) = turn {
                 let _ = turn.await;
@@ -141,11 +127,11 @@ where
             let outcome = until_answered(&*call, activity.retrying).await;
             let ended = matches!(&outcome, Err(error) if error.ends_identity());
             if outcome.is_err() {
-                roll_back(client, &scope, &key, activity.in_flight, before, ended);
+                roll_back(query, activity.in_flight, before, ended);
             }
             settled(outcome);
             let _ = done.send(());
-            finish(client, scope, key, activity.in_flight, ended).await;
+            finish(query, activity.in_flight, ended).await;
         });
     }
 }
@@ -155,23 +141,16 @@ where
 /// for the first refusal that ends the identity: it is the oldest change waiting, every
 /// one after it is refused too, and nothing is fetched again. Not generic over the
 /// change's answer, so the bundle holds it once.
-fn roll_back<K, V>(
-    client: QueryClient,
-    scope: &QueryScope<K, V>,
-    key: &K,
+fn roll_back<V: Clone + Send + Sync + 'static>(
+    query: Query<V>,
     in_flight: RwSignal<usize>,
-    before: Option<V>,
+    before: V,
     ended: bool,
-) where
-    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
-    V: std::fmt::Debug + Clone + Send + Sync + 'static,
-{
+) {
     let last = in_flight.get_untracked() == 1;
     let first_to_end = ended && !super::sync::identity_is_over();
-    if ((last && !ended) || first_to_end)
-        && let Some(before) = before
-    {
-        client.set_query(scope, key, before);
+    if (last && !ended) || first_to_end {
+        query.set(before);
     }
 }
 
@@ -208,21 +187,16 @@ async fn until_answered<T, E: Failure>(
 /// The end of every mutation of a query: once none is left waiting, fetch it again and
 /// tell the other tabs, unless the identity ended. Not generic over the call, so the
 /// browser bundle holds it once per query rather than once per kind of change.
-async fn finish<K, V>(
-    client: QueryClient,
-    scope: QueryScope<K, V>,
-    key: K,
+async fn finish<V: Clone + Send + Sync + 'static>(
+    query: Query<V>,
     in_flight: RwSignal<usize>,
     ended: bool,
-) where
-    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
-    V: std::fmt::Debug + Clone + Send + Sync + 'static,
-{
+) {
     let last = in_flight.get_untracked() == 1;
     if ended {
         super::sync::identity_ended();
     } else if last {
-        refetch(client, &scope, &key).await;
+        query.refetch().await;
     }
     in_flight.update(|n| *n -= 1);
     if !ended && last {
@@ -231,14 +205,4 @@ async fn finish<K, V>(
     if last {
         super::sync::changes_settled();
     }
-}
-
-/// Fetches a query again now, even if it is fresh (it is invalidated first).
-pub async fn refetch<K, V>(client: QueryClient, scope: &QueryScope<K, V>, key: &K)
-where
-    K: std::fmt::Debug + Clone + Hash + Send + Sync + 'static,
-    V: std::fmt::Debug + Clone + Send + Sync + 'static,
-{
-    client.invalidate_query(scope, key);
-    client.prefetch_query(scope, key).await;
 }

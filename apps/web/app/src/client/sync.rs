@@ -14,8 +14,6 @@
 //!
 //! All of it runs in the browser only; on the server these are no-ops.
 
-use leptos_fetch::QueryClient;
-
 /// The channel every tab of the app listens on.
 #[cfg(feature = "hydrate")]
 const CHANNEL: &str = "guestroom";
@@ -25,7 +23,6 @@ mod browser {
     use std::cell::{Cell, RefCell};
 
     use leptos::{ev, prelude::*, wasm_bindgen::JsCast};
-    use leptos_fetch::QueryClient;
     use web_sys::{BroadcastChannel, MessageEvent};
 
     thread_local! {
@@ -36,7 +33,7 @@ mod browser {
         /// Another identity took the cookies while changes of this tab's waited: the tab
         /// is reloaded once they are answered (made for the member this tab's guest
         /// became, or refused: then the tab's identity is over and it stays, saying so).
-        static ELSEWHERE: Cell<Option<QueryClient>> = const { Cell::new(None) };
+        static ELSEWHERE: Cell<bool> = const { Cell::new(false) };
         /// Whose data this tab holds: who its changes are made by.
         static OWNER: RefCell<Option<String>> = const { RefCell::new(None) };
     }
@@ -46,7 +43,6 @@ mod browser {
     }
 
     pub fn start(
-        client: QueryClient,
         cache_owner: String,
         waiting: RwSignal<usize>,
         refresh: impl Fn() + Clone + 'static,
@@ -78,10 +74,10 @@ mod browser {
                 } else if ENDED.get() {
                     // Over already: the tab stays, saying why, until its "Reload".
                 } else if waiting.get_untracked() == 0 {
-                    reload(client);
+                    reload();
                 } else {
                     // Once this tab's changes are answered (`changes_settled`).
-                    ELSEWHERE.set(Some(client));
+                    ELSEWHERE.set(true);
                 }
             },
         );
@@ -94,16 +90,15 @@ mod browser {
         TAB.with(|tab| *tab.borrow_mut() = Some((channel, cache_owner)));
     }
 
-    fn reload(client: QueryClient) {
-        client.clear();
+    /// The page is fetched again as the identity the cookies now name; its cache, someone
+    /// else's data, goes with the old page.
+    fn reload() {
         let _ = window().location().reload();
     }
 
     pub fn changes_settled() {
-        if let Some(client) = ELSEWHERE.take()
-            && !ENDED.get()
-        {
-            reload(client);
+        if ELSEWHERE.take() && !ENDED.get() {
+            reload();
         }
     }
 
@@ -131,18 +126,18 @@ mod browser {
 }
 
 /// Starts listening for focus, reconnects and other tabs (browser only). `cache_owner`
-/// is the opaque tag of whose data `client` holds, and who the tab's changes are made
-/// by; `waiting` counts the changes not yet answered; `refresh` fetches the page's data.
+/// is the opaque tag of whose data the page's cache holds, and who the tab's changes are
+/// made by; `waiting` counts the changes not yet answered; `refresh` fetches the page's
+/// data.
 pub fn start(
-    client: QueryClient,
     cache_owner: String,
     waiting: leptos::prelude::RwSignal<usize>,
     refresh: impl Fn() + Clone + 'static,
 ) {
     #[cfg(feature = "hydrate")]
-    browser::start(client, cache_owner, waiting, refresh);
+    browser::start(cache_owner, waiting, refresh);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (client, cache_owner, waiting, refresh);
+    let _ = (cache_owner, waiting, refresh);
 }
 
 /// Whose data this tab holds, which its changes say they were made by (browser only).

@@ -1,7 +1,6 @@
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_fetch::QueryClient;
 
 use super::{
     FormFailure, RosterPageData,
@@ -21,10 +20,8 @@ use crate::{
 /// The interactive roster: the only part of the page compiled to wasm.
 #[island]
 pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoView {
-    let client = QueryClient::new().provide();
-    client.set_query(queries::roster(), (), data.roster);
-    let avatars = client.subscribe_value(queries::roster(), || ());
-    let ui = RosterState::new(client, avatars);
+    let roster = queries::roster(data.roster);
+    let ui = RosterState::new(roster);
     let mut typed = (String::new(), String::new());
     if let Some(failure) = failure {
         let about_fields = matches!(failure.error, ApiError::Invalid { .. } | ApiError::Several(_));
@@ -42,7 +39,8 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
     provide_context(ui);
     // Why the roster could not be loaded or refreshed, if it could not: shown above the
     // list, which keeps showing what was last loaded.
-    let load_error = Memo::new(move |_| avatars.get().and_then(Result::err));
+    let cached = roster.value();
+    let load_error = Memo::new(move |_| cached.get().err());
     // What the list area shows: the list, the empty state, or nothing (when nothing could
     // be loaded, the error says it all). A memo, so that a change inside the list leaves
     // the list mounted: rows update where they are, keeping focus and open editors.
@@ -52,11 +50,11 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
             (true, false) => ListArea::Empty,
             (true, true) => ListArea::Nothing,
         });
-    let refresh = move || leptos::task::spawn_local(queries::refresh(client));
+    let refresh = move || leptos::task::spawn_local(roster.refetch());
     // Effects run in the browser only, once the island is live.
     let cache_owner = data.cache_owner;
     Effect::new(move |_| {
-        sync::start(client, cache_owner.clone(), ui.activity.in_flight, refresh);
+        sync::start(cache_owner.clone(), ui.activity.in_flight, refresh);
         // After hydration, so that its listeners come after the island's own: a submit
         // the island takes is not a navigation to hold.
         leave::wait_for_changes(ui.activity, move || {

@@ -2,7 +2,6 @@
 //! makes: each one optimistic in the cache, then confirmed (or rolled back) by the server.
 
 use leptos::{prelude::*, web_sys::HtmlFormElement};
-use leptos_fetch::QueryClient;
 
 use super::{
     AvatarView,
@@ -10,11 +9,12 @@ use super::{
         CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar, create_avatar,
         delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
     },
-    queries::{self, RosterData},
+    queries::RosterData,
 };
 use crate::{
     client::{
         mutation::{Activity, Mutation},
+        query::Query,
         retry::Failure,
     },
     components::form::{FromFields, form, refill},
@@ -27,7 +27,8 @@ pub const PENDING_ID: &str = "pending";
 /// The island's state: the cache and what the forms show.
 #[derive(Clone, Copy)]
 pub struct RosterState {
-    client: QueryClient,
+    /// The roster's query in the client cache (`queries::roster`).
+    roster: Query<RosterData>,
     /// The cached roster; after a failed refresh, the list last loaded.
     pub list: Memo<Vec<AvatarView>>,
     /// The add form's latest failure.
@@ -46,13 +47,14 @@ pub struct RosterState {
 }
 
 impl RosterState {
-    pub fn new(client: QueryClient, avatars: Signal<Option<RosterData>>) -> Self {
-        let list = Memo::new(move |last: Option<&Vec<AvatarView>>| match avatars.get() {
-            Some(Ok(list)) => list,
-            _ => last.cloned().unwrap_or_default(),
+    pub fn new(roster: Query<RosterData>) -> Self {
+        let cached = roster.value();
+        let list = Memo::new(move |last: Option<&Vec<AvatarView>>| match cached.get() {
+            Ok(list) => list,
+            Err(_) => last.cloned().unwrap_or_default(),
         });
         RosterState {
-            client,
+            roster,
             list,
             add_error: RwSignal::new(None),
             edit_error: RwSignal::new(None),
@@ -85,7 +87,7 @@ impl RosterState {
         Call: std::future::Future<Output = Result<T, ApiError>> + 'static,
     {
         self.banner.set(None);
-        Mutation::new(self.client, queries::roster(), (), self.activity).run(
+        Mutation::new(self.roster, self.activity).run(
             |roster| {
                 if let Ok(list) = roster {
                     optimistic(list);
