@@ -8,8 +8,8 @@
 //! `cancelQueries` in `onMutate` is for), nor does an older fetch overwrite a newer one.
 //!
 //! Written here rather than taken from leptos-fetch: a page's queries are few and seeded,
-//! and leptos-fetch's scopes, keyed maps, locks and garbage collection were 10% of the
-//! browser bundle (`bench/RESULTS.md`, "The client cache, ours").
+//! and leptos-fetch's scopes, keyed maps, locks and collection were 17% of the browser's
+//! wasm (`bench/RESULTS.md`, "The client cache, ours").
 
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
@@ -62,13 +62,16 @@ impl<V: Clone + Send + Sync + 'static> Query<V> {
         self.value.update(edit);
     }
 
-    /// Fetches the value again now, and keeps the answer unless something was written
-    /// (or another fetch started) meanwhile.
-    pub async fn refetch(self) {
+    /// Fetches the value again, starting now (not when the future is first polled), and
+    /// keeps the answer unless something was written (or another fetch started) meanwhile.
+    pub fn refetch(self) -> impl Future<Output = ()> {
         let mine = self.overtake();
-        let answer = (self.fetch)().await;
-        if self.writes.try_get_untracked() == Some(mine) {
-            self.value.try_set(answer);
+        let answer = (self.fetch)();
+        async move {
+            let answer = answer.await;
+            if self.writes.try_get_untracked() == Some(mine) {
+                self.value.try_set(answer);
+            }
         }
     }
 
@@ -76,5 +79,95 @@ impl<V: Clone + Send + Sync + 'static> Query<V> {
         let next = self.writes.get_untracked().wrapping_add(1);
         self.writes.set(next);
         next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use futures::{FutureExt, channel::oneshot, executor::block_on, poll};
+
+    use super::*;
+
+    thread_local! {
+        /// What the test's fetches answer, in the order they start: each waits for its
+        /// sender.
+        static ANSWERS: RefCell<Vec<oneshot::Receiver<u32>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Runs `test` inside a reactive owner, where signals can be made (on the server each
+    /// request's render has one).
+    fn owned(test: impl FnOnce()) {
+        Owner::new().with(test);
+    }
+
+    fn fetch() -> LocalBoxFuture<'static, u32> {
+        let answer = ANSWERS.with_borrow_mut(|answers| answers.remove(0));
+        async move { answer.await.expect("the test answers every fetch") }.boxed_local()
+    }
+
+    /// The answers of the next `N` fetches, given when the test sends them.
+    fn answers<const N: usize>() -> [oneshot::Sender<u32>; N] {
+        std::array::from_fn(|_| {
+            let (send, answer) = oneshot::channel();
+            ANSWERS.with_borrow_mut(|answers| answers.push(answer));
+            send
+        })
+    }
+
+    #[test]
+    fn a_fetch_answer_replaces_the_value() {
+        owned(|| {
+            let query = Query::new(1, fetch);
+            let [answer] = answers();
+            answer.send(2).unwrap();
+            block_on(query.refetch());
+            assert_eq!(query.get_untracked(), 2);
+        });
+    }
+
+    #[test]
+    fn a_fetch_started_before_a_change_does_not_undo_it() {
+        owned(|| {
+            let query = Query::new(1, fetch);
+            let [answer] = answers();
+            let fetching = query.refetch();
+            query.update(|value| *value = 10);
+            answer.send(2).unwrap();
+            block_on(fetching);
+            assert_eq!(query.get_untracked(), 10, "the optimistic edit stays");
+        });
+    }
+
+    #[test]
+    fn an_older_fetch_answering_last_does_not_overwrite_a_newer_one() {
+        owned(|| {
+            let query = Query::new(1, fetch);
+            let [older, newer] = answers();
+            block_on(async {
+                let mut first = Box::pin(query.refetch());
+                let second = query.refetch();
+                assert!(poll!(&mut first).is_pending());
+                newer.send(3).unwrap();
+                second.await;
+                older.send(2).unwrap();
+                first.await;
+            });
+            assert_eq!(query.get_untracked(), 3);
+        });
+    }
+
+    #[test]
+    fn a_value_set_while_fetching_stays() {
+        owned(|| {
+            let query = Query::new(1, fetch);
+            let [answer] = answers();
+            let fetching = query.refetch();
+            query.set(5);
+            answer.send(2).unwrap();
+            block_on(fetching);
+            assert_eq!(query.get_untracked(), 5);
+        });
     }
 }
