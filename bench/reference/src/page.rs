@@ -29,10 +29,14 @@ const NAME_HINT: &str = "Up to 40 characters.";
 /// The guest's retention, as the benchmark's servers are started with it.
 const KEPT_DAYS: u32 = 90;
 
-/// The bundle's file names (content-hashed), found once in `$LEPTOS_SITE_ROOT/pkg`.
+/// The bundle's file names (content-hashed), found once in `$LEPTOS_SITE_ROOT/pkg`, and
+/// the name its script exports the roster island under.
 struct Bundle {
     stylesheet: String,
     scripts: String,
+    /// `Roster_` and a hash of the island's source (Leptos's island macro): read from the
+    /// bundle, as it changes whenever the island's code does.
+    island: String,
 }
 
 static BUNDLE: LazyLock<Bundle> = LazyLock::new(|| {
@@ -47,7 +51,14 @@ static BUNDLE: LazyLock<Bundle> = LazyLock::new(|| {
             .map_or("", |name| &name[..name.len() - suffix.len()])
             .to_owned()
     };
-    Bundle { stylesheet: format!("{}.css", find(".css")), scripts: find("_bg.wasm") }
+    let scripts = find("_bg.wasm");
+    let glue = std::fs::read_to_string(format!("{root}/pkg/{scripts}.js")).unwrap_or_default();
+    let island = glue
+        .split("Roster_")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+        .map_or_else(|| "Roster".to_owned(), |hash| format!("Roster_{hash}"));
+    Bundle { stylesheet: format!("{}.css", find(".css")), scripts, island }
 });
 
 /// A plain form's idempotency key: a prefix drawn once and a counter, as Guestroom's.
@@ -118,7 +129,7 @@ fn document(owner: Uuid, avatars: &[Avatar], nonce: &str) -> Markup {
                     section aria-labelledby="roster-title" class="roster" {
                         h1 id="roster-title" { "Your avatars" }
                         (MARK) (MARK)
-                        leptos-island data-component="Roster_7891168742072555347" data-props=(props) {
+                        leptos-island data-component=(bundle.island) data-props=(props) {
                             div data-hydrated="false" data-busy="false" class="roster-body" {
                                 p class="visually-hidden" role="status" {}
                                 (add_form())
