@@ -11,8 +11,10 @@
 
 use std::future::Future;
 
+use serde::de::DeserializeOwned;
+
 use super::json::JsonText;
-use crate::error::ApiError;
+use crate::{components::form::ToFields, error::ApiError};
 use futures::{Sink, Stream};
 use leptos::server_fn::{
     Bytes,
@@ -53,6 +55,50 @@ pub fn new_key() -> String {
 /// Every server function's answer (`output = Json`): JSON, as Leptos's own `Json`
 /// writes it, read back as text.
 pub type Json = Post<JsonText>;
+
+/// Calls the server function `S` from the browser as its form posts it: its fields
+/// URL-encoded, its answer read as JSON, a refusal read by its status. One request path
+/// for every function, where Leptos's client compiles one per function (its query-string
+/// serializer, its request, its answer): bench/RESULTS.md, "The client cache, ours". The
+/// request is made when the call is first polled, and takes the key of the change that
+/// makes it ([`send_next_with_key`]).
+pub async fn call<S>(args: S) -> Result<S::Output, ApiError>
+where
+    S: ToFields,
+    S::Output: DeserializeOwned,
+{
+    let answer = post(S::PATH, &args.to_fields()).await?;
+    serde_json::from_str(&answer).map_err(|_| ApiError::Unreachable)
+}
+
+/// Posts `fields` to `path`; the answer's body, or the refusal it means.
+async fn post(path: &'static str, fields: &[(&'static str, String)]) -> Result<String, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::server_fn::request::ClientReq;
+        let body = web_sys::UrlSearchParams::new().map_err(|_| ApiError::Unreachable)?;
+        for (name, value) in fields {
+            body.append(name, value);
+        }
+        let body = String::from(body.to_string());
+        let form = "application/x-www-form-urlencoded";
+        let request = <BrowserRequest as ClientReq<ApiError>>::try_new_post(
+            path,
+            form,
+            "application/json",
+            body,
+        )?;
+        let answer = <ApiClient as Client<ApiError>>::send(request).await?;
+        let bytes = ClientRes::<ApiError>::try_into_bytes(answer).await?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::Unreachable)
+    }
+    // The server runs its functions itself; it never calls them as a browser does.
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (path, fields);
+        Err(ApiError::Unreachable)
+    }
+}
 
 /// The client every server function of the app is called with (`client = ApiClient`).
 #[derive(Debug)]

@@ -62,24 +62,38 @@ impl Fields {
 /// Reads a server function's arguments from its form: what Leptos's `FromFormData` does,
 /// without compiling a query-string deserializer into the wasm (bench/RESULTS.md, "Figures
 /// behind the code's choices").
-/// Written with [`from_fields!`](crate::from_fields).
+/// Written with [`form_fields!`](crate::form_fields).
 pub trait FromFields: ServerFn {
     fn from_fields(fields: &Fields) -> Option<Self>;
 }
 
-/// Implements [`FromFields`] for server functions, naming each argument's reading:
-/// `text` for a string, `parse` for anything with `FromStr`.
+/// Writes a server function's arguments as its form posts them, each field's name and
+/// text: how the browser calls it (`client::transport::call`), without compiling a
+/// query-string serializer into the wasm. Written with [`form_fields!`](crate::form_fields).
+pub trait ToFields: ServerFn {
+    fn to_fields(&self) -> Vec<(&'static str, String)>;
+}
+
+/// Implements [`FromFields`] and [`ToFields`] for server functions, naming each
+/// argument's reading: `text` for a string, `parse` for anything with `FromStr` (and
+/// `Display`, to write it).
 ///
 /// ```text
-/// from_fields! { CreateAvatar { emoji: text, name: text } }
+/// form_fields! { CreateAvatar { emoji: text, name: text } }
 /// ```
 #[macro_export]
-macro_rules! from_fields {
+macro_rules! form_fields {
     ($($function:ident { $($argument:ident: $read:ident),* $(,)? })*) => {
         $(
             impl $crate::components::form::FromFields for $function {
                 fn from_fields(fields: &$crate::components::form::Fields) -> Option<Self> {
                     Some($function { $($argument: fields.$read(stringify!($argument))?),* })
+                }
+            }
+
+            impl $crate::components::form::ToFields for $function {
+                fn to_fields(&self) -> Vec<(&'static str, String)> {
+                    vec![$((stringify!($argument), self.$argument.to_string())),*]
                 }
             }
         )*

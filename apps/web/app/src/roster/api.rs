@@ -16,8 +16,9 @@ use persistence::{
 use super::AvatarView;
 use crate::{
     client::transport::{ApiClient, Json},
+    components::form::ToFields,
     error::ApiError,
-    from_fields,
+    form_fields,
 };
 
 /// Under an avatar's name field: the rule is `AvatarName::MAX_GRAPHEMES`.
@@ -120,12 +121,20 @@ pub async fn move_avatar(id: String, up: bool) -> Result<Vec<AvatarView>, ApiErr
     Ok(avatars)
 }
 
-from_fields! {
+form_fields! {
     CreateAvatar { emoji: text, name: text }
     UpdateAvatar { id: text, emoji: text, name: text }
     SetAvatarActive { id: text, is_active: parse }
     DeleteAvatar { id: text }
     MoveAvatar { id: text, up: parse }
+    RestoreAvatar { emoji: text, name: text, is_active: parse, position: parse }
+}
+
+/// The read has no form and no fields.
+impl ToFields for ListAvatars {
+    fn to_fields(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// Swaps the item at `from` with its neighbour above (`up`) or below; at either end it

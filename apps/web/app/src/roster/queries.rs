@@ -3,11 +3,12 @@
 
 use futures::FutureExt;
 
-use super::{AvatarView, api::list_avatars};
+use super::{AvatarView, api::ListAvatars};
 use crate::{
     client::{
         query::Query,
         retry::{retry, sleep},
+        transport::call,
     },
     error::ApiError,
 };
@@ -23,5 +24,5 @@ pub fn roster(seed: RosterData) -> Query<RosterData> {
 }
 
 async fn fetch_roster() -> RosterData {
-    retry(list_avatars, sleep).await
+    retry(|| call(ListAvatars {}), sleep).await
 }

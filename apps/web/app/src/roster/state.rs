@@ -5,10 +5,7 @@ use leptos::{prelude::*, web_sys::HtmlFormElement};
 
 use super::{
     AvatarView,
-    api::{
-        CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar, create_avatar,
-        delete_avatar, move_avatar, move_one, set_avatar_active, update_avatar,
-    },
+    api::{CreateAvatar, DeleteAvatar, MoveAvatar, SetAvatarActive, UpdateAvatar, move_one},
     queries::RosterData,
 };
 use crate::{
@@ -16,6 +13,7 @@ use crate::{
         mutation::{Activity, Mutation},
         query::Query,
         retry::Failure,
+        transport::call,
     },
     components::form::{FromFields, form, refill},
     error::ApiError,
@@ -130,7 +128,7 @@ impl RosterState {
         let typed = [("emoji", emoji.clone()), ("name", name.clone())];
         self.change(
             move |list| list.push(pending),
-            move || create_avatar(emoji.clone(), name.clone()),
+            move || call(CreateAvatar { emoji: emoji.clone(), name: name.clone() }),
             move |outcome| match outcome {
                 Ok(added) => self.say(format!("Added {}.", added.name)),
                 Err(error) => {
@@ -162,7 +160,9 @@ impl RosterState {
             },
             {
                 let id = id.clone();
-                move || update_avatar(id.clone(), emoji.clone(), name.clone())
+                move || {
+                    call(UpdateAvatar { id: id.clone(), emoji: emoji.clone(), name: name.clone() })
+                }
             },
             move |outcome| {
                 self.free(&id);
@@ -192,7 +192,7 @@ impl RosterState {
             move |list| edit_one(list, &target, |avatar| avatar.is_active = is_active),
             {
                 let id = id.clone();
-                move || set_avatar_active(id.clone(), is_active)
+                move || call(SetAvatarActive { id: id.clone(), is_active })
             },
             self.settle(id, move |avatar: AvatarView| {
                 let state = if avatar.is_active { "active" } else { "inactive" };
@@ -219,7 +219,7 @@ impl RosterState {
             move |list| list.retain(|a| a.id != target),
             {
                 let id = id.clone();
-                move || delete_avatar(id.clone())
+                move || call(DeleteAvatar { id: id.clone() })
             },
             move |outcome| {
                 if outcome.is_err() {
@@ -250,7 +250,7 @@ impl RosterState {
             },
             {
                 let id = id.clone();
-                move || move_avatar(id.clone(), up)
+                move || call(MoveAvatar { id: id.clone(), up })
             },
             self.settle(id.clone(), move |list: Vec<AvatarView>| {
                 if let Some(at) = list.iter().position(|a| a.id == id) {

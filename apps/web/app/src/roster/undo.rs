@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 
-use super::{AvatarView, api::restore_avatar, state::RosterState};
+use super::{AvatarView, api::RestoreAvatar, state::RosterState};
+use crate::client::transport::call;
 
 /// How long the "Undo" offer stays after a delete.
 const UNDO_WINDOW_MS: u64 = 6_000;
@@ -121,7 +122,7 @@ impl RosterState {
             },
             move || {
                 let AvatarView { emoji, name, is_active, position, .. } = avatar.clone();
-                restore_avatar(emoji, name, is_active, position)
+                call(RestoreAvatar { emoji, name, is_active, position })
             },
             move |outcome| {
                 self.free(&id);
