@@ -1,5 +1,5 @@
 //! `/` as Guestroom renders it for a guest, written with maud: the same elements,
-//! attributes, text and island props, the hydration markers (`<!>`) Leptos leaves
+//! attributes, text and the island's data, the hydration markers (`<!>`) Leptos leaves
 //! included, so the browser would get the same page (the benchmark compares the two
 //! pages' structure). Only the ids, the nonce and the form keys differ between answers.
 
@@ -91,11 +91,8 @@ fn document(owner: Uuid, avatars: &[Avatar], nonce: &str) -> Markup {
     let owner_text = owner.to_string();
     let cache_owner: String =
         Sha256::digest(owner_text.as_bytes())[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let props = serde_json::to_string(&Props {
-        data: Data { cache_owner, roster: Roster { ok: avatars } },
-        failure: None,
-    })
-    .expect("the props serialise");
+    let data = serde_json::to_string(&Data { cache_owner, roster: Roster { ok: avatars } })
+        .expect("the page's data serialises");
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -126,10 +123,10 @@ fn document(owner: Uuid, avatars: &[Avatar], nonce: &str) -> Markup {
                 }
                 main {
                     (MARK)
-                    section aria-labelledby="roster-title" class="roster" {
+                    section aria-labelledby="roster-title" data-roster=(data) class="roster" {
                         h1 id="roster-title" { "Your avatars" }
                         (MARK) (MARK)
-                        leptos-island data-component=(bundle.island) data-props=(props) {
+                        leptos-island data-component=(bundle.island) {
                             div data-hydrated="false" data-busy="false" class="roster-body" {
                                 p class="visually-hidden" role="status" {}
                                 (add_form())
@@ -159,13 +156,7 @@ fn document(owner: Uuid, avatars: &[Avatar], nonce: &str) -> Markup {
     }
 }
 
-/// The island's props, as Leptos writes them (`RosterPageData` and no form failure).
-#[derive(Serialize)]
-struct Props<'a> {
-    data: Data<'a>,
-    failure: Option<()>,
-}
-
+/// The roster's data as the page carries it for the island (`RosterPageData`).
 #[derive(Serialize)]
 struct Data<'a> {
     cache_owner: String,

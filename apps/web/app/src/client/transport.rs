@@ -11,9 +11,7 @@
 
 use std::future::Future;
 
-use serde::de::DeserializeOwned;
-
-use super::json::JsonText;
+use super::json::{FromJson, JsonText};
 use crate::{components::form::ToFields, error::ApiError};
 use futures::{Sink, Stream};
 use leptos::server_fn::{
@@ -57,7 +55,7 @@ pub fn new_key() -> String {
 pub type Json = Post<JsonText>;
 
 /// Calls the server function `S` from the browser as its form posts it: its fields
-/// URL-encoded, its answer read as JSON, a refusal read by its status. One request path
+/// URL-encoded, its answer read as JSON ([`FromJson`]), a refusal read by its status. One request path
 /// for every function, where Leptos's client compiles one per function (its query-string
 /// serializer, its request, its answer): bench/RESULTS.md, "One request path for every
 /// server function". The request is made when the call is first polled, and takes the
@@ -65,10 +63,10 @@ pub type Json = Post<JsonText>;
 pub async fn call<S>(args: S) -> Result<S::Output, ApiError>
 where
     S: ToFields,
-    S::Output: DeserializeOwned,
+    S::Output: FromJson,
 {
     let answer = post(S::PATH, &args.to_fields()).await?;
-    serde_json::from_str(&answer).map_err(|_| ApiError::Unreachable)
+    super::json::parse(&answer).ok_or(ApiError::Unreachable)
 }
 
 /// Posts `fields` to `path`; the answer's body, or the refusal it means.

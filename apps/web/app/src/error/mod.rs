@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::json::{JsonText, read_text};
+use crate::client::json::{FromJson, JsonText, read_code};
 
 /// The wire form: one code string per error.
 mod code;
@@ -139,7 +139,7 @@ impl ApiError {
     /// field, which conflict). A proxy's HTML error page reads as what its status says.
     pub fn from_answer(status: u16, body: &[u8]) -> ApiError {
         if let Some(decoded) =
-            read_text(body).ok().and_then(|text| serde_json::from_str::<ApiError>(text).ok())
+            read_code(body).and_then(|code| ApiError::try_from(code.to_owned()).ok())
             && decoded.status() == Some(status)
         {
             return decoded;
@@ -167,6 +167,13 @@ impl ApiError {
             ApiError::Several(all) => all.iter().find_map(|error| error.for_field(field)),
             _ => None,
         }
+    }
+}
+
+/// In the browser, as its code (`error::code`).
+impl FromJson for ApiError {
+    fn from_json(value: &leptos::wasm_bindgen::JsValue) -> Option<Self> {
+        ApiError::try_from(value.as_string()?).ok()
     }
 }
 

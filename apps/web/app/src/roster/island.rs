@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{
-    FormFailure, RosterPageData,
+    RosterPageData, Start,
     add::AddAvatarForm,
     api::{CreateAvatar, UpdateAvatar},
     queries,
@@ -19,7 +19,8 @@ use crate::{
 
 /// The interactive roster: the only part of the page compiled to wasm.
 #[island]
-pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoView {
+pub fn Roster() -> impl IntoView {
+    let Start { data, failure } = start();
     let roster = queries::roster(data.roster);
     let ui = RosterState::new(roster);
     let mut typed = (String::new(), String::new());
@@ -118,6 +119,27 @@ pub fn Roster(data: RosterPageData, failure: Option<FormFailure>) -> impl IntoVi
         </div>
     };
     erased_on_server(view)
+}
+
+/// What the island starts from (`Start`): on the server, from the page; in the browser,
+/// read back from what the server wrote into the roster's section. Should that be
+/// missing or unreadable (a page altered on its way), the island says the roster could
+/// not be loaded and offers to try again.
+fn start() -> Start {
+    #[cfg(feature = "ssr")]
+    let start = use_context::<Start>();
+    #[cfg(not(feature = "ssr"))]
+    let start = (|| {
+        use crate::client::json::parse;
+        let section = document().query_selector("[data-roster]").ok()??;
+        let data = parse(&section.get_attribute("data-roster")?)?;
+        let failure = section.get_attribute("data-failure").and_then(|text| parse(&text));
+        Some(Start { data, failure })
+    })();
+    start.unwrap_or_else(|| Start {
+        data: RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) },
+        failure: None,
+    })
 }
 
 /// While changes wait for an answer (offline, or the server unreachable): `waiting` of

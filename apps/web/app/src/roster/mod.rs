@@ -75,6 +75,23 @@ pub struct FormFailure {
     pub name: String,
 }
 
+crate::from_json! {
+    AvatarView { id, emoji, name, is_active, position }
+    RosterPageData { cache_owner, roster }
+    FormFailure { action, error, id, emoji, name }
+}
+
+/// What the island starts from: the page's data, and a refused form's when there is one.
+/// The server hands it to the island in context, and writes it into the roster's section
+/// (`data-roster`, `data-failure`), where the browser reads it back (`island::start`).
+/// Not the island's props, which Leptos reads with serde_json: bench/RESULTS.md, "JSON
+/// read by the browser".
+#[derive(Clone, Debug)]
+struct Start {
+    data: RosterPageData,
+    failure: Option<FormFailure>,
+}
+
 #[component]
 pub fn RosterPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -118,13 +135,21 @@ pub fn RosterPage() -> impl IntoView {
     );
     #[cfg(not(feature = "ssr"))]
     let (undo, kept_for, waiting) = (None::<()>, None::<()>, None::<()>);
+    #[cfg(feature = "ssr")]
+    let written = (
+        serde_json::to_string(&data).ok(),
+        failure.as_ref().and_then(|failure| serde_json::to_string(failure).ok()),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let written = (None::<String>, None::<String>);
+    provide_context(Start { data, failure });
     view! {
-        <section class="roster" aria-labelledby="roster-title">
+        <section class="roster" aria-labelledby="roster-title" data-roster=written.0 data-failure=written.1>
             <leptos_meta::Title text="Your avatars" />
             <h1 id="roster-title">"Your avatars"</h1>
             {waiting}
             {undo}
-            <island::Roster data failure />
+            <island::Roster />
             {kept_for}
         </section>
     }
