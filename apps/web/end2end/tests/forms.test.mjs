@@ -107,6 +107,30 @@ test('without JavaScript a refused add comes back at a clean URL with what was t
   await context.close();
 });
 
+test('a form posted before the island is live comes back refused with what was typed, and the island takes it from there', async () => {
+  const { context, page } = await openGuest(env);
+  // The island cannot start on this page: its add form posts as a plain form.
+  await page.route('**/*_bg.wasm', (route) => route.abort());
+  await page.reload();
+  const long = 'x'.repeat(41);
+  await page.getByLabel('Emoji', { exact: true }).fill('🦉');
+  await page.getByLabel('Name', { exact: true }).fill(long);
+  await page.unroute('**/*_bg.wasm');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  // The page that comes back is hydrated with the refusal the server wrote into it.
+  await page.locator('[data-hydrated="true"]').waitFor();
+  assert.equal(page.url(), `${env.server.url}/`);
+  assert.match(await errorOf(page, 'new-name'), /at most 40/);
+  assert.equal(await page.getByLabel('Emoji', { exact: true }).inputValue(), '🦉');
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), long);
+  await page.getByLabel('Name', { exact: true }).fill('Hedwig');
+  await page.getByRole('button', { name: 'Add avatar' }).click();
+  await row(page, 'Hedwig').waitFor();
+  await settled(page);
+  assert.equal(await errorOf(page, 'new-name'), '');
+  await context.close();
+});
+
 test('without JavaScript a refused edit opens again with what was typed, focused, at a clean URL', async () => {
   const { context, page } = await openGuest(env, { javaScriptEnabled: false });
   await page.getByLabel('Emoji', { exact: true }).fill('🐱');

@@ -3,7 +3,7 @@
 //!
 //! The browser reads few types (the roster's page data, an avatar, a list of them, a
 //! refused form, an error code), and serde_json's reader, serde's derived visitors and
-//! the float formatting its error messages reach were about a tenth of the browser's
+//! the float formatting its error messages reach were a seventh of the browser's
 //! wasm: `bench/RESULTS.md`, "JSON read by the browser".
 
 use leptos::{
