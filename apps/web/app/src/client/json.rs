@@ -101,16 +101,6 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: &JsValue) -> Option<Self> {
-        if value.is_null() || value.is_undefined() {
-            Some(None)
-        } else {
-            T::from_json(value).map(Some)
-        }
-    }
-}
-
 /// As serde writes a `Result`: `{"Ok": …}` or `{"Err": …}`.
 impl<T: FromJson, E: FromJson> FromJson for Result<T, E> {
     fn from_json(value: &JsValue) -> Option<Self> {

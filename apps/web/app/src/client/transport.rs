@@ -55,11 +55,11 @@ pub fn new_key() -> String {
 pub type Json = Post<JsonText>;
 
 /// Calls the server function `S` from the browser as its form posts it: its fields
-/// URL-encoded, its answer read as JSON ([`FromJson`]), a refusal read by its status. One request path
-/// for every function, where Leptos's client compiles one per function (its query-string
-/// serializer, its request, its answer): bench/RESULTS.md, "One request path for every
-/// server function". The request is made when the call is first polled, and takes the
-/// key of the change that makes it ([`send_next_with_key`]).
+/// URL-encoded, its answer read as JSON ([`FromJson`]), a refusal read by its status. One
+/// request path for every function, where Leptos's client compiles one per function (its
+/// query-string serializer, its request, its answer): bench/RESULTS.md, "One request path
+/// for every server function". The request is made when the call is first polled, and
+/// takes the key of the change that makes it ([`send_next_with_key`]).
 pub async fn call<S>(args: S) -> Result<S::Output, ApiError>
 where
     S: ToFields,

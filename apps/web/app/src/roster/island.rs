@@ -129,17 +129,21 @@ fn start() -> Start {
     #[cfg(feature = "ssr")]
     let start = use_context::<Start>();
     #[cfg(not(feature = "ssr"))]
-    let start = (|| {
-        use crate::client::json::parse;
-        let section = document().query_selector("[data-roster]").ok()??;
-        let data = parse(&section.get_attribute("data-roster")?)?;
-        let failure = section.get_attribute("data-failure").and_then(|text| parse(&text));
-        Some(Start { data, failure })
-    })();
+    let start = written_into_page();
     start.unwrap_or_else(|| Start {
         data: RosterPageData { cache_owner: String::new(), roster: Err(ApiError::Unavailable) },
         failure: None,
     })
+}
+
+/// In the browser: what the server wrote into the roster's section.
+#[cfg(not(feature = "ssr"))]
+fn written_into_page() -> Option<Start> {
+    use crate::client::json::parse;
+    let section = document().query_selector("[data-roster]").ok()??;
+    let data = parse(&section.get_attribute("data-roster")?)?;
+    let failure = section.get_attribute("data-failure").and_then(|text| parse(&text));
+    Some(Start { data, failure })
 }
 
 /// While changes wait for an answer (offline, or the server unreachable): `waiting` of
