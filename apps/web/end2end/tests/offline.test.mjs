@@ -40,13 +40,42 @@ function changesSent(page) {
   return sent;
 }
 
-/** The page cannot reach the server (the rest of the browser can: another tab). */
-const unreachable = (page) => page.route('**/api/roster/**', (route) => route.abort('internetdisconnected'));
+/**
+ * Resolves as `promise` does, or fails naming `what` after `ms`: for the waits Playwright
+ * bounds with no timeout of its own (`page.evaluate`, a route's removal), which, left
+ * unbounded, held a CI run until the file's limit without saying where.
+ */
+async function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The pages whose route to the server is cut (`unreachable`), and so let through. */
+const cut = new WeakSet();
+
+/**
+ * The page cannot reach the server (the rest of the browser can: another tab). The route
+ * stays for the page's life and lets requests through once `reachable`: removing it
+ * (`unroute`) is a round trip to the browser that the test would wait on.
+ */
+async function unreachable(page) {
+  cut.add(page);
+  await page.route('**/api/roster/**', (route) =>
+    cut.has(page) ? route.abort('internetdisconnected') : route.continue(),
+  );
+}
 
 /** The server can be reached again; the page is told the way the browser tells it. */
 async function reachable(page) {
-  await page.unroute('**/api/roster/**');
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  cut.delete(page);
+  await within(10_000, 'the page told it is online', page.evaluate(() => window.dispatchEvent(new Event('online'))));
 }
 
 /** Adds an avatar through the form, without waiting for the server: it may not answer. */
