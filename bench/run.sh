@@ -39,7 +39,7 @@ else
   export GUESTROOM_BIN="$CARGO_TARGET_DIR/release/guestroom"
 fi
 "$ROOT/scripts/postgres.sh" >&2
-runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
+psql_as_postgres \
   -c 'DROP DATABASE IF EXISTS guestroom_bench WITH (FORCE)' -c 'CREATE DATABASE guestroom_bench OWNER guestroom'
 
 revision="$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' with uncommitted changes')"

@@ -19,6 +19,10 @@ WASM_NIGHTLY=nightly-2026-05-19
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# psql as PostgreSQL's superuser, started from `/`: the clone may sit in a folder that
+# user cannot enter (a private temporary one), and psql would say so at every call.
+psql_as_postgres() { (cd / && runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q "$@"); }
+
 # Commands run when the script exits, however it exits (add with `at_exit "command"`).
 EXIT_COMMANDS=()
 at_exit() { EXIT_COMMANDS+=("$1"); }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the local PostgreSQL 15 cluster is running and that the role the tests use
 # exists and may create databases. Idempotent; needs root (it runs psql as `postgres`).
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
@@ -26,7 +26,7 @@ pg_isready -h 127.0.0.1 -p 5432
 
 # The test role: a password login over TCP (what the tests' URL uses), allowed to create
 # and drop its own databases, nothing more.
-runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q <<'SQL'
+psql_as_postgres <<'SQL'
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'guestroom') THEN

@@ -65,7 +65,7 @@ step "the release browser bundle for the browser tests, its crates linted as the
 step "browser tests (Playwright, Debian's Chromium, the release bundle): every file on SQLite and, at the same time, the roster, accounts, providers, passkeys, password reset, address confirmation, sign-in links, change of email, the guest's retention note, a shared guest cookie, a full account's choice, device codes, the merge matrix and changes made offline on PostgreSQL"
 # Waiting on browsers more than computing, the two runs share the cores well: at once
 # they took a third less time than one after the other (bench/RESULTS.md).
-runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q \
+psql_as_postgres \
   -c 'DROP DATABASE IF EXISTS guestroom_e2e' -c 'CREATE DATABASE guestroom_e2e OWNER guestroom'
 node apps/web/end2end/run.mjs >"$log_dir/e2e.log" 2>&1 &
 on_sqlite=$!
