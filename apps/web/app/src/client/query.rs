@@ -62,8 +62,9 @@ impl<V: Clone + Send + Sync + 'static> Query<V> {
         self.value.update(edit);
     }
 
-    /// Fetches the value again, starting now (not when the future is first polled), and
-    /// keeps the answer unless something was written (or another fetch started) meanwhile.
+    /// Fetches the value again, and keeps the answer unless something was written (or
+    /// another fetch started) meanwhile. The fetch counts as started at this call, not
+    /// when the future is first polled: a write made after the call overtakes it.
     pub fn refetch(self) -> impl Future<Output = ()> {
         let mine = self.overtake();
         let answer = (self.fetch)();
@@ -75,6 +76,7 @@ impl<V: Clone + Send + Sync + 'static> Query<V> {
         }
     }
 
+    /// Counts a write or a fetch started: every fetch started before it is overtaken.
     fn overtake(self) -> usize {
         let next = self.writes.get_untracked().wrapping_add(1);
         self.writes.set(next);
