@@ -33,6 +33,9 @@ mod picker;
 mod queries;
 /// One avatar's row: toggle, move, delete, edit.
 mod row;
+/// The server's rows, written from a template made by rendering the row itself.
+#[cfg(feature = "ssr")]
+mod row_template;
 /// The island's state and the changes it makes.
 mod state;
 /// Undo of deletes: the deleted rows kept in place, the toast.

@@ -40,17 +40,28 @@ pub fn form_key() -> &'static str {
 /// with `{:016x}` was 2.7% of the server's instructions for `/` (bench/RESULTS.md).
 #[cfg(feature = "ssr")]
 pub fn form_key() -> String {
-    use std::sync::{
-        LazyLock,
-        atomic::{AtomicU64, Ordering},
-    };
+    let mut key = String::with_capacity(32);
+    push_form_key(&mut key);
+    key
+}
+
+/// Writes a new [`form_key`] at the end of `out`: a row written from its template takes
+/// five, without a string of their own (`row_template`).
+#[cfg(feature = "ssr")]
+pub fn push_form_key(out: &mut String) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    out.push_str(key_prefix());
+    push_hex(out, NEXT.fetch_add(1, Ordering::Relaxed));
+}
+
+/// The first 16 digits of every key this process makes.
+#[cfg(feature = "ssr")]
+pub fn key_prefix() -> &'static str {
+    use std::sync::LazyLock;
     static PREFIX: LazyLock<String> =
         LazyLock::new(|| format!("{:016x}", uuid::Uuid::new_v4().as_u64_pair().0));
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let mut key = String::with_capacity(32);
-    key.push_str(&PREFIX);
-    push_hex(&mut key, NEXT.fetch_add(1, Ordering::Relaxed));
-    key
+    &PREFIX
 }
 
 /// Writes `n` as 16 lowercase hex digits, as `{:016x}` would.

@@ -1,0 +1,279 @@
+//! The server's rows, written from a template made by rendering the row itself.
+//!
+//! Building the rows' reactive views and rendering them through Leptos was nearly two
+//! thirds of the server's instructions for `/` (bench/RESULTS.md, "rows from their
+//! template"), where a row is the same HTML each time but for the avatar's three strings,
+//! the five forms' keys and which of eight shapes it takes (active or not, first or not,
+//! last or not). So the first row of each shape in the process renders the real row
+//! (`row::row`) for a stand-in avatar whose strings are markers, and cuts the HTML at the
+//! markers and keys; every later row of that shape is the template's pieces with its own
+//! strings, escaped as Leptos escapes them where they stand, and new keys. The view stays
+//! the one source of the row's HTML, and the browser hydrates the same bytes.
+//!
+//! A row in any other state — an optimistic one (never on the server), or one whose
+//! editor comes back open after a refused edit — is rendered as a view.
+
+use std::sync::OnceLock;
+
+use leptos::{prelude::*, tachys::html::InertElement};
+
+use super::{
+    AvatarView, FormFailure, once, queries,
+    row::row,
+    state::{PENDING_ID, RosterState},
+};
+
+/// Row `id` of the roster in context, written from its shape's template; `None` for a row
+/// the templates do not cover (see the module's note).
+pub fn write(id: &str) -> Option<InertElement> {
+    let ui = expect_context::<RosterState>();
+    let refused =
+        ui.edit_error.with_untracked(|error| error.as_ref().is_some_and(|(of, _)| of == id))
+            || use_context::<FormFailure>().is_some_and(|failure| failure.id == id);
+    if refused || id.starts_with(PENDING_ID) {
+        return None;
+    }
+    let html = ui.list.with_untracked(|list| {
+        let index = list.iter().position(|avatar| avatar.id == id)?;
+        let avatar = &list[index];
+        let shape =
+            Shape { active: avatar.is_active, first: index == 0, last: index + 1 == list.len() };
+        // Leptos writes an empty text node as a space: left to the view.
+        (!avatar.name.is_empty() && !avatar.emoji.is_empty()).then(|| template(shape).write(avatar))
+    })?;
+    Some(InertElement::new(html))
+}
+
+/// What varies in a row's HTML besides its strings and keys.
+#[derive(Clone, Copy)]
+struct Shape {
+    active: bool,
+    first: bool,
+    last: bool,
+}
+
+/// The template of `shape`, made by its first row in this process.
+fn template(shape: Shape) -> &'static Template {
+    static TEMPLATES: [OnceLock<Template>; 8] = [const { OnceLock::new() }; 8];
+    let index =
+        usize::from(shape.active) | usize::from(shape.first) << 1 | usize::from(shape.last) << 2;
+    TEMPLATES[index].get_or_init(|| Template::cut(&rendered(shape)))
+}
+
+/// The stand-in avatar's strings: private-use characters, which nothing escapes and no
+/// part of the row's own text holds.
+const ID: &str = "\u{E000}id\u{E000}";
+const EMOJI: &str = "\u{E000}emoji\u{E000}";
+const NAME: &str = "\u{E000}name\u{E000}";
+
+/// The real row, rendered for a stand-in avatar of `shape` in a roster of its own (with a
+/// neighbour above unless it is first, and below unless it is last).
+fn rendered(shape: Shape) -> String {
+    let stand_in = |id: &str, is_active| AvatarView {
+        id: id.to_owned(),
+        emoji: EMOJI.to_owned(),
+        name: NAME.to_owned(),
+        is_active,
+        position: 0,
+    };
+    let mut list = vec![stand_in(ID, shape.active)];
+    if !shape.first {
+        list.insert(0, stand_in("\u{E000}above", true));
+    }
+    if !shape.last {
+        list.push(stand_in("\u{E000}below", true));
+    }
+    Owner::new().with(|| {
+        provide_context(RosterState::new(queries::roster(Ok(list))));
+        row(ID.to_owned()).to_html()
+    })
+}
+
+/// A row's HTML cut where its strings and keys go: each piece, then what follows it.
+struct Template {
+    pieces: Vec<(String, Hole)>,
+    end: String,
+    /// The length of the pieces together.
+    len: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Hole {
+    /// A new form key.
+    Key,
+    /// One of the avatar's strings, escaped as text or as an attribute's value.
+    Text(Field),
+    Attribute(Field),
+}
+
+/// Which of the avatar's strings, as an index into `[id, emoji, name]`.
+#[derive(Clone, Copy)]
+enum Field {
+    Id = 0,
+    Emoji = 1,
+    Name = 2,
+}
+
+impl Template {
+    /// Cuts `html` at the stand-in's strings and at each form key (the process's key
+    /// prefix and 16 digits).
+    fn cut(html: &str) -> Template {
+        let marks = [
+            (ID, Some(Field::Id)),
+            (EMOJI, Some(Field::Emoji)),
+            (NAME, Some(Field::Name)),
+            (once::key_prefix(), None),
+        ];
+        let (mut pieces, mut rest, mut len) = (Vec::new(), html, 0);
+        // The next mark in what is left, as long as there is one.
+        while let Some((at, mark, field)) = marks
+            .iter()
+            .filter_map(|&(mark, field)| Some((rest.find(mark)?, mark, field)))
+            .min_by_key(|found| found.0)
+        {
+            let piece = &rest[..at];
+            let (hole, width) = match field {
+                // Inside a tag (its last `<` after its last `>`): an attribute's value.
+                Some(field) if in_tag(&html[..html.len() - rest.len() + at]) => {
+                    (Hole::Attribute(field), mark.len())
+                }
+                Some(field) => (Hole::Text(field), mark.len()),
+                None => (Hole::Key, 32),
+            };
+            len += piece.len();
+            pieces.push((piece.to_owned(), hole));
+            rest = &rest[at + width..];
+        }
+        Template { pieces, end: rest.to_owned(), len: len + rest.len() }
+    }
+
+    /// The row of `avatar`, with new keys. Each string is escaped once for text and once
+    /// for attributes, however many holes it fills (a row writes its id fourteen times).
+    fn write(&self, avatar: &AvatarView) -> String {
+        let strings = [&avatar.id, &avatar.emoji, &avatar.name];
+        let text = strings.map(|string| html_escape::encode_text(string));
+        let attribute = strings.map(|string| html_escape::encode_double_quoted_attribute(string));
+        let mut html = String::with_capacity(self.len + self.pieces.len() * 40);
+        for (piece, hole) in &self.pieces {
+            html.push_str(piece);
+            match *hole {
+                Hole::Key => once::push_form_key(&mut html),
+                Hole::Text(field) => html.push_str(&text[field as usize]),
+                Hole::Attribute(field) => html.push_str(&attribute[field as usize]),
+            }
+        }
+        html.push_str(&self.end);
+        html
+    }
+}
+
+/// Whether the end of `html` is inside a tag.
+fn in_tag(html: &str) -> bool {
+    html.rfind('<') > html.rfind('>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key replaced by `KEY`: they are new in every row.
+    fn keys_blanked(html: &str) -> String {
+        let prefix = once::key_prefix();
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(at) = rest.find(prefix) {
+            out.push_str(&rest[..at]);
+            out.push_str("KEY");
+            rest = &rest[at + 32..];
+        }
+        out + rest
+    }
+
+    fn avatar(n: usize, emoji: &str, name: &str, is_active: bool) -> AvatarView {
+        AvatarView {
+            id: format!("0190f2a4-1b2c-7d3e-8f40-{n:012}"),
+            emoji: emoji.to_owned(),
+            name: name.to_owned(),
+            is_active,
+            position: i32::try_from(n).expect("small"),
+        }
+    }
+
+    /// Every row of `list`, written from its template and rendered as a view.
+    fn both_ways(
+        list: Vec<AvatarView>,
+        failure: Option<FormFailure>,
+    ) -> Vec<(Option<String>, String)> {
+        Owner::new().with(|| {
+            provide_context(RosterState::new(queries::roster(Ok(list.clone()))));
+            if let Some(failure) = failure {
+                provide_context(failure);
+            }
+            list.iter()
+                .map(|a| (write(&a.id).map(|row| row.to_html()), row(a.id.clone()).to_html()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_row_from_its_template_is_the_row_the_view_renders() {
+        let names = [
+            "Avatar 1",
+            r#"<b>"Tom" & 'Jerry'</b>"#,
+            "Zoë  two  spaces",
+            "\u{E000}name\u{E000}",
+            "🐱 cat",
+        ];
+        let emoji = ["🐱", "👩‍🚀", "<&>", "\""];
+        for length in 1..=3 {
+            for (start, name) in names.iter().enumerate() {
+                let list = (0..length)
+                    .map(|i| {
+                        avatar(
+                            i,
+                            emoji[(start + i) % emoji.len()],
+                            names[(start + i) % names.len()],
+                            (start + i) % 2 == 0,
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                for (written, rendered) in both_ways(list, None) {
+                    let written =
+                        written.unwrap_or_else(|| panic!("{name}: a row its template covers"));
+                    assert!(rendered.contains("<li"), "{rendered}");
+                    assert_eq!(keys_blanked(&written), keys_blanked(&rendered));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_row_takes_keys_of_its_own() {
+        let list = vec![avatar(0, "🐱", "One", true), avatar(1, "🐶", "Two", true)];
+        let rows = both_ways(list, None);
+        let key = |html: &str| {
+            let at = html.find(once::key_prefix()).expect("a key");
+            html[at..at + 32].to_owned()
+        };
+        let keys: Vec<String> =
+            rows.iter().filter_map(|(written, _)| written.as_deref().map(key)).collect();
+        assert_eq!(keys.len(), 2);
+        assert_ne!(keys[0], keys[1]);
+    }
+
+    #[test]
+    fn an_editor_open_again_after_a_refusal_is_left_to_the_view() {
+        let list = vec![avatar(0, "🐱", "One", true), avatar(1, "🐶", "Two", true)];
+        let failure = FormFailure {
+            action: "/api/roster/update".into(),
+            error: crate::error::ApiError::BadRequest,
+            id: list[1].id.clone(),
+            emoji: "🐶".into(),
+            name: String::new(),
+        };
+        let rows = both_ways(list, Some(failure));
+        assert!(rows[0].0.is_some(), "the other row is written from its template");
+        assert!(rows[1].0.is_none(), "the refused row is rendered as a view");
+        assert!(rows[1].1.contains("<details open"), "{}", rows[1].1);
+    }
+}
