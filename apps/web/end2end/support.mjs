@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, after } from 'node:test';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { launch } from '../../../tests/server.mjs';
@@ -75,6 +75,7 @@ export function memberSession(memberId, version) {
 export function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
+    logger: { isEnabled: (name) => name === 'api', log: (_name, _severity, message) => recordCall(message) },
     args: [
       '--headless',
       '--no-sandbox',
@@ -332,7 +333,28 @@ export function useServerAndBrowser(extraEnv = {}) {
     await env.browser?.close();
     await env.server?.stop();
   });
+  let watchdog;
+  beforeEach(() => {
+    watchdog = setTimeout(() => {
+      console.error(`a test still running after ${STUCK_MS / 1000} s; the browser calls last made:\n${calls.join('\n')}`);
+    }, STUCK_MS);
+  });
+  afterEach(() => clearTimeout(watchdog));
   return env;
+}
+
+/**
+ * Playwright's log of the calls made to the browser, the last 30: said when a test is
+ * still running after `STUCK_MS` (the longest takes about 5 s). A test once hung in CI
+ * until its file's 10-minute limit (offline.test.mjs, four times), and the runner's
+ * report cannot say where; the call that never returned is the last one started here.
+ */
+const calls = [];
+const STUCK_MS = 60_000;
+
+function recordCall(message) {
+  calls.push(`${new Date().toISOString().slice(11, 23)} ${message}`);
+  if (calls.length > 30) calls.shift();
 }
 
 /**
