@@ -24,7 +24,8 @@ use crate::{
 #[component]
 pub fn AvatarRow(id: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let row = super::row_template::write(&id).map_or_else(|| row(id).into_any(), IntoAny::into_any);
+    let row = super::row_template::write(&id, |id| row(id).into_any())
+        .map_or_else(|| row(id).into_any(), IntoAny::into_any);
     #[cfg(not(feature = "ssr"))]
     let row = row(id);
     erased_on_server(row)

@@ -19,13 +19,15 @@ use leptos::{prelude::*, tachys::html::InertElement};
 
 use super::{
     AvatarView, FormFailure, once, queries,
-    row::row,
     state::{PENDING_ID, RosterState},
 };
 
+/// How a row is rendered as a view (`row::row`), which the templates are made with.
+pub type RenderRow = fn(String) -> AnyView;
+
 /// Row `id` of the roster in context, written from its shape's template; `None` for a row
 /// the templates do not cover (see the module's note).
-pub fn write(id: &str) -> Option<InertElement> {
+pub fn write(id: &str, render: RenderRow) -> Option<InertElement> {
     let ui = expect_context::<RosterState>();
     let refused =
         ui.edit_error.with_untracked(|error| error.as_ref().is_some_and(|(of, _)| of == id))
@@ -39,7 +41,8 @@ pub fn write(id: &str) -> Option<InertElement> {
         let shape =
             Shape { active: avatar.is_active, first: index == 0, last: index + 1 == list.len() };
         // Leptos writes an empty text node as a space: left to the view.
-        (!avatar.name.is_empty() && !avatar.emoji.is_empty()).then(|| template(shape).write(avatar))
+        (!avatar.name.is_empty() && !avatar.emoji.is_empty())
+            .then(|| template(shape, render).write(avatar))
     })?;
     Some(InertElement::new(html))
 }
@@ -53,11 +56,11 @@ struct Shape {
 }
 
 /// The template of `shape`, made by its first row in this process.
-fn template(shape: Shape) -> &'static Template {
+fn template(shape: Shape, render: RenderRow) -> &'static Template {
     static TEMPLATES: [OnceLock<Template>; 8] = [const { OnceLock::new() }; 8];
     let index =
         usize::from(shape.active) | usize::from(shape.first) << 1 | usize::from(shape.last) << 2;
-    TEMPLATES[index].get_or_init(|| Template::cut(&rendered(shape)))
+    TEMPLATES[index].get_or_init(|| Template::cut(&rendered(shape, render)))
 }
 
 /// The stand-in avatar's strings: private-use characters, which nothing escapes and no
@@ -68,7 +71,7 @@ const NAME: &str = "\u{E000}name\u{E000}";
 
 /// The real row, rendered for a stand-in avatar of `shape` in a roster of its own (with a
 /// neighbour above unless it is first, and below unless it is last).
-fn rendered(shape: Shape) -> String {
+fn rendered(shape: Shape, render: RenderRow) -> String {
     let stand_in = |id: &str, is_active| AvatarView {
         id: id.to_owned(),
         emoji: EMOJI.to_owned(),
@@ -85,7 +88,7 @@ fn rendered(shape: Shape) -> String {
     }
     Owner::new().with(|| {
         provide_context(RosterState::new(queries::roster(Ok(list))));
-        row(ID.to_owned()).to_html()
+        render(ID.to_owned()).to_html()
     })
 }
 
@@ -148,7 +151,7 @@ impl Template {
     }
 
     /// The row of `avatar`, with new keys. Each string is escaped once for text and once
-    /// for attributes, however many holes it fills (a row writes its id fourteen times).
+    /// for attributes, however many holes it fills (a row writes its id eighteen times).
     fn write(&self, avatar: &AvatarView) -> String {
         let strings = [&avatar.id, &avatar.emoji, &avatar.name];
         let text = strings.map(|string| html_escape::encode_text(string));
@@ -173,107 +176,4 @@ fn in_tag(html: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Each key replaced by `KEY`: they are new in every row.
-    fn keys_blanked(html: &str) -> String {
-        let prefix = once::key_prefix();
-        let mut out = String::new();
-        let mut rest = html;
-        while let Some(at) = rest.find(prefix) {
-            out.push_str(&rest[..at]);
-            out.push_str("KEY");
-            rest = &rest[at + 32..];
-        }
-        out + rest
-    }
-
-    fn avatar(n: usize, emoji: &str, name: &str, is_active: bool) -> AvatarView {
-        AvatarView {
-            id: format!("0190f2a4-1b2c-7d3e-8f40-{n:012}"),
-            emoji: emoji.to_owned(),
-            name: name.to_owned(),
-            is_active,
-            position: i32::try_from(n).expect("small"),
-        }
-    }
-
-    /// Every row of `list`, written from its template and rendered as a view.
-    fn both_ways(
-        list: Vec<AvatarView>,
-        failure: Option<FormFailure>,
-    ) -> Vec<(Option<String>, String)> {
-        Owner::new().with(|| {
-            provide_context(RosterState::new(queries::roster(Ok(list.clone()))));
-            if let Some(failure) = failure {
-                provide_context(failure);
-            }
-            list.iter()
-                .map(|a| (write(&a.id).map(|row| row.to_html()), row(a.id.clone()).to_html()))
-                .collect()
-        })
-    }
-
-    #[test]
-    fn a_row_from_its_template_is_the_row_the_view_renders() {
-        let names = [
-            "Avatar 1",
-            r#"<b>"Tom" & 'Jerry'</b>"#,
-            "Zoë  two  spaces",
-            "\u{E000}name\u{E000}",
-            "🐱 cat",
-        ];
-        let emoji = ["🐱", "👩‍🚀", "<&>", "\""];
-        for length in 1..=3 {
-            for (start, name) in names.iter().enumerate() {
-                let list = (0..length)
-                    .map(|i| {
-                        avatar(
-                            i,
-                            emoji[(start + i) % emoji.len()],
-                            names[(start + i) % names.len()],
-                            (start + i) % 2 == 0,
-                        )
-                    })
-                    .collect::<Vec<_>>();
-                for (written, rendered) in both_ways(list, None) {
-                    let written =
-                        written.unwrap_or_else(|| panic!("{name}: a row its template covers"));
-                    assert!(rendered.contains("<li"), "{rendered}");
-                    assert_eq!(keys_blanked(&written), keys_blanked(&rendered));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn each_row_takes_keys_of_its_own() {
-        let list = vec![avatar(0, "🐱", "One", true), avatar(1, "🐶", "Two", true)];
-        let rows = both_ways(list, None);
-        let key = |html: &str| {
-            let at = html.find(once::key_prefix()).expect("a key");
-            html[at..at + 32].to_owned()
-        };
-        let keys: Vec<String> =
-            rows.iter().filter_map(|(written, _)| written.as_deref().map(key)).collect();
-        assert_eq!(keys.len(), 2);
-        assert_ne!(keys[0], keys[1]);
-    }
-
-    #[test]
-    fn an_editor_open_again_after_a_refusal_is_left_to_the_view() {
-        let list = vec![avatar(0, "🐱", "One", true), avatar(1, "🐶", "Two", true)];
-        let failure = FormFailure {
-            action: "/api/roster/update".into(),
-            error: crate::error::ApiError::BadRequest,
-            id: list[1].id.clone(),
-            emoji: "🐶".into(),
-            name: String::new(),
-        };
-        let rows = both_ways(list, Some(failure));
-        assert!(rows[0].0.is_some(), "the other row is written from its template");
-        assert!(rows[1].0.is_none(), "the refused row is rendered as a view");
-        assert!(rows[1].1.contains("<details open"), "{}", rows[1].1);
-    }
-}
+mod tests;
