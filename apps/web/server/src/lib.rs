@@ -16,6 +16,8 @@ pub mod mail;
 pub mod middleware;
 /// `/metrics` and the counts behind it.
 pub mod observe;
+/// The app's pages, each written in one pass and sent with its length.
+mod pages;
 /// Sign-in with passkeys: the ceremonies' JSON endpoints.
 pub mod passkeys;
 /// The server's own paths, declared once.

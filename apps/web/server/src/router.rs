@@ -26,7 +26,7 @@ use tower_http::{
 use crate::{
     bundle,
     middleware::{breaker, change_keys, client, edge, headers, limits},
-    observe, passkeys, paths,
+    observe, pages, passkeys, paths,
     state::AppState,
 };
 
@@ -76,17 +76,17 @@ pub fn router(state: AppState) -> Router {
     let passkeys = state.passkeys.as_ref().map(|party| party.id().into());
     let buttons = SignInButtons { passkeys, ..state.sign_in_providers.buttons() };
     let https_only = state.https_only;
+    // What pages and server functions reach through Leptos's context.
+    let context = move || {
+        provide_context(services.clone());
+        provide_context(buttons.clone());
+    };
     let app = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            // What pages and server functions reach through Leptos's context.
-            move || {
-                provide_context(services.clone());
-                provide_context(buttons.clone());
-            },
-            move || shell(&page_bundle),
-        )
+        // The server functions (given no page routes, `leptos_axum` registers only those,
+        // and renders nothing)…
+        .leptos_routes_with_context(&state, Vec::new(), context.clone(), || ())
+        // …and the pages, each written in one pass (`pages`).
+        .leptos_routes_with_handler(routes, pages::handler(context, move || shell(&page_bundle)))
         .route_layer(from_fn_with_state(state.clone(), preload_page))
         .merge(state.sign_in_providers.routes(&state.identity, &state.accounts))
         .merge(passkeys::routes(
