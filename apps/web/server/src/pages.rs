@@ -35,22 +35,26 @@ use leptos_router::{components::provide_server_redirect, location::RequestUrl};
 /// A page answered by `leptos_axum`'s router hook (`LeptosRoutes::leptos_routes_with_handler`).
 type PageFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
-/// The handler of every page route: `app` rendered with `context` provided.
-pub fn handler<IV>(
-    context: impl Fn() + Clone + Send + Sync + 'static,
-    app: impl Fn() -> IV + Clone + Send + Sync + 'static,
-) -> impl Fn(Request) -> PageFuture + Clone + Send + Sync + 'static
+/// The handler of every page route: `app` rendered with `context` provided. The two are
+/// shared, not cloned for each request as `leptos_axum` clones them: cloning and dropping
+/// what they hold (the bundle's options, the sign-in buttons) was about 3% of the page's
+/// CPU time (sampled, bench/RESULTS.md).
+pub fn handler<C, A, IV>(context: C, app: A) -> impl Fn(Request) -> PageFuture + Clone + Send + Sync
 where
+    C: Fn() + Send + Sync + 'static,
+    A: Fn() -> IV + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
-    move |request| Box::pin(render(request, context.clone(), app.clone()))
+    let source = Arc::new((context, app));
+    move |request| Box::pin(render(request, Arc::clone(&source)))
 }
 
-async fn render<IV: IntoView + 'static>(
-    request: Request,
-    context: impl Fn() + Send + 'static,
-    app: impl Fn() -> IV + Send + 'static,
-) -> Response {
+async fn render<C, A, IV>(request: Request, source: Arc<(C, A)>) -> Response
+where
+    C: Fn() + Send + Sync + 'static,
+    A: Fn() -> IV + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
     let (parts, _) = request.into_parts();
     let path = parts.uri.path_and_query().map_or("/", PathAndQuery::as_str);
     // The router matches on a whole URL, as `leptos_axum` writes it.
@@ -70,8 +74,8 @@ async fn render<IV: IntoView + 'static>(
                 provide_context(options);
                 provide_server_redirect(leptos_axum::redirect);
                 leptos::nonce::provide_nonce();
-                context();
-                (app().to_html(), leptos::nonce::use_nonce())
+                (source.0)();
+                ((source.1)().to_html(), leptos::nonce::use_nonce())
             });
             // What the page's hydration reads (its resources and errors: none on these
             // pages, but the browser's side expects the lists), after the page as
