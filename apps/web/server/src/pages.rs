@@ -6,9 +6,10 @@
 //! page's data is loaded before it renders (`router::preload_page`) — so the stream buys
 //! nothing, and it cost 15% of the roster page's instructions (bench/RESULTS.md, "rows
 //! from their template"). Here the page is written into one string, its head's tags put
-//! in, and sent as one body. The contexts, the response options
-//! (status, headers, redirects) and the head's tags are `leptos_axum`'s and
-//! `leptos_meta`'s own, provided as `leptos_axum` provides them.
+//! in, and sent as one body. The contexts, the response options (status, headers,
+//! redirects) and the head's tags are `leptos_axum`'s and `leptos_meta`'s own, provided
+//! as `leptos_axum` provides them; `bench/http.mjs` (run by CI) checks the page byte for
+//! byte against the hand-written one, which is how a missing part was found once.
 
 use std::{
     future::Future,
