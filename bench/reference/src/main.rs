@@ -71,8 +71,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             REFERRER_POLICY,
             fixed("strict-origin-when-cross-origin"),
         ))
-        // Guestroom's compression: brotli at quality 1 for dynamic answers.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(1)))
+        // Guestroom's compression: brotli at quality 0 for dynamic answers, gzip at 1.
+        .layer(CompressionLayer::new().no_gzip().quality(CompressionLevel::Precise(0)))
+        .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(1)))
         .with_state(Arc::new(state));
     let port = std::env::var("PORT").unwrap_or_else(|_| "0".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;

@@ -6,7 +6,9 @@
 //! page's data is loaded before it renders (`router::preload_page`) — so the stream buys
 //! nothing, and it cost 15% of the roster page's instructions (bench/RESULTS.md, "rows
 //! from their template"). Here the page is written into one string, its head's tags put
-//! in, and sent as one body. The contexts, the response options (status, headers,
+//! in, and sent as one body — written once: its buffer starts as big as the largest page so
+//! far, and the head's tags go into room left before the page, so the rest of the page (most
+//! of its bytes) is never moved (`PageBuffer`). The contexts, the response options (status, headers,
 //! redirects) and the head's tags are `leptos_axum`'s and `leptos_meta`'s own, provided
 //! as `leptos_axum` provides them; `bench/http.mjs` (run by CI) checks the page byte for
 //! byte against the hand-written one, which is how a missing part was found once.
@@ -14,11 +16,14 @@
 use std::{
     future::Future,
     pin::{Pin, pin},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering::Relaxed},
+    },
 };
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::Request,
     http::{HeaderValue, header::CONTENT_TYPE, uri::PathAndQuery},
     response::Response,
@@ -28,6 +33,7 @@ use hydration_context::{SharedContext, SsrSharedContext};
 use leptos::{
     prelude::*,
     reactive::owner::{Owner, Sandboxed},
+    tachys::view::Position,
 };
 use leptos_axum::ResponseOptions;
 use leptos_meta::ServerMetaContext;
@@ -61,14 +67,15 @@ where
     // The router matches on a whole URL, as `leptos_axum` writes it.
     let url = ["http://leptos.dev", path].concat();
     let options = ResponseOptions::default();
-    let (meta, head) = ServerMetaContext::new();
+    let (meta, head_tags) = ServerMetaContext::new();
     // Each page in an arena of its own, as `leptos_axum` renders them.
     let page = Sandboxed::new({
         let options = options.clone();
         async move {
             let shared: Arc<dyn SharedContext + Send + Sync> = Arc::new(SsrSharedContext::new());
             let owner = Owner::new_root(Some(Arc::clone(&shared)));
-            let (mut page, nonce) = owner.with(|| {
+            let mut page = PageBuffer::new();
+            let nonce = owner.with(|| {
                 provide_context(RequestUrl::new(&url));
                 provide_context(meta);
                 provide_context(parts);
@@ -76,29 +83,29 @@ where
                 provide_server_redirect(leptos_axum::redirect);
                 leptos::nonce::provide_nonce();
                 (source.0)();
-                ((source.1)().to_html(), leptos::nonce::use_nonce())
+                let view = (source.1)();
+                view.to_html_with_buf(page.text(), &mut Position::FirstChild, true, false, vec![]);
+                leptos::nonce::use_nonce()
             });
             // What the page's hydration reads (its resources and errors: none on these
             // pages, but the browser's side expects the lists), after the page as
-            // `leptos_axum` writes it; before the head's tags go in, so that the page is
-            // copied once, there.
+            // `leptos_axum` writes it.
             if let Some(data) = shared.pending_data() {
                 let mut data = pin!(data);
                 while let Some(chunk) = data.next().await {
-                    page.push_str("<script");
+                    let text = page.text();
+                    text.push_str("<script");
                     if let Some(nonce) = &nonce {
-                        page.extend([" nonce=\"", nonce, "\""]);
+                        text.extend([" nonce=\"", nonce, "\""]);
                     }
-                    page.extend([">", &chunk, "</script>"]);
+                    text.extend([">", &chunk, "</script>"]);
                 }
             }
-            let mut chunks = pin!(head.inject_meta_context(stream::once(ready(page))).await);
-            let mut page = chunks.next().await.unwrap_or_default();
-            while let Some(more) = chunks.next().await {
-                page.push_str(&more);
-            }
+            let head = page.head().to_owned();
+            let mut head = pin!(head_tags.inject_meta_context(stream::once(ready(head))).await);
+            let head = head.next().await.unwrap_or_default();
             owner.unset_with_forced_cleanup();
-            page
+            page.with_head(&head)
         }
     })
     .await;
@@ -112,4 +119,96 @@ where
     headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("text/html; charset=utf-8"));
     drop(set);
     response
+}
+
+/// A page being written: room for what its head gains, then the page.
+///
+/// `leptos_meta` puts the head's tags (the `<title>`, attributes of `<html>` and `<body>`)
+/// in by copying the text it is given. Given the whole page, that was a copy of all of it;
+/// given the head (up to `<body`, a few kilobytes), the copy is small, and the gained head
+/// is written back into the room before the rest, which stays where it was written. The
+/// buffer starts as big as the largest page so far, so writing a page does not regrow (and
+/// copy) it either: both copies were 9% of the roster page's CPU time (sampled, bench/RESULTS.md).
+struct PageBuffer {
+    text: String,
+}
+
+/// Room for the head's tags: a title, with room to spare. More falls back to one copy.
+const HEAD_ROOM: usize = 256;
+/// The largest page so far, the next buffer's size; capped, so that one huge page does not
+/// make every buffer huge.
+static LARGEST: AtomicUsize = AtomicUsize::new(16 * 1024);
+const LARGEST_CAP: usize = 256 * 1024;
+
+impl PageBuffer {
+    fn new() -> Self {
+        let mut text = String::with_capacity(HEAD_ROOM + LARGEST.load(Relaxed));
+        text.extend(std::iter::repeat_n(' ', HEAD_ROOM));
+        Self { text }
+    }
+
+    /// Where the page is written.
+    fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// The page's start, to `<body` (the whole page if it has none).
+    fn head(&self) -> &str {
+        &self.text[HEAD_ROOM..self.head_end()]
+    }
+
+    fn head_end(&self) -> usize {
+        self.text[HEAD_ROOM..]
+            .find("<body")
+            .map_or(self.text.len(), |at| HEAD_ROOM + at + "<body".len())
+    }
+
+    /// The page, its head replaced by `head` (the head with its tags in).
+    fn with_head(self, head: &str) -> Bytes {
+        let end = self.head_end();
+        LARGEST.fetch_max((self.text.len() - HEAD_ROOM).min(LARGEST_CAP), Relaxed);
+        let mut bytes = self.text.into_bytes();
+        match end.checked_sub(head.len()) {
+            Some(start) => {
+                bytes[start..end].copy_from_slice(head.as_bytes());
+                Bytes::from(bytes).slice(start..)
+            }
+            None => [head.as_bytes(), &bytes[end..]].concat().into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A buffer holding `page`, given back with `gain` put before its head's end, as
+    /// `leptos_meta` puts the title in.
+    fn written(page: &str, gain: &str) -> String {
+        let mut buffer = PageBuffer::new();
+        buffer.text().push_str(page);
+        let head = buffer.head().replacen("</head>", &format!("{gain}</head>"), 1);
+        String::from_utf8(buffer.with_head(&head).to_vec()).unwrap()
+    }
+
+    const PAGE: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body class=\"x\"><p>rest</p></body></html>";
+
+    #[test]
+    fn the_head_gains_its_tags_and_the_rest_is_kept() {
+        let title = "<title>Your avatars · Guestroom</title>";
+        assert_eq!(written(PAGE, title), PAGE.replace("</head>", &format!("{title}</head>")));
+        assert_eq!(written(PAGE, ""), PAGE);
+    }
+
+    #[test]
+    fn a_head_that_outgrows_its_room_is_copied_once() {
+        let title = format!("<title>{}</title>", "a".repeat(HEAD_ROOM * 2));
+        assert_eq!(written(PAGE, &title), PAGE.replace("</head>", &format!("{title}</head>")));
+    }
+
+    #[test]
+    fn a_page_without_a_body_is_all_head() {
+        let page = "<html><head></head></html>";
+        assert_eq!(written(page, "<title>t</title>"), "<html><head><title>t</title></head></html>");
+    }
 }

@@ -156,3 +156,37 @@ async fn raw_get(app: &crate::helpers::TestApp, target: &str, host: &str) -> Str
     stream.read_exact(&mut answer).await.expect("an answer");
     String::from_utf8_lossy(&answer[9..12]).into_owned()
 }
+
+/// Pages and replies go out compressed once: in brotli when the client takes it (quality
+/// 0), else in gzip (quality 1 — at 0, gzip stores and the answer grows), said in `Vary`.
+#[tokio::test]
+async fn answers_are_compressed_once_in_brotli_when_accepted_else_in_gzip() {
+    let app = spawn_app().await;
+    let fetch = |accepted: &'static str| {
+        app.client.get(app.url("/")).header("accept-encoding", accepted).send()
+    };
+    let plain = fetch("identity").await.expect("request").bytes().await.expect("body").len();
+    for (accepted, encoding) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("identity", None),
+    ] {
+        let response = fetch(accepted).await.expect("request");
+        let headers = response.headers().clone();
+        let said = headers.get("content-encoding").map(|value| value.to_str().expect("ascii"));
+        assert_eq!(said, encoding, "{accepted}");
+        let varies = headers.get_all("vary").iter();
+        let varies =
+            varies.filter(|value| value.as_bytes().eq_ignore_ascii_case(b"accept-encoding"));
+        assert_eq!(varies.count(), 1, "{accepted}: {headers:?}");
+        let body = response.bytes().await.expect("body");
+        match encoding {
+            Some(_) => assert!(body.len() < plain / 2, "{accepted}: {} of {plain} B", body.len()),
+            None => assert_eq!(body.len(), plain),
+        }
+        if encoding == Some("gzip") {
+            assert_eq!(body[..2], [0x1f, 0x8b], "a gzip stream");
+        }
+    }
+}
