@@ -6,12 +6,11 @@
 //! page's data is loaded before it renders (`router::preload_page`) — so the stream buys
 //! nothing, and it cost 15% of the roster page's instructions (bench/RESULTS.md, "rows
 //! from their template"). Here the page is written into one string, its head's tags put
-//! in, and sent as one body — written once: its buffer starts as big as the largest page so
-//! far, and the head's tags go into room left before the page, so the rest of the page (most
-//! of its bytes) is never moved (`PageBuffer`). The contexts, the response options (status, headers,
-//! redirects) and the head's tags are `leptos_axum`'s and `leptos_meta`'s own, provided
-//! as `leptos_axum` provides them; `bench/http.mjs` (run by CI) checks the page byte for
-//! byte against the hand-written one, which is how a missing part was found once.
+//! in, and sent as one body; the page's bytes are written once and not moved
+//! (`PageBuffer`). The contexts, the response options (status, headers, redirects) and
+//! the head's tags are `leptos_axum`'s and `leptos_meta`'s own, provided as `leptos_axum`
+//! provides them; `bench/http.mjs` (run by CI) checks the page byte for byte against the
+//! hand-written one, which is how a missing part was found once.
 
 use std::{
     future::Future,
@@ -128,7 +127,9 @@ where
 /// given the head (up to `<body`, a few kilobytes), the copy is small, and the gained head
 /// is written back into the room before the rest, which stays where it was written. The
 /// buffer starts as big as the largest page so far, so writing a page does not regrow (and
-/// copy) it either: both copies were 9% of the roster page's CPU time (sampled, bench/RESULTS.md).
+/// copy) it either. For the roster page with 10 avatars, 75 KB fewer bytes copied of 130 KB
+/// (callgrind), too little for req/s to show on this machine; the copies grew with the
+/// page (bench/RESULTS.md, "the count is not the time").
 struct PageBuffer {
     text: String,
 }
