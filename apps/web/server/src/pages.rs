@@ -158,9 +158,12 @@ impl PageBuffer {
         &self.text[HEAD_ROOM..self.head_end()]
     }
 
+    /// Just past the `<body` after `</head>`: `leptos_meta` needs the `</head>` (it panics
+    /// without), and a `<body` in the head's text (a script's) must not end it early.
     fn head_end(&self) -> usize {
-        self.text[HEAD_ROOM..]
-            .find("<body")
+        let page = &self.text[HEAD_ROOM..];
+        page.find("</head>")
+            .and_then(|head| page[head..].find("<body").map(|body| head + body))
             .map_or(self.text.len(), |at| HEAD_ROOM + at + "<body".len())
     }
 
@@ -205,6 +208,13 @@ mod tests {
     fn a_head_that_outgrows_its_room_is_copied_once() {
         let title = format!("<title>{}</title>", "a".repeat(HEAD_ROOM * 2));
         assert_eq!(written(PAGE, &title), PAGE.replace("</head>", &format!("{title}</head>")));
+    }
+
+    #[test]
+    fn a_body_named_in_the_head_does_not_end_it() {
+        let page = PAGE.replace("</head>", "<script>\"<body\"</script></head>");
+        let title = "<title>t</title>";
+        assert_eq!(written(&page, title), page.replace("</head>", &format!("{title}</head>")));
     }
 
     #[test]
