@@ -112,10 +112,10 @@ pub fn router(state: AppState) -> Router {
                 // Pages and server-function replies; the bundle is already compressed on
                 // disk. Brotli at quality 0: at 1 it zeroes about 0.9 MB of tables for the
                 // 40 KB roster page, and quality 0 serves that page about 16% faster for
-                // 10% more bytes (bench/RESULTS.md, "the count is not the time"; tower-http's
-                // 4 cost more CPU than rendering the page). Gzip, for clients without brotli, at 1: at
-                // 0 it stores. A layer has one quality, so each has its own; the outer one
-                // leaves alone what the inner compressed.
+                // 10% more bytes (bench/RESULTS.md, "the count is not the time";
+                // tower-http's 4 cost more CPU than rendering the page). Gzip, for clients
+                // without brotli, at 1: at 0 it stores. A layer has one quality, so each has
+                // its own; the outer one leaves alone what the inner compressed.
                 .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(1)))
                 // Boxed between the two: else the outer layer's answer holds both layers'
                 // encoders inline, and moving it copied 38 KB an answer (callgrind).
