@@ -37,6 +37,7 @@ use leptos::{
 use leptos_axum::ResponseOptions;
 use leptos_meta::ServerMetaContext;
 use leptos_router::{components::provide_server_redirect, location::RequestUrl};
+use memchr::memmem;
 
 /// A page answered by `leptos_axum`'s router hook (`LeptosRoutes::leptos_routes_with_handler`).
 type PageFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
@@ -100,11 +101,12 @@ where
                     text.extend([">", &chunk, "</script>"]);
                 }
             }
-            let head = page.head().to_owned();
+            let (end, head) = page.head();
+            let head = head.to_owned();
             let mut head = pin!(head_tags.inject_meta_context(stream::once(ready(head))).await);
             let head = head.next().await.unwrap_or_default();
             owner.unset_with_forced_cleanup();
-            page.with_head(&head)
+            page.with_head(end, &head)
         }
     })
     .await;
@@ -153,23 +155,22 @@ impl PageBuffer {
         &mut self.text
     }
 
-    /// The page's start, to `<body` (the whole page if it has none).
-    fn head(&self) -> &str {
-        &self.text[HEAD_ROOM..self.head_end()]
+    /// Where the head ends in the buffer, and the page's start up to there: just past the
+    /// `<body` after `</head>` (the whole page if there is none). `leptos_meta` needs the
+    /// `</head>` (it panics without), and a `<body` in the head's text (a script's) must
+    /// not end it early. Searched with `memchr`'s vector search, once: `str::find`, twice,
+    /// was 5% of the roster page's instructions (bench/RESULTS.md, "the list in one piece").
+    fn head(&self) -> (usize, &str) {
+        let page = &self.text.as_bytes()[HEAD_ROOM..];
+        let end = memmem::find(page, b"</head>")
+            .and_then(|head| memmem::find(&page[head..], b"<body").map(|body| head + body))
+            .map_or(self.text.len(), |at| HEAD_ROOM + at + "<body".len());
+        (end, &self.text[HEAD_ROOM..end])
     }
 
-    /// Just past the `<body` after `</head>`: `leptos_meta` needs the `</head>` (it panics
-    /// without), and a `<body` in the head's text (a script's) must not end it early.
-    fn head_end(&self) -> usize {
-        let page = &self.text[HEAD_ROOM..];
-        page.find("</head>")
-            .and_then(|head| page[head..].find("<body").map(|body| head + body))
-            .map_or(self.text.len(), |at| HEAD_ROOM + at + "<body".len())
-    }
-
-    /// The page, its head replaced by `head` (the head with its tags in).
-    fn with_head(self, head: &str) -> Bytes {
-        let end = self.head_end();
+    /// The page, its head (up to `end`, as `head` found it) replaced by `head` (the head
+    /// with its tags in).
+    fn with_head(self, end: usize, head: &str) -> Bytes {
         LARGEST.fetch_max((self.text.len() - HEAD_ROOM).min(LARGEST_CAP), Relaxed);
         let mut bytes = self.text.into_bytes();
         match end.checked_sub(head.len()) {
@@ -191,8 +192,9 @@ mod tests {
     fn written(page: &str, gain: &str) -> String {
         let mut buffer = PageBuffer::new();
         buffer.text().push_str(page);
-        let head = buffer.head().replacen("</head>", &format!("{gain}</head>"), 1);
-        String::from_utf8(buffer.with_head(&head).to_vec()).unwrap()
+        let (end, head) = buffer.head();
+        let head = head.replacen("</head>", &format!("{gain}</head>"), 1);
+        String::from_utf8(buffer.with_head(end, &head).to_vec()).unwrap()
     }
 
     const PAGE: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body class=\"x\"><p>rest</p></body></html>";

@@ -2,12 +2,13 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+#[cfg(not(feature = "ssr"))]
+use super::row::AvatarRow;
 use super::{
     RosterPageData, Start,
     add::AddAvatarForm,
     api::{CreateAvatar, UpdateAvatar},
     queries,
-    row::AvatarRow,
     state::RosterState,
     undo::UndoDelete,
 };
@@ -105,9 +106,7 @@ pub fn Roster() -> impl IntoView {
             {move || match showing.get() {
                 ListArea::Avatars => EitherOf3::A(view! {
                     <ol class="avatars" aria-label="Avatars" on:click=once_per_double_click>
-                        <For each=move || ui.rows() key=String::clone let(id)>
-                            <AvatarRow id />
-                        </For>
+                        {list(ui)}
                     </ol>
                 }),
                 ListArea::Empty => EitherOf3::B(view! {
@@ -119,6 +118,23 @@ pub fn Roster() -> impl IntoView {
         </div>
     };
     erased_on_server(view)
+}
+
+/// The list's rows, keyed by id, so that a change re-renders a row where it is (keeping
+/// focus and open editors).
+#[cfg(not(feature = "ssr"))]
+fn list(ui: RosterState) -> impl IntoView {
+    view! {
+        <For each=move || ui.rows() key=String::clone let(id)>
+            <AvatarRow id />
+        </For>
+    }
+}
+
+/// On the server, the same rows written in one piece (`row_template`).
+#[cfg(feature = "ssr")]
+fn list(_: RosterState) -> impl IntoView {
+    super::row_template::write_list(|id| super::row::row(id).into_any())
 }
 
 /// What the island starts from (`Start`): on the server, from the page; in the browser,

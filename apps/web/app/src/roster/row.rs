@@ -9,26 +9,23 @@ use super::{
     state::{PENDING_ID, RosterState},
 };
 use crate::{
-    components::{erased_on_server, field::Field},
+    components::field::Field,
     error::{self, ApiError},
 };
 
-/// One avatar of the list. Keyed by id in the list, and reading its own fields from the
-/// cache, so a change re-renders the row in place (and keeps keyboard focus). The
-/// controls sit in one group that wraps as a whole on a narrow screen. Once deleted, and
-/// while that can be undone, the row keeps its place and size, only its name showing
-/// ("— deleted", from the stylesheet: `undo.rs`).
+/// One avatar of the list, in the browser. Keyed by id in the list, and reading its own
+/// fields from the cache, so a change re-renders the row in place (and keeps keyboard
+/// focus). The controls sit in one group that wraps as a whole on a narrow screen. Once
+/// deleted, and while that can be undone, the row keeps its place and size, only its name
+/// showing ("— deleted", from the stylesheet: `undo.rs`). A component, so that what the
+/// row reads as it is made is not followed by the list around it.
 ///
-/// On the server, a row in its usual state is written from its template instead of being
-/// built (`row_template`): the same HTML for about a ninth of the instructions.
+/// The server writes the rows without it: from their templates (`row_template`), the same
+/// HTML for about a ninth of the instructions.
+#[cfg(not(feature = "ssr"))]
 #[component]
 pub fn AvatarRow(id: String) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let row = super::row_template::write(&id, |id| row(id).into_any())
-        .map_or_else(|| row(id).into_any(), IntoAny::into_any);
-    #[cfg(not(feature = "ssr"))]
-    let row = row(id);
-    erased_on_server(row)
+    row(id)
 }
 
 /// The row as a view: what the browser hydrates, and what the server renders for a row

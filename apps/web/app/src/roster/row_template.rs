@@ -12,6 +12,11 @@
 //!
 //! A row in any other state — an optimistic one (never on the server), or one whose
 //! editor comes back open after a refused edit — is rendered as a view.
+//!
+//! The rows are written as one piece, where the browser's `For` hydrates them
+//! (`island::list`): the server's `For` made an owner, a key and a view for each row only
+//! to write the same bytes, and looked up the roster's contexts from each row (bench/
+//! RESULTS.md, "the list in one piece").
 
 use std::sync::OnceLock;
 
@@ -25,26 +30,51 @@ use super::{
 /// How a row is rendered as a view (`row::row`), which the templates are made with.
 pub type RenderRow = fn(String) -> AnyView;
 
-/// Row `id` of the roster in context, written from its shape's template; `None` for a row
-/// the templates do not cover (see the module's note).
-pub fn write(id: &str, render: RenderRow) -> Option<InertElement> {
+/// What `For` writes after its rows, where the browser's `For` finds its end.
+const FOR_END: &str = "<!>";
+
+/// The rows of the roster in context, as the browser's `For` over `RosterState::rows`
+/// hydrates them: each written from its shape's template, or rendered as a view (`render`)
+/// in a state the templates do not cover. On the server nothing is deleted yet, so the
+/// rows are the list's.
+pub fn write_list(render: RenderRow) -> InertElement {
     let ui = expect_context::<RosterState>();
+    let edit_refused =
+        ui.edit_error.with_untracked(|error| error.as_ref().map(|(id, _)| id.clone()));
+    let post_refused = use_context::<FormFailure>().map(|failure| failure.id);
     let refused =
-        ui.edit_error.with_untracked(|error| error.as_ref().is_some_and(|(of, _)| of == id))
-            || use_context::<FormFailure>().is_some_and(|failure| failure.id == id);
-    if refused || id.starts_with(PENDING_ID) {
-        return None;
+        |id: &String| edit_refused.as_ref() == Some(id) || post_refused.as_ref() == Some(id);
+    let mut html = String::new();
+    // The rows left to the view, and where in `html` each goes.
+    let mut views = Vec::new();
+    ui.list.with_untracked(|list| {
+        let shape = |index: usize| Shape {
+            active: list[index].is_active,
+            first: index == 0,
+            last: index + 1 == list.len(),
+        };
+        // Sized once: grown row by row, the list was copied as often as it doubled.
+        html.reserve((0..list.len()).map(|index| template(shape(index), render).size()).sum());
+        for (index, avatar) in list.iter().enumerate() {
+            // Leptos writes an empty text node as a space: left to the view.
+            if refused(&avatar.id)
+                || avatar.id.starts_with(PENDING_ID)
+                || avatar.name.is_empty()
+                || avatar.emoji.is_empty()
+            {
+                views.push((html.len(), avatar.id.clone()));
+                continue;
+            }
+            template(shape(index), render).write(avatar, &mut html);
+        }
+    });
+    // Outside the list's lock, which the view takes too; from the last, so that each
+    // place is still where it was.
+    for (at, id) in views.into_iter().rev() {
+        html.insert_str(at, &render(id).to_html());
     }
-    let html = ui.list.with_untracked(|list| {
-        let index = list.iter().position(|avatar| avatar.id == id)?;
-        let avatar = &list[index];
-        let shape =
-            Shape { active: avatar.is_active, first: index == 0, last: index + 1 == list.len() };
-        // Leptos writes an empty text node as a space: left to the view.
-        (!avatar.name.is_empty() && !avatar.emoji.is_empty())
-            .then(|| template(shape, render).write(avatar))
-    })?;
-    Some(InertElement::new(html))
+    html.push_str(FOR_END);
+    InertElement::new(html)
 }
 
 /// What varies in a row's HTML besides its strings and keys.
@@ -150,23 +180,28 @@ impl Template {
         Template { pieces, end: rest.to_owned(), len: len + rest.len() }
     }
 
-    /// The row of `avatar`, with new keys. Each string is escaped once for text and once
-    /// for attributes, however many holes it fills (a row writes its id eighteen times).
-    fn write(&self, avatar: &AvatarView) -> String {
+    /// About how long a row written from it is: its pieces and, for each hole, a key or a
+    /// string of about a key's length.
+    fn size(&self) -> usize {
+        self.len + self.pieces.len() * 40
+    }
+
+    /// The row of `avatar`, with new keys, written to `html`. Each string is escaped once
+    /// for text and once for attributes, however many holes it fills (a row writes its id
+    /// eighteen times).
+    fn write(&self, avatar: &AvatarView, html: &mut String) {
         let strings = [&avatar.id, &avatar.emoji, &avatar.name];
         let text = strings.map(|string| html_escape::encode_text(string));
         let attribute = strings.map(|string| html_escape::encode_double_quoted_attribute(string));
-        let mut html = String::with_capacity(self.len + self.pieces.len() * 40);
         for (piece, hole) in &self.pieces {
             html.push_str(piece);
             match *hole {
-                Hole::Key => once::push_form_key(&mut html),
+                Hole::Key => once::push_form_key(html),
                 Hole::Text(field) => html.push_str(&text[field as usize]),
                 Hole::Attribute(field) => html.push_str(&attribute[field as usize]),
             }
         }
         html.push_str(&self.end);
-        html
     }
 }
 
