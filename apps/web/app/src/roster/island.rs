@@ -46,12 +46,11 @@ pub fn Roster() -> impl IntoView {
     // What the list area shows: the list, the empty state, or nothing (when nothing could
     // be loaded, the error says it all). A memo, so that a change inside the list leaves
     // the list mounted: rows update where they are, keeping focus and open editors.
-    let showing =
-        Memo::new(move |_| match (ui.rows().is_empty(), load_error.with(Option::is_some)) {
-            (false, _) => ListArea::Avatars,
-            (true, false) => ListArea::Empty,
-            (true, true) => ListArea::Nothing,
-        });
+    let showing = Memo::new(move |_| match (ui.no_rows(), load_error.with(Option::is_some)) {
+        (false, _) => ListArea::Avatars,
+        (true, false) => ListArea::Empty,
+        (true, true) => ListArea::Nothing,
+    });
     let refresh = move || leptos::task::spawn_local(roster.refetch());
     // Effects run in the browser only, once the island is live.
     let cache_owner = data.cache_owner;

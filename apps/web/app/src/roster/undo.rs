@@ -43,6 +43,12 @@ impl RosterState {
         shown(&self.list.get(), &self.deleted.get())
     }
 
+    /// Whether the list shows no row (`rows` empty: no avatar, and none deleted), asked
+    /// without copying the rows' ids. Tracked.
+    pub fn no_rows(self) -> bool {
+        self.list.with(Vec::is_empty) && self.deleted.with(Vec::is_empty)
+    }
+
     /// (Re)starts the offer's six seconds; the timers started before are void.
     pub fn start_undo_timer(self) {
         self.keep(|kept| kept.undo_timer = kept.undo_timer.wrapping_add(1));
@@ -193,6 +199,26 @@ mod tests {
         // "c" went first (at 2 of a, b, c, d), then "a" (at 0).
         assert_eq!(shown(&live, &[avatar("c", 2), avatar("a", 0)]), ids(&["a", "b", "c", "d"]));
         assert_eq!(shown(&live, &[]), ids(&["b", "d"]));
+    }
+
+    /// The empty state waits for the last deleted row's offer to end.
+    #[test]
+    fn no_rows_is_rows_empty() {
+        use leptos::prelude::*;
+
+        use crate::roster::{queries, state::RosterState};
+        Owner::new().with(|| {
+            let cases = [
+                (vec![], vec![], true),
+                (vec![avatar("a", 0)], vec![], false),
+                (vec![], vec![avatar("a", 0)], false),
+            ];
+            for (live, gone, empty) in cases {
+                let ui = RosterState::new(queries::roster(Ok(live)));
+                ui.deleted.set(gone);
+                assert_eq!((ui.no_rows(), ui.rows().is_empty()), (empty, empty));
+            }
+        });
     }
 
     #[test]

@@ -136,5 +136,6 @@ pub fn page_data<T: Clone + Send + Sync + 'static>() -> Option<T> {
 pub fn cache_owner(owner: OwnerId) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(owner.to_string().as_bytes());
-    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
+    let first: [u8; 8] = digest[..8].try_into().expect("a SHA-256 digest has 32 bytes");
+    format!("{:016x}", u64::from_be_bytes(first))
 }
