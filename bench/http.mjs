@@ -9,7 +9,8 @@
 //     client cache fetches it, the server-rendered `/` (with and without brotli),
 //     toggling `is_active`, and a sign-in;
 //   - with `BENCH_POSTGRES_URL` (a database to fill), the read, the page and the toggle
-//     on PostgreSQL with 1, 2 and 3 server instances, the connections spread over them;
+//     on PostgreSQL with 1, 2 and 3 server instances, the connections spread over them
+//     (with one, also `/` with brotli and the keyed toggle);
 // with the servers' CPU (cores busy) during each run and their peak RSS so far, then the
 // cold start to the first 200 of `/` (with and without pending migrations), the binary's
 // size and the first load of `/` on the wire. Prints Markdown.
@@ -153,7 +154,10 @@ if (postgresUrl) {
     const shape = await seed(instances[0].url);
     for (const count of [1, 2, 3]) {
       while (instances.length < count) instances.push(await startServer({ postgres: postgresUrl }));
-      for (const key of ['read', 'page', 'toggle']) {
+      // One instance also serves `/` with brotli and the keyed toggle: what docs/scaling.md
+      // models a visit with.
+      const keys = count === 1 ? ['read', 'page', 'pageBr', 'toggle', 'toggleKeyed'] : ['read', 'page', 'toggle'];
+      for (const key of keys) {
         const [name, request] = shape[key];
         const result = await measure(instances, request, postgresPids);
         pgRows.push([`${count} × ${name}`, result, fmt(result.dbCpu, 2), instances.map((i) => rss(i.pid)).join(', ')]);
