@@ -10,13 +10,14 @@
 //! strings, escaped as Leptos escapes them where they stand, and new keys. The view stays
 //! the one source of the row's HTML, and the browser hydrates the same bytes.
 //!
-//! A row in any other state — an optimistic one (never on the server), or one whose
-//! editor comes back open after a refused edit — is rendered as a view.
+//! A row in any other state — an optimistic one (never on the server), one whose editor
+//! comes back open after a refused edit, one with an empty name or emoji — is rendered as
+//! a view.
 //!
 //! The rows are written as one piece, where the browser's `For` hydrates them
 //! (`island::list`): the server's `For` made an owner, a key and a view for each row only
-//! to write the same bytes, and looked up the roster's contexts from each row (bench/
-//! RESULTS.md, "the list in one piece").
+//! to write the same bytes, and looked up the roster's contexts from each row
+//! (bench/RESULTS.md, "the list in one piece").
 
 use std::sync::OnceLock;
 
