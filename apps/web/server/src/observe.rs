@@ -12,7 +12,6 @@ use axum::{
         HeaderValue, StatusCode,
         header::{AUTHORIZATION, CONTENT_TYPE},
     },
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -78,13 +77,13 @@ pub fn upkeep_every_few_seconds(handle: PrometheusHandle) {
 /// Counts every request by route and status, and times it. The route is the pattern it
 /// matched (`/api/add_avatar`, `/pkg/{*rest}`), or `unmatched`: never the raw path, which
 /// a client could vary without end.
-pub async fn measure(request: Request, next: Next) -> Response {
+pub async fn measure(request: Request, next: impl AsyncFnOnce(Request) -> Response) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let started = Instant::now();
-    let response = next.run(request).await;
+    let response = next(request).await;
     let elapsed = started.elapsed().as_secs_f64();
     let status = response.status().as_u16().to_string();
     metrics::counter!("guestroom_http_requests_total", "route" => route.clone(), "status" => status)

@@ -26,7 +26,7 @@ use tower_http::{
 
 use crate::{
     bundle,
-    middleware::{breaker, change_keys, client, edge, headers, limits},
+    middleware::{edge, headers, stack},
     observe, pages, passkeys, paths,
     state::AppState,
 };
@@ -54,17 +54,18 @@ async fn preload_page(State(state): State<AppState>, mut request: Request, next:
 /// The whole application as one router: pages, server functions, the bundle, the health
 /// endpoints and `/metrics`. Tests build it around their own state.
 ///
-/// Layers, outermost first: the security headers (`headers`), tracing, metrics, the
-/// client's address, load shedding (per network too), the host allow-list, the request
-/// deadline and body
-/// timeout, response compression, panics contained, redirects kept here, the body limits,
-/// the identity layer's refusals said in the app's words (`edge::in_our_words`), the
-/// cross-site write guard (so a refused request mints nothing), the database's
-/// circuit breaker, the per-address write limit (before anything reads the database for
-/// a request), the identity middleware (every page and server function sees a `Viewer`),
-/// then the rate limits that need the viewer; page routes also preload their data
-/// (`preload_page`). Every layer that refuses answers with the app's typed
-/// error (`app::error::ApiError`) when the client accepts JSON.
+/// Layers, outermost first: the security headers (`headers`), tracing; metrics, the
+/// client's address, load shedding (per network too), the host allow-list and the request
+/// deadline (`stack::admit`); the body timeout, response compression and the body limit;
+/// panics contained, redirects kept here, a declared body over the limit refused, and the
+/// identity layer's refusals said in the app's words (`stack::answer`); the cross-site
+/// write guard (so a refused request mints nothing); the database's circuit breaker and
+/// the per-address write limit, before anything reads the database for a request
+/// (`stack::before_identity`); the identity middleware (every page and server function
+/// sees a `Viewer`); then the rate limits that need the viewer and a plain form's
+/// idempotency key (`stack::after_identity`). Page routes also preload their data
+/// (`preload_page`). Every layer that refuses answers with the app's typed error
+/// (`app::error::ApiError`) when the client accepts JSON.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let (page_bundle, error_bundle) = (state.bundle.clone(), state.bundle.clone());
@@ -121,27 +122,18 @@ pub fn router(state: AppState) -> Router {
                 // encoders inline, and moving it copied 38 KB an answer (callgrind).
                 .layer(MapResponseBodyLayer::new(Body::new))
                 .layer(CompressionLayer::new().no_gzip().quality(CompressionLevel::Precise(0)))
-                .layer(from_fn(edge::contain_panics))
-                .layer(from_fn(edge::own_origin_redirects))
-                .layer(from_fn(edge::refuse_oversized))
                 .layer(DefaultBodyLimit::max(edge::MAX_REQUEST_BODY_BYTES))
-                .layer(from_fn(edge::in_our_words))
+                .layer(from_fn(stack::answer))
                 .layer(from_fn_with_state(state.cross_site_guard.clone(), refuse_cross_site))
-                .layer(from_fn_with_state(state.breaker.clone(), breaker::guard))
-                .layer(from_fn_with_state(state.limits.clone(), limits::throttle_addresses))
+                .layer(from_fn_with_state(state.clone(), stack::before_identity))
                 .layer(from_fn_with_state(state.identity.clone(), identify::<Store>))
-                .layer(from_fn_with_state(state.limits.clone(), limits::throttle))
-                .layer(from_fn(change_keys::from_form)),
+                .layer(from_fn_with_state(state.clone(), stack::after_identity)),
         )
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.header))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(from_fn(observe::measure))
-                .layer(from_fn_with_state(state.client_address.clone(), client::client_address))
-                .layer(from_fn_with_state(state.limits.clone(), limits::shed_load))
-                .layer(from_fn_with_state(state.allowed_hosts.clone(), edge::refuse_unknown_hosts))
-                .layer(from_fn_with_state(state.timeouts.request, edge::deadline)),
+                .layer(from_fn_with_state(state.clone(), stack::admit)),
         )
         .with_state(state);
     headers::secure(app, https_only)

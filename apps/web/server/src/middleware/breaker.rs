@@ -18,9 +18,8 @@ use std::{
 
 use app::error::ApiError;
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderValue, StatusCode, header::RETRY_AFTER},
-    middleware::Next,
     response::Response,
 };
 use persistence::db::{self, DatabaseConnection};
@@ -109,20 +108,24 @@ impl Breaker {
     }
 }
 
-/// The breaker as middleware, outside the identity layer (whose session checks read the
+/// The breaker before a request, outside the identity layer (whose session checks read the
 /// database too). Open: 503 with `Retry-After: 5` and the typed error. Closed: the
 /// request goes on, and a 503 coming back has the database checked.
-pub async fn guard(State(breaker): State<Breaker>, request: Request, next: Next) -> Response {
+pub async fn guard(
+    breaker: &Breaker,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let path = request.uri().path();
     if paths::ANONYMOUS.iter().any(|prefix| path.starts_with(prefix)) {
-        return next.run(request).await;
+        return next(request).await;
     }
     if breaker.is_open() {
         let mut response = edge::refusal(request.headers(), ApiError::Unavailable);
         response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("5"));
         return response;
     }
-    let response = next.run(request).await;
+    let response = next(request).await;
     if response.status() == StatusCode::SERVICE_UNAVAILABLE {
         breaker.suspect();
     }

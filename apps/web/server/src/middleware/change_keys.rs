@@ -9,7 +9,6 @@ use axum::{
     body::{Body, to_bytes},
     extract::Request,
     http::{HeaderValue, Method, header::CONTENT_TYPE},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 
@@ -18,7 +17,7 @@ use super::edge::MAX_REQUEST_BODY_BYTES;
 /// Where the roster's changes are posted.
 const ROSTER_CHANGES: &str = "/api/roster/";
 
-pub async fn from_form(request: Request, next: Next) -> Response {
+pub async fn from_form(request: Request, next: impl AsyncFnOnce(Request) -> Response) -> Response {
     let is_form = request
         .headers()
         .get(CONTENT_TYPE)
@@ -28,7 +27,7 @@ pub async fn from_form(request: Request, next: Next) -> Response {
         || !is_form
         || request.headers().contains_key(KEY_HEADER)
     {
-        return next.run(request).await;
+        return next(request).await;
     }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_REQUEST_BODY_BYTES).await else {
@@ -41,5 +40,5 @@ pub async fn from_form(request: Request, next: Next) -> Response {
         let value = HeaderValue::from_str(&key).unwrap_or(HeaderValue::from_static(""));
         parts.headers.insert(KEY_HEADER, value);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next(Request::from_parts(parts, Body::from(bytes))).await
 }

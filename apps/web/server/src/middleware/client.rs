@@ -11,15 +11,11 @@
 //! Every address is canonical: an IPv4 client seen through a dual-stack listener
 //! (`::ffff:198.51.100.7`) is `198.51.100.7`, in buckets, logs and checks alike.
 
-use std::{
-    net::{IpAddr, SocketAddr},
-    sync::Arc,
-};
+use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, Request},
     http::HeaderMap,
-    middleware::Next,
     response::Response,
 };
 
@@ -27,16 +23,16 @@ use crate::config::ClientAddress;
 
 /// Puts the client's address in the request (`app::server::ClientIp`).
 pub async fn client_address(
-    State(rule): State<Arc<ClientAddress>>,
+    rule: &ClientAddress,
     mut request: Request,
-    next: Next,
+    next: impl AsyncFnOnce(Request) -> Response,
 ) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     if let Some(peer) = peer {
-        let client = client(&rule, peer, request.headers());
+        let client = client(rule, peer, request.headers());
         request.extensions_mut().insert(app::server::ClientIp(client));
     }
-    next.run(request).await
+    next(request).await
 }
 
 /// The client behind `peer`, by `rule`.

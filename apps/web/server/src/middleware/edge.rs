@@ -4,16 +4,15 @@
 
 use app::error::ApiError;
 use identity::providers::ProviderOutcome;
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::Request,
     http::{
         HeaderMap, HeaderValue, StatusCode,
         header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER, SET_COOKIE},
     },
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 
@@ -24,7 +23,10 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 /// Refuses a request whose declared body is over [`MAX_REQUEST_BODY_BYTES`] with 413 and
 /// the typed error, before anything reads it. (A body that declares no length is still
 /// cut off at the limit by `DefaultBodyLimit`, and then fails to decode: a 400.)
-pub async fn refuse_oversized(request: Request, next: Next) -> Response {
+pub async fn refuse_oversized(
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -32,7 +34,7 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > MAX_REQUEST_BODY_BYTES) {
         return refusal(request.headers(), ApiError::TooLarge);
     }
-    next.run(request).await
+    next(request).await
 }
 
 /// Refuses (400) a request whose host is not one of `allowed` (`Config::host_names`):
@@ -41,12 +43,12 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
 /// nothing. The health checks and `/metrics` answer whatever the host: a load balancer
 /// and a scraper ask by address.
 pub async fn refuse_unknown_hosts(
-    State(allowed): State<Arc<[String]>>,
+    allowed: &[String],
     request: Request,
-    next: Next,
+    next: impl AsyncFnOnce(Request) -> Response,
 ) -> Response {
     if crate::paths::PROBES.contains(&request.uri().path()) {
-        return next.run(request).await;
+        return next(request).await;
     }
     // The URI's host (HTTP/2, absolute-form) and the `Host` header's, IPv6 in brackets
     // either way, as the allowed names are written. Both, when both are there: the rest of
@@ -58,7 +60,7 @@ pub async fn refuse_unknown_hosts(
         && named.iter().all(|host| {
             host.is_some_and(|host| allowed.iter().any(|name| name.eq_ignore_ascii_case(host)))
         });
-    if known { next.run(request).await } else { refusal(request.headers(), ApiError::BadRequest) }
+    if known { next(request).await } else { refusal(request.headers(), ApiError::BadRequest) }
 }
 
 /// The host name of a `Host` value, without its port (`[::1]:3000` → `[::1]`).
@@ -72,10 +74,13 @@ fn host_name(host: &str) -> &str {
 /// A handler that panics answers 500 with the typed error (`"unavailable"`, which the
 /// browser's client reads as a fault on our side), never a dropped connection. The panic
 /// itself is printed by the panic hook; this logs that a request ended in one.
-pub async fn contain_panics(request: Request, next: Next) -> Response {
+pub async fn contain_panics(
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     use futures::FutureExt;
     let json = identity::http::accepts_json(request.headers());
-    match std::panic::AssertUnwindSafe(next.run(request)).catch_unwind().await {
+    match std::panic::AssertUnwindSafe(next(request)).catch_unwind().await {
         Ok(response) => response,
         Err(_) => {
             tracing::error!("a request handler panicked");
@@ -87,9 +92,13 @@ pub async fn contain_panics(request: Request, next: Next) -> Response {
 /// The whole answer within `limit` (`REQUEST_TIMEOUT_SECS`): a request still running then
 /// (a database that stopped answering, a body trickling in) is answered 503 with the
 /// typed error, and its work is dropped.
-pub async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+pub async fn deadline(
+    limit: Duration,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let json = identity::http::accepts_json(request.headers());
-    match tokio::time::timeout(limit, next.run(request)).await {
+    match tokio::time::timeout(limit, next(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(?limit, "a request ran past its deadline");
@@ -105,9 +114,12 @@ pub async fn deadline(State(limit): State<Duration>, request: Request, next: Nex
 /// (`ProviderOutcome::Started`: identity's endpoint sending the browser to a configured
 /// provider, at a URL it made). A redirect back from a refused form post loses its query
 /// to a cookie (`app::server::carry_refusal`): the page's URL stays clean.
-pub async fn own_origin_redirects(request: Request, next: Next) -> Response {
+pub async fn own_origin_redirects(
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let host = request.headers().get(HOST).cloned();
-    let mut response = next.run(request).await;
+    let mut response = next(request).await;
     if response.extensions().get::<ProviderOutcome>() == Some(&ProviderOutcome::Started) {
         return response;
     }
@@ -167,9 +179,12 @@ pub(crate) fn refusal(headers: &HeaderMap, error: ApiError) -> Response {
 /// in the app's words: the same status, code and cookies, and for a client that does not
 /// read JSON (a form post) the app's sentence for the code instead of the identity
 /// crate's default. Outside the identity layer and the cross-site guard.
-pub async fn in_our_words(request: Request, next: Next) -> Response {
+pub async fn in_our_words(
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let json = identity::http::accepts_json(request.headers());
-    let mut response = next.run(request).await;
+    let mut response = next(request).await;
     let Some(refusal) = response.extensions().get::<identity::Refusal>().copied() else {
         return response;
     };
@@ -195,26 +210,19 @@ fn typed(json: bool, status: StatusCode, error: &ApiError) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use axum::{Router, body::Body, routing::get};
-    use tower::ServiceExt;
+    use axum::body::Body;
 
     use super::*;
 
-    async fn boom() -> &'static str {
-        panic!("a bug")
-    }
-
     #[tokio::test]
     async fn a_panicking_handler_answers_500_with_the_typed_error() {
-        let app = Router::new()
-            .route("/boom", get(boom))
-            .layer(axum::middleware::from_fn(contain_panics));
         for (accept, body) in [
             ("application/json", "\"unavailable\""),
             ("text/html", "Something went wrong on our side. Please try again."),
         ] {
             let request = Request::get("/boom").header("accept", accept).body(Body::empty());
-            let response = app.clone().oneshot(request.expect("request")).await.expect("answer");
+            let handler = async |_: Request| -> Response { panic!("a bug") };
+            let response = contain_panics(request.expect("request"), handler).await;
             assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
             let bytes = axum::body::to_bytes(response.into_body(), 1024).await.expect("body");
             assert_eq!(bytes, body.as_bytes());

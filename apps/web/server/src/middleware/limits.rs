@@ -12,9 +12,8 @@ use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
 use app::{error::ApiError, server::ClientIp};
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{HeaderValue, Method, header::RETRY_AFTER},
-    middleware::Next,
     response::Response,
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
@@ -166,21 +165,25 @@ fn only_reads(request: &Request) -> bool {
 /// before anything reads the database for it (a member session's revocation check, an
 /// audit line for each refusal).
 pub async fn throttle_addresses(
-    State(limits): State<Limits>,
+    limits: &Limits,
     request: Request,
-    next: Next,
+    next: impl AsyncFnOnce(Request) -> Response,
 ) -> Response {
     match limits.admit_address(&request) {
-        Ok(()) => next.run(request).await,
+        Ok(()) => next(request).await,
         Err(refused) => too_many(&request, &refused),
     }
 }
 
 /// The rate limits that need the viewer and whether this request minted it, inside the
 /// identity layer.
-pub async fn throttle(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+pub async fn throttle(
+    limits: &Limits,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     match limits.admit_viewer(&request) {
-        Ok(()) => next.run(request).await,
+        Ok(()) => next(request).await,
         Err(refused) => too_many(&request, &refused),
     }
 }
@@ -209,18 +212,22 @@ fn too_many(request: &Request, refused: &Refused) -> Response {
 /// leaves places for everyone else. The health checks are never shed: a load balancer
 /// must still see the process alive. Inside `client::client_address`, which names the
 /// network.
-pub async fn shed_load(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+pub async fn shed_load(
+    limits: &Limits,
+    request: Request,
+    next: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     if matches!(request.uri().path(), "/healthz" | "/readyz") {
-        return next.run(request).await;
+        return next(request).await;
     }
     let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
     let Some(_share) = limits.inner.in_flight_per_network.take(client) else {
         return shed(&request);
     };
-    let Ok(_permit) = Arc::clone(&limits.inner.in_flight).try_acquire_owned() else {
+    let Ok(_permit) = limits.inner.in_flight.try_acquire() else {
         return shed(&request);
     };
-    next.run(request).await
+    next(request).await
 }
 
 /// 503 with `Retry-After: 1`, counted.

@@ -1,6 +1,7 @@
-//! The layers around the app, each a middleware the router stacks (`router`, outermost
-//! first): refusals at the edge, security headers, rate limits and load shedding, and
-//! the database breaker.
+//! The checks around the app: refusals at the edge, security headers, rate limits and
+//! load shedding, and the database breaker. Each is an async function of the request and
+//! what runs after it; `stack` nests them into the four middleware the router adds
+//! (`router`, outermost first).
 
 /// Answering 503 at once while the database is down.
 pub mod breaker;
@@ -14,3 +15,5 @@ pub mod edge;
 pub mod headers;
 /// Rate limits and load shedding.
 pub mod limits;
+/// The checks above, in the order a request meets them: four middleware.
+pub mod stack;
