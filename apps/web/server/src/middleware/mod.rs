@@ -1,7 +1,7 @@
-//! The checks around the app: refusals at the edge, security headers, rate limits and
-//! load shedding, and the database breaker. Each is an async function of the request and
-//! what runs after it; `stack` nests them into the four middleware the router adds
-//! (`router`, outermost first).
+//! What stands around the app: refusals at the edge, rate limits and load shedding, the
+//! database breaker, each an async function of the request and what runs after it, which
+//! `stack` nests into the four middleware the router adds (`router`, outermost first);
+//! and the security headers, tower-http's layers (`headers`).
 
 /// Answering 503 at once while the database is down.
 pub mod breaker;
