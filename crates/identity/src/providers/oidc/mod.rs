@@ -13,6 +13,8 @@ mod flow;
 pub mod http;
 /// One configured provider: discovery, the authorization URL, the code exchange.
 mod provider;
+/// The HTTP client a provider is called with.
+mod transport;
 
 pub use flow::{FLOW_COOKIE, FLOW_LIFETIME, Flow, FlowRefusal, Intent};
 pub use provider::{Provider, ProviderSettings};

@@ -14,7 +14,7 @@ use openidconnect::{
 };
 use tokio::sync::RwLock;
 
-use super::{FLOW_LIFETIME, Flow, Intent, OidcError, claims};
+use super::{FLOW_LIFETIME, Flow, Intent, OidcError, claims, transport};
 use crate::providers::ProviderIdentity;
 
 /// How a provider is configured (by the operator, from the environment).
@@ -57,9 +57,6 @@ type Client = CoreClient<
 /// provider's key rotation is followed without a restart.
 const DISCOVERY_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
-/// Calls to the provider give up after this long: a person is waiting.
-const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// One configured provider.
 #[derive(Clone)]
 pub struct Provider {
@@ -92,13 +89,7 @@ impl Provider {
         }
         let issuer = IssuerUrl::new(settings.issuer.clone())
             .map_err(|error| format!("issuer of {}: {error}", settings.id))?;
-        // No redirects: a provider's endpoints answer directly (and following them would
-        // let a tampered discovery document point us anywhere).
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(PROVIDER_TIMEOUT)
-            .build()
-            .map_err(|error| format!("HTTP client: {error}"))?;
+        let http = transport::client()?;
         Ok(Self { settings: Arc::new(settings), issuer, http, discovered: Arc::default() })
     }
 
