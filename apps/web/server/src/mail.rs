@@ -10,6 +10,7 @@ use identity::{
     email::{EmailAccounts, Links, Outbox, OutboxOptions, Transport},
 };
 use persistence::Store;
+use tokio::time::Instant;
 
 use crate::{config::Config, paths};
 
@@ -45,6 +46,22 @@ pub fn start(
     };
     let mail = EmailAccounts::new(accounts, Arc::new(outbox.clone()), links, clock);
     Ok((mail, outbox))
+}
+
+/// Waits, until `deadline`, for the mail already taken to be sent or given up: at
+/// shutdown, so that a person told a link is on its way (a reset, a confirmation) still
+/// gets it when the server restarts just then.
+pub async fn settle(outbox: &Outbox, deadline: Instant) {
+    if outbox.unsettled() == 0 {
+        return;
+    }
+    tracing::info!(waiting = outbox.unsettled(), "shutting down: sending the mail still waiting");
+    if tokio::time::timeout_at(deadline, outbox.settled()).await.is_err() {
+        tracing::warn!(
+            unsent = outbox.unsettled(),
+            "mail still unsent at the shutdown deadline; exiting anyway"
+        );
+    }
 }
 
 /// The outbox's counts as `guestroom_mail_total{outcome}`, brought up to date for a

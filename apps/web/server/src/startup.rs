@@ -10,7 +10,7 @@ use identity::{
 };
 use leptos::config::LeptosOptions;
 use persistence::{Store, StoreError, db};
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, time::Instant};
 
 use crate::{
     config::{Config, Environment},
@@ -181,7 +181,7 @@ impl Application {
     }
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then lets the requests in
-    /// flight finish (up to `SHUTDOWN_TIMEOUT_SECS`).
+    /// flight finish and the mail waiting be sent (up to `SHUTDOWN_TIMEOUT_SECS`).
     pub async fn run_until_stopped(self) -> io::Result<()> {
         self.run_until(shutdown_signal()).await
     }
@@ -193,8 +193,17 @@ impl Application {
         sweep::every_hour(self.state.store.clone(), self.guest_retention);
         self.state.limits.forget_idle_every_minute();
         observe::upkeep_every_few_seconds(self.state.metrics.clone());
-        let timeouts = self.state.timeouts;
-        serve::serve(self.listener, router(self.state), timeouts, stop).await
+        let (timeouts, outbox) = (self.state.timeouts, self.state.outbox.clone());
+        let mut stopped_at = None;
+        let stop = async {
+            stop.await;
+            stopped_at = Some(Instant::now());
+        };
+        serve::serve(self.listener, router(self.state), timeouts, stop).await?;
+        // One deadline from the stop: the requests in flight, then the mail they queued.
+        let deadline = stopped_at.unwrap_or_else(Instant::now) + timeouts.shutdown;
+        crate::mail::settle(&outbox, deadline).await;
+        Ok(())
     }
 }
 

@@ -292,6 +292,29 @@ mod delivery {
         let sent: Vec<_> = (0..3).map(|_| outbox.send(mail("ada@example.com"))).collect();
         assert_eq!(sent.iter().filter(|sent| sent.is_err()).count(), 2, "{sent:?}");
         assert_eq!(outbox.counts().refused.load(Ordering::Relaxed), 2);
+        assert_eq!(outbox.unsettled(), 1, "a refused mail is not waited for");
+    }
+
+    /// What a stopping server waits for: each mail taken, sent or given up.
+    #[tokio::test]
+    async fn settled_waits_for_each_mail_taken_to_be_sent_or_given_up() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let transport = Transport::files(folder.path().join("outbox"), "Guestroom <g@localhost>")
+            .expect("a valid sender");
+        let outbox = Outbox::start(transport, OutboxOptions::default());
+        outbox.settled().await;
+        for to in ["ada@example.com", "bob@example.com"] {
+            outbox.send(mail(to)).expect("queued");
+        }
+        assert_eq!(outbox.unsettled(), 2);
+        outbox.settled().await;
+        assert_eq!(outbox.counts().sent.load(Ordering::Relaxed), 2, "written, not waiting");
+        assert_eq!(outbox.unsettled(), 0);
+
+        let nowhere = outbox_to_nowhere(4, 3);
+        nowhere.send(mail("ada@example.com")).expect("queued");
+        nowhere.settled().await;
+        assert_eq!(nowhere.counts().dead.load(Ordering::Relaxed), 1, "given up after its tries");
     }
 
     #[tokio::test]

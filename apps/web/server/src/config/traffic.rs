@@ -30,8 +30,8 @@ pub struct Timeouts {
     pub header: Duration,
     /// `REQUEST_TIMEOUT_SECS` (default 30): for the whole answer; past it, 503.
     pub request: Duration,
-    /// `SHUTDOWN_TIMEOUT_SECS` (default 10): on SIGTERM or Ctrl-C, requests in flight get
-    /// this long to finish before the process exits.
+    /// `SHUTDOWN_TIMEOUT_SECS` (default 10): on SIGTERM or Ctrl-C, requests in flight, then
+    /// the mail waiting to be sent, get this long from the signal before the process exits.
     pub shutdown: Duration,
 }
 

@@ -1,16 +1,20 @@
 //! Connections that take too long, attacked: headers sent a byte at a time, a body that
-//! never ends, an idle keep-alive connection; and a shutdown with a request in flight.
+//! never ends, an idle keep-alive connection; and a shutdown with a request in flight, or
+//! with mail waiting to be sent.
 
 use std::time::{Duration, Instant};
 
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
+    sync::oneshot::{self, Sender},
 };
 
 use crate::{
-    helpers::{spawn_app_until, spawn_app_with},
+    accounts::{browser, post, sign_up},
+    helpers::{TestApp, logged, spawn_app_until, spawn_app_with, wait_until},
     limits::open_slow_post,
+    mail::{RESET, address, wait_for_mails},
 };
 
 /// How long until the server closes `stream`, reading (and dropping) whatever it sends;
@@ -62,7 +66,7 @@ async fn a_request_past_its_deadline_is_answered_503() {
 
 #[tokio::test]
 async fn shutting_down_finishes_the_request_in_flight_then_stops_at_the_deadline() {
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (stop, stopped) = oneshot::channel::<()>();
     let (app, serving) = spawn_app_until(&[("SHUTDOWN_TIMEOUT_SECS", "2")], async {
         let _ = stopped.await;
     })
@@ -91,5 +95,61 @@ async fn shutting_down_finishes_the_request_in_flight_then_stops_at_the_deadline
     assert!(
         TcpStream::connect(app.address.trim_start_matches("http://")).await.is_err(),
         "no longer listening"
+    );
+}
+
+/// How an instance's serving ends.
+type Serving = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// An instance with `settings` that stops when the sender is used, its serving handle, and
+/// a member (`ada`, with her address) who has just asked for a reset link: its mail is
+/// taken, maybe not yet sent.
+async fn reset_asked_then_stopping(
+    settings: &[(&str, &str)],
+) -> (TestApp, Sender<()>, Serving, String) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let (app, serving) = spawn_app_until(settings, async {
+        let _ = stopped.await;
+    })
+    .await;
+    let ada = address("ada");
+    assert_eq!(sign_up(&app, &browser(), &ada).await.status(), 200);
+    let asked = post(&app, &browser(), "forgot-password", &[("email", &ada)]).await;
+    assert_eq!(asked.status(), 200);
+    (app, stop, serving, ada)
+}
+
+#[tokio::test]
+async fn a_mail_asked_for_just_before_a_shutdown_is_sent_before_the_server_stops() {
+    let (app, stop, serving, ada) = reset_asked_then_stopping(&[]).await;
+    stop.send(()).expect("the server is running");
+    let ended = tokio::time::timeout(Duration::from_secs(10), serving).await;
+    assert!(ended.is_ok_and(|served| served.is_ok_and(|served| served.is_ok())), "stopped");
+    // Sent by the time the server stopped, not after: the process would be gone by then.
+    assert_eq!(app.state.outbox.unsettled(), 0, "nothing left waiting");
+    assert_eq!(wait_for_mails(&ada, RESET, 1).await.len(), 1);
+}
+
+#[tokio::test]
+async fn mail_that_cannot_be_sent_holds_a_shutdown_only_until_its_deadline() {
+    // Nothing listens on this loopback port: every try fails, and is tried again 1, 2, 4
+    // and 8 s later.
+    let settings = [("SMTP_URL", "smtp://127.0.0.1:9"), ("SHUTDOWN_TIMEOUT_SECS", "2")];
+    let (app, stop, serving, _) = reset_asked_then_stopping(&settings).await;
+    wait_until("the first retry", || {
+        app.state.outbox.counts().retried.load(std::sync::atomic::Ordering::Relaxed) >= 1
+    })
+    .await;
+    let started = Instant::now();
+    stop.send(()).expect("the server is running");
+    let ended = tokio::time::timeout(Duration::from_secs(10), serving).await;
+    assert!(ended.is_ok(), "the server stopped within 10 s");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(1500), "it waited for the mail: {took:?}");
+    assert!(took < Duration::from_secs(5), "and no longer than its deadline: {took:?}");
+    assert!(
+        logged().contains("mail still unsent at the shutdown deadline"),
+        "the loss is logged: {}",
+        logged()
     );
 }

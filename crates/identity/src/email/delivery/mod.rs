@@ -1,7 +1,9 @@
 //! Delivery: a bounded queue in front of a transport, drained by one task that retries
 //! each mail a few times with a growing pause and then gives it up (counted as dead); a
 //! mail that no try can deliver (refused for good) is given up at once. A request only
-//! ever puts a mail in the queue, or is told the queue is full.
+//! ever puts a mail in the queue, or is told the queue is full. The queue lives in the
+//! process: a server stopping waits for it ([`Outbox::settled`]), so that a mail a person
+//! was just told about is not lost with a restart.
 
 /// SMTP and `.eml` files.
 mod transport;
@@ -14,7 +16,7 @@ use std::{
     time::Duration,
 };
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 pub use transport::{Transport, TransportError};
 
@@ -64,6 +66,8 @@ pub struct DeliveryCounts {
 pub struct Outbox {
     queue: mpsc::Sender<Mail>,
     counts: Arc<DeliveryCounts>,
+    /// Mails taken and not yet sent or given up.
+    unsettled: Arc<watch::Sender<usize>>,
 }
 
 impl Outbox {
@@ -72,23 +76,41 @@ impl Outbox {
     pub fn start(transport: Transport, options: OutboxOptions) -> Self {
         let (queue, mut waiting) = mpsc::channel::<Mail>(options.capacity.max(1));
         let counts = Arc::new(DeliveryCounts::default());
-        let counting = Arc::clone(&counts);
+        let unsettled = Arc::new(watch::Sender::new(0));
+        let (counting, settling) = (Arc::clone(&counts), Arc::clone(&unsettled));
         tokio::spawn(async move {
             while let Some(mail) = waiting.recv().await {
                 deliver(&transport, &mail, options, &counting).await;
+                settling.send_modify(|unsettled| *unsettled -= 1);
             }
         });
-        Self { queue, counts }
+        Self { queue, counts, unsettled }
     }
 
     pub fn counts(&self) -> &DeliveryCounts {
         &self.counts
     }
+
+    /// How many mails are taken and not yet sent or given up.
+    pub fn unsettled(&self) -> usize {
+        *self.unsettled.borrow()
+    }
+
+    /// Resolves once every mail taken so far is sent or given up (at once if none waits).
+    /// A stopping server waits for it, bounded by its shutdown deadline: retries can take
+    /// about 15 s.
+    pub async fn settled(&self) {
+        // The sender lives as long as `self`: the wait cannot fail.
+        let _ = self.unsettled.subscribe().wait_for(|&unsettled| unsettled == 0).await;
+    }
 }
 
 impl Mailer for Outbox {
     fn send(&self, mail: Mail) -> Result<(), MailRefused> {
+        // Counted before it is queued: the task may settle it before `try_send` returns.
+        self.unsettled.send_modify(|unsettled| *unsettled += 1);
         self.queue.try_send(mail).map_err(|_| {
+            self.unsettled.send_modify(|unsettled| *unsettled -= 1);
             self.counts.refused.fetch_add(1, Ordering::Relaxed);
             tracing::warn!("the outgoing mail queue is full: a mail was refused");
             MailRefused
