@@ -21,7 +21,7 @@ use identity::{NewGuest, OwnerId, Shares, Viewer};
 use tokio::sync::Semaphore;
 
 use super::edge;
-use crate::config::Traffic;
+use crate::{config::Traffic, paths};
 
 /// One bucket per key, refilled at a steady rate, a minute's worth at most.
 #[derive(Debug)]
@@ -217,7 +217,7 @@ pub async fn shed_load(
     request: Request,
     next: impl AsyncFnOnce(Request) -> Response,
 ) -> Response {
-    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+    if [paths::HEALTHZ, paths::READYZ].contains(&request.uri().path()) {
         return next(request).await;
     }
     let client = request.extensions().get::<ClientIp>().map(|ClientIp(ip)| *ip);
