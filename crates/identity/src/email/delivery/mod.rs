@@ -96,9 +96,9 @@ impl Outbox {
         *self.unsettled.borrow()
     }
 
-    /// Resolves once every mail taken so far is sent or given up (at once if none waits).
-    /// A stopping server waits for it, bounded by its shutdown deadline: retries can take
-    /// about 15 s.
+    /// Resolves once no mail waits: each one taken is sent or given up (at once if none
+    /// waits). A stopping server, which takes no more, waits for it within its shutdown
+    /// deadline: retries can take about 15 s.
     pub async fn settled(&self) {
         // The sender lives as long as `self`: the wait cannot fail.
         let _ = self.unsettled.subscribe().wait_for(|&unsettled| unsettled == 0).await;
