@@ -73,7 +73,8 @@ pub fn token_of(link: &str) -> &str {
     link.split("token=").nth(1).expect("a token")
 }
 
-async fn ask(app: &TestApp, client: &Client, email: &str) -> Response {
+/// Asks for a reset link for `email`, as the forgot-password form does.
+pub async fn ask(app: &TestApp, client: &Client, email: &str) -> Response {
     post(app, client, "forgot-password", &[("email", email)]).await
 }
 

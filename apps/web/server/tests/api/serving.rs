@@ -11,10 +11,10 @@ use tokio::{
 };
 
 use crate::{
-    accounts::{browser, post, sign_up},
+    accounts::{browser, sign_up},
     helpers::{TestApp, logged, spawn_app_until, spawn_app_with, wait_until},
     limits::open_slow_post,
-    mail::{RESET, address, wait_for_mails},
+    mail::{RESET, address, ask, wait_for_mails},
 };
 
 /// How long until the server closes `stream`, reading (and dropping) whatever it sends;
@@ -114,8 +114,7 @@ async fn reset_asked_then_stopping(
     .await;
     let ada = address("ada");
     assert_eq!(sign_up(&app, &browser(), &ada).await.status(), 200);
-    let asked = post(&app, &browser(), "forgot-password", &[("email", &ada)]).await;
-    assert_eq!(asked.status(), 200);
+    assert_eq!(ask(&app, &browser(), &ada).await.status(), 200);
     (app, stop, serving, ada)
 }
 
