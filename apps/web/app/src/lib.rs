@@ -27,6 +27,9 @@ pub mod client;
 pub mod components;
 /// The typed error of every edge, and the sentences people read.
 pub mod error;
+/// The home page in its plain state, written from a template of itself (server only).
+#[cfg(feature = "ssr")]
+pub mod home;
 /// The roster of avatars: the home page.
 pub mod roster;
 /// Server-only glue: who is asking, store errors, the page's preloaded data.

@@ -12,7 +12,7 @@ pub fn WhoAmI() -> impl IntoView {
     let (viewer, guest) = {
         let viewer = crate::server::viewer();
         let guest = match viewer {
-            Some(identity::Viewer::Guest { sid }) => Some(sid.to_string()[..8].to_owned()),
+            Some(identity::Viewer::Guest { sid }) => Some(guest_tag(sid)),
             _ => None,
         };
         // Pages outside the app's routes (a 404) have no preloaded header: a member is
@@ -52,4 +52,10 @@ pub fn WhoAmI() -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// The short tag a guest is shown by: the first 8 digits of its sid.
+#[cfg(feature = "ssr")]
+pub fn guest_tag(sid: identity::OwnerId) -> String {
+    sid.to_string()[..8].to_owned()
 }

@@ -49,7 +49,10 @@ mod settings;
 mod views;
 
 pub use header::WhoAmI;
+#[cfg(feature = "ssr")]
+pub use header::guest_tag;
 pub use notice::PageNotice;
+pub use views::ViewerView;
 
 /// Under a display name field: the rule is `identity::DisplayName::MAX_GRAPHEMES`.
 const DISPLAY_NAME_HINT: &str = "Up to 80 characters.";

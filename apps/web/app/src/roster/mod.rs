@@ -36,6 +36,8 @@ mod row;
 /// The server's rows, written from a template made by rendering the row itself.
 #[cfg(feature = "ssr")]
 mod row_template;
+#[cfg(feature = "ssr")]
+pub use row_template::{LIST_HOLE, ListHole, rows};
 /// The island's state and the changes it makes.
 mod state;
 /// Undo of deletes: the deleted rows kept in place, the toast.

@@ -24,9 +24,10 @@ use std::sync::OnceLock;
 use leptos::{prelude::*, tachys::html::InertElement};
 
 use super::{
-    AvatarView, FormFailure, once, queries,
+    AvatarView, FormFailure, queries,
     state::{PENDING_ID, RosterState},
 };
+use crate::server::template::{Escape, Mark, Template};
 
 /// How a row is rendered as a view (`row::row`), which the templates are made with.
 pub type RenderRow = fn(String) -> AnyView;
@@ -34,11 +35,26 @@ pub type RenderRow = fn(String) -> AnyView;
 /// What `For` writes after its rows, where the browser's `For` finds its end.
 const FOR_END: &str = "<!>";
 
+/// Put in a request's extensions while the home page's template is cut (`crate::home`):
+/// the list is written as [`LIST_HOLE`], and every row template is made, so that the
+/// page's copies can write their rows with [`rows`] alone.
+#[derive(Clone, Copy, Debug)]
+pub struct ListHole;
+
+/// Where the rows go, in a page cut with [`ListHole`].
+pub const LIST_HOLE: &str = "\u{E000}list\u{E000}";
+
 /// The rows of the roster in context, as the browser's `For` over `RosterState::rows`
 /// hydrates them: each written from its shape's template, or rendered as a view (`render`)
 /// in a state the templates do not cover. On the server nothing is deleted yet, so the
 /// rows are the list's.
 pub fn write_list(render: RenderRow) -> InertElement {
+    if crate::server::request(|parts| parts.extensions.get::<ListHole>().is_some()) == Some(true) {
+        for shape in Shape::ALL {
+            template(shape, render);
+        }
+        return InertElement::new([LIST_HOLE, FOR_END].concat());
+    }
     let ui = expect_context::<RosterState>();
     let edit_refused =
         ui.edit_error.with_untracked(|error| error.as_ref().map(|(id, _)| id.clone()));
@@ -49,24 +65,16 @@ pub fn write_list(render: RenderRow) -> InertElement {
     // The rows left to the view, and where in `html` each goes.
     let mut views = Vec::new();
     ui.list.with_untracked(|list| {
-        let shape = |index: usize| Shape {
-            active: list[index].is_active,
-            first: index == 0,
-            last: index + 1 == list.len(),
-        };
         // Sized once: grown row by row, the list was copied as often as it doubled.
-        html.reserve((0..list.len()).map(|index| template(shape(index), render).size()).sum());
+        html.reserve(
+            (0..list.len()).map(|index| template(Shape::of(list, index), render).size(&[])).sum(),
+        );
         for (index, avatar) in list.iter().enumerate() {
-            // Leptos writes an empty text node as a space: left to the view.
-            if refused(&avatar.id)
-                || avatar.id.starts_with(PENDING_ID)
-                || avatar.name.is_empty()
-                || avatar.emoji.is_empty()
-            {
+            if refused(&avatar.id) || !from_template(avatar) {
                 views.push((html.len(), avatar.id.clone()));
                 continue;
             }
-            template(shape(index), render).write(avatar, &mut html);
+            write_row(template(Shape::of(list, index), render), avatar, &mut html);
         }
     });
     // Outside the list's lock, which the view takes too; from the last, so that each
@@ -78,6 +86,34 @@ pub fn write_list(render: RenderRow) -> InertElement {
     InertElement::new(html)
 }
 
+/// The rows of `list` as [`write_list`] writes them when no form was refused, for the
+/// home page's copies (`crate::home`); `None` when a row would be left to the view, or
+/// its template is not made yet (no page was cut with [`ListHole`]).
+pub fn rows(list: &[AvatarView]) -> Option<String> {
+    let templates = (0..list.len())
+        .map(|index| TEMPLATES[Shape::of(list, index).index()].get())
+        .collect::<Option<Vec<_>>>()?;
+    if !list.iter().all(from_template) {
+        return None;
+    }
+    let mut html = String::with_capacity(templates.iter().map(|template| template.size(&[])).sum());
+    for (template, avatar) in templates.into_iter().zip(list) {
+        write_row(template, avatar, &mut html);
+    }
+    Some(html)
+}
+
+/// Whether `avatar`'s row can be written from a template: not an optimistic one (never on
+/// the server), and no empty string (Leptos writes an empty text node as a space).
+fn from_template(avatar: &AvatarView) -> bool {
+    !(avatar.id.starts_with(PENDING_ID) || avatar.name.is_empty() || avatar.emoji.is_empty())
+}
+
+/// The row of `avatar`, with new keys, written to `html`.
+fn write_row(template: &Template, avatar: &AvatarView, html: &mut String) {
+    template.write([&avatar.id, &avatar.emoji, &avatar.name], html);
+}
+
 /// What varies in a row's HTML besides its strings and keys.
 #[derive(Clone, Copy)]
 struct Shape {
@@ -86,12 +122,38 @@ struct Shape {
     last: bool,
 }
 
-/// The template of `shape`, made by its first row in this process.
+impl Shape {
+    const ALL: [Shape; 8] = {
+        let mut all = [Shape { active: false, first: false, last: false }; 8];
+        let mut index = 0;
+        while index < 8 {
+            all[index] =
+                Shape { active: index & 1 != 0, first: index & 2 != 0, last: index & 4 != 0 };
+            index += 1;
+        }
+        all
+    };
+
+    /// The shape of the row at `index` in `list`.
+    fn of(list: &[AvatarView], index: usize) -> Shape {
+        Shape { active: list[index].is_active, first: index == 0, last: index + 1 == list.len() }
+    }
+
+    fn index(self) -> usize {
+        usize::from(self.active) | usize::from(self.first) << 1 | usize::from(self.last) << 2
+    }
+}
+
+/// Each shape's template, made by its first row in this process.
+static TEMPLATES: [OnceLock<Template>; 8] = [const { OnceLock::new() }; 8];
+
+/// The template of `shape`, made now if this is its first row.
 fn template(shape: Shape, render: RenderRow) -> &'static Template {
-    static TEMPLATES: [OnceLock<Template>; 8] = [const { OnceLock::new() }; 8];
-    let index =
-        usize::from(shape.active) | usize::from(shape.first) << 1 | usize::from(shape.last) << 2;
-    TEMPLATES[index].get_or_init(|| Template::cut(&rendered(shape, render)))
+    TEMPLATES[shape.index()].get_or_init(|| {
+        let marks =
+            [ID, EMOJI, NAME].map(|text| Mark { text: text.to_owned(), escape: Escape::AsPlaced });
+        Template::cut(&rendered(shape, render), &marks)
+    })
 }
 
 /// The stand-in avatar's strings: private-use characters, which nothing escapes and no
@@ -121,94 +183,6 @@ fn rendered(shape: Shape, render: RenderRow) -> String {
         provide_context(RosterState::new(queries::roster(Ok(list))));
         render(ID.to_owned()).to_html()
     })
-}
-
-/// A row's HTML cut where its strings and keys go: each piece, then what follows it.
-struct Template {
-    pieces: Vec<(String, Hole)>,
-    end: String,
-    /// The length of the pieces together.
-    len: usize,
-}
-
-#[derive(Clone, Copy)]
-enum Hole {
-    /// A new form key.
-    Key,
-    /// One of the avatar's strings, escaped as text or as an attribute's value.
-    Text(Field),
-    Attribute(Field),
-}
-
-/// Which of the avatar's strings, as an index into `[id, emoji, name]`.
-#[derive(Clone, Copy)]
-enum Field {
-    Id = 0,
-    Emoji = 1,
-    Name = 2,
-}
-
-impl Template {
-    /// Cuts `html` at the stand-in's strings and at each form key (the process's key
-    /// prefix and 16 digits).
-    fn cut(html: &str) -> Template {
-        let marks = [
-            (ID, Some(Field::Id)),
-            (EMOJI, Some(Field::Emoji)),
-            (NAME, Some(Field::Name)),
-            (once::key_prefix(), None),
-        ];
-        let (mut pieces, mut rest, mut len) = (Vec::new(), html, 0);
-        // The next mark in what is left, as long as there is one.
-        while let Some((at, mark, field)) = marks
-            .iter()
-            .filter_map(|&(mark, field)| Some((rest.find(mark)?, mark, field)))
-            .min_by_key(|found| found.0)
-        {
-            let piece = &rest[..at];
-            let (hole, width) = match field {
-                // Inside a tag (its last `<` after its last `>`): an attribute's value.
-                Some(field) if in_tag(&html[..html.len() - rest.len() + at]) => {
-                    (Hole::Attribute(field), mark.len())
-                }
-                Some(field) => (Hole::Text(field), mark.len()),
-                None => (Hole::Key, 32),
-            };
-            len += piece.len();
-            pieces.push((piece.to_owned(), hole));
-            rest = &rest[at + width..];
-        }
-        Template { pieces, end: rest.to_owned(), len: len + rest.len() }
-    }
-
-    /// About how long a row written from it is: its pieces and, for each hole, a key or a
-    /// string of about a key's length.
-    fn size(&self) -> usize {
-        self.len + self.pieces.len() * 40
-    }
-
-    /// The row of `avatar`, with new keys, written to `html`. Each string is escaped once
-    /// for text and once for attributes, however many holes it fills (a row writes its id
-    /// eighteen times).
-    fn write(&self, avatar: &AvatarView, html: &mut String) {
-        let strings = [&avatar.id, &avatar.emoji, &avatar.name];
-        let text = strings.map(|string| html_escape::encode_text(string));
-        let attribute = strings.map(|string| html_escape::encode_double_quoted_attribute(string));
-        for (piece, hole) in &self.pieces {
-            html.push_str(piece);
-            match *hole {
-                Hole::Key => once::push_form_key(html),
-                Hole::Text(field) => html.push_str(&text[field as usize]),
-                Hole::Attribute(field) => html.push_str(&attribute[field as usize]),
-            }
-        }
-        html.push_str(&self.end);
-    }
-}
-
-/// Whether the end of `html` is inside a tag.
-fn in_tag(html: &str) -> bool {
-    html.rfind('<') > html.rfind('>')
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ mod error;
 pub mod flash;
 /// The reply to a plain form post that failed: its error, and what to fill in again.
 mod form;
+/// HTML cut where its values go, written again with other values.
+pub mod template;
 
 pub use error::{account_error, account_invalid, invalid, retired_guest_starts_anew, store_error};
 pub use form::{FORM_COOKIE, back_with, carry_refusal, form_failure, kept};

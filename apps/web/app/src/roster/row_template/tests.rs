@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 
 use super::{RenderRow, write_list};
-use crate::roster::{AvatarView, FormFailure, once, queries, row::row, state::RosterState};
+use crate::{
+    roster::{AvatarView, FormFailure, once, queries, row::row, state::RosterState},
+    server::template::keys_blanked,
+};
 
 /// The row as the view renders it (`row::row`), which makes the templates.
 const RENDER: RenderRow = |id| row(id).into_any();
@@ -14,19 +17,6 @@ const TEMPLATES_ONLY: RenderRow = |id| {
     assert!(id.starts_with('\u{E000}'), "row {id} rendered as a view, not from its template");
     row(id).into_any()
 };
-
-/// Each key replaced by `KEY`: they are new in every row.
-fn keys_blanked(html: &str) -> String {
-    let prefix = once::key_prefix();
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(prefix) {
-        out.push_str(&rest[..at]);
-        out.push_str("KEY");
-        rest = &rest[at + 32..];
-    }
-    out + rest
-}
 
 fn avatar(n: usize, emoji: &str, name: &str, is_active: bool) -> AvatarView {
     AvatarView {

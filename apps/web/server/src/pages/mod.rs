@@ -24,12 +24,15 @@ use std::{
 use axum::{
     body::{Body, Bytes},
     extract::Request,
-    http::{HeaderValue, header::CONTENT_TYPE, uri::PathAndQuery},
+    http::{
+        HeaderMap, HeaderValue, StatusCode, header::CONTENT_TYPE, request::Parts, uri::PathAndQuery,
+    },
     response::Response,
 };
 use futures::{StreamExt, future::ready, stream};
 use hydration_context::{SharedContext, SsrSharedContext};
 use leptos::{
+    nonce::Nonce,
     prelude::*,
     reactive::owner::{Owner, Sandboxed},
     tachys::view::Position,
@@ -39,53 +42,99 @@ use leptos_meta::ServerMetaContext;
 use leptos_router::{components::provide_server_redirect, location::RequestUrl};
 use memchr::memmem;
 
+/// The home page in its plain state, written from a template of itself.
+mod home;
+
 /// A page answered by `leptos_axum`'s router hook (`LeptosRoutes::leptos_routes_with_handler`).
 type PageFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// The handler of every page route: `app` rendered with `context` provided. The two are
 /// shared, not cloned for each request as `leptos_axum` clones them: cloning and dropping
 /// what they hold (the bundle's options, the sign-in buttons) was about 3% of the page's
-/// CPU time (sampled, bench/RESULTS.md).
+/// CPU time (sampled, bench/RESULTS.md). A plain home page is written from its template
+/// (`home`), kept with them: it holds what the context does (the retention, the providers).
 pub fn handler<C, A, IV>(context: C, app: A) -> impl Fn(Request) -> PageFuture + Clone + Send + Sync
 where
     C: Fn() + Send + Sync + 'static,
     A: Fn() -> IV + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
-    let source = Arc::new((context, app));
-    move |request| Box::pin(render(request, Arc::clone(&source)))
+    let source = Arc::new(Source { context, app, home: home::Templates::default() });
+    move |request| Box::pin(answer(request, Arc::clone(&source)))
 }
 
-async fn render<C, A, IV>(request: Request, source: Arc<(C, A)>) -> Response
+/// What every page is made from.
+struct Source<C, A> {
+    context: C,
+    app: A,
+    home: home::Templates,
+}
+
+async fn answer<C, A, IV>(request: Request, source: Arc<Source<C, A>>) -> Response
 where
     C: Fn() + Send + Sync + 'static,
     A: Fn() -> IV + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
     let (parts, _) = request.into_parts();
+    match home::written(&parts, &source).await {
+        Some(page) => page,
+        None => render(parts, &source, Nonce::new()).await,
+    }
+    .into_response()
+}
+
+/// A page: its body, and the status and headers its render set.
+#[derive(Debug)]
+struct Page {
+    body: Bytes,
+    status: Option<StatusCode>,
+    headers: HeaderMap,
+}
+
+impl Page {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        if let Some(status) = self.status {
+            *response.status_mut() = status;
+        }
+        let headers = response.headers_mut();
+        headers.extend(self.headers);
+        headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("text/html; charset=utf-8"));
+        response
+    }
+}
+
+/// The page `parts` asks for, rendered by the app with `nonce` as its scripts' nonce.
+async fn render<C, A, IV>(parts: Parts, source: &Arc<Source<C, A>>, nonce: Nonce) -> Page
+where
+    C: Fn() + Send + Sync + 'static,
+    A: Fn() -> IV + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
     let path = parts.uri.path_and_query().map_or("/", PathAndQuery::as_str);
     // The router matches on a whole URL, as `leptos_axum` writes it.
     let url = ["http://leptos.dev", path].concat();
     let options = ResponseOptions::default();
     let (meta, head_tags) = ServerMetaContext::new();
     // Each page in an arena of its own, as `leptos_axum` renders them.
-    let page = Sandboxed::new({
+    let body = Sandboxed::new({
         let options = options.clone();
+        let source = Arc::clone(source);
         async move {
             let shared: Arc<dyn SharedContext + Send + Sync> = Arc::new(SsrSharedContext::new());
             let owner = Owner::new_root(Some(Arc::clone(&shared)));
             let mut page = PageBuffer::new();
-            let nonce = owner.with(|| {
+            owner.with(|| {
                 provide_context(RequestUrl::new(&url));
                 provide_context(meta);
                 provide_context(parts);
                 provide_context(options);
                 provide_server_redirect(leptos_axum::redirect);
-                leptos::nonce::provide_nonce();
-                (source.0)();
-                let view = (source.1)();
+                provide_context(nonce.clone());
+                (source.context)();
+                let view = (source.app)();
                 view.to_html_with_buf(page.text(), &mut Position::FirstChild, true, false, vec![]);
-                leptos::nonce::use_nonce()
             });
             // What the page's hydration reads (its resources and errors: none on these
             // pages, but the browser's side expects the lists), after the page as
@@ -93,12 +142,7 @@ where
             if let Some(data) = shared.pending_data() {
                 let mut data = pin!(data);
                 while let Some(chunk) = data.next().await {
-                    let text = page.text();
-                    text.push_str("<script");
-                    if let Some(nonce) = &nonce {
-                        text.extend([" nonce=\"", nonce, "\""]);
-                    }
-                    text.extend([">", &chunk, "</script>"]);
+                    page.text().extend(["<script nonce=\"", &*nonce, "\">", &chunk, "</script>"]);
                 }
             }
             let (end, head) = page.head();
@@ -110,16 +154,8 @@ where
         }
     })
     .await;
-    let mut response = Response::new(Body::from(page));
     let mut set = options.0.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(status) = set.status {
-        *response.status_mut() = status;
-    }
-    let headers = response.headers_mut();
-    headers.extend(std::mem::take(&mut set.headers));
-    headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("text/html; charset=utf-8"));
-    drop(set);
-    response
+    Page { body, status: set.status, headers: std::mem::take(&mut set.headers) }
 }
 
 /// A page being written: room for what its head gains, then the page.
