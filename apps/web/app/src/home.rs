@@ -25,7 +25,7 @@ use identity::{
 
 use crate::{
     account::{SessionEnded, ViewerView, guest_tag},
-    roster::{self, AvatarView, LIST_HOLE, ListHole, RosterPageData, waiting::Waiting},
+    roster::{AvatarView, LIST_HOLE, ListHole, RosterPageData, Rows, waiting::Waiting},
     server::template::{Escape, Mark},
 };
 
@@ -41,21 +41,15 @@ impl Shape {
     /// How many shapes there are: [`Shape::index`] is below it.
     pub const COUNT: usize = 4;
 
-    pub const ALL: [Shape; Self::COUNT] = [
-        Shape { member: false, empty: false },
-        Shape { member: true, empty: false },
-        Shape { member: false, empty: true },
-        Shape { member: true, empty: true },
-    ];
-
     pub fn index(self) -> usize {
         usize::from(self.member) | usize::from(self.empty) << 1
     }
 }
 
 /// A page's values, in the order of its marks: who is asking (a guest's tag, a member's
-/// name), the roster's data as its section carries it (JSON), the rows.
-pub type Values = [String; 3];
+/// name), and the roster's data as its section carries it (JSON). Its rows follow, where
+/// the last mark is ([`Plain::rows`]).
+pub type Values = [String; 2];
 
 /// A request whose page can be written from a template: see [`plain`].
 #[derive(Debug)]
@@ -66,11 +60,15 @@ pub struct Plain<'a> {
 }
 
 impl Plain<'_> {
-    /// The page's values; `None` when a row would be rendered as a view (or the rows'
-    /// templates are not made yet: they are made with the page's).
+    /// The page's values.
     pub fn values(&self) -> Option<Values> {
-        let rows = roster::rows(self.data.roster.as_ref().ok()?)?;
-        Some([self.who.clone(), serde_json::to_string(self.data).ok()?, rows])
+        Some([self.who.clone(), serde_json::to_string(self.data).ok()?])
+    }
+
+    /// The page's rows; `None` when one would be rendered as a view (or the rows'
+    /// templates are not made yet: they are made with the page's).
+    pub fn rows(&self) -> Option<Rows<'_>> {
+        Rows::of(self.data.roster.as_ref().ok()?)
     }
 }
 
@@ -118,7 +116,7 @@ fn only_identity_cookies(parts: &Parts) -> bool {
 #[derive(Debug)]
 pub struct StandIn {
     pub request: Parts,
-    /// The marks as they stand in the page, in the order of [`Values`].
+    /// The marks as they stand in the page, in the order of [`Values`], then the rows'.
     pub marks: [Mark; 3],
     /// The marks as values: what a page written from a template must hold to be the
     /// stand-in's render.
@@ -166,13 +164,20 @@ pub fn stand_in(shape: Shape, variant: u8) -> StandIn {
         as_placed(html_escape::encode_double_quoted_attribute(&written).into_owned()),
         Mark { text: LIST_HOLE.to_owned(), escape: Escape::None },
     ];
-    StandIn { request: parts, marks, values: [who, written, LIST_HOLE.to_owned()] }
+    StandIn { request: parts, marks, values: [who, written] }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{account::SessionEnded, error::ApiError};
+
+    const ALL: [Shape; Shape::COUNT] = [
+        Shape { member: false, empty: false },
+        Shape { member: true, empty: false },
+        Shape { member: false, empty: true },
+        Shape { member: true, empty: true },
+    ];
 
     /// A GET of `path` for a guest with one avatar, its identity's cookie and `cookies`.
     fn request(path: &str, cookies: &str) -> Parts {
@@ -236,16 +241,16 @@ mod tests {
     /// one may be in the other, or the check could not fail.
     #[test]
     fn the_two_stand_ins_share_no_mark() {
-        for shape in Shape::ALL {
+        for shape in ALL {
             let [first, second] = [0, 1].map(|variant| stand_in(shape, variant));
             for (one, other) in first.marks.iter().zip(&second.marks) {
                 if one.text != LIST_HOLE {
                     assert!(!other.text.contains(&one.text) && !one.text.contains(&other.text));
                 }
             }
-            assert_eq!(first.values[2], LIST_HOLE);
+            assert_eq!(first.marks[2].text, LIST_HOLE);
         }
-        let indexes: Vec<usize> = Shape::ALL.iter().map(|shape| shape.index()).collect();
+        let indexes: Vec<usize> = ALL.iter().map(|shape| shape.index()).collect();
         assert_eq!(indexes, [0, 1, 2, 3]);
     }
 }

@@ -37,7 +37,7 @@ mod row;
 #[cfg(feature = "ssr")]
 mod row_template;
 #[cfg(feature = "ssr")]
-pub use row_template::{LIST_HOLE, ListHole, rows};
+pub use row_template::{LIST_HOLE, ListHole, Rows};
 /// The island's state and the changes it makes.
 mod state;
 /// Undo of deletes: the deleted rows kept in place, the toast.

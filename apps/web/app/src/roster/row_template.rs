@@ -67,7 +67,7 @@ pub fn write_list(render: RenderRow) -> InertElement {
     ui.list.with_untracked(|list| {
         // Sized once: grown row by row, the list was copied as often as it doubled.
         html.reserve(
-            (0..list.len()).map(|index| template(Shape::of(list, index), render).size(&[])).sum(),
+            (0..list.len()).map(|index| template(Shape::of(list, index), render).size()).sum(),
         );
         for (index, avatar) in list.iter().enumerate() {
             if refused(&avatar.id) || !from_template(avatar) {
@@ -86,21 +86,37 @@ pub fn write_list(render: RenderRow) -> InertElement {
     InertElement::new(html)
 }
 
-/// The rows of `list` as [`write_list`] writes them when no form was refused, for the
-/// home page's copies (`crate::home`); `None` when a row would be left to the view, or
-/// its template is not made yet (no page was cut with [`ListHole`]).
-pub fn rows(list: &[AvatarView]) -> Option<String> {
-    let templates = (0..list.len())
-        .map(|index| TEMPLATES[Shape::of(list, index).index()].get())
-        .collect::<Option<Vec<_>>>()?;
-    if !list.iter().all(from_template) {
-        return None;
+/// The rows of a list as [`write_list`] writes them when no form was refused, for the
+/// home page's copies (`crate::home`): each row's template, and its avatar.
+#[derive(Debug)]
+pub struct Rows<'a>(Vec<(&'static Template, &'a AvatarView)>);
+
+impl<'a> Rows<'a> {
+    /// The rows of `list`; `None` when one would be left to the view, or its template is
+    /// not made yet (no page was cut with [`ListHole`]).
+    pub fn of(list: &'a [AvatarView]) -> Option<Self> {
+        let rows = list
+            .iter()
+            .enumerate()
+            .map(|(index, avatar)| {
+                let template = TEMPLATES[Shape::of(list, index).index()].get()?;
+                from_template(avatar).then_some((template, avatar))
+            })
+            .collect::<Option<_>>()?;
+        Some(Self(rows))
     }
-    let mut html = String::with_capacity(templates.iter().map(|template| template.size(&[])).sum());
-    for (template, avatar) in templates.into_iter().zip(list) {
-        write_row(template, avatar, &mut html);
+
+    /// About how long they are written.
+    pub fn size(&self) -> usize {
+        self.0.iter().map(|(template, _)| template.size()).sum()
     }
-    Some(html)
+
+    /// Writes them at the end of `html`.
+    pub fn write(&self, html: &mut String) {
+        for (template, avatar) in &self.0 {
+            write_row(template, avatar, html);
+        }
+    }
 }
 
 /// Whether `avatar`'s row can be written from a template: not an optimistic one (never on

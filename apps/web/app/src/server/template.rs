@@ -25,7 +25,7 @@ pub enum Escape {
     /// As Leptos escapes a string where the mark stands: an attribute's value inside a
     /// tag, text elsewhere.
     AsPlaced,
-    /// Written as it is: HTML made elsewhere.
+    /// Written as it is, by the copy's writer: HTML made elsewhere (`Template::write_with`).
     None,
 }
 
@@ -42,19 +42,20 @@ pub struct Template {
 enum Hole {
     /// A new form key.
     Key,
-    /// The value of the mark at this index, escaped as text, as an attribute's value, or
-    /// not at all.
+    /// The value of the mark at this index, escaped as text or as an attribute's value.
     Text(usize),
     Attribute(usize),
-    Raw(usize),
+    /// Where an [`Escape::None`] mark was: written by the copy's writer (`write_with`).
+    Raw,
 }
 
 /// The width of a form key: its prefix and 16 digits (`once::form_key`).
 const KEY_WIDTH: usize = 32;
 
 impl Template {
-    /// Cuts `html` at each of `marks` (a value's index is its mark's) and at each form key
-    /// (the process's key prefix and 16 digits).
+    /// Cuts `html` at each of `marks` (a value's index is its mark's; a mark written as it
+    /// is comes after those with values) and at each form key (the process's key prefix
+    /// and 16 digits).
     pub fn cut(html: &str, marks: &[Mark]) -> Template {
         let prefix = once::key_prefix();
         let (mut pieces, mut rest, mut len) = (Vec::new(), html, 0);
@@ -72,7 +73,7 @@ impl Template {
             let piece = &rest[..at];
             let (hole, width) = match index {
                 None => (Hole::Key, KEY_WIDTH),
-                Some(index) if marks[index].escape == Escape::None => (Hole::Raw(index), width),
+                Some(index) if marks[index].escape == Escape::None => (Hole::Raw, width),
                 // Inside a tag (its last `<` after its last `>`): an attribute's value.
                 Some(index) if in_tag(&html[..html.len() - rest.len() + at]) => {
                     (Hole::Attribute(index), width)
@@ -87,30 +88,56 @@ impl Template {
     }
 
     /// About how long a copy is: its pieces and, for each hole, a key or a value of about
-    /// a key's length (`values`, the copy's longer ones, counted once more each).
-    pub fn size(&self, values: &[&str]) -> usize {
-        self.len + self.pieces.len() * 40 + values.iter().map(|value| value.len()).sum::<usize>()
+    /// a key's length.
+    pub fn size(&self) -> usize {
+        self.len + self.pieces.len() * 40
     }
 
     /// A copy with `values` in place of the marks, and new keys, written to `html`. Each
     /// value is escaped at most once as text and once as an attribute's value, however
     /// many holes it fills (a row writes its id eighteen times).
     pub fn write<const N: usize>(&self, values: [&str; N], html: &mut String) {
+        self.write_with(values, html, 0, |_| {});
+    }
+
+    /// [`write`](Self::write), with each value of an [`Escape::None`] mark written by
+    /// `raw` (about `raw_len` bytes) in place: a page's rows, written where they go rather
+    /// than into a string of their own and copied. Room for the whole copy is made first,
+    /// so that `html` grows (and is copied) once at most.
+    pub fn write_with<const N: usize>(
+        &self,
+        values: [&str; N],
+        html: &mut String,
+        raw_len: usize,
+        mut raw: impl FnMut(&mut String),
+    ) {
         let mut text: [Option<Cow<str>>; N] = [const { None }; N];
         let mut attribute: [Option<Cow<str>>; N] = [const { None }; N];
+        let mut len = self.len;
+        for (_, hole) in &self.pieces {
+            len += match *hole {
+                Hole::Key => KEY_WIDTH,
+                Hole::Text(index) => {
+                    text[index].get_or_insert_with(|| html_escape::encode_text(values[index])).len()
+                }
+                Hole::Attribute(index) => attribute[index]
+                    .get_or_insert_with(|| {
+                        html_escape::encode_double_quoted_attribute(values[index])
+                    })
+                    .len(),
+                Hole::Raw => raw_len,
+            };
+        }
+        html.reserve(len);
         for (piece, hole) in &self.pieces {
             html.push_str(piece);
             match *hole {
                 Hole::Key => once::push_form_key(html),
-                Hole::Text(index) => html.push_str(
-                    text[index].get_or_insert_with(|| html_escape::encode_text(values[index])),
-                ),
+                Hole::Text(index) => html.push_str(text[index].as_deref().unwrap_or_default()),
                 Hole::Attribute(index) => {
-                    html.push_str(attribute[index].get_or_insert_with(|| {
-                        html_escape::encode_double_quoted_attribute(values[index])
-                    }))
+                    html.push_str(attribute[index].as_deref().unwrap_or_default());
                 }
-                Hole::Raw(index) => html.push_str(values[index]),
+                Hole::Raw => raw(html),
             }
         }
         html.push_str(&self.end);

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use app::{
     home::{self, Shape},
+    roster::LIST_HOLE,
     server::template::{Escape, Mark, Template, keys_blanked},
 };
 use axum::http::{HeaderName, HeaderValue, StatusCode, request::Parts};
@@ -50,9 +51,9 @@ where
         .get_or_init(|| make(plain.shape, source))
         .await
         .as_ref()?;
-    let [who, data, rows] = plain.values()?;
+    let ([who, data], rows) = (plain.values()?, plain.rows()?);
     let nonce = Nonce::new();
-    let page = template.write([&nonce, &who, &data, &rows])?;
+    let page = template.write([&nonce, &who, &data], rows.size(), |html| rows.write(html))?;
     #[cfg(debug_assertions)]
     same(&page, &render(parts.clone(), source, nonce).await, "a home page");
     metrics::counter!("guestroom_pages_from_template_total").increment(1);
@@ -66,16 +67,17 @@ where
     A: Fn() -> IV + Send + Sync + 'static,
     IV: IntoView + 'static,
 {
-    let [cut, check] = [0, 1].map(|variant| (home::stand_in(shape, variant), nonce(variant)));
-    let ((stand_in, nonce), (other, other_nonce)) = (cut, check);
+    let (stand_in, other) = (home::stand_in(shape, 0), home::stand_in(shape, 1));
+    let (nonce, other_nonce) = (nonce(0), nonce(1));
     let page = render(stand_in.request, source, Nonce::from_value(nonce.as_str())).await;
     let as_placed = Mark { text: nonce, escape: Escape::AsPlaced };
     let marks: Vec<Mark> = [as_placed].into_iter().chain(stand_in.marks).collect();
     let template = PageTemplate::cut(&page, &marks);
     let rendered = render(other.request, source, Nonce::from_value(other_nonce.as_str())).await;
-    let [who, data, list] = &other.values;
-    let written =
-        template.as_ref().and_then(|template| template.write([&other_nonce, who, data, list]));
+    let [who, data] = &other.values;
+    let written = template.as_ref().and_then(|template| {
+        template.write([&other_nonce, who, data], LIST_HOLE.len(), |html| html.push_str(LIST_HOLE))
+    });
     let what = format!("the home page's {shape:?} template");
     match written {
         Some(written) if same(&written, &rendered, &what) => template,
@@ -106,11 +108,17 @@ impl PageTemplate {
         Some(Self { body, status: page.status, headers })
     }
 
-    /// The page with `values` (the nonce, then the page's own) in place of the marks;
-    /// `None` if a header's value is not one.
-    fn write(&self, values: [&str; 4]) -> Option<Page> {
-        let mut body = String::with_capacity(self.body.size(&values));
-        self.body.write(values, &mut body);
+    /// The page with `values` (the nonce, then the page's own) in place of the marks, and
+    /// its rows (about `rows_len` bytes) written by `rows`; `None` if a header's value is
+    /// not one.
+    fn write(
+        &self,
+        values: [&str; 3],
+        rows_len: usize,
+        rows: impl FnMut(&mut String),
+    ) -> Option<Page> {
+        let mut body = String::new();
+        self.body.write_with(values, &mut body, rows_len, rows);
         let mut headers = axum::http::HeaderMap::with_capacity(self.headers.len());
         for (name, template) in &self.headers {
             let mut value = String::new();
