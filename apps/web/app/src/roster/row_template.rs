@@ -37,7 +37,7 @@ const FOR_END: &str = "<!>";
 
 /// Put in a request's extensions while the home page's template is cut (`crate::home`):
 /// the list is written as [`LIST_HOLE`], and every row template is made, so that the
-/// page's copies can write their rows with [`rows`] alone.
+/// page's copies can write their rows with [`Rows`] alone.
 #[derive(Clone, Copy, Debug)]
 pub struct ListHole;
 
@@ -139,6 +139,7 @@ struct Shape {
 }
 
 impl Shape {
+    /// Every shape, each at its index.
     const ALL: [Shape; 8] = {
         let mut all = [Shape { active: false, first: false, last: false }; 8];
         let mut index = 0;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{RenderRow, write_list};
+use super::{RenderRow, Rows, write_list};
 use crate::{
     roster::{AvatarView, FormFailure, once, queries, row::row, state::RosterState},
     server::template::keys_blanked,
@@ -132,4 +132,18 @@ fn a_row_with_an_empty_name_is_left_to_the_view() {
     let list = vec![avatar(0, "🐱", "", true), avatar(1, "", "Two", false)];
     let (written, rendered) = both_ways(list, None, RENDER);
     assert_eq!(keys_blanked(&written), keys_blanked(&rendered));
+}
+
+/// The home page's copies write their rows with `Rows` alone (`crate::home`): the rows
+/// `write_list` writes, but for the end it puts after them; none, if one is left to the
+/// view.
+#[test]
+fn rows_written_alone_are_the_lists() {
+    let list = vec![avatar(0, "🐱", "One", true), avatar(1, "🐶", "Two & two", false)];
+    let (written, _) = both_ways(list.clone(), None, TEMPLATES_ONLY);
+    let rows = Rows::of(&list).expect("the templates of both shapes are made");
+    let mut alone = String::new();
+    rows.write(&mut alone);
+    assert_eq!(keys_blanked(&alone) + "<!>", keys_blanked(&written));
+    assert!(Rows::of(&[avatar(0, "🐱", "", true)]).is_none(), "an empty name is the view's");
 }
