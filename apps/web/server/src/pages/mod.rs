@@ -10,7 +10,8 @@
 //! (`PageBuffer`). The contexts, the response options (status, headers, redirects) and
 //! the head's tags are `leptos_axum`'s and `leptos_meta`'s own, provided as `leptos_axum`
 //! provides them; `bench/http.mjs` (run by CI) checks the page byte for byte against the
-//! hand-written one, which is how a missing part was found once.
+//! hand-written one, which is how a missing part was found once. A plain home page is not
+//! rendered at all: it is written from a template cut out of its own render (`home`).
 
 use std::{
     future::Future,
@@ -70,6 +71,7 @@ struct Source<C, A> {
     home: home::Templates,
 }
 
+/// The page `request` asks for: a plain home page from its template, any other rendered.
 async fn answer<C, A, IV>(request: Request, source: Arc<Source<C, A>>) -> Response
 where
     C: Fn() + Send + Sync + 'static,
