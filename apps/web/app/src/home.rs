@@ -17,10 +17,10 @@
 //! written from one is checked against its full render (so every page the browser
 //! suite loads is).
 
-use http::{Method, header::COOKIE, request::Parts};
+use http::{Method, request::Parts};
 use identity::{
     OwnerId, Viewer, WaitingGuest,
-    http::cookies::{GUEST_COOKIE, SESSION_COOKIE},
+    http::cookies::{GUEST_COOKIE, SESSION_COOKIE, cookies},
 };
 
 use crate::{
@@ -100,16 +100,10 @@ pub fn plain(parts: &Parts) -> Option<Plain<'_>> {
     Some(Plain { shape: Shape { member, empty }, who, data })
 }
 
-/// Whether every cookie the request carries is the guest's or the session's.
+/// Whether every cookie the request carries is the guest's or the session's, read as the
+/// page reads cookies (`cookie_values`, through `server::flash`).
 fn only_identity_cookies(parts: &Parts) -> bool {
-    parts.headers.get_all(COOKIE).iter().all(|header| {
-        header.to_str().is_ok_and(|cookies| {
-            cookies.split(';').all(|cookie| {
-                let name = cookie.split_once('=').map_or(cookie, |(name, _)| name).trim();
-                name == GUEST_COOKIE || name == SESSION_COOKIE
-            })
-        })
-    })
+    cookies(&parts.headers).all(|(name, _)| name == GUEST_COOKIE || name == SESSION_COOKIE)
 }
 
 /// A request for the page of a shape, with marks in place of its values.
@@ -169,6 +163,8 @@ pub fn stand_in(shape: Shape, variant: u8) -> StandIn {
 
 #[cfg(test)]
 mod tests {
+    use http::header::COOKIE;
+
     use super::*;
     use crate::{account::SessionEnded, error::ApiError};
 

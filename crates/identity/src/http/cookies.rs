@@ -36,15 +36,17 @@ fn header_value(cookie: String) -> HeaderValue {
 
 /// Every value the request sends for cookie `name` (a browser may send several).
 pub fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
+    cookies(headers).filter_map(move |(key, value)| (key == name).then_some(value))
+}
+
+/// Every cookie the request sends, as its name and value.
+pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|header| header.split(';'))
-        .filter_map(move |pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then_some(value)
-        })
+        .filter_map(|pair| pair.trim().split_once('='))
 }
 
 #[cfg(test)]
