@@ -15,6 +15,8 @@
 // cold start to the first 200 of `/` (with and without pending migrations), the binary's
 // size and the first load of `/` on the wire. Prints Markdown.
 // `--smoke`: 1 s warm-up, one 2 s run. `--runs=N`: N measured runs per shape.
+// The ceiling and the reference are the binaries beside GUESTROOM_BIN's, or those named by
+// BENCH_CEILING_BIN and BENCH_REFERENCE_BIN (needed when the server binary is a renamed copy).
 import { statSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,11 +26,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { firstLoad } from '../apps/web/end2end/support.mjs';
 import { fmt, interleaved, measure, median, peakRss, postgresPids, shapes, table, timing } from './measure.mjs';
-import { PASSWORD, bin, newGuest, post, seedRoster, startServer } from './server.mjs';
+import { PASSWORD, beside, bin, newGuest, post, seedRoster, startServer } from './server.mjs';
 
 const smoke = process.argv.includes('--smoke');
-const ceilingBin = process.env.BENCH_CEILING_BIN ?? bin.replace(/guestroom$/, 'bench-ceiling');
-const referenceBin = process.env.BENCH_REFERENCE_BIN ?? bin.replace(/guestroom$/, 'bench-reference');
+const ceilingBin = beside('bench-ceiling', 'BENCH_CEILING_BIN');
+const referenceBin = beside('bench-reference', 'BENCH_REFERENCE_BIN');
 /** The shapes the hand-written reference answers too. */
 const BY_HAND = ['read', 'pageBr', 'page', 'toggle'];
 const postgresUrl = process.env.BENCH_POSTGRES_URL;

@@ -23,13 +23,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fmt } from './measure.mjs';
-import { bin, clientRequests, seedRoster, startServer } from './server.mjs';
+import { beside, bin, clientRequests, seedRoster, startServer } from './server.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const requests = Number(process.argv.find((a) => a.startsWith('--requests='))?.slice(11) ?? (smoke ? 2 : 100));
 const warmUp = smoke ? 2 : 20;
 if (requests % 2 !== 0) throw new Error('--requests must be even: the toggle ends where it began');
-const referenceBin = process.env.BENCH_REFERENCE_BIN ?? bin.replace(/guestroom$/, 'bench-reference');
+const referenceBin = beside('bench-reference', 'BENCH_REFERENCE_BIN');
 
 const dir = mkdtempSync(join(tmpdir(), 'guestroom-instructions-'));
 const database = join(dir, 'bench.db');

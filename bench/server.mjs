@@ -7,6 +7,19 @@ import { sqliteUrl, startServer as start } from '../tests/reliability/lib.mjs';
 export const bin = process.env.GUESTROOM_BIN ?? `${process.env.CARGO_TARGET_DIR}/release/guestroom`;
 
 /**
+ * A benchmark binary (`bench-reference`, `bench-ceiling`): the one `setting` names, else the
+ * one built beside the server's. A server binary with another name (a copy such as
+ * `/tmp/guestroom-before`) has no such neighbour, and a name left unchanged would measure
+ * the server against itself: that is refused.
+ */
+export function beside(name, setting) {
+  if (process.env[setting]) return process.env[setting];
+  const path = bin.replace(/\/guestroom$/, `/${name}`);
+  if (path === bin) throw new Error(`${bin} is not named guestroom: set ${setting} to the ${name} binary`);
+  return path;
+}
+
+/**
  * Starts `command` (the server by default) with `args` and resolves once it serves: `{ url,
  * pid, stop, … }`. `database`: a SQLite file to use; `postgres`: a PostgreSQL URL to use
  * instead; else a fresh SQLite file. `env`: settings of the run's own.
